@@ -1,0 +1,10 @@
+DROP TABLE indicator_values;
+DROP TABLE indicators;
+DROP TABLE local_notes;
+DROP TABLE progress_updates;
+DROP TABLE milestone_events;
+DROP TABLE milestones;
+DROP TABLE baselines;
+DROP TABLE action_target_groups;
+DROP TABLE actions;
+DROP TABLE programmes;

@@ -1,0 +1,3 @@
+DROP TABLE report_files;
+DROP TABLE reports;
+DROP TABLE period_signoffs;

@@ -1,0 +1,8 @@
+//! Versnellingsmonitor: tracks the acceleration actions ("versnellingsacties") of the Dutch
+//! cabinet and municipalities in the urban renewal areas, and reports their progress.
+//!
+//! The binary (`src/main.rs`) only parses the command line; everything else lives here so the
+//! tests build the very same application.
+
+pub mod config;
+pub mod db;

@@ -1,0 +1,48 @@
+//! The committed schema.rs, the SQLite migrations and the PostgreSQL migrations agree, and
+//! every down.sql really reverses its up.sql.
+
+use crate::both_backends;
+use crate::support::TestDatabase;
+use versnelling::db::{self, schema_gen};
+
+const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/db/schema.rs");
+
+both_backends!(
+    fn migrations_produce_the_committed_schema(database: TestDatabase) {
+        let mut conn = database.connect();
+        db::run_migrations(&mut conn).expect("migrate");
+        let generated = schema_gen::render(&schema_gen::introspect(&mut conn).expect("introspect"));
+        if std::env::var("UPDATE_SCHEMA").is_ok() {
+            std::fs::write(SCHEMA_PATH, &generated).expect("write schema.rs");
+        }
+        let committed = std::fs::read_to_string(SCHEMA_PATH).expect("read schema.rs");
+        assert!(
+            committed == generated,
+            "src/db/schema.rs differs from what the migrations produce; run \
+             `UPDATE_SCHEMA=1 cargo test --test it schema` and review the diff"
+        );
+    }
+);
+
+both_backends!(
+    fn migrations_up_down_up_leave_the_same_schema(database: TestDatabase) {
+        let mut conn = database.connect();
+        let applied = db::run_migrations(&mut conn).expect("migrate");
+        assert!(
+            applied >= 6,
+            "expected every migration to run, ran {applied}"
+        );
+        let first = schema_gen::introspect(&mut conn).expect("introspect");
+        let reverted = db::revert_all_migrations(&mut conn).expect("revert");
+        assert_eq!(reverted, applied);
+        let empty = schema_gen::introspect(&mut conn).expect("introspect");
+        assert!(
+            empty.is_empty(),
+            "tables left after reverting: {:?}",
+            empty.iter().map(|t| &t.name).collect::<Vec<_>>()
+        );
+        db::run_migrations(&mut conn).expect("migrate again");
+        let second = schema_gen::introspect(&mut conn).expect("introspect");
+        assert_eq!(first, second);
+    }
+);
