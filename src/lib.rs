@@ -4,5 +4,10 @@
 //! The binary (`src/main.rs`) only parses the command line; everything else lives here so the
 //! tests build the very same application.
 
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod domain;
+pub mod error;
+pub mod seed;
+pub mod service;

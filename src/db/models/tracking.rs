@@ -1,0 +1,1 @@
+//! Rows of what is tracked: programmes, actions, baselines, milestones, progress, indicators.

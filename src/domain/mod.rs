@@ -1,0 +1,107 @@
+//! Rules of the programme without IO: the codes of statuses and roles, and (with later issues)
+//! the stoplicht roll-up, progress maths and as-of reconstruction.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Defines a closed set of codes stored as text, with parsing, display and serde.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownCode;
+            fn from_str(value: &str) -> Result<Self, UnknownCode> {
+                match value {
+                    $($code => Ok($name::$variant),)+
+                    _ => Err(UnknownCode {
+                        value: value.to_string(),
+                        expected: &[$($code),+],
+                    }),
+                }
+            }
+        }
+    };
+}
+
+/// A code that is not one of a closed set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown value `{value}`, expected one of: {}", expected.join(", "))]
+pub struct UnknownCode {
+    pub value: String,
+    pub expected: &'static [&'static str],
+}
+
+code_enum! {
+    /// The status of an action. In Dutch reports a stoplicht (traffic light): groen, oranje, rood.
+    pub enum ActionStatus {
+        NotStarted = "not_started",
+        /// groen: op schema
+        OnTrack = "on_track",
+        /// oranje: knelpunten, maar haalbaar
+        AtRisk = "at_risk",
+        /// rood: wordt niet gehaald
+        OffTrack = "off_track",
+        Completed = "completed",
+        Discontinued = "discontinued",
+    }
+}
+
+impl ActionStatus {
+    /// The Dutch label used in reports and pages.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Self::NotStarted => "niet gestart",
+            Self::OnTrack => "groen — op schema",
+            Self::AtRisk => "oranje — knelpunten, maar haalbaar",
+            Self::OffTrack => "rood — wordt niet gehaald",
+            Self::Completed => "afgerond",
+            Self::Discontinued => "gestopt",
+        }
+    }
+}
+
+code_enum! {
+    /// What a user is; ministry and municipality users are scoped to one ministry or municipality.
+    pub enum Role {
+        Admin = "admin",
+        Ministry = "ministry",
+        Municipality = "municipality",
+        Viewer = "viewer",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_list_the_choices() {
+        for status in ActionStatus::ALL {
+            assert_eq!(status.as_str().parse::<ActionStatus>(), Ok(*status));
+        }
+        let err = "green".parse::<ActionStatus>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown value `green`, expected one of: not_started, on_track, at_risk, off_track, completed, discontinued"
+        );
+        assert_eq!(serde_json::to_string(&Role::Municipality).unwrap(), "\"municipality\"");
+    }
+}

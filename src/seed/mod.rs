@@ -1,0 +1,5 @@
+//! Seeding: the reference data on first start, and a living demo programme on request.
+
+pub mod reference;
+
+pub use reference::{SeedCounts, seed_reference};
