@@ -1,0 +1,56 @@
+//! Writes every chart, filled with the demo data, as PNG and SVG into a folder for a look.
+//!
+//! `cargo run -p versnelling-charts --example preview -- /tmp/charts-preview [WIDTH HEIGHT]`
+
+use std::path::PathBuf;
+
+use versnelling_charts::{ChartError, Format, Size, demo};
+
+type Renderer = fn(Format, Size) -> Result<Vec<u8>, ChartError>;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let folder = PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "/tmp/charts-preview".to_string()),
+    );
+    let width = args
+        .next()
+        .map(|w| w.parse())
+        .transpose()?
+        .unwrap_or(Size::DEFAULT.width);
+    let height = args
+        .next()
+        .map(|h| h.parse())
+        .transpose()?
+        .unwrap_or(Size::DEFAULT.height);
+    let size = Size::new(width, height)?;
+    std::fs::create_dir_all(&folder)?;
+
+    let charts: [(&str, Renderer); 6] = [
+        ("areas_status", |f, s| {
+            versnelling_charts::areas_status(&demo::areas_status(), f, s)
+        }),
+        ("area_theme_matrix", |f, s| {
+            versnelling_charts::area_theme_matrix(&demo::area_theme_matrix(), f, s)
+        }),
+        ("milestones_burnup", |f, s| {
+            versnelling_charts::milestones_burnup(&demo::milestones_burnup(), f, s)
+        }),
+        ("ministry_status", |f, s| {
+            versnelling_charts::ministry_status(&demo::ministry_status(), f, s)
+        }),
+        ("indicator_trend", |f, s| {
+            versnelling_charts::indicator_trend(&demo::indicator_trend(), f, s)
+        }),
+        ("map", |f, s| versnelling_charts::map(&demo::map(), f, s)),
+    ];
+    for (name, render) in charts {
+        for format in [Format::Png, Format::Svg] {
+            let path = folder.join(format!("{name}.{}", format.extension()));
+            std::fs::write(&path, render(format, size)?)?;
+            println!("{}", path.display());
+        }
+    }
+    Ok(())
+}
