@@ -89,6 +89,9 @@ pub struct AuthSettings {
     pub audience: String,
     pub access_token_minutes: i64,
     pub refresh_token_days: i64,
+    pub login_window_seconds: u64,
+    pub login_max_failures: usize,
+    pub login_max_failures_per_address: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -386,6 +389,12 @@ impl Settings {
         }
         if !(1..=365).contains(&self.auth.refresh_token_days) {
             return invalid("auth.refresh_token_days", "must be between 1 and 365");
+        }
+        if self.auth.login_window_seconds == 0 || self.auth.login_max_failures == 0 {
+            return invalid(
+                "auth.login_max_failures",
+                "throttling cannot be switched off: use values of at least 1",
+            );
         }
         if self.auth.issuer.is_empty() || self.auth.audience.is_empty() {
             return invalid("auth.issuer", "issuer and audience must not be empty");

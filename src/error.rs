@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -28,7 +31,10 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(String),
     #[error("{message}")]
-    Conflict { message: String, field: Option<String> },
+    Conflict {
+        message: String,
+        field: Option<String>,
+    },
     #[error("authentication required")]
     Unauthorized(String),
     #[error("{0}")]
@@ -37,6 +43,8 @@ pub enum Error {
     PreconditionFailed,
     #[error("this change needs an If-Match header with the resource's current ETag")]
     PreconditionRequired,
+    #[error("this URL does not take this method; it takes {0}")]
+    MethodNotAllowed(String),
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     TooManyRequests { retry_after_seconds: u64 },
     #[error("the service is unavailable: {0}")]
@@ -106,8 +114,10 @@ fn unique_violation_field(
     table: Option<&str>,
 ) -> Option<String> {
     if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
-        let columns: Vec<&str> =
-            rest.split(", ").filter_map(|c| c.split_once('.').map(|(_, col)| col)).collect();
+        let columns: Vec<&str> = rest
+            .split(", ")
+            .filter_map(|c| c.split_once('.').map(|(_, col)| col))
+            .collect();
         return columns.last().map(|c| c.to_string());
     }
     let constraint = constraint?;
@@ -130,8 +140,12 @@ mod tests {
             Some("username_key")
         );
         assert_eq!(
-            unique_violation_field("duplicate", Some("report_periods_code_key"), Some("report_periods"))
-                .as_deref(),
+            unique_violation_field(
+                "duplicate",
+                Some("report_periods_code_key"),
+                Some("report_periods")
+            )
+            .as_deref(),
             Some("code")
         );
     }

@@ -4,6 +4,7 @@
 //! The binary (`src/main.rs`) only parses the command line; everything else lives here so the
 //! tests build the very same application.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -11,3 +12,6 @@ pub mod domain;
 pub mod error;
 pub mod seed;
 pub mod service;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

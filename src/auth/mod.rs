@@ -1,4 +1,185 @@
-//! Authentication and authorisation: password hashing now; tokens, the `AuthUser` extractor and
-//! the permission policy arrive with the auth issue.
+//! Authentication and authorisation: password hashing, access JWTs, opaque refresh and API
+//! tokens, login throttling, the authenticated user, and the one permission policy.
 
+pub mod jwt;
 pub mod password;
+pub mod policy;
+pub mod throttle;
+pub mod tokens;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{api_tokens, revoked_access_tokens, users};
+use crate::db::{self, DbConnection};
+use crate::domain::Role;
+use crate::error::Error;
+use jwt::{JwtKeys, TokenError};
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Credential {
+    /// An access token from `/auth/token` or `/auth/refresh`.
+    AccessToken { jti: String, expires_at: i64 },
+    /// A personal API token.
+    ApiToken { id: i64 },
+    /// A browser session (the dashboard).
+    Session,
+}
+
+/// The logged-in user of a request, with the role and scope they have now.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub ministry_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    /// A read-only API token: no write operation, whatever the role allows.
+    pub read_only: bool,
+    pub credential: Credential,
+}
+
+impl AuthUser {
+    /// The name recorded in the audit log.
+    pub fn actor(&self, request_id: Option<String>) -> crate::service::audit::Actor {
+        crate::service::audit::Actor {
+            user_id: Some(self.id),
+            name: self.username.clone(),
+            request_id,
+        }
+    }
+}
+
+/// (id, user id, access, expires at, revoked at, last used at)
+type ApiTokenRow = (
+    i64,
+    i64,
+    String,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
+type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
+
+fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRow>, Error> {
+    Ok(users::table
+        .find(user_id)
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::ministry_id,
+            users::municipality_id,
+            users::disabled,
+            users::auth_epoch,
+        ))
+        .first::<UserRow>(conn)
+        .optional()?)
+}
+
+fn unauthorized(reason: &str) -> Error {
+    Error::Unauthorized(reason.to_string())
+}
+
+fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result<AuthUser, Error> {
+    let (id, username, role, ministry_id, municipality_id, _, _) = row;
+    let role = role.parse::<Role>().map_err(Error::internal)?;
+    Ok(AuthUser {
+        id,
+        username,
+        role,
+        ministry_id,
+        municipality_id,
+        read_only,
+        credential,
+    })
+}
+
+/// Resolves a bearer token (an access JWT or a personal API token) to the user it stands for.
+/// Blocking: call it off the async workers.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    keys: &JwtKeys,
+    token: &str,
+) -> Result<AuthUser, Error> {
+    if token.starts_with(tokens::API_TOKEN_PREFIX) {
+        return authenticate_api_token(conn, token);
+    }
+    let claims = keys.verify(token).map_err(|err| match err {
+        TokenError::Expired => unauthorized("the access token has expired"),
+        TokenError::NotYetValid | TokenError::Invalid => {
+            unauthorized("the access token is not valid")
+        }
+    })?;
+    let user_id: i64 = claims
+        .sub
+        .parse()
+        .map_err(|_| unauthorized("the access token is not valid"))?;
+    let row =
+        load_user(conn, user_id)?.ok_or_else(|| unauthorized("the access token is not valid"))?;
+    if row.5 {
+        return Err(unauthorized("this account is disabled"));
+    }
+    if row.6 != claims.epoch {
+        return Err(unauthorized("the access token has been revoked"));
+    }
+    let revoked: i64 = revoked_access_tokens::table
+        .filter(revoked_access_tokens::jti.eq(&claims.jti))
+        .count()
+        .get_result(conn)?;
+    if revoked > 0 {
+        return Err(unauthorized("the access token has been revoked"));
+    }
+    to_auth_user(
+        row,
+        false,
+        Credential::AccessToken {
+            jti: claims.jti,
+            expires_at: claims.exp,
+        },
+    )
+}
+
+fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUser, Error> {
+    let found: Option<ApiTokenRow> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(tokens::hash(token)))
+        .select((
+            api_tokens::id,
+            api_tokens::user_id,
+            api_tokens::access,
+            api_tokens::expires_at,
+            api_tokens::revoked_at,
+            api_tokens::last_used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let (token_id, user_id, access, expires_at, revoked_at, last_used_at) =
+        found.ok_or_else(|| unauthorized("the API token is not valid"))?;
+    let now = db::now();
+    if revoked_at.is_some() {
+        return Err(unauthorized("the API token has been revoked"));
+    }
+    if expires_at.is_some_and(|at| at <= now) {
+        return Err(unauthorized("the API token has expired"));
+    }
+    let row =
+        load_user(conn, user_id)?.ok_or_else(|| unauthorized("the API token is not valid"))?;
+    if row.5 {
+        return Err(unauthorized("this account is disabled"));
+    }
+    // Record use at most once a minute, so reads do not turn into a write each.
+    if last_used_at.is_none_or(|at| now - at > chrono::Duration::minutes(1)) {
+        diesel::update(api_tokens::table.find(token_id))
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(conn)?;
+    }
+    to_auth_user(
+        row,
+        access != "read_write",
+        Credential::ApiToken { id: token_id },
+    )
+}

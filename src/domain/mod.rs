@@ -102,6 +102,9 @@ mod tests {
             err.to_string(),
             "unknown value `green`, expected one of: not_started, on_track, at_risk, off_track, completed, discontinued"
         );
-        assert_eq!(serde_json::to_string(&Role::Municipality).unwrap(), "\"municipality\"");
+        assert_eq!(
+            serde_json::to_string(&Role::Municipality).unwrap(),
+            "\"municipality\""
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Seeding: the reference data on first start, and a living demo programme on request.
 
+pub mod demo;
 pub mod reference;
 
 pub use reference::{SeedCounts, seed_reference};

@@ -18,7 +18,11 @@ pub struct Actor {
 impl Actor {
     /// The operator at the command line or the program itself.
     pub fn system(name: &str) -> Self {
-        Self { user_id: None, name: name.to_string(), request_id: None }
+        Self {
+            user_id: None,
+            name: name.to_string(),
+            request_id: None,
+        }
     }
 }
 
@@ -48,4 +52,99 @@ pub fn record<B: Serialize, A: Serialize>(
         })
         .execute(conn)
         .map(|_| ())
+}
+
+/// One audit row as the API shows it.
+#[derive(Debug, Clone, Serialize, diesel::Queryable)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub recorded_at: chrono::NaiveDateTime,
+    pub user_id: Option<i64>,
+    pub actor: String,
+    pub operation: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    #[serde(serialize_with = "as_json")]
+    pub before: Option<String>,
+    #[serde(serialize_with = "as_json")]
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Stored JSON text is shown as JSON, not as a string.
+fn as_json<S: serde::Serializer>(value: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    let parsed = value
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+    parsed.serialize(serializer)
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    pub actor: Option<String>,
+    pub operation: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    /// From this instant (inclusive), UTC.
+    pub from: Option<chrono::NaiveDateTime>,
+    /// Until this instant (exclusive), UTC.
+    pub to: Option<chrono::NaiveDateTime>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The newest entries first, with the total that matches.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<AuditEntry>, i64)> {
+    let build = || {
+        let mut query = audit_log::table.into_boxed();
+        if let Some(user_id) = filter.user_id {
+            query = query.filter(audit_log::user_id.eq(user_id));
+        }
+        if let Some(actor) = &filter.actor {
+            query = query.filter(audit_log::actor.eq(actor.clone()));
+        }
+        if let Some(operation) = &filter.operation {
+            query = query.filter(audit_log::operation.eq(operation.clone()));
+        }
+        if let Some(entity_type) = &filter.entity_type {
+            query = query.filter(audit_log::entity_type.eq(entity_type.clone()));
+        }
+        if let Some(entity_id) = &filter.entity_id {
+            query = query.filter(audit_log::entity_id.eq(entity_id.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(audit_log::recorded_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(audit_log::recorded_at.lt(to));
+        }
+        query
+    };
+    let total = build().count().get_result(conn)?;
+    let items = build()
+        .select((
+            audit_log::id,
+            audit_log::recorded_at,
+            audit_log::user_id,
+            audit_log::actor,
+            audit_log::operation,
+            audit_log::entity_type,
+            audit_log::entity_id,
+            audit_log::before_json,
+            audit_log::after_json,
+            audit_log::request_id,
+        ))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok((items, total))
 }

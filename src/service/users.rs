@@ -42,14 +42,21 @@ pub fn validate_username(username: &str) -> std::result::Result<(), String> {
     if !(3..=64).contains(&length) {
         return Err("must be 3 to 64 characters".into());
     }
-    if !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
         return Err("may contain only letters, digits and . _ - @".into());
     }
     Ok(())
 }
 
 /// Creates a user; the password is hashed here (blocking, tens of milliseconds).
-pub fn create_user(conn: &mut DbConnection, actor: &Actor, input: &NewUserInput) -> Result<UserSummary> {
+pub fn create_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewUserInput,
+) -> Result<UserSummary> {
     let mut errors = Vec::new();
     if let Err(message) = validate_username(&input.username) {
         errors.push(FieldError::new("username", message));
@@ -65,17 +72,22 @@ pub fn create_user(conn: &mut DbConnection, actor: &Actor, input: &NewUserInput)
         errors.push(FieldError::new("password", err.to_string()));
     }
     match (role, &input.ministry, &input.municipality) {
-        (Some(Role::Ministry), None, _) => {
-            errors.push(FieldError::new("ministry", "a ministry user needs a ministry"))
-        }
-        (Some(Role::Municipality), _, None) => {
-            errors.push(FieldError::new("municipality", "a municipality user needs a municipality"))
-        }
-        (Some(role), Some(_), _) if role != Role::Ministry => {
-            errors.push(FieldError::new("ministry", "only ministry users have a ministry"))
-        }
-        (Some(role), _, Some(_)) if role != Role::Municipality => errors
-            .push(FieldError::new("municipality", "only municipality users have a municipality")),
+        (Some(Role::Ministry), None, _) => errors.push(FieldError::new(
+            "ministry",
+            "a ministry user needs a ministry",
+        )),
+        (Some(Role::Municipality), _, None) => errors.push(FieldError::new(
+            "municipality",
+            "a municipality user needs a municipality",
+        )),
+        (Some(role), Some(_), _) if role != Role::Ministry => errors.push(FieldError::new(
+            "ministry",
+            "only ministry users have a ministry",
+        )),
+        (Some(role), _, Some(_)) if role != Role::Municipality => errors.push(FieldError::new(
+            "municipality",
+            "only municipality users have a municipality",
+        )),
         _ => {}
     }
     if !errors.is_empty() {
@@ -101,7 +113,11 @@ pub fn create_user(conn: &mut DbConnection, actor: &Actor, input: &NewUserInput)
         let municipality = match &input.municipality {
             Some(name) => Some(
                 municipalities::table
-                    .filter(municipalities::code.eq(name).or(municipalities::name.eq(name)))
+                    .filter(
+                        municipalities::code
+                            .eq(name)
+                            .or(municipalities::name.eq(name)),
+                    )
                     .select((municipalities::id, municipalities::code))
                     .first::<(i64, String)>(conn)
                     .optional()?
@@ -159,4 +175,283 @@ pub fn create_user(conn: &mut DbConnection, actor: &Actor, input: &NewUserInput)
 /// How many users exist (serve prints how to create the first admin when there are none).
 pub fn count(conn: &mut DbConnection) -> Result<i64> {
     Ok(users::table.count().get_result(conn)?)
+}
+
+type SummaryRow = (
+    i64,
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+);
+
+fn summaries(
+    conn: &mut DbConnection,
+    filter_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<UserSummary>> {
+    let mut query = users::table
+        .left_join(ministries::table)
+        .left_join(municipalities::table)
+        .select((
+            users::id,
+            users::username,
+            users::display_name,
+            users::role,
+            users::disabled,
+            ministries::code.nullable(),
+            municipalities::code.nullable(),
+        ))
+        .order(users::username_key.asc())
+        .limit(limit)
+        .offset(offset)
+        .into_boxed();
+    if let Some(id) = filter_id {
+        query = query.filter(users::id.eq(id));
+    }
+    query
+        .load::<SummaryRow>(conn)?
+        .into_iter()
+        .map(
+            |(id, username, display_name, role, disabled, ministry, municipality)| {
+                Ok(UserSummary {
+                    id,
+                    username,
+                    display_name,
+                    role: role.parse().map_err(Error::internal)?,
+                    ministry,
+                    municipality,
+                    disabled,
+                })
+            },
+        )
+        .collect()
+}
+
+/// One user as others see it.
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<(UserSummary, i64)> {
+    let summary = summaries(conn, Some(id), 1, 0)?
+        .pop()
+        .ok_or_else(|| Error::NotFound(format!("user {id}")))?;
+    let version = users::table.find(id).select(users::version).first(conn)?;
+    Ok((summary, version))
+}
+
+/// Users by username, a page at a time, with the total.
+pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<UserSummary>, i64)> {
+    let total = users::table.count().get_result(conn)?;
+    Ok((summaries(conn, None, limit, offset)?, total))
+}
+
+/// The id of a username (any case).
+pub fn id_by_username(conn: &mut DbConnection, username: &str) -> Result<i64> {
+    users::table
+        .filter(users::username_key.eq(username.to_lowercase()))
+        .select(users::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("user `{username}`")))
+}
+
+/// A change to a user; absent fields stay as they are.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    /// Ministry code; required when the role becomes `ministry`.
+    pub ministry: Option<String>,
+    /// Municipality code or name; required when the role becomes `municipality`.
+    pub municipality: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+fn lookup_ministry(conn: &mut DbConnection, code: &str) -> Result<i64> {
+    ministries::table
+        .filter(ministries::code.eq(code))
+        .select(ministries::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::validation("ministry", format!("unknown ministry `{code}`")))
+}
+
+fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
+    municipalities::table
+        .filter(
+            municipalities::code
+                .eq(name)
+                .or(municipalities::name.eq(name)),
+        )
+        .select(municipalities::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::validation("municipality", format!("unknown municipality `{name}`")))
+}
+
+/// Changes a user at `expected_version` (412 when someone changed it first). A change of role,
+/// scope or a disable revokes every token of the user at once.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i64>,
+    change: &UserChange,
+) -> Result<(UserSummary, i64)> {
+    if change
+        .display_name
+        .as_ref()
+        .is_some_and(|name| name.chars().count() > 200)
+    {
+        return Err(Error::validation(
+            "display_name",
+            "must be at most 200 characters",
+        ));
+    }
+    let new_role = match &change.role {
+        Some(role) => Some(
+            role.parse::<Role>()
+                .map_err(|e| Error::validation("role", e.to_string()))?,
+        ),
+        None => None,
+    };
+    db::write_transaction(conn, |conn| {
+        let current: User = users::table
+            .find(id)
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("user {id}")))?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(Error::PreconditionFailed);
+        }
+        let (before, _) = get(conn, id)?;
+        let role = match new_role {
+            Some(role) => role,
+            None => current.role.parse::<Role>().map_err(Error::internal)?,
+        };
+        let ministry_id = match (role, &change.ministry) {
+            (Role::Ministry, Some(code)) => Some(lookup_ministry(conn, code)?),
+            (Role::Ministry, None) => Some(current.ministry_id.ok_or_else(|| {
+                Error::validation("ministry", "a ministry user needs a ministry")
+            })?),
+            (_, Some(_)) => {
+                return Err(Error::validation(
+                    "ministry",
+                    "only ministry users have a ministry",
+                ));
+            }
+            (_, None) => None,
+        };
+        let municipality_id = match (role, &change.municipality) {
+            (Role::Municipality, Some(name)) => Some(lookup_municipality(conn, name)?),
+            (Role::Municipality, None) => Some(current.municipality_id.ok_or_else(|| {
+                Error::validation("municipality", "a municipality user needs a municipality")
+            })?),
+            (_, Some(_)) => {
+                return Err(Error::validation(
+                    "municipality",
+                    "only municipality users have a municipality",
+                ));
+            }
+            (_, None) => None,
+        };
+        let disabled = change.disabled.unwrap_or(current.disabled);
+        let rights_changed = role.as_str() != current.role
+            || ministry_id != current.ministry_id
+            || municipality_id != current.municipality_id
+            || (disabled && !current.disabled);
+        let updated = diesel::update(
+            users::table
+                .filter(users::id.eq(id))
+                .filter(users::version.eq(current.version)),
+        )
+        .set((
+            users::display_name.eq(change
+                .display_name
+                .as_deref()
+                .unwrap_or(&current.display_name)),
+            users::role.eq(role.as_str()),
+            users::ministry_id.eq(ministry_id),
+            users::municipality_id.eq(municipality_id),
+            users::disabled.eq(disabled),
+            users::updated_at.eq(db::now()),
+            users::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::PreconditionFailed);
+        }
+        if rights_changed {
+            crate::service::sessions::revoke_all_tokens(conn, id)?;
+        }
+        let (after, version) = get(conn, id)?;
+        audit::record(
+            conn,
+            actor,
+            "user.update",
+            "user",
+            Some(&id.to_string()),
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok((after, version))
+    })
+}
+
+/// Sets a new password and revokes every token of the user.
+pub fn set_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    new_password: &str,
+) -> Result<()> {
+    password::check_strength(new_password)
+        .map_err(|e| Error::validation("password", e.to_string()))?;
+    let hash = password::hash(new_password).map_err(Error::internal)?;
+    db::write_transaction(conn, |conn| {
+        let updated = diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(&hash),
+                users::updated_at.eq(db::now()),
+                users::version.eq(users::version + 1),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::NotFound(format!("user {id}")));
+        }
+        crate::service::sessions::revoke_all_tokens(conn, id)?;
+        audit::record::<(), ()>(
+            conn,
+            actor,
+            "user.set_password",
+            "user",
+            Some(&id.to_string()),
+            None,
+            None,
+        )?;
+        Ok(())
+    })
+}
+
+/// Changes the caller's own password after checking the current one.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    current: &str,
+    new_password: &str,
+) -> Result<()> {
+    let hash: String = users::table
+        .find(id)
+        .select(users::password_hash)
+        .first(conn)?;
+    if !password::verify(current, &hash) {
+        return Err(Error::validation(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    set_password(conn, actor, id, new_password)
 }

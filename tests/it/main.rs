@@ -1,5 +1,15 @@
 //! Integration tests, in one binary so they link once. Each test gets its own database.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test with a message when their setup fails"
+)]
+
 mod support;
 
+mod auth;
+mod cli;
+mod demo;
+mod policy;
+mod reference;
 mod schema;

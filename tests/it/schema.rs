@@ -2,7 +2,6 @@
 //! every down.sql really reverses its up.sql.
 
 use crate::both_backends;
-use crate::support::TestDatabase;
 use versnelling::db::{self, schema_gen};
 
 const SCHEMA_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/db/schema.rs");

@@ -1,7 +1,7 @@
 //! Test helpers: a fresh database per test on SQLite or PostgreSQL, and the real application
 //! started on a free port.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use diesel::Connection;
 use versnelling::config::{Settings, SettingsBuilder, TEST_TOML};
@@ -86,21 +86,17 @@ impl TestDatabase {
             .expect("data dir");
         builder.build().expect("test settings")
     }
-
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
-                let _ = diesel::RunQueryDsl::execute(
-                    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-                    &mut admin,
-                );
-            }
+        if let Some((admin_url, name)) = &self.postgres
+            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+                &mut admin,
+            );
         }
     }
 }
@@ -160,6 +156,183 @@ macro_rules! both_backends {
             fn postgres() {
                 let Some($db) =
                     $crate::support::TestDatabase::create($crate::support::Backend::Postgres)
+                else {
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}
+
+/// The real application, started on a free port with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    /// Starts the app; `None` when PostgreSQL is asked for but not configured (outside CI).
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        let database = TestDatabase::create(backend)?;
+        let app = versnelling::startup::Application::build(database.settings())
+            .await
+            .expect("the application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.into_server());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        Some(Self {
+            address,
+            client,
+            database,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET a path and decode the JSON body, asserting the status.
+    pub async fn get_json(&self, path: &str, status: u16) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status().as_u16(), status, "GET {path}");
+        response.json().await.expect("json body")
+    }
+
+    pub fn connect(&self) -> DbConnection {
+        self.database.connect()
+    }
+
+    /// Creates a user directly in the database; returns its id.
+    pub fn create_user(
+        &self,
+        username: &str,
+        role: &str,
+        scope: Option<&str>,
+        password: &str,
+    ) -> i64 {
+        let mut conn = self.connect();
+        let input = versnelling::service::users::NewUserInput {
+            username: username.into(),
+            display_name: String::new(),
+            role: role.into(),
+            ministry: if role == "ministry" {
+                scope.map(str::to_string)
+            } else {
+                None
+            },
+            municipality: if role == "municipality" {
+                scope.map(str::to_string)
+            } else {
+                None
+            },
+            password: password.into(),
+        };
+        versnelling::service::users::create_user(
+            &mut conn,
+            &versnelling::service::audit::Actor::system("test"),
+            &input,
+        )
+        .expect("create user")
+        .id
+    }
+
+    /// Logs in through the API; returns the whole token answer.
+    pub async fn login(&self, username: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "login as {username}");
+        response.json().await.expect("json")
+    }
+
+    /// A user of `role` (and scope) with an access token: (user id, access token).
+    pub async fn user_with_token(&self, role: &str, scope: Option<&str>) -> (i64, String) {
+        let username = format!("{role}-{}", &random_suffix()[..8]);
+        let password = "een lang genoeg wachtwoord";
+        let id = self.create_user(&username, role, scope, password);
+        let tokens = self.login(&username, password).await;
+        (
+            id,
+            tokens["access_token"]
+                .as_str()
+                .expect("access token")
+                .to_string(),
+        )
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.user_with_token("admin", None).await.1
+    }
+
+    /// Sends a request with an optional bearer token, JSON body and If-Match.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        if_match: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// GET with a token, asserting the status; returns the JSON body.
+    pub async fn get_as(&self, token: &str, path: &str, status: u16) -> serde_json::Value {
+        let response = self
+            .send(reqwest::Method::GET, path, Some(token), None, None)
+            .await;
+        assert_eq!(response.status().as_u16(), status, "GET {path}");
+        response.json().await.unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Declares an async test against the running app, once per backend:
+/// `app_test!(async fn name(app: TestApp) { ... });` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! app_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[actix_web::test]
+            async fn sqlite() {
+                let $app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite)
+                    .await
+                    .expect("sqlite");
+                $body
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                let Some($app) =
+                    $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await
                 else {
                     return;
                 };

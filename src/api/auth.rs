@@ -1,0 +1,229 @@
+//! Logging in and out, refreshing tokens, the caller's own account and API tokens.
+
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use crate::api::extract::Json;
+use crate::api::guard::request_id;
+use crate::auth::AuthUser;
+use crate::auth::policy::{self, Access, Operation, POLICY};
+use crate::error::Error;
+use crate::service::{api_tokens, sessions, users};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// The client address used for throttling: the TCP peer (no proxy headers are trusted).
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// POST /api/v1/auth/token — log in with username and password. Anyone; throttled.
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<HttpResponse, Error> {
+    let LoginRequest { username, password } = body.0;
+    if username.len() > 200 || password.len() > 1024 {
+        return Err(Error::Unauthorized("wrong username or password".into()));
+    }
+    let address = client_address(&req);
+    if let Some(retry_after_seconds) =
+        state
+            .throttle
+            .retry_after(&username, &address, Instant::now())
+    {
+        return Err(Error::TooManyRequests {
+            retry_after_seconds,
+        });
+    }
+    let keys = state.jwt.clone();
+    let refresh_days = state.settings.auth.refresh_token_days;
+    let name = username.clone();
+    let result = state
+        .db(move |conn| sessions::login(conn, &keys, refresh_days, &name, &password))
+        .await;
+    match &result {
+        Ok(_) => state.throttle.record_success(&username),
+        Err(Error::Unauthorized(_)) => {
+            tracing::info!(%address, "failed login");
+            state
+                .throttle
+                .record_failure(&username, &address, Instant::now());
+        }
+        Err(_) => {}
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(result?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// POST /api/v1/auth/refresh — exchange a refresh token for a new pair. Anyone with one.
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, Error> {
+    let keys = state.jwt.clone();
+    let refresh_days = state.settings.auth.refresh_token_days;
+    let token = body.0.refresh_token;
+    let pair = state
+        .db(move |conn| sessions::refresh(conn, &keys, refresh_days, &token))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pair))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutRequest {
+    pub refresh_token: Option<String>,
+}
+
+/// POST /api/v1/auth/logout — revoke this access token (and the refresh token's family). Any user.
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Option<Json<LogoutRequest>>,
+) -> Result<HttpResponse, Error> {
+    let refresh_token = body.and_then(|b| b.0.refresh_token);
+    state
+        .db(move |conn| sessions::logout(conn, &user, refresh_token.as_deref()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: users::UserSummary,
+    /// What the caller may do: each operation with its reach (`all`, `own_ministry`, …).
+    pub permissions: Vec<Permission>,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Permission {
+    pub operation: Operation,
+    pub access: Access,
+}
+
+/// GET /api/v1/me — who am I, and what may I do. Any user.
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, Error> {
+    let id = user.id;
+    let (summary, _) = state.db(move |conn| users::get(conn, id)).await?;
+    let permissions = POLICY
+        .iter()
+        .filter(|(op, ..)| *op != Operation::Public)
+        .map(|(op, ..)| (op, policy::access(user.role, *op)))
+        .filter(|(op, access)| {
+            *access != Access::Denied && !(user.read_only && policy::writes(**op))
+        })
+        .map(|(op, access)| Permission {
+            operation: *op,
+            access,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Me {
+        user: summary,
+        permissions,
+        read_only: user.read_only,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// POST /api/v1/me/password — change my password; every token of mine is revoked. Any user.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: Json<PasswordChange>,
+) -> Result<HttpResponse, Error> {
+    if user.read_only || matches!(user.credential, crate::auth::Credential::ApiToken { .. }) {
+        return Err(Error::Forbidden(
+            "log in with your password to change it".into(),
+        ));
+    }
+    let actor = user.actor(request_id(&req));
+    let PasswordChange {
+        current_password,
+        new_password,
+    } = body.0;
+    state
+        .db(move |conn| {
+            users::change_own_password(conn, &actor, user.id, &current_password, &new_password)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// GET /api/v1/me/tokens — my API tokens (never their secrets). Any user.
+pub async fn list_my_tokens(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, Error> {
+    let items = state
+        .db(move |conn| api_tokens::list(conn, user.id))
+        .await?;
+    let total = items.len();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": total })))
+}
+
+/// POST /api/v1/me/tokens — create an API token; its secret is in this answer only. Any user
+/// logged in with a password (an API token cannot make more tokens).
+pub async fn create_my_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: Json<api_tokens::NewApiToken>,
+) -> Result<HttpResponse, Error> {
+    if matches!(user.credential, crate::auth::Credential::ApiToken { .. }) {
+        return Err(Error::Forbidden(
+            "an API token cannot create API tokens".into(),
+        ));
+    }
+    let actor = user.actor(request_id(&req));
+    let created = state
+        .db(move |conn| api_tokens::create(conn, &actor, user.id, &body.0))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(created))
+}
+
+/// DELETE /api/v1/me/tokens/{id} — revoke one of my API tokens. Any user.
+pub async fn revoke_my_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = user.actor(request_id(&req));
+    let token_id = path.into_inner();
+    let revoked = state
+        .db(move |conn| api_tokens::revoke(conn, &actor, user.id, token_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(revoked))
+}

@@ -1,0 +1,79 @@
+//! The route guard: authenticates the caller and applies the policy's role check before a
+//! handler runs. Every route in the table is wrapped in one, with its operation.
+
+use std::future::{Ready, ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{AUTHORIZATION, HeaderMap};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+
+use crate::auth::policy::{self, Operation};
+use crate::auth::{self, AuthUser};
+use crate::error::Error;
+use crate::state::AppState;
+use crate::telemetry::RequestId;
+
+/// The bearer token of a request, if it has a well-formed one.
+pub fn bearer_token(headers: &HeaderMap) -> Result<String, Error> {
+    let value = headers
+        .get(AUTHORIZATION)
+        .ok_or_else(|| {
+            Error::Unauthorized("log in first: send Authorization: Bearer <token>".into())
+        })?
+        .to_str()
+        .map_err(|_| Error::Unauthorized("the Authorization header is not valid".into()))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| Error::Unauthorized("the Authorization header is not valid".into()))?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 4096 {
+        return Err(Error::Unauthorized(
+            "use Authorization: Bearer <token>".into(),
+        ));
+    }
+    Ok(token.to_string())
+}
+
+/// Authenticates and authorises a request for `operation`; public operations pass untouched.
+pub async fn guard(
+    operation: Operation,
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if operation != Operation::Public {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| Error::internal("application state missing"))?;
+        let token = bearer_token(req.headers())?;
+        let keys = state.jwt.clone();
+        let user = state
+            .db(move |conn| auth::authenticate(conn, &keys, &token))
+            .await?;
+        policy::authorize(&user, operation)?;
+        req.extensions_mut().insert(user);
+    }
+    next.call(req).await
+}
+
+/// The user the guard authenticated.
+impl FromRequest for AuthUser {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<AuthUser>()
+                .cloned()
+                .ok_or_else(|| Error::internal("a handler asked for the user on a public route")),
+        )
+    }
+}
+
+/// The request id, for the audit log.
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|id| id.0.clone())
+}

@@ -1,0 +1,148 @@
+//! The HTTP API: the route table, problem+json errors, extractors. Handlers are thin: extract,
+//! call a service or query, answer. Every route is registered with the operation the policy
+//! knows it by; the guard authenticates and checks the role before the handler runs.
+
+pub mod audit;
+pub mod auth;
+pub mod extract;
+pub mod guard;
+pub mod health;
+pub mod problem;
+pub mod reference;
+pub mod users;
+
+use actix_web::middleware::from_fn;
+use actix_web::{HttpRequest, HttpResponse, guard as method, web};
+
+use crate::auth::policy::Operation;
+use crate::error::Error;
+
+/// One row of the route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub operation: Operation,
+}
+
+macro_rules! route_table {
+    ($($method:ident $path:literal $operation:ident => $handler:path;)*) => {
+        /// Every route, its method and the operation the policy guards it with.
+        pub const ROUTES: &[RouteSpec] = &[
+            $(RouteSpec { method: stringify!($method), path: $path, operation: Operation::$operation },)*
+        ];
+
+        /// Registers the route table.
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(
+                cfg.service(
+                    web::resource($path)
+                        .guard(route_table!(@guard $method))
+                        .route(web::route().to($handler).wrap(from_fn(|req, next| {
+                            guard::guard(Operation::$operation, req, next)
+                        }))),
+                );
+            )*
+        }
+    };
+    (@guard GET) => { method::Get() };
+    (@guard POST) => { method::Post() };
+    (@guard PUT) => { method::Put() };
+    (@guard PATCH) => { method::Patch() };
+    (@guard DELETE) => { method::Delete() };
+}
+
+route_table! {
+    GET "/healthz" Public => health::healthz;
+    GET "/readyz" Public => health::readyz;
+    GET "/metrics" Public => health::metrics;
+
+    POST "/api/v1/auth/token" Public => auth::token;
+    POST "/api/v1/auth/refresh" Public => auth::refresh;
+    POST "/api/v1/auth/logout" OwnAccount => auth::logout;
+    GET "/api/v1/me" OwnAccount => auth::me;
+    POST "/api/v1/me/password" OwnAccount => auth::change_password;
+    GET "/api/v1/me/tokens" OwnAccount => auth::list_my_tokens;
+    POST "/api/v1/me/tokens" OwnAccount => auth::create_my_token;
+    DELETE "/api/v1/me/tokens/{id}" OwnAccount => auth::revoke_my_token;
+
+    GET "/api/v1/users" ManageUsers => users::list;
+    POST "/api/v1/users" ManageUsers => users::create;
+    GET "/api/v1/users/{id}" ManageUsers => users::get;
+    PATCH "/api/v1/users/{id}" ManageUsers => users::update;
+    PUT "/api/v1/users/{id}/password" ManageUsers => users::set_password;
+    GET "/api/v1/users/{id}/tokens" ManageUsers => users::list_tokens;
+    DELETE "/api/v1/users/{id}/tokens/{token_id}" ManageUsers => users::revoke_token;
+    GET "/api/v1/audit" ReadAudit => audit::list;
+
+    GET "/api/v1/areas" ReadReference => reference::list_areas;
+    POST "/api/v1/areas" ManageReference => reference::create_area;
+    GET "/api/v1/areas/{code}" ReadReference => reference::get_area;
+    PATCH "/api/v1/areas/{code}" ManageReference => reference::update_area;
+    GET "/api/v1/municipalities" ReadReference => reference::list_municipalities;
+    POST "/api/v1/municipalities" ManageReference => reference::create_municipality;
+    GET "/api/v1/ministries" ReadReference => reference::list_ministries;
+    POST "/api/v1/ministries" ManageReference => reference::create_ministry;
+    GET "/api/v1/ministries/{code}" ReadReference => reference::get_ministry;
+    PATCH "/api/v1/ministries/{code}" ManageReference => reference::update_ministry;
+    GET "/api/v1/themes" ReadReference => reference::list_themes;
+    POST "/api/v1/themes" ManageReference => reference::create_theme;
+    GET "/api/v1/themes/{code}" ReadReference => reference::get_theme;
+    PATCH "/api/v1/themes/{code}" ManageReference => reference::update_theme;
+    GET "/api/v1/target-groups" ReadReference => reference::list_target_groups;
+    GET "/api/v1/aspects" ReadReference => reference::list_aspects;
+    GET "/api/v1/periods" ReadReference => reference::list_periods;
+    POST "/api/v1/periods" ManageReference => reference::create_period;
+    GET "/api/v1/periods/{code}" ReadReference => reference::get_period;
+    PATCH "/api/v1/periods/{code}" ManageReference => reference::update_period;
+}
+
+/// Answers unknown URLs with a problem+json 404, and a known URL with the wrong method with 405.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let path = req.path();
+    let allowed: Vec<&str> = ROUTES
+        .iter()
+        .filter(|route| actix_router::ResourceDef::new(route.path).is_match(path))
+        .map(|route| route.method)
+        .collect();
+    if !allowed.is_empty() {
+        let mut response =
+            actix_web::ResponseError::error_response(&Error::MethodNotAllowed(allowed.join(", ")));
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::ALLOW, value);
+        }
+        return response;
+    }
+    actix_web::ResponseError::error_response(&Error::NotFound(format!("no resource at {path}")))
+}
+
+/// Turns actix's own JSON extractor errors into problem+json (our handlers use `extract::Json`).
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _req| {
+            use actix_web::error::JsonPayloadError;
+            let error = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => {
+                    Error::BadRequest(format!("the request body is larger than {limit} bytes"))
+                }
+                JsonPayloadError::ContentType => {
+                    Error::BadRequest("the request body must be application/json".into())
+                }
+                JsonPayloadError::Deserialize(inner) => {
+                    Error::validation("body", crate::db::one_line(&inner.to_string()))
+                }
+                _ => Error::BadRequest("the request body could not be read".into()),
+            };
+            error.into()
+        })
+}
+
+/// A path segment that does not parse (`/users/abc`) is a 404: there is no such resource.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|_err, req| Error::NotFound(format!("no resource at {}", req.path())).into())
+}

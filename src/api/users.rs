@@ -1,0 +1,162 @@
+//! User administration (admins): accounts, roles and scopes, passwords, their API tokens.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::api::extract::{Json, Query, etag, if_match};
+use crate::api::guard::request_id;
+use crate::api::reference::{List, Page};
+use crate::auth::AuthUser;
+use crate::error::Error;
+use crate::service::api_tokens;
+use crate::service::users::{self, NewUserInput, UserChange};
+use crate::state::AppState;
+
+/// GET /api/v1/users — every user. Admins.
+pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpResponse, Error> {
+    let (limit, offset) = page.0.bounds()?;
+    let (items, total) = state
+        .db(move |conn| users::list(conn, limit, offset))
+        .await?;
+    Ok(HttpResponse::Ok().json(List {
+        items,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub role: String,
+    pub ministry: Option<String>,
+    pub municipality: Option<String>,
+    pub password: String,
+}
+
+/// POST /api/v1/users — create a user. Admins.
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: Json<CreateUser>,
+) -> Result<HttpResponse, Error> {
+    let actor = user.actor(request_id(&req));
+    let CreateUser {
+        username,
+        display_name,
+        role,
+        ministry,
+        municipality,
+        password,
+    } = body.0;
+    let input = NewUserInput {
+        username,
+        display_name,
+        role,
+        ministry,
+        municipality,
+        password,
+    };
+    let created = state
+        .db(move |conn| users::create_user(conn, &actor, &input))
+        .await?;
+    let id = created.id;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/users/{id}")))
+        .insert_header(("ETag", etag(1)))
+        .json(created))
+}
+
+/// GET /api/v1/users/{id} — one user, with its ETag. Admins.
+pub async fn get(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, Error> {
+    let id = path.into_inner();
+    let (user, version) = state.db(move |conn| users::get(conn, id)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(version)))
+        .json(user))
+}
+
+/// PATCH /api/v1/users/{id} — change name, role, scope or disable; needs If-Match. Admins.
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: Json<UserChange>,
+) -> Result<HttpResponse, Error> {
+    let expected = if_match(&req)?;
+    let id = path.into_inner();
+    if id == user.id
+        && (body.0.disabled == Some(true) || body.0.role.as_deref().is_some_and(|r| r != "admin"))
+    {
+        return Err(Error::Conflict {
+            message: "you cannot disable or demote yourself; ask another admin".into(),
+            field: None,
+        });
+    }
+    let actor = user.actor(request_id(&req));
+    let (updated, version) = state
+        .db(move |conn| users::update(conn, &actor, id, Some(expected), &body.0))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(version)))
+        .json(updated))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    pub password: String,
+}
+
+/// PUT /api/v1/users/{id}/password — set a user's password; revokes their tokens. Admins.
+pub async fn set_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: Json<SetPassword>,
+) -> Result<HttpResponse, Error> {
+    let actor = user.actor(request_id(&req));
+    let id = path.into_inner();
+    state
+        .db(move |conn| users::set_password(conn, &actor, id, &body.0.password))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// GET /api/v1/users/{id}/tokens — a user's API tokens. Admins.
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let id = path.into_inner();
+    let items = state
+        .db(move |conn| {
+            users::get(conn, id)?;
+            api_tokens::list(conn, id)
+        })
+        .await?;
+    let total = items.len();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": total })))
+}
+
+/// DELETE /api/v1/users/{id}/tokens/{token_id} — revoke a user's API token. Admins.
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, Error> {
+    let actor = user.actor(request_id(&req));
+    let (id, token_id) = path.into_inner();
+    let revoked = state
+        .db(move |conn| api_tokens::revoke(conn, &actor, id, token_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(revoked))
+}

@@ -1,0 +1,157 @@
+//! The one permission policy: a table of operation × role → access. Every route is registered
+//! with an operation (see `api::routes`), the guard checks the role level before the handler
+//! runs, and handlers check objects against the caller's scope with [`authorize_object`].
+//!
+//! 401 means "who are you?" (no, bad or revoked credentials). 403 means "you may not": the
+//! caller is known and the object exists but is outside their role or scope. 404 means the object
+//! does not exist. Existence is not hidden: every logged-in user may read the tracked data, so a
+//! 404 for an object someone may not change would only confuse.
+
+use serde::Serialize;
+
+use super::AuthUser;
+use crate::domain::Role;
+use crate::error::Error;
+
+/// What a route does, for the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// No login: health, token endpoints.
+    Public,
+    /// Any logged-in user, about themselves: `/me`, their own API tokens.
+    OwnAccount,
+    /// Reference data: areas, municipalities, ministries, themes, target groups, aspects, periods.
+    ReadReference,
+    /// Create and change reference data.
+    ManageReference,
+    /// Users and their tokens.
+    ManageUsers,
+    /// The audit log.
+    ReadAudit,
+}
+
+/// How far an operation reaches for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Denied,
+    /// Every object.
+    All,
+    /// Objects of the caller's own ministry.
+    OwnMinistry,
+    /// Objects in the caller's own municipality (and so its areas).
+    OwnMunicipality,
+}
+
+use Access::{All, Denied};
+
+/// One row per operation: (operation, writes?, [admin, ministry, municipality, viewer]).
+pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
+    (Operation::Public, false, [All, All, All, All]),
+    (Operation::OwnAccount, false, [All, All, All, All]),
+    (Operation::ReadReference, false, [All, All, All, All]),
+    (
+        Operation::ManageReference,
+        true,
+        [All, Denied, Denied, Denied],
+    ),
+    (Operation::ManageUsers, true, [All, Denied, Denied, Denied]),
+    (Operation::ReadAudit, false, [All, Denied, Denied, Denied]),
+];
+
+fn row(operation: Operation) -> Option<&'static (Operation, bool, [Access; 4])> {
+    POLICY.iter().find(|(op, ..)| *op == operation)
+}
+
+fn role_index(role: Role) -> usize {
+    match role {
+        Role::Admin => 0,
+        Role::Ministry => 1,
+        Role::Municipality => 2,
+        Role::Viewer => 3,
+    }
+}
+
+/// The access a role has to an operation. An operation without a row is denied.
+pub fn access(role: Role, operation: Operation) -> Access {
+    row(operation)
+        .map(|(_, _, access)| access[role_index(role)])
+        .unwrap_or(Denied)
+}
+
+/// Whether an operation changes data (read-only API tokens may not perform it).
+pub fn writes(operation: Operation) -> bool {
+    row(operation).map(|(_, writes, _)| *writes).unwrap_or(true)
+}
+
+/// The role-level check the route guard makes before a handler runs.
+pub fn authorize(user: &AuthUser, operation: Operation) -> Result<Access, Error> {
+    let access = access(user.role, operation);
+    if access == Denied {
+        return Err(Error::Forbidden(format!(
+            "a {} user may not do this",
+            user.role.as_str()
+        )));
+    }
+    if writes(operation) && user.read_only {
+        return Err(Error::Forbidden("this API token may only read".into()));
+    }
+    Ok(access)
+}
+
+/// Whose an object is, for the scope check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub ministry_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+}
+
+/// The object-level check: the caller's access to this operation must reach the object's owner.
+pub fn authorize_object(user: &AuthUser, operation: Operation, owner: Owner) -> Result<(), Error> {
+    let allowed = match authorize(user, operation)? {
+        Access::All => true,
+        Access::OwnMinistry => user.ministry_id.is_some() && user.ministry_id == owner.ministry_id,
+        Access::OwnMunicipality => {
+            user.municipality_id.is_some() && user.municipality_id == owner.municipality_id
+        }
+        Access::Denied => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "this belongs to another ministry or municipality".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_exactly_one_row() {
+        for (operation, ..) in POLICY {
+            assert_eq!(
+                POLICY.iter().filter(|(op, ..)| op == operation).count(),
+                1,
+                "{operation:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_users_reference_data_and_read_the_audit_log() {
+        for op in [
+            Operation::ManageUsers,
+            Operation::ManageReference,
+            Operation::ReadAudit,
+        ] {
+            assert_eq!(access(Role::Admin, op), All);
+            for role in [Role::Ministry, Role::Municipality, Role::Viewer] {
+                assert_eq!(access(role, op), Denied, "{role:?} {op:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,602 @@
+//! Administration of reference data: areas (more can join, as four did in 2022), municipalities,
+//! ministries, themes ("aanvullende maatregelen") and report periods.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::models::{Area, Ministry, ReportPeriod, Theme};
+use crate::db::schema::{areas, ministries, municipalities, report_periods, themes};
+use crate::db::{self, DbConnection};
+use crate::error::{Error, FieldError, Result};
+use crate::service::audit::{self, Actor};
+
+/// Codes are lower-case slugs (`rotterdam-zuid`), except ministries (`BZK`, `JenV`).
+pub fn check_slug(field: &str, code: &str, errors: &mut Vec<FieldError>) {
+    let ok = (1..=80).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !code.starts_with('-')
+        && !code.ends_with('-');
+    if !ok {
+        errors.push(FieldError::new(
+            field,
+            "must be 1–80 lower-case letters, digits and dashes",
+        ));
+    }
+}
+
+pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    let length = value.trim().chars().count();
+    if length == 0 || length > max {
+        errors.push(FieldError::new(
+            field,
+            format!("must be 1 to {max} characters"),
+        ));
+    }
+}
+
+fn finish(errors: Vec<FieldError>) -> Result<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+fn conflict_on<'a>(
+    field: &'static str,
+    code: &'a str,
+) -> impl FnOnce(diesel::result::Error) -> Error + 'a {
+    move |err| match Error::from(err) {
+        Error::Conflict { .. } => Error::Conflict {
+            message: format!("`{code}` is already in use"),
+            field: Some(field.into()),
+        },
+        other => other,
+    }
+}
+
+/// Applies an update guarded by the version it was based on: 412 when it moved on.
+fn check_version(found: i64, expected: i64) -> Result<()> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::PreconditionFailed)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAreaInput {
+    pub code: String,
+    pub name: String,
+    /// Municipality code.
+    pub municipality: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub focus_since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaChange {
+    pub name: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub focus_since: Option<NaiveDate>,
+}
+
+fn check_coordinates(latitude: Option<f64>, longitude: Option<f64>, errors: &mut Vec<FieldError>) {
+    if latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+        errors.push(FieldError::new("latitude", "must be between -90 and 90"));
+    }
+    if longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+        errors.push(FieldError::new("longitude", "must be between -180 and 180"));
+    }
+}
+
+pub fn create_area(conn: &mut DbConnection, actor: &Actor, input: &NewAreaInput) -> Result<Area> {
+    let mut errors = Vec::new();
+    check_slug("code", &input.code, &mut errors);
+    check_text("name", &input.name, 200, &mut errors);
+    check_coordinates(Some(input.latitude), Some(input.longitude), &mut errors);
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let municipality_id: i64 = municipalities::table
+            .filter(municipalities::code.eq(&input.municipality))
+            .select(municipalities::id)
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| {
+                Error::validation(
+                    "municipality",
+                    format!("unknown municipality `{}`", input.municipality),
+                )
+            })?;
+        let now = db::now();
+        let area: Area = diesel::insert_into(areas::table)
+            .values((
+                areas::code.eq(&input.code),
+                areas::name.eq(input.name.trim()),
+                areas::municipality_id.eq(municipality_id),
+                areas::latitude.eq(input.latitude),
+                areas::longitude.eq(input.longitude),
+                areas::focus_since.eq(input.focus_since.unwrap_or_else(|| now.date())),
+                areas::created_at.eq(now),
+                areas::updated_at.eq(now),
+            ))
+            .returning(areas::all_columns)
+            .get_result(conn)
+            .map_err(conflict_on("code", &input.code))?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "area.create",
+            "area",
+            Some(&area.code),
+            None,
+            Some(&area),
+        )?;
+        Ok(area)
+    })
+}
+
+pub fn update_area(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    expected: i64,
+    change: &AreaChange,
+) -> Result<Area> {
+    let mut errors = Vec::new();
+    if let Some(name) = &change.name {
+        check_text("name", name, 200, &mut errors);
+    }
+    check_coordinates(change.latitude, change.longitude, &mut errors);
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before: Area = areas::table
+            .filter(areas::code.eq(code))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("area `{code}`")))?;
+        check_version(before.version, expected)?;
+        let after: Area = diesel::update(
+            areas::table
+                .find(before.id)
+                .filter(areas::version.eq(expected)),
+        )
+        .set((
+            areas::name.eq(change
+                .name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&before.name)),
+            areas::latitude.eq(change.latitude.unwrap_or(before.latitude)),
+            areas::longitude.eq(change.longitude.unwrap_or(before.longitude)),
+            areas::focus_since.eq(change.focus_since.unwrap_or(before.focus_since)),
+            areas::updated_at.eq(db::now()),
+            areas::version.eq(expected + 1),
+        ))
+        .returning(areas::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "area.update",
+            "area",
+            Some(code),
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMunicipalityInput {
+    pub code: String,
+    pub name: String,
+    pub province: String,
+}
+
+pub fn create_municipality(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewMunicipalityInput,
+) -> Result<crate::db::models::Municipality> {
+    let mut errors = Vec::new();
+    check_slug("code", &input.code, &mut errors);
+    check_text("name", &input.name, 200, &mut errors);
+    check_text("province", &input.province, 100, &mut errors);
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let row: crate::db::models::Municipality = diesel::insert_into(municipalities::table)
+            .values((
+                municipalities::code.eq(&input.code),
+                municipalities::name.eq(input.name.trim()),
+                municipalities::province.eq(input.province.trim()),
+                municipalities::created_at.eq(db::now()),
+            ))
+            .returning(municipalities::all_columns)
+            .get_result(conn)
+            .map_err(conflict_on("code", &input.code))?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "municipality.create",
+            "municipality",
+            Some(&row.code),
+            None,
+            Some(&row),
+        )?;
+        Ok(row)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinistryInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+}
+
+pub fn create_ministry(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &MinistryInput,
+) -> Result<Ministry> {
+    let mut errors = Vec::new();
+    let code = input.code.clone().unwrap_or_default();
+    if !(1..=20).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errors.push(FieldError::new(
+            "code",
+            "must be 1–20 letters or digits, e.g. BZK",
+        ));
+    }
+    check_text(
+        "name",
+        input.name.as_deref().unwrap_or_default(),
+        200,
+        &mut errors,
+    );
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let now = db::now();
+        let row: Ministry = diesel::insert_into(ministries::table)
+            .values((
+                ministries::code.eq(&code),
+                ministries::name.eq(input.name.as_deref().unwrap_or_default().trim()),
+                ministries::created_at.eq(now),
+                ministries::updated_at.eq(now),
+            ))
+            .returning(ministries::all_columns)
+            .get_result(conn)
+            .map_err(conflict_on("code", &code))?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "ministry.create",
+            "ministry",
+            Some(&row.code),
+            None,
+            Some(&row),
+        )?;
+        Ok(row)
+    })
+}
+
+pub fn update_ministry(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    expected: i64,
+    input: &MinistryInput,
+) -> Result<Ministry> {
+    let mut errors = Vec::new();
+    if input.code.is_some() {
+        errors.push(FieldError::new(
+            "code",
+            "cannot be changed: other records and links use it",
+        ));
+    }
+    if let Some(name) = &input.name {
+        check_text("name", name, 200, &mut errors);
+    }
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before: Ministry = ministries::table
+            .filter(ministries::code.eq(code))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("ministry `{code}`")))?;
+        check_version(before.version, expected)?;
+        let after: Ministry = diesel::update(
+            ministries::table
+                .find(before.id)
+                .filter(ministries::version.eq(expected)),
+        )
+        .set((
+            ministries::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
+            ministries::updated_at.eq(db::now()),
+            ministries::version.eq(expected + 1),
+        ))
+        .returning(ministries::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "ministry.update",
+            "ministry",
+            Some(code),
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeInput {
+    pub code: Option<String>,
+    pub name_nl: Option<String>,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+}
+
+pub fn create_theme(conn: &mut DbConnection, actor: &Actor, input: &ThemeInput) -> Result<Theme> {
+    let mut errors = Vec::new();
+    let code = input.code.clone().unwrap_or_default();
+    check_slug("code", &code, &mut errors);
+    check_text(
+        "name_nl",
+        input.name_nl.as_deref().unwrap_or_default(),
+        200,
+        &mut errors,
+    );
+    check_text(
+        "name_en",
+        input.name_en.as_deref().unwrap_or_default(),
+        200,
+        &mut errors,
+    );
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let now = db::now();
+        let row: Theme = diesel::insert_into(themes::table)
+            .values((
+                themes::code.eq(&code),
+                themes::name_nl.eq(input.name_nl.as_deref().unwrap_or_default().trim()),
+                themes::name_en.eq(input.name_en.as_deref().unwrap_or_default().trim()),
+                themes::description.eq(input.description.as_deref().unwrap_or_default()),
+                themes::created_at.eq(now),
+                themes::updated_at.eq(now),
+            ))
+            .returning(themes::all_columns)
+            .get_result(conn)
+            .map_err(conflict_on("code", &code))?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "theme.create",
+            "theme",
+            Some(&row.code),
+            None,
+            Some(&row),
+        )?;
+        Ok(row)
+    })
+}
+
+pub fn update_theme(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    expected: i64,
+    input: &ThemeInput,
+) -> Result<Theme> {
+    let mut errors = Vec::new();
+    if input.code.is_some() {
+        errors.push(FieldError::new(
+            "code",
+            "cannot be changed: other records and links use it",
+        ));
+    }
+    for (field, value) in [("name_nl", &input.name_nl), ("name_en", &input.name_en)] {
+        if let Some(value) = value {
+            check_text(field, value, 200, &mut errors);
+        }
+    }
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before: Theme = themes::table
+            .filter(themes::code.eq(code))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("theme `{code}`")))?;
+        check_version(before.version, expected)?;
+        let after: Theme = diesel::update(
+            themes::table
+                .find(before.id)
+                .filter(themes::version.eq(expected)),
+        )
+        .set((
+            themes::name_nl.eq(input
+                .name_nl
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&before.name_nl)),
+            themes::name_en.eq(input
+                .name_en
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&before.name_en)),
+            themes::description.eq(input.description.as_deref().unwrap_or(&before.description)),
+            themes::updated_at.eq(db::now()),
+            themes::version.eq(expected + 1),
+        ))
+        .returning(themes::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "theme.update",
+            "theme",
+            Some(code),
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub cut_off: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+}
+
+fn check_period_dates(
+    starts_on: Option<NaiveDate>,
+    cut_off: NaiveDate,
+    due_date: Option<NaiveDate>,
+    errors: &mut Vec<FieldError>,
+) {
+    if starts_on.is_some_and(|s| s > cut_off) {
+        errors.push(FieldError::new(
+            "starts_on",
+            "must not be after the cut-off",
+        ));
+    }
+    if due_date.is_some_and(|d| d < cut_off) {
+        errors.push(FieldError::new(
+            "due_date",
+            "must not be before the cut-off",
+        ));
+    }
+}
+
+pub fn create_period(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &PeriodInput,
+) -> Result<ReportPeriod> {
+    let mut errors = Vec::new();
+    let code = input.code.clone().unwrap_or_default();
+    check_slug("code", &code, &mut errors);
+    check_text(
+        "name",
+        input.name.as_deref().unwrap_or_default(),
+        200,
+        &mut errors,
+    );
+    match input.cut_off {
+        Some(cut_off) => check_period_dates(input.starts_on, cut_off, input.due_date, &mut errors),
+        None => errors.push(FieldError::new("cut_off", "is required")),
+    }
+    finish(errors)?;
+    let cut_off = input
+        .cut_off
+        .ok_or_else(|| Error::validation("cut_off", "is required"))?;
+    db::write_transaction(conn, |conn| {
+        let now = db::now();
+        let row: ReportPeriod = diesel::insert_into(report_periods::table)
+            .values((
+                report_periods::code.eq(&code),
+                report_periods::name.eq(input.name.as_deref().unwrap_or_default().trim()),
+                report_periods::starts_on.eq(input.starts_on),
+                report_periods::cut_off.eq(cut_off),
+                report_periods::due_date.eq(input.due_date),
+                report_periods::created_at.eq(now),
+                report_periods::updated_at.eq(now),
+            ))
+            .returning(report_periods::all_columns)
+            .get_result(conn)
+            .map_err(conflict_on("code", &code))?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "period.create",
+            "period",
+            Some(&row.code),
+            None,
+            Some(&row),
+        )?;
+        Ok(row)
+    })
+}
+
+pub fn update_period(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    expected: i64,
+    input: &PeriodInput,
+) -> Result<ReportPeriod> {
+    let mut errors = Vec::new();
+    if input.code.is_some() {
+        errors.push(FieldError::new(
+            "code",
+            "cannot be changed: other records and links use it",
+        ));
+    }
+    if let Some(name) = &input.name {
+        check_text("name", name, 200, &mut errors);
+    }
+    finish(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before: ReportPeriod = report_periods::table
+            .filter(report_periods::code.eq(code))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("period `{code}`")))?;
+        check_version(before.version, expected)?;
+        let starts_on = input.starts_on.or(before.starts_on);
+        let cut_off = input.cut_off.unwrap_or(before.cut_off);
+        let due_date = input.due_date.or(before.due_date);
+        let mut errors = Vec::new();
+        check_period_dates(starts_on, cut_off, due_date, &mut errors);
+        finish(errors)?;
+        let after: ReportPeriod = diesel::update(
+            report_periods::table
+                .find(before.id)
+                .filter(report_periods::version.eq(expected)),
+        )
+        .set((
+            report_periods::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
+            report_periods::starts_on.eq(starts_on),
+            report_periods::cut_off.eq(cut_off),
+            report_periods::due_date.eq(due_date),
+            report_periods::updated_at.eq(db::now()),
+            report_periods::version.eq(expected + 1),
+        ))
+        .returning(report_periods::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "period.update",
+            "period",
+            Some(code),
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}

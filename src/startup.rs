@@ -1,0 +1,233 @@
+//! Building and running the application: the data directory, the database, the signing key,
+//! the HTTP server. Tests use the same builder on port 0.
+
+use std::io::Write as _;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::{Secret, Settings};
+use crate::db::{self, Pool};
+use crate::seed;
+use crate::service;
+use crate::state::AppState;
+use crate::telemetry::{self, Metrics};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Database(#[from] db::DbSetupError),
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot use the signing key {path}: {message}")]
+    Secret { path: PathBuf, message: String },
+    #[error("cannot seed the reference data: {0}")]
+    Seed(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Makes sure the data directory exists and can be written to.
+pub fn prepare_data_dir(dir: &Path) -> Result<(), StartupError> {
+    let fail = |source| StartupError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)?;
+    Ok(())
+}
+
+/// Opens the pool, applies pending migrations and seeds missing reference data.
+pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
+    let url = settings.database_url()?;
+    let pool = db::connect(&url, &settings.database)?;
+    let mut conn = pool
+        .get()
+        .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, backend = url.backend_name(), "database migrated");
+    }
+    let counts =
+        seed::seed_reference(&mut conn).map_err(|err| StartupError::Seed(err.to_string()))?;
+    if counts.total() > 0 {
+        tracing::info!(rows = counts.total(), "reference data seeded");
+    }
+    Ok(pool)
+}
+
+const SECRET_FILE: &str = "jwt-secret";
+
+/// The configured signing key, or the one generated into the data directory on first start
+/// (64 random bytes, hex, file mode 0600). There is no built-in default key.
+pub fn load_or_create_jwt_secret(settings: &Settings) -> Result<Secret, StartupError> {
+    if !settings.auth.jwt_secret.is_empty() {
+        return Ok(settings.auth.jwt_secret.clone());
+    }
+    let path = settings.data.dir.join(SECRET_FILE);
+    let fail = |message: String| StartupError::Secret {
+        path: path.clone(),
+        message,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = text.trim().to_string();
+            if secret.len() < 32 {
+                return Err(fail(
+                    "shorter than 32 bytes; delete it to have a new one made".into(),
+                ));
+            }
+            return Ok(Secret::new(secret));
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(fail(err.to_string())),
+    }
+    let mut bytes = [0u8; 64];
+    getrandom::fill(&mut bytes).map_err(|err| fail(err.to_string()))?;
+    let secret = hex::encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|err| fail(err.to_string()))?;
+    file.write_all(secret.as_bytes())
+        .map_err(|err| fail(err.to_string()))?;
+    file.sync_all().map_err(|err| fail(err.to_string()))?;
+    tracing::info!(path = %path.display(), "generated a new signing key");
+    Ok(Secret::new(secret))
+}
+
+/// A built, bound, not yet running application.
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Prepares everything and binds the listener; the port may be 0 (tests).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let settings = Arc::new(settings);
+        let prepared = {
+            let settings = settings.clone();
+            web::block(move || -> Result<_, StartupError> {
+                prepare_data_dir(&settings.data.dir)?;
+                let pool = open_database(&settings)?;
+                let secret = load_or_create_jwt_secret(&settings)?;
+                let mut conn = pool
+                    .get()
+                    .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))?;
+                let users = service::users::count(&mut conn)
+                    .map_err(|e| StartupError::Other(e.to_string()))?;
+                Ok((pool, secret, users))
+            })
+            .await
+            .map_err(|err| StartupError::Other(err.to_string()))??
+        };
+        let (pool, jwt_secret, users) = prepared;
+        if users == 0 {
+            tracing::warn!(
+                "there are no users yet; create the first admin with: \
+                 versnelling user add --username admin --role admin --password-stdin"
+            );
+        }
+        let auth = &settings.auth;
+        let state = AppState {
+            pool,
+            settings: settings.clone(),
+            metrics: Arc::new(Metrics::default()),
+            jwt: Arc::new(JwtKeys::new(&jwt_secret, auth)),
+            throttle: Arc::new(LoginThrottle::new(
+                Duration::from_secs(auth.login_window_seconds),
+                auth.login_max_failures,
+                auth.login_max_failures_per_address,
+            )),
+        };
+
+        let bind = settings.server.bind;
+        let listener = TcpListener::bind(bind)
+            .map_err(|source| StartupError::Listen { addr: bind, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen { addr: bind, source })?;
+        let server = build_server(listener, state.clone())
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        Ok(Self {
+            server,
+            addr,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout_seconds` to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// The server future, for tests that spawn it.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let data = web::Data::new(state);
+    let max_body = settings.server.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(crate::api::json_config(max_body))
+            .app_data(crate::api::path_config())
+            .app_data(web::PayloadConfig::new(max_body))
+            .configure(crate::api::routes)
+            .default_service(web::to(crate::api::not_found))
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .wrap(from_fn(telemetry::observe))
+    })
+    .listen(listener)?
+    .shutdown_timeout(settings.server.shutdown_timeout_seconds)
+    .client_request_timeout(Duration::from_secs(
+        settings.server.client_request_timeout_seconds,
+    ))
+    .keep_alive(Duration::from_secs(settings.server.keep_alive_seconds));
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    Ok(server.run())
+}

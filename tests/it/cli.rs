@@ -1,0 +1,331 @@
+//! The command line: bad input gives one clear line and a non-zero exit, never a panic;
+//! `serve` starts on a fresh directory and stops gracefully.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Backend, TestDatabase};
+
+fn versnelling(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_versnelling"));
+    command
+        .current_dir(dir)
+        .env_remove("VERSNELLING_DATABASE_URL")
+        .env_remove("VERSNELLING_BIND")
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "1");
+    command
+}
+
+/// Asserts a failed run that printed exactly one line, starting with `error: `, and no panic.
+fn assert_one_line_error(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected failure, got {:?}",
+        output.status
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected, got:\n{stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn an_unknown_database_scheme_is_one_line_naming_the_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = versnelling(dir.path())
+        .args(["--database-url", "mysql://db/versnelling", "migrate"])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(line.contains("database.url"), "{line}");
+    assert!(
+        line.contains("unknown database URL scheme `mysql`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_line_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let output = versnelling(dir.path())
+        .args([
+            "--database-url",
+            "postgres://app:hunter2@127.0.0.1:1/versnelling",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("cannot open the database postgres://app:***@127.0.0.1:1/versnelling"),
+        "{line}"
+    );
+    assert!(!line.contains("hunter2"), "{line}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn an_unwritable_data_directory_is_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path below a regular file can never be created, even by root.
+    std::fs::write(dir.path().join("blocker"), b"x").unwrap();
+    let output = versnelling(dir.path())
+        .env("VERSNELLING__DATA__DIR", "blocker/data")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("cannot use the data directory blocker/data"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_malformed_config_file_is_one_line_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "[server]\nworkers = \n").unwrap();
+    let output = versnelling(dir.path())
+        .args(["--config", "bad.toml", "migrate"])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("config file bad.toml is not valid TOML: line 2"),
+        "{line}"
+    );
+
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "[databse]\nurl = \"sqlite://x.db\"\n",
+    )
+    .unwrap();
+    let output = versnelling(dir.path())
+        .args(["--config", "typo.toml", "migrate"])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("unknown setting `databse` (from typo.toml)"),
+        "{line}"
+    );
+
+    let output = versnelling(dir.path())
+        .args(["--config", "missing.toml", "migrate"])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("cannot read config file missing.toml"),
+        "{line}"
+    );
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_refuses_a_taken_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |username: &str, password: &str, extra: &[&str]| {
+        let mut child = versnelling(dir.path())
+            .args(["user", "add", "--username", username, "--password-stdin"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = add(
+        "Burgemeester",
+        "een lang wachtwoord",
+        &["--role", "municipality", "--municipality", "Den Haag"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("created user `Burgemeester`"), "{stdout}");
+    assert!(stdout.contains("scope den-haag"), "{stdout}");
+
+    // Usernames are unique regardless of case.
+    let output = add("burgemeester", "een lang wachtwoord", &["--role", "viewer"]);
+    let line = assert_one_line_error(&output);
+    assert!(line.contains("username `burgemeester` is taken"), "{line}");
+
+    let output = add("nieuw", "kort", &["--role", "ministry"]);
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("password: password must be at least 10 characters"),
+        "{line}"
+    );
+    assert!(
+        line.contains("ministry: a ministry user needs a ministry"),
+        "{line}"
+    );
+
+    let output = add(
+        "nieuw",
+        "een lang wachtwoord",
+        &["--role", "ministry", "--ministry", "XYZ"],
+    );
+    let line = assert_one_line_error(&output);
+    assert!(line.contains("unknown ministry `XYZ`"), "{line}");
+
+    let run = |args: &[&str]| versnelling(dir.path()).args(args).output().unwrap();
+    let output = run(&["user", "set-role", "burgemeester", "--role", "viewer"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = run(&["user", "disable", "BURGEMEESTER"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let list = String::from_utf8_lossy(&run(&["user", "list"]).stdout).to_string();
+    let row = list
+        .lines()
+        .find(|l| l.starts_with("Burgemeester"))
+        .unwrap_or_default();
+    assert!(row.contains("viewer") && row.contains("disabled"), "{list}");
+    let line = assert_one_line_error(&run(&["user", "disable", "niemand"]));
+    assert!(line.contains("user `niemand` not found"), "{line}");
+    let line = assert_one_line_error(&run(&[
+        "user",
+        "set-role",
+        "burgemeester",
+        "--role",
+        "ministry",
+    ]));
+    assert!(line.contains("a ministry user needs a ministry"), "{line}");
+}
+
+fn curl(args: &[&str]) -> serde_json::Value {
+    let output = Command::new("curl")
+        .arg("-sf")
+        .args(args)
+        .output()
+        .expect("curl runs");
+    assert!(output.status.success(), "curl {args:?} failed");
+    serde_json::from_slice(&output.stdout).expect("json answer")
+}
+
+#[test]
+fn serve_on_a_fresh_directory_answers_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut add = versnelling(dir.path())
+        .args([
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"een lang wachtwoord\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+
+    let mut child = versnelling(dir.path())
+        .args(["--bind", "127.0.0.1:0", "serve"])
+        .env("RUST_LOG", "info")
+        .env("VERSNELLING__LOG__FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).expect("json log line");
+        if event["message"] == "Versnellingsmonitor is listening" {
+            break event["address"].as_str().unwrap().to_string();
+        }
+    };
+    let tokens = curl(&[
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"username":"admin","password":"een lang wachtwoord"}"#,
+        &format!("http://{address}/api/v1/auth/token"),
+    ]);
+    let bearer = format!(
+        "Authorization: Bearer {}",
+        tokens["access_token"].as_str().unwrap()
+    );
+    let areas = curl(&["-H", &bearer, &format!("http://{address}/api/v1/areas")]);
+    assert_eq!(areas["total"], 16);
+    assert!(dir.path().join("data/versnelling.db").exists());
+    let secret_path = dir.path().join("data/jwt-secret");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret_path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "graceful shutdown exits 0, got {status:?}"
+    );
+    let secret = std::fs::read_to_string(&secret_path).unwrap();
+    let log: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        !log.iter()
+            .any(|l| l.contains(secret.trim()) || l.contains("een lang wachtwoord"))
+    );
+}
+
+#[test]
+fn migrate_works_against_postgres() {
+    let Some(database) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let output = versnelling(dir.path())
+        .args(["--database-url", &database.url, "migrate"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("database is up to date (postgres://"),
+        "{stdout}"
+    );
+}
