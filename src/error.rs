@@ -30,6 +30,8 @@ pub enum Error {
     BadRequest(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("{message}")]
     Conflict {
         message: String,

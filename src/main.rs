@@ -1,12 +1,17 @@
 //! The `versnelling` command line: parses arguments and calls into the library.
 
-use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use versnelling::auth::policy::Owner;
 use versnelling::config::{Overrides, Settings};
+use versnelling::service::actions::ActionFilter;
 use versnelling::service::audit::Actor;
+use versnelling::service::charts::{self, ChartQuery};
+use versnelling::service::consultations::{self, NoteFormat};
+use versnelling::service::spreadsheet::{self, ExportFormat, RowProblem};
 use versnelling::service::users::{self, NewUserInput, UserChange};
 use versnelling::startup::{self, Application};
 use versnelling::{db, seed, telemetry};
@@ -47,6 +52,101 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import data from a spreadsheet.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Consultations such as the VNG call for best practices.
+    #[command(subcommand)]
+    Consultation(ConsultationCommand),
+    /// Write every chart (SVG and PNG) for a period or moment into a directory.
+    Charts {
+        /// The directory to write to (created when missing).
+        #[arg(long, default_value = "charts")]
+        out: PathBuf,
+        /// A report period code, e.g. voorjaar-2021: the state as of its cut-off.
+        #[arg(long)]
+        period: Option<String>,
+        /// A date or date-time instead of (or before) the period's cut-off.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        ministry: Option<String>,
+        #[arg(long)]
+        theme: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsultationCommand {
+    /// Write a consultation's note, grouped by target group and aspect, for a cabinet note.
+    Export {
+        /// Consultation code, e.g. vng-top5-2020.
+        code: String,
+        /// md or xlsx.
+        #[arg(long, default_value = "md")]
+        format: NoteFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Create the actions of a spreadsheet (.xlsx or .csv): every row, or none when any row is bad.
+    Actions {
+        /// The spreadsheet: .xlsx (the sheet "Acties" or the first) or .csv (UTF-8, `,` or `;`).
+        file: PathBuf,
+        /// Check every row against the database and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Record the actions in the audit log as created by this user (default: the system
+        /// actor "import").
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write the actions with their state (now or --as-of a date) to a file.
+    Actions {
+        /// csv, xlsx or json.
+        #[arg(long, value_parser = ["csv", "xlsx", "json"])]
+        format: String,
+        /// The file to write; `-` writes to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Area codes, comma-separated (e.g. rotterdam-zuid,den-haag-zuidwest).
+        #[arg(long)]
+        area: Option<String>,
+        /// Municipality codes, comma-separated.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Ministry codes, comma-separated: BZK, SZW, OCW, VWS, JenV.
+        #[arg(long)]
+        ministry: Option<String>,
+        /// Theme codes, comma-separated.
+        #[arg(long)]
+        theme: Option<String>,
+        /// Target group codes, comma-separated.
+        #[arg(long)]
+        target_group: Option<String>,
+        /// Programme codes, comma-separated.
+        #[arg(long)]
+        programme: Option<String>,
+        /// Statuses, comma-separated: not_started, on_track, at_risk, off_track, completed, discontinued.
+        #[arg(long)]
+        status: Option<String>,
+        /// The state at the end of this date (Europe/Amsterdam) or at this date-time.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,7 +270,240 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::User(command) => manage_user(&settings, command),
+        Command::Import(ImportCommand::Actions {
+            file,
+            dry_run,
+            as_user,
+        }) => import_actions(&settings, &file, dry_run, as_user.as_deref()),
+        Command::Export(ExportCommand::Actions {
+            format,
+            out,
+            area,
+            municipality,
+            ministry,
+            theme,
+            target_group,
+            programme,
+            status,
+            as_of,
+        }) => {
+            let format = format.parse::<ExportFormat>()?;
+            let filter = ActionFilter {
+                area,
+                municipality,
+                ministry,
+                theme,
+                target_group,
+                programme,
+                status,
+                as_of,
+                ..Default::default()
+            };
+            export_actions(&settings, format, &out, &filter)
+        }
+        Command::Consultation(ConsultationCommand::Export { code, format, out }) => {
+            let pool = open(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let bytes = consultations::export_note(&mut conn, &code, format).map_err(describe)?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!(
+                "wrote the note of `{code}` to {} ({} bytes)",
+                out.display(),
+                bytes.len()
+            );
+            Ok(())
+        }
+        Command::Charts {
+            out,
+            period,
+            as_of,
+            area,
+            ministry,
+            theme,
+        } => {
+            let query = ChartQuery {
+                period,
+                as_of,
+                area,
+                ministry,
+                theme,
+                ..Default::default()
+            };
+            write_charts(&settings, &out, &query)
+        }
     }
+}
+
+/// `charts`: every chart of the selection into a directory, with progress on a terminal.
+fn write_charts(
+    settings: &Settings,
+    out: &std::path::Path,
+    query: &ChartQuery,
+) -> Result<(), String> {
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let show_progress = std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\r\x1b[2Krendering charts: {done}/{total}");
+        }
+    };
+    let files = charts::render_all(&mut conn, query, &mut progress).map_err(describe)?;
+    if show_progress {
+        eprintln!();
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for (name, bytes) in &files {
+        let path = out.join(name);
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!("wrote {} charts to {}", files.len(), out.display());
+    Ok(())
+}
+
+/// `import actions`: the whole file or nothing, with a report of every bad row.
+fn import_actions(
+    settings: &Settings,
+    file: &Path,
+    dry_run: bool,
+    as_user: Option<&str>,
+) -> Result<(), String> {
+    let data = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let actor = match as_user {
+        Some(username) => {
+            let id = users::id_by_username(&mut conn, username).map_err(describe)?;
+            let (user, _) = users::get(&mut conn, id).map_err(describe)?;
+            Actor {
+                user_id: Some(id),
+                name: user.username,
+                request_id: None,
+            }
+        }
+        None => Actor::system("import"),
+    };
+    // The operator at the console may create any action.
+    let allow_all = |_: Owner| Ok(());
+    let show_progress = std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\r\x1b[2Kchecking row {done} of {total}");
+        }
+    };
+    let outcome =
+        spreadsheet::import_actions(&mut conn, &data, dry_run, &actor, &allow_all, &mut progress);
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    let report = outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    if !report.ignored_columns.is_empty() {
+        println!(
+            "ignored the export-only columns {}",
+            report.ignored_columns.join(", ")
+        );
+    }
+    if !report.is_ok() {
+        print_problems(&report.problems);
+        return Err(format!(
+            "{}: {} of {} {} problems; nothing was {}",
+            file.display(),
+            report.bad_rows(),
+            report.rows,
+            if report.rows == 1 {
+                "row has"
+            } else {
+                "rows have"
+            },
+            if dry_run {
+                "written (dry run)"
+            } else {
+                "imported"
+            }
+        ));
+    }
+    if dry_run {
+        println!(
+            "dry run: {} would be imported from {}; nothing was written",
+            actions(report.rows),
+            file.display()
+        );
+    } else {
+        let ids = match (report.created.first(), report.created.last()) {
+            (Some(first), Some(last)) if first != last => {
+                format!(" (first id {first}, last id {last})")
+            }
+            (Some(only), _) => format!(" (id {only})"),
+            _ => String::new(),
+        };
+        println!(
+            "{} imported from {}{ids}",
+            actions(report.created.len()),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+/// "1 action", "2 actions".
+fn actions(count: usize) -> String {
+    if count == 1 {
+        "1 action".into()
+    } else {
+        format!("{count} actions")
+    }
+}
+
+/// The validation report as a table: row, column, problem.
+fn print_problems(problems: &[RowProblem]) {
+    let width = problems
+        .iter()
+        .map(|p| p.column.chars().count())
+        .chain(["column".len()])
+        .max()
+        .unwrap_or(6);
+    println!("{:>5}  {:<width$}  problem", "row", "column");
+    for problem in problems {
+        let column = if problem.column.is_empty() {
+            "-"
+        } else {
+            &problem.column
+        };
+        println!("{:>5}  {column:<width$}  {}", problem.row, problem.message);
+    }
+}
+
+/// `export actions`: the file is written whole or not at all.
+fn export_actions(
+    settings: &Settings,
+    format: ExportFormat,
+    out: &Path,
+    filter: &ActionFilter,
+) -> Result<(), String> {
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let export = spreadsheet::export_actions(&mut conn, filter, format).map_err(describe)?;
+    if out == Path::new("-") {
+        std::io::stdout()
+            .write_all(&export.bytes)
+            .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        eprintln!("exported {}", actions(export.actions));
+        return Ok(());
+    }
+    // Written beside the target and renamed, so a failed write never leaves half a file.
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, &export.bytes)
+        .and_then(|()| std::fs::rename(&partial, out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            format!("cannot write {}: {e}", out.display())
+        })?;
+    println!("exported {} to {}", actions(export.actions), out.display());
+    Ok(())
 }
 
 /// The user subcommands other than `add`.
@@ -298,6 +631,9 @@ fn seed_demo(pool: &db::Pool) -> Result<(), String> {
     let summary = seed::demo::seed_demo(&mut conn, &mut progress).map_err(describe)?;
     if show_progress {
         eprintln!();
+    }
+    if consultations::seed_vng_call(&mut conn).map_err(describe)? {
+        println!("the VNG call for best practices (vng-top5-2020) is in the consultations");
     }
     println!(
         "demo seeded: {} programmes, {} actions, {} milestones, {} progress updates, {} indicators with {} values",

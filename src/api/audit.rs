@@ -10,6 +10,14 @@ use crate::state::AppState;
 
 /// GET /api/v1/audit — who changed what, newest first; filters `user_id`, `actor`, `operation`,
 /// `entity_type`, `entity_id`, `from`, `to` (UTC date-times), `limit`, `offset`. Admins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    operation_id = "list_audit",
+    params(AuditFilter),
+    responses((status = 200, description = "Audit entries, newest first", body = List<crate::service::audit::AuditEntry>)),
+)]
 pub async fn list(
     state: web::Data<AppState>,
     filter: Query<AuditFilter>,

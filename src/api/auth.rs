@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::service::{api_tokens, sessions, users};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -28,6 +28,13 @@ fn client_address(req: &HttpRequest) -> String {
 }
 
 /// POST /api/v1/auth/token — log in with username and password. Anyone; throttled.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "auth",
+    operation_id = "create_token",
+    responses((status = 200, description = "Logged in: an access token and a refresh token", body = crate::service::sessions::TokenPair), (status = 401, description = "Wrong username or password, or the account is disabled"), (status = 429, description = "Too many failed logins for this username or address", headers(("Retry-After" = u64, description = "Seconds to wait")))),
+)]
 pub async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -68,13 +75,20 @@ pub async fn token(
         .json(result?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 /// POST /api/v1/auth/refresh — exchange a refresh token for a new pair. Anyone with one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    operation_id = "refresh_token",
+    responses((status = 200, description = "A new token pair; the refresh token sent is used up", body = crate::service::sessions::TokenPair), (status = 401, description = "The refresh token is unknown, expired, used or revoked")),
+)]
 pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
@@ -90,13 +104,20 @@ pub async fn refresh(
         .json(pair))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
     pub refresh_token: Option<String>,
 }
 
 /// POST /api/v1/auth/logout — revoke this access token (and the refresh token's family). Any user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    request_body(content = Option<LogoutRequest>, description = "Optional: a refresh token to revoke with its family"),
+    responses((status = 204, description = "Logged out")),
+)]
 pub async fn logout(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -109,7 +130,7 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     #[serde(flatten)]
     pub user: users::UserSummary,
@@ -118,13 +139,20 @@ pub struct Me {
     pub read_only: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Permission {
     pub operation: Operation,
     pub access: Access,
 }
 
 /// GET /api/v1/me — who am I, and what may I do. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "me",
+    operation_id = "get_me",
+    responses((status = 200, description = "The caller and what they may do", body = Me)),
+)]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, Error> {
     let id = user.id;
     let (summary, _) = state.db(move |conn| users::get(conn, id)).await?;
@@ -147,7 +175,7 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRespon
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
@@ -155,6 +183,12 @@ pub struct PasswordChange {
 }
 
 /// POST /api/v1/me/password — change my password; every token of mine is revoked. Any user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/password",
+    tag = "me",
+    responses((status = 204, description = "Changed; every token of the caller is revoked"), (status = 403, description = "Logged in with an API token or a read-only token: log in with your password")),
+)]
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -180,6 +214,12 @@ pub async fn change_password(
 }
 
 /// GET /api/v1/me/tokens — my API tokens (never their secrets). Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/tokens",
+    tag = "me",
+    responses((status = 200, description = "The caller's API tokens (never their secrets)", body = crate::api::openapi::ApiTokenList)),
+)]
 pub async fn list_my_tokens(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -193,6 +233,12 @@ pub async fn list_my_tokens(
 
 /// POST /api/v1/me/tokens — create an API token; its secret is in this answer only. Any user
 /// logged in with a password (an API token cannot make more tokens).
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/tokens",
+    tag = "me",
+    responses((status = 201, description = "Created; `token` is shown in this answer only", body = crate::service::api_tokens::CreatedApiToken), (status = 403, description = "An API token cannot create API tokens")),
+)]
 pub async fn create_my_token(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -214,6 +260,13 @@ pub async fn create_my_token(
 }
 
 /// DELETE /api/v1/me/tokens/{id} — revoke one of my API tokens. Any user.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/tokens/{id}",
+    tag = "me",
+    params(("id" = i64, Path, description = "API token id")),
+    responses((status = 200, description = "Revoked", body = crate::service::api_tokens::ApiTokenJson), (status = 404, description = "No such token of the caller")),
+)]
 pub async fn revoke_my_token(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -78,13 +78,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     "the request body must be JSON (Content-Type: application/json)".into(),
                 ));
             }
-            let bytes = body.await.map_err(|_| {
-                Error::BadRequest(format!(
-                    "the request body is larger than {limit} bytes or unreadable"
-                ))
-            })?;
+            let bytes = body
+                .await
+                .map_err(|err| match err.as_response_error().status_code() {
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge(
+                        format!("the request body is larger than {limit} bytes"),
+                    ),
+                    _ => Error::BadRequest("the request body could not be read".into()),
+                })?;
             if bytes.len() > limit {
-                return Err(Error::BadRequest(format!(
+                return Err(Error::PayloadTooLarge(format!(
                     "the request body is larger than {limit} bytes"
                 )));
             }

@@ -4,11 +4,16 @@
 
 pub mod audit;
 pub mod auth;
+pub mod consultations;
+pub mod export;
 pub mod extract;
 pub mod guard;
 pub mod health;
+pub mod openapi;
 pub mod problem;
+pub mod progress;
 pub mod reference;
+pub mod tracking;
 pub mod users;
 
 use actix_web::middleware::from_fn;
@@ -56,6 +61,9 @@ route_table! {
     GET "/healthz" Public => health::healthz;
     GET "/readyz" Public => health::readyz;
     GET "/metrics" Public => health::metrics;
+    GET "/api/v1/openapi.json" Public => openapi::document;
+    GET "/api/docs" Public => openapi::docs;
+    GET "/api/docs/{file}" Public => openapi::docs_file;
 
     POST "/api/v1/auth/token" Public => auth::token;
     POST "/api/v1/auth/refresh" Public => auth::refresh;
@@ -95,6 +103,58 @@ route_table! {
     POST "/api/v1/periods" ManageReference => reference::create_period;
     GET "/api/v1/periods/{code}" ReadReference => reference::get_period;
     PATCH "/api/v1/periods/{code}" ManageReference => reference::update_period;
+
+    GET "/api/v1/programmes" ReadTracking => tracking::list_programmes;
+    POST "/api/v1/programmes" ManageProgrammes => tracking::create_programme;
+    GET "/api/v1/programmes/{code}" ReadTracking => tracking::get_programme;
+    PATCH "/api/v1/programmes/{code}" ManageProgrammes => tracking::update_programme;
+
+    GET "/api/v1/actions" ReadTracking => tracking::list_actions;
+    POST "/api/v1/actions" WriteAction => tracking::create_action;
+    POST "/api/v1/actions/bulk-updates" WriteAction => tracking::bulk_updates;
+    GET "/api/v1/actions/export" ReadTracking => export::export_actions;
+    GET "/api/v1/actions/{id}" ReadTracking => tracking::get_action;
+    PATCH "/api/v1/actions/{id}" WriteAction => tracking::update_action;
+    GET "/api/v1/actions/{id}/updates" ReadTracking => tracking::list_updates;
+    POST "/api/v1/actions/{id}/updates" WriteAction => tracking::add_update;
+    GET "/api/v1/actions/{id}/baselines" ReadTracking => tracking::list_baselines;
+    POST "/api/v1/actions/{id}/baselines" WriteAction => tracking::replan;
+    GET "/api/v1/actions/{id}/milestones" ReadTracking => tracking::list_milestones;
+    POST "/api/v1/actions/{id}/milestones" WriteAction => tracking::create_milestone;
+    GET "/api/v1/actions/{id}/indicators" ReadTracking => tracking::list_indicators;
+    POST "/api/v1/actions/{id}/indicators" WriteAction => tracking::create_indicator;
+
+    GET "/api/v1/milestones/{id}" ReadTracking => tracking::get_milestone;
+    PATCH "/api/v1/milestones/{id}" WriteAction => tracking::update_milestone;
+    GET "/api/v1/milestones/{id}/events" ReadTracking => tracking::milestone_events;
+    POST "/api/v1/milestones/{id}/reschedule" WriteAction => tracking::reschedule_milestone;
+    POST "/api/v1/milestones/{id}/complete" WriteAction => tracking::complete_milestone;
+    POST "/api/v1/milestones/{id}/reopen" WriteAction => tracking::reopen_milestone;
+
+    GET "/api/v1/indicators/{id}" ReadTracking => tracking::get_indicator;
+    PATCH "/api/v1/indicators/{id}" WriteAction => tracking::update_indicator;
+    GET "/api/v1/indicators/{id}/values" ReadTracking => tracking::list_values;
+    POST "/api/v1/indicators/{id}/values" RecordIndicatorValue => tracking::add_value;
+
+    GET "/api/v1/progress" ReadTracking => progress::progress;
+    GET "/api/v1/charts/{file}" ReadTracking => progress::chart;
+
+    GET "/api/v1/areas/{code}/notes" ReadTracking => tracking::list_notes;
+    POST "/api/v1/areas/{code}/notes" WriteLocalNote => tracking::create_note;
+
+    GET "/api/v1/consultations" ReadConsultations => consultations::list;
+    POST "/api/v1/consultations" ManageConsultations => consultations::create;
+    GET "/api/v1/consultations/{code}" ReadConsultations => consultations::get;
+    PATCH "/api/v1/consultations/{code}" ManageConsultations => consultations::update;
+    POST "/api/v1/consultations/{code}/reopen" ManageConsultations => consultations::reopen;
+    GET "/api/v1/consultations/{code}/overview" ReadConsultationResults => consultations::overview;
+    GET "/api/v1/consultations/{code}/export" ReadConsultationResults => consultations::export;
+    GET "/api/v1/consultations/{code}/municipalities/{municipality}/submissions" ReadSubmissions => consultations::list_submissions;
+    POST "/api/v1/consultations/{code}/municipalities/{municipality}/submissions" WriteSubmission => consultations::create_submission;
+    PUT "/api/v1/consultations/{code}/municipalities/{municipality}/submissions/order" WriteSubmission => consultations::reorder;
+    GET "/api/v1/submissions/{id}" ReadSubmissions => consultations::get_submission;
+    PATCH "/api/v1/submissions/{id}" WriteSubmission => consultations::update_submission;
+    PUT "/api/v1/submissions/{id}/actions" ManageConsultations => consultations::link_actions;
 }
 
 /// Answers unknown URLs with a problem+json 404, and a known URL with the wrong method with 405.

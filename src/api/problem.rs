@@ -10,7 +10,7 @@ use crate::error::{Error, FieldError};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -18,6 +18,7 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::api::openapi::FieldErrorSchema>)]
     pub errors: Vec<FieldError>,
 }
 
@@ -27,6 +28,7 @@ impl Error {
             Error::Validation(_) => ("/problems/validation-error", "Invalid input"),
             Error::BadRequest(_) => ("/problems/bad-request", "Bad request"),
             Error::NotFound(_) => ("/problems/not-found", "Not found"),
+            Error::PayloadTooLarge(_) => ("/problems/payload-too-large", "Request body too large"),
             Error::Conflict { .. } => ("/problems/conflict", "Conflict"),
             Error::Unauthorized(_) => ("/problems/unauthorized", "Authentication required"),
             Error::Forbidden(_) => ("/problems/forbidden", "Forbidden"),
@@ -86,6 +88,7 @@ impl ResponseError for Error {
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -23,7 +23,8 @@ pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 500;
 
 /// `limit` and `offset` of every list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     pub limit: Option<i64>,
@@ -54,7 +55,7 @@ impl Page {
 }
 
 /// The envelope of every list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct List<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -62,13 +63,13 @@ pub struct List<T> {
     pub offset: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MunicipalityRef {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AreaJson {
     pub code: String,
     pub name: String,
@@ -95,6 +96,13 @@ fn area_json(area: Area, municipality: &Municipality) -> AreaJson {
 }
 
 /// GET /api/v1/areas — the urban renewal areas, by name. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/areas",
+    tag = "areas",
+    params(Page),
+    responses((status = 200, description = "The areas by name", body = List<AreaJson>)),
+)]
 pub async fn list_areas(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -123,6 +131,13 @@ pub async fn list_areas(
 }
 
 /// GET /api/v1/areas/{code} — one area, with its ETag. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/areas/{code}",
+    tag = "areas",
+    params(("code" = String, Path, description = "Area code, e.g. `rotterdam-zuid`")),
+    responses((status = 200, description = "The area", body = AreaJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such area")),
+)]
 pub async fn get_area(
     state: web::Data<AppState>,
     code: web::Path<String>,
@@ -148,7 +163,7 @@ fn load_area(conn: &mut crate::db::DbConnection, code: &str) -> Result<(AreaJson
     .ok_or_else(|| Error::NotFound(format!("area `{code}`")))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MunicipalityJson {
     pub code: String,
     pub name: String,
@@ -157,6 +172,13 @@ pub struct MunicipalityJson {
 }
 
 /// GET /api/v1/municipalities — municipalities with the codes of their areas. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/municipalities",
+    tag = "municipalities",
+    params(Page),
+    responses((status = 200, description = "Municipalities by name, with their area codes", body = List<MunicipalityJson>)),
+)]
 pub async fn list_municipalities(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -201,13 +223,20 @@ pub async fn list_municipalities(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MinistryJson {
     pub code: String,
     pub name: String,
 }
 
 /// GET /api/v1/ministries — the ministries. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ministries",
+    tag = "ministries",
+    params(Page),
+    responses((status = 200, description = "The ministries", body = List<MinistryJson>)),
+)]
 pub async fn list_ministries(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -236,7 +265,7 @@ pub async fn list_ministries(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NamedJson {
     pub code: String,
     pub name_nl: String,
@@ -246,6 +275,13 @@ pub struct NamedJson {
 }
 
 /// GET /api/v1/themes — the themes of the actions. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/themes",
+    tag = "themes",
+    params(Page),
+    responses((status = 200, description = "The themes", body = List<NamedJson>)),
+)]
 pub async fn list_themes(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -275,6 +311,13 @@ pub async fn list_themes(
 }
 
 /// GET /api/v1/target-groups — the target groups of the VNG call. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/target-groups",
+    tag = "target-groups",
+    params(Page),
+    responses((status = 200, description = "The target groups", body = List<NamedJson>)),
+)]
 pub async fn list_target_groups(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -309,6 +352,13 @@ pub async fn list_target_groups(
 }
 
 /// GET /api/v1/aspects — the aspects of the VNG call. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/aspects",
+    tag = "aspects",
+    params(Page),
+    responses((status = 200, description = "The aspects", body = List<NamedJson>)),
+)]
 pub async fn list_aspects(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -342,7 +392,7 @@ pub async fn list_aspects(
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PeriodJson {
     pub code: String,
     pub name: String,
@@ -352,6 +402,13 @@ pub struct PeriodJson {
 }
 
 /// GET /api/v1/periods — report periods, by cut-off. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/periods",
+    tag = "periods",
+    params(Page),
+    responses((status = 200, description = "Report periods by cut-off", body = List<PeriodJson>)),
+)]
 pub async fn list_periods(
     state: web::Data<AppState>,
     page: Query<Page>,
@@ -420,6 +477,12 @@ fn tagged<T: Serialize>(
 use actix_web::http::StatusCode;
 
 /// POST /api/v1/areas — add an area (as four joined in 2022). Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/areas",
+    tag = "areas",
+    responses((status = 201, description = "Created", body = AreaJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 409, description = "The code is in use")),
+)]
 pub async fn create_area(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -437,6 +500,13 @@ pub async fn create_area(
 }
 
 /// PATCH /api/v1/areas/{code} — change an area's name, position or focus date; needs If-Match. Admins.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/areas/{code}",
+    tag = "areas",
+    params(("code" = String, Path, description = "Area code"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
+    responses((status = 200, description = "Changed", body = AreaJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such area")),
+)]
 pub async fn update_area(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -457,6 +527,12 @@ pub async fn update_area(
 }
 
 /// POST /api/v1/municipalities — add a municipality. Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/municipalities",
+    tag = "municipalities",
+    responses((status = 201, description = "Created", body = MunicipalityJson), (status = 409, description = "The code is in use")),
+)]
 pub async fn create_municipality(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -476,6 +552,13 @@ pub async fn create_municipality(
 }
 
 /// GET /api/v1/ministries/{code} — one ministry, with its ETag. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ministries/{code}",
+    tag = "ministries",
+    params(("code" = String, Path, description = "Ministry code, e.g. `BZK`")),
+    responses((status = 200, description = "The ministry", body = MinistryJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such ministry")),
+)]
 pub async fn get_ministry(
     state: web::Data<AppState>,
     code: web::Path<String>,
@@ -495,6 +578,12 @@ pub async fn get_ministry(
 }
 
 /// POST /api/v1/ministries — add a ministry. Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ministries",
+    tag = "ministries",
+    responses((status = 201, description = "Created", body = MinistryJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 409, description = "The code is in use")),
+)]
 pub async fn create_ministry(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -509,6 +598,13 @@ pub async fn create_ministry(
 }
 
 /// PATCH /api/v1/ministries/{code} — rename a ministry; needs If-Match. Admins.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/ministries/{code}",
+    tag = "ministries",
+    params(("code" = String, Path, description = "Ministry code"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
+    responses((status = 200, description = "Changed", body = MinistryJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such ministry")),
+)]
 pub async fn update_ministry(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -526,6 +622,13 @@ pub async fn update_ministry(
 }
 
 /// GET /api/v1/themes/{code} — one theme, with its ETag. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/themes/{code}",
+    tag = "themes",
+    params(("code" = String, Path, description = "Theme code, e.g. `housing`")),
+    responses((status = 200, description = "The theme", body = NamedJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such theme")),
+)]
 pub async fn get_theme(
     state: web::Data<AppState>,
     code: web::Path<String>,
@@ -545,6 +648,12 @@ pub async fn get_theme(
 }
 
 /// POST /api/v1/themes — add a theme ("aanvullende maatregelen"). Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/themes",
+    tag = "themes",
+    responses((status = 201, description = "Created", body = NamedJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 409, description = "The code is in use")),
+)]
 pub async fn create_theme(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -559,6 +668,13 @@ pub async fn create_theme(
 }
 
 /// PATCH /api/v1/themes/{code} — change a theme's names or description; needs If-Match. Admins.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/themes/{code}",
+    tag = "themes",
+    params(("code" = String, Path, description = "Theme code"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
+    responses((status = 200, description = "Changed", body = NamedJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such theme")),
+)]
 pub async fn update_theme(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -576,6 +692,13 @@ pub async fn update_theme(
 }
 
 /// GET /api/v1/periods/{code} — one report period, with its ETag. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/periods/{code}",
+    tag = "periods",
+    params(("code" = String, Path, description = "Period code, e.g. `voorjaar-2021`")),
+    responses((status = 200, description = "The period", body = PeriodJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such period")),
+)]
 pub async fn get_period(
     state: web::Data<AppState>,
     code: web::Path<String>,
@@ -595,6 +718,12 @@ pub async fn get_period(
 }
 
 /// POST /api/v1/periods — add a report period. Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/periods",
+    tag = "periods",
+    responses((status = 201, description = "Created", body = PeriodJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 409, description = "The code is in use")),
+)]
 pub async fn create_period(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -609,6 +738,13 @@ pub async fn create_period(
 }
 
 /// PATCH /api/v1/periods/{code} — change a period's name or dates; needs If-Match. Admins.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/periods/{code}",
+    tag = "periods",
+    params(("code" = String, Path, description = "Period code"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
+    responses((status = 200, description = "Changed", body = PeriodJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such period")),
+)]
 pub async fn update_period(
     state: web::Data<AppState>,
     req: HttpRequest,

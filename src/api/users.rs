@@ -13,6 +13,14 @@ use crate::service::users::{self, NewUserInput, UserChange};
 use crate::state::AppState;
 
 /// GET /api/v1/users — every user. Admins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    operation_id = "list_users",
+    params(Page),
+    responses((status = 200, description = "Users by username", body = List<crate::service::users::UserSummary>)),
+)]
 pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let (items, total) = state
@@ -26,7 +34,7 @@ pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpR
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub username: String,
@@ -39,6 +47,13 @@ pub struct CreateUser {
 }
 
 /// POST /api/v1/users — create a user. Admins.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    operation_id = "create_user",
+    responses((status = 201, description = "Created", body = crate::service::users::UserSummary, headers(("Location" = String, description = "The URL of the new resource"), ("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 409, description = "The username is taken")),
+)]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -73,6 +88,14 @@ pub async fn create(
 }
 
 /// GET /api/v1/users/{id} — one user, with its ETag. Admins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    operation_id = "get_user",
+    params(("id" = i64, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = crate::service::users::UserSummary, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such user")),
+)]
 pub async fn get(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, Error> {
     let id = path.into_inner();
     let (user, version) = state.db(move |conn| users::get(conn, id)).await?;
@@ -82,6 +105,14 @@ pub async fn get(state: web::Data<AppState>, path: web::Path<i64>) -> Result<Htt
 }
 
 /// PATCH /api/v1/users/{id} — change name, role, scope or disable; needs If-Match. Admins.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    operation_id = "update_user",
+    params(("id" = i64, Path, description = "User id"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
+    responses((status = 200, description = "Changed", body = crate::service::users::UserSummary, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such user"), (status = 409, description = "Admins cannot disable or demote themselves")),
+)]
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -108,13 +139,20 @@ pub async fn update(
         .json(updated))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
     pub password: String,
 }
 
 /// PUT /api/v1/users/{id}/password — set a user's password; revokes their tokens. Admins.
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/password",
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses((status = 204, description = "Set; the user's tokens are revoked"), (status = 404, description = "No such user")),
+)]
 pub async fn set_password(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -131,6 +169,14 @@ pub async fn set_password(
 }
 
 /// GET /api/v1/users/{id}/tokens — a user's API tokens. Admins.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}/tokens",
+    tag = "users",
+    operation_id = "list_user_tokens",
+    params(("id" = i64, Path, description = "User id")),
+    responses((status = 200, description = "The user's API tokens", body = crate::api::openapi::ApiTokenList), (status = 404, description = "No such user")),
+)]
 pub async fn list_tokens(
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -147,6 +193,14 @@ pub async fn list_tokens(
 }
 
 /// DELETE /api/v1/users/{id}/tokens/{token_id} — revoke a user's API token. Admins.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}/tokens/{token_id}",
+    tag = "users",
+    operation_id = "revoke_user_token",
+    params(("id" = i64, Path, description = "User id"), ("token_id" = i64, Path, description = "API token id")),
+    responses((status = 200, description = "Revoked", body = crate::service::api_tokens::ApiTokenJson), (status = 404, description = "No such user or token")),
+)]
 pub async fn revoke_token(
     state: web::Data<AppState>,
     req: HttpRequest,

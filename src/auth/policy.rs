@@ -14,7 +14,7 @@ use crate::domain::Role;
 use crate::error::Error;
 
 /// What a route does, for the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
     /// No login: health, token endpoints.
@@ -29,10 +29,35 @@ pub enum Operation {
     ManageUsers,
     /// The audit log.
     ReadAudit,
+    /// Programmes, actions, their history, milestones, indicators, notes; exports.
+    ReadTracking,
+    /// Create and change programmes (a ministry: those it leads).
+    ManageProgrammes,
+    /// Create and change actions, post progress, re-plan, milestones, indicators
+    /// (a ministry: its own actions).
+    WriteAction,
+    /// Record an indicator's value (a ministry for its actions, a municipality in its areas).
+    RecordIndicatorValue,
+    /// Local notes on an area (a municipality: its own areas).
+    WriteLocalNote,
+    /// Consultations (calls such as the VNG one for best practices): the question, deadline and
+    /// who is asked. Not the submissions.
+    ReadConsultations,
+    /// Create and change consultations, reopen them, link submissions to actions.
+    ManageConsultations,
+    /// Read a municipality's submissions (a municipality: its own). Before the deadline they are
+    /// drafts: ministries read them only once the call has closed.
+    ReadSubmissions,
+    /// Create, change and re-rank submissions (a municipality: its own, while the call is open;
+    /// admins at any time, which after the deadline is a late acceptance).
+    WriteSubmission,
+    /// The overview and the note of a consultation: admins at any time, ministries (the
+    /// working group's departments) once the call has closed.
+    ReadConsultationResults,
 }
 
 /// How far an operation reaches for a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     Denied,
@@ -44,7 +69,7 @@ pub enum Access {
     OwnMunicipality,
 }
 
-use Access::{All, Denied};
+use Access::{All, Denied, OwnMinistry, OwnMunicipality};
 
 /// One row per operation: (operation, writes?, [admin, ministry, municipality, viewer]).
 pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
@@ -58,6 +83,48 @@ pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
     ),
     (Operation::ManageUsers, true, [All, Denied, Denied, Denied]),
     (Operation::ReadAudit, false, [All, Denied, Denied, Denied]),
+    (Operation::ReadTracking, false, [All, All, All, All]),
+    (
+        Operation::ManageProgrammes,
+        true,
+        [All, OwnMinistry, Denied, Denied],
+    ),
+    (
+        Operation::WriteAction,
+        true,
+        [All, OwnMinistry, Denied, Denied],
+    ),
+    (
+        Operation::RecordIndicatorValue,
+        true,
+        [All, OwnMinistry, OwnMunicipality, Denied],
+    ),
+    (
+        Operation::WriteLocalNote,
+        true,
+        [All, Denied, OwnMunicipality, Denied],
+    ),
+    (Operation::ReadConsultations, false, [All, All, All, All]),
+    (
+        Operation::ManageConsultations,
+        true,
+        [All, Denied, Denied, Denied],
+    ),
+    (
+        Operation::ReadSubmissions,
+        false,
+        [All, All, OwnMunicipality, Denied],
+    ),
+    (
+        Operation::WriteSubmission,
+        true,
+        [All, Denied, OwnMunicipality, Denied],
+    ),
+    (
+        Operation::ReadConsultationResults,
+        false,
+        [All, All, Denied, Denied],
+    ),
 ];
 
 fn row(operation: Operation) -> Option<&'static (Operation, bool, [Access; 4])> {
@@ -138,6 +205,25 @@ mod tests {
                 1,
                 "{operation:?}"
             );
+        }
+    }
+
+    #[test]
+    fn ministries_write_their_own_actions_and_municipalities_their_own_areas() {
+        assert_eq!(access(Role::Ministry, Operation::WriteAction), OwnMinistry);
+        assert_eq!(access(Role::Municipality, Operation::WriteAction), Denied);
+        assert_eq!(
+            access(Role::Municipality, Operation::RecordIndicatorValue),
+            OwnMunicipality
+        );
+        assert_eq!(access(Role::Viewer, Operation::ReadTracking), All);
+        for role in [
+            Role::Admin,
+            Role::Ministry,
+            Role::Municipality,
+            Role::Viewer,
+        ] {
+            assert_ne!(access(role, Operation::WriteLocalNote), OwnMinistry);
         }
     }
 

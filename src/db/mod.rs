@@ -262,12 +262,19 @@ type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
 
 /// Runs `f` in a transaction meant for writing. On SQLite it takes the write lock at the start
 /// (`BEGIN IMMEDIATE`), so two writers queue on busy_timeout instead of one failing half-way
-/// when it upgrades a read lock.
+/// when it upgrades a read lock. Inside another transaction it becomes a savepoint, so service
+/// functions compose (an import creates many actions in one transaction).
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let depth = with_backend!(&mut *conn, |inner| {
+        AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth()
+    })?;
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
     match conn {
         DbConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?

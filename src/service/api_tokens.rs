@@ -12,7 +12,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{Error, FieldError, Result};
 use crate::service::audit::{self, Actor};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ApiTokenJson {
     pub id: i64,
     pub name: String,
@@ -26,7 +26,7 @@ pub struct ApiTokenJson {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     pub name: String,
@@ -42,7 +42,7 @@ fn default_access() -> String {
 }
 
 /// The token as created: the only time its secret is shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CreatedApiToken {
     #[serde(flatten)]
     pub info: ApiTokenJson,

@@ -55,7 +55,7 @@ pub fn record<B: Serialize, A: Serialize>(
 }
 
 /// One audit row as the API shows it.
-#[derive(Debug, Clone, Serialize, diesel::Queryable)]
+#[derive(Debug, Clone, Serialize, diesel::Queryable, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub recorded_at: chrono::NaiveDateTime,
@@ -65,8 +65,10 @@ pub struct AuditEntry {
     pub entity_type: String,
     pub entity_id: Option<String>,
     #[serde(serialize_with = "as_json")]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<String>,
     #[serde(serialize_with = "as_json")]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<String>,
     pub request_id: Option<String>,
 }
@@ -80,7 +82,8 @@ fn as_json<S: serde::Serializer>(value: &Option<String>, serializer: S) -> Resul
 }
 
 /// Filters of the audit log.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditFilter {
     pub user_id: Option<i64>,

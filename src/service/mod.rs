@@ -1,7 +1,17 @@
 //! Service functions: each owns its transaction and writes its audit row with the change.
 
+pub mod actions;
 pub mod api_tokens;
 pub mod audit;
+pub mod charts;
+pub mod codes;
+pub mod consultations;
+pub mod indicators;
+pub mod milestones;
+pub mod notes;
+pub mod programmes;
+pub mod progress;
 pub mod reference;
 pub mod sessions;
+pub mod spreadsheet;
 pub mod users;

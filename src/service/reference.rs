@@ -67,7 +67,7 @@ fn check_version(found: i64, expected: i64) -> Result<()> {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAreaInput {
     pub code: String,
@@ -79,7 +79,7 @@ pub struct NewAreaInput {
     pub focus_since: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AreaChange {
     pub name: Option<String>,
@@ -197,7 +197,7 @@ pub fn update_area(
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMunicipalityInput {
     pub code: String,
@@ -239,7 +239,7 @@ pub fn create_municipality(
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MinistryInput {
     pub code: Option<String>,
@@ -343,7 +343,7 @@ pub fn update_ministry(
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeInput {
     pub code: Option<String>,
@@ -460,7 +460,7 @@ pub fn update_theme(
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodInput {
     pub code: Option<String>,

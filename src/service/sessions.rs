@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::service::audit::{self, Actor};
 
 /// What `/auth/token` and `/auth/refresh` answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub token_type: &'static str,

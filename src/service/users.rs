@@ -25,7 +25,7 @@ pub struct NewUserInput {
 }
 
 /// A user as shown to others: never the password hash.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
@@ -257,7 +257,7 @@ pub fn id_by_username(conn: &mut DbConnection, username: &str) -> Result<i64> {
 }
 
 /// A change to a user; absent fields stay as they are.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub display_name: Option<String>,

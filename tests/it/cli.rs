@@ -329,3 +329,68 @@ fn migrate_works_against_postgres() {
         "{stdout}"
     );
 }
+
+#[test]
+fn charts_writes_every_chart_of_the_demo_for_the_spring_2021_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = versnelling(dir.path())
+        .args(["seed", "--demo"])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&seeded.stdout);
+    assert!(stdout.contains("Demo users"), "{stdout}");
+    let output = versnelling(dir.path())
+        .args([
+            "charts",
+            "--out",
+            "grafieken",
+            "--period",
+            "voorjaar-2021",
+            "--ministry",
+            "BZK",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out = dir.path().join("grafieken");
+    for name in [
+        "areas-status",
+        "area-theme-matrix",
+        "milestones-burnup",
+        "ministry-status",
+        "map",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") || svg.starts_with("<?xml"),
+            "{name}"
+        );
+        let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
+        assert_eq!(&png[..4], b"\x89PNG", "{name}");
+    }
+    let trends = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("indicator-trend-")
+        })
+        .count();
+    assert!(
+        trends >= 2,
+        "a trend per indicator of BZK's actions, found {trends}"
+    );
+    let map = std::fs::read_to_string(out.join("map.svg")).unwrap();
+    assert!(map.contains("Leeuwarden-Oost"));
+}

@@ -2,6 +2,7 @@
 
 #![expect(
     clippy::expect_used,
+    clippy::unwrap_used,
     reason = "test helpers fail the test with a message when their setup fails"
 )]
 
@@ -9,7 +10,12 @@ mod support;
 
 mod auth;
 mod cli;
+mod consultations;
 mod demo;
+mod openapi;
 mod policy;
+mod progress;
 mod reference;
 mod schema;
+mod spreadsheet;
+mod tracking;

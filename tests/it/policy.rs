@@ -7,6 +7,7 @@ use versnelling::auth::policy::{self, Access, Operation, POLICY};
 use versnelling::domain::Role;
 
 use crate::app_test;
+use crate::support::TestApp;
 
 #[test]
 fn every_route_has_a_policy_row_and_appears_once() {
@@ -32,28 +33,260 @@ fn every_route_has_a_policy_row_and_appears_once() {
     }
 }
 
-/// A concrete URL for a route pattern, with ids of objects that exist.
-fn concrete_path(route: &RouteSpec, user_id: i64) -> String {
-    let code = if route.path.starts_with("/api/v1/areas") {
-        "rotterdam-zuid"
-    } else if route.path.starts_with("/api/v1/ministries") {
+/// Objects of two owners: "own" belongs to ministry BZK in Rotterdam-Zuid (municipality
+/// Rotterdam), "other" to SZW in Den Haag Zuidwest.
+struct Fixtures {
+    user_id: i64,
+    actions: [i64; 2],
+    milestones: [i64; 2],
+    indicators: [i64; 2],
+    submissions: [i64; 2],
+}
+
+async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
+    let mut actions = [0; 2];
+    let mut milestones = [0; 2];
+    let mut indicators = [0; 2];
+    for (i, (ministry, area, theme)) in [
+        ("BZK", "rotterdam-zuid", "housing"),
+        ("SZW", "den-haag-zuidwest", "debt"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = serde_json::json!({
+            "title": format!("Actie van {ministry}"), "area": area, "ministry": ministry, "theme": theme,
+            "planned_start": "2020-11-01", "planned_end": "2021-06-30"
+        });
+        let created: serde_json::Value = app
+            .send(
+                Method::POST,
+                "/api/v1/actions",
+                Some(admin),
+                Some(body),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        actions[i] = created["id"].as_i64().expect("action id");
+        let path = format!("/api/v1/actions/{}/milestones", actions[i]);
+        let body = serde_json::json!({"title": "Eerste mijlpaal", "due_date": "2021-03-01"});
+        let milestone: serde_json::Value = app
+            .send(Method::POST, &path, Some(admin), Some(body), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        milestones[i] = milestone["id"].as_i64().expect("milestone id");
+        let path = format!("/api/v1/actions/{}/indicators", actions[i]);
+        let body = serde_json::json!({"name": "Huishoudens bereikt", "baseline_value": 0.0, "target_value": 100.0});
+        let indicator: serde_json::Value = app
+            .send(Method::POST, &path, Some(admin), Some(body), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        indicators[i] = indicator["id"].as_i64().expect("indicator id");
+    }
+    for (code, ministry) in [("programma-eigen", "BZK"), ("programma-ander", "SZW")] {
+        let body = serde_json::json!({"code": code, "title": "Programma", "theme": "housing", "lead_ministry": ministry});
+        let response = app
+            .send(
+                Method::POST,
+                "/api/v1/programmes",
+                Some(admin),
+                Some(body),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    // A closed consultation asking both municipalities, with a (late) submission of each.
+    let body = serde_json::json!({
+        "code": "raadpleging", "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
+        "target_groups": ["youth"], "aspects": ["protection"], "municipalities": ["rotterdam", "den-haag"]
+    });
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/consultations",
+            Some(admin),
+            Some(body),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let mut submissions = [0; 2];
+    for (i, municipality) in ["rotterdam", "den-haag"].into_iter().enumerate() {
+        let path =
+            format!("/api/v1/consultations/raadpleging/municipalities/{municipality}/submissions");
+        let submission: serde_json::Value = app
+            .send(
+                Method::POST,
+                &path,
+                Some(admin),
+                Some(submission_body()),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .expect("a submission");
+        submissions[i] = submission["id"].as_i64().expect("submission id");
+    }
+    Fixtures {
+        user_id,
+        actions,
+        milestones,
+        indicators,
+        submissions,
+    }
+}
+
+fn submission_body() -> serde_json::Value {
+    serde_json::json!({
+        "title": "Praktijk", "target_groups": ["youth"], "aspects": ["protection"],
+        "kind": "existing_practice", "stage": "under_way"
+    })
+}
+
+/// A concrete URL and a valid body for a route, on the object of the first (own) or second owner.
+fn request_for(
+    route: &RouteSpec,
+    f: &Fixtures,
+    other: bool,
+) -> (String, Option<serde_json::Value>) {
+    let i = usize::from(other);
+    let path = route.path;
+    let id = if path.starts_with("/api/v1/actions/") {
+        f.actions[i].to_string()
+    } else if path.starts_with("/api/v1/milestones/") {
+        f.milestones[i].to_string()
+    } else if path.starts_with("/api/v1/indicators/") {
+        f.indicators[i].to_string()
+    } else if path.starts_with("/api/v1/submissions/") {
+        f.submissions[i].to_string()
+    } else {
+        f.user_id.to_string()
+    };
+    let code = if path.starts_with("/api/v1/areas") {
+        ["rotterdam-zuid", "den-haag-zuidwest"][i]
+    } else if path.starts_with("/api/v1/ministries") {
         "BZK"
-    } else if route.path.starts_with("/api/v1/themes") {
+    } else if path.starts_with("/api/v1/themes") {
         "housing"
-    } else if route.path.starts_with("/api/v1/periods") {
+    } else if path.starts_with("/api/v1/periods") {
         "voorjaar-2021"
+    } else if path.starts_with("/api/v1/programmes") {
+        ["programma-eigen", "programma-ander"][i]
+    } else if path.starts_with("/api/v1/consultations") {
+        "raadpleging"
     } else {
         "unknown"
     };
-    route
-        .path
+    let concrete = path
+        .replace("{file}", "map.svg")
         .replace("{code}", code)
         .replace("{token_id}", "999999")
-        .replace("{id}", &user_id.to_string())
+        .replace("{municipality}", ["rotterdam", "den-haag"][i])
+        .replace("{id}", &id);
+    let (ministry, area) = [("BZK", "rotterdam-zuid"), ("SZW", "den-haag-zuidwest")][i];
+    let body = match (route.method, path) {
+        ("GET" | "DELETE", _) => None,
+        ("POST", "/api/v1/actions") => Some(serde_json::json!({
+            "title": "Nieuwe actie", "area": area, "ministry": ministry, "theme": "youth",
+            "planned_start": "2021-01-01", "planned_end": "2021-12-31"
+        })),
+        ("POST", "/api/v1/actions/bulk-updates") => Some(serde_json::json!({
+            "items": [{"action_id": f.actions[i], "status": "on_track", "percent_complete": 10}]
+        })),
+        ("POST", "/api/v1/actions/{id}/updates") => {
+            Some(serde_json::json!({"status": "on_track", "percent_complete": 20}))
+        }
+        ("POST", "/api/v1/actions/{id}/baselines") => Some(serde_json::json!({
+            "planned_start": "2021-01-01", "planned_end": "2022-03-31", "reason": "vertraging"
+        })),
+        ("POST", "/api/v1/actions/{id}/milestones") => {
+            Some(serde_json::json!({"title": "Mijlpaal", "due_date": "2021-05-01"}))
+        }
+        ("POST", "/api/v1/actions/{id}/indicators") => {
+            Some(serde_json::json!({"name": "Bereik", "baseline_value": 1.0, "target_value": 2.0}))
+        }
+        ("POST", "/api/v1/milestones/{id}/reschedule") => {
+            Some(serde_json::json!({"due_date": "2021-06-01", "note": "later"}))
+        }
+        ("POST", "/api/v1/milestones/{id}/complete") => {
+            Some(serde_json::json!({"done_on": "2021-02-01"}))
+        }
+        ("POST", "/api/v1/milestones/{id}/reopen") => {
+            Some(serde_json::json!({"note": "toch niet af"}))
+        }
+        ("POST", "/api/v1/indicators/{id}/values") => {
+            Some(serde_json::json!({"measured_on": "2021-02-01", "value": 1.5}))
+        }
+        ("POST", "/api/v1/programmes") => Some(serde_json::json!({
+            "code": format!("nieuw-{}", &crate::support::random_suffix()[..6]), "title": "Nieuw",
+            "theme": "debt", "lead_ministry": ministry
+        })),
+        ("POST", "/api/v1/areas/{code}/notes") => {
+            Some(serde_json::json!({"body": "Lokale notitie"}))
+        }
+        ("POST", "/api/v1/consultations/{code}/municipalities/{municipality}/submissions") => {
+            Some(submission_body())
+        }
+        ("PUT", "/api/v1/consultations/{code}/municipalities/{municipality}/submissions/order") => {
+            Some(serde_json::json!({"submission_ids": [f.submissions[i]]}))
+        }
+        (
+            "PATCH",
+            "/api/v1/actions/{id}" | "/api/v1/milestones/{id}" | "/api/v1/programmes/{code}",
+        ) => Some(serde_json::json!({"title": "Andere titel"})),
+        ("PATCH", "/api/v1/indicators/{id}") => Some(serde_json::json!({"name": "Andere naam"})),
+        _ => Some(serde_json::json!({})),
+    };
+    (concrete, body)
 }
 
 fn method(route: &RouteSpec) -> Method {
     Method::from_bytes(route.method.as_bytes()).expect("method")
+}
+
+/// Sends a route's request, with an If-Match of the current version when the route changes a
+/// resource (so the answer is about permission, not about a missing precondition).
+async fn call(
+    app: &TestApp,
+    route: &RouteSpec,
+    path: &str,
+    body: Option<serde_json::Value>,
+    token: Option<&str>,
+) -> u16 {
+    let if_match = if route.method == "PATCH"
+        || (route.method == "POST"
+            && (path.contains("/milestones/") || path.ends_with("/baselines")))
+    {
+        let read_path = path
+            .trim_end_matches("/reschedule")
+            .trim_end_matches("/complete")
+            .trim_end_matches("/reopen");
+        let read_path = read_path.trim_end_matches("/baselines");
+        let admin_view = app.send(Method::GET, read_path, token, None, None).await;
+        admin_view
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    } else {
+        None
+    };
+    let if_match = if_match
+        .or_else(|| Some("\"v1\"".to_string()))
+        .filter(|_| route.method != "GET");
+    app.send(method(route), path, token, body, if_match.as_deref())
+        .await
+        .status()
+        .as_u16()
 }
 
 app_test!(
@@ -69,19 +302,13 @@ app_test!(
             let (id, token) = app.user_with_token(role.as_str(), scope).await;
             callers.push((role, scope, id, token));
         }
-        let viewer_id = callers[3].2;
+        let fixtures = fixtures(&app, &callers[0].3, callers[3].2).await;
         let mut checked = 0;
         for route in ROUTES {
-            let path = concrete_path(route, viewer_id);
-            let body =
-                matches!(route.method, "POST" | "PUT" | "PATCH").then(|| serde_json::json!({}));
+            let (path, body) = request_for(route, &fixtures, false);
 
             // Without a token.
-            let status = app
-                .send(method(route), &path, None, body.clone(), None)
-                .await
-                .status()
-                .as_u16();
+            let status = call(&app, route, &path, body.clone(), None).await;
             if route.operation == Operation::Public {
                 assert!(
                     status != 401 && status != 403,
@@ -94,33 +321,41 @@ app_test!(
 
             for (role, scope, _, token) in &callers {
                 let access = policy::access(*role, route.operation);
-                assert!(
-                    matches!(access, Access::All | Access::Denied),
-                    "{} {} is scoped for {role:?}: extend this test with objects of own and other scope",
-                    route.method,
-                    route.path
-                );
-                // Logging out would void the token the rest of the matrix uses: use a fresh one.
-                let fresh;
-                let token = if route.path == "/api/v1/auth/logout" {
-                    fresh = app.user_with_token(role.as_str(), *scope).await.1;
-                    &fresh
+                // Logging out voids the token it is sent with: give each call a fresh one.
+                let logout = route.path == "/api/v1/auth/logout";
+                let fresh = if logout {
+                    app.user_with_token(role.as_str(), *scope).await.1
                 } else {
-                    token
+                    token.clone()
                 };
-                let status = app
-                    .send(method(route), &path, Some(token), body.clone(), None)
-                    .await
-                    .status()
-                    .as_u16();
-                if access == Access::Denied {
-                    assert_eq!(status, 403, "{} {path} as {role:?}", route.method);
+                let own = call(&app, route, &path, body.clone(), Some(&fresh)).await;
+                let fresh = if logout {
+                    app.user_with_token(role.as_str(), *scope).await.1
                 } else {
-                    assert!(
-                        status != 401 && status != 403,
-                        "{} {path} as {role:?}: {status}",
-                        route.method
-                    );
+                    token.clone()
+                };
+                let (other_path, other_body) = request_for(route, &fixtures, true);
+                let other = call(&app, route, &other_path, other_body, Some(&fresh)).await;
+                let what = format!("{} {} as {role:?}", route.method, route.path);
+                match access {
+                    Access::Denied => {
+                        assert_eq!(own, 403, "{what}");
+                        assert_eq!(other, 403, "{what} (other)");
+                    }
+                    Access::All => {
+                        assert!(own != 401 && own != 403, "{what}: {own}");
+                        assert!(other != 401 && other != 403, "{what} (other): {other}");
+                    }
+                    Access::OwnMinistry | Access::OwnMunicipality => {
+                        assert!(own != 401 && own != 403, "{what} (own): {own}");
+                        // A bulk update lists the refused item among its per-item errors.
+                        let refused = if route.path == "/api/v1/actions/bulk-updates" {
+                            422
+                        } else {
+                            403
+                        };
+                        assert_eq!(other, refused, "{what} (other)");
+                    }
                 }
                 checked += 1;
             }

@@ -141,7 +141,7 @@ pub fn random_suffix() -> String {
 /// `both_backends!(fn name(db: TestDatabase) { ... });` makes `name::sqlite` and `name::postgres`.
 #[macro_export]
 macro_rules! both_backends {
-    ($(#[$meta:meta])* fn $name:ident($db:ident : TestDatabase) $body:block) => {
+    ($(#[$meta:meta])* fn $name:ident($db:ident : TestDatabase $(,)?) $body:block) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
@@ -317,7 +317,7 @@ impl TestApp {
 /// `app_test!(async fn name(app: TestApp) { ... });` makes `name::sqlite` and `name::postgres`.
 #[macro_export]
 macro_rules! app_test {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp $(,)?) $body:block) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]

@@ -1,7 +1,9 @@
 //! Row structs (`Queryable`) and insertables (`New…`) for the tables. Ids are i64 on both backends.
 //! Reference data and users here; what is tracked per action in `tracking`.
 
+mod consultations;
 mod tracking;
+pub use consultations::*;
 pub use tracking::*;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,0 +1,129 @@
+//! Progress roll-ups and charts.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::api::extract::Query;
+use crate::error::Error;
+use crate::service::charts::{self, ChartQuery};
+use crate::service::progress::{self, ProgressQuery};
+use crate::state::AppState;
+
+/// GET /api/v1/progress — roll-ups grouped by area (or `group_by` municipality, ministry, theme,
+/// programme, target_group): stoplicht counts, weighted percent complete, milestones against the
+/// period's cut-off, indicators, deviation from the original and current plan, stale actions, and
+/// with `period` each ministry's readiness; `as_of` and the action filters apply. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/progress",
+    tag = "progress",
+    params(crate::service::progress::ProgressQuery),
+    responses((status = 200, description = "The roll-ups per group and in total", body = crate::service::progress::ProgressReport), (status = 404, description = "No such period")),
+)]
+pub async fn progress(
+    state: web::Data<AppState>,
+    query: Query<ProgressQuery>,
+) -> Result<HttpResponse, Error> {
+    let query = query.0;
+    let report = state.db(move |conn| progress::report(conn, &query)).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// A stable short hash (FNV-1a) for ETags.
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.iter().chain(b"\x00") {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// GET /api/v1/charts/{name}.svg|.png — one of the charts (`areas-status`, `area-theme-matrix`,
+/// `milestones-burnup`, `ministry-status`, `indicator-trend` with `indicator`, `map`) with the
+/// action filters, `period`, `as_of`, `width`, `height`. Answers 304 while the data and the
+/// question are unchanged. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/charts/{file}",
+    tag = "charts",
+    operation_id = "get_chart",
+    params(("file" = String, Path, description = "`{name}.svg` or `{name}.png`, e.g. `areas-status.svg`"), ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a chart you have"), crate::service::charts::ChartQuery),
+    responses((status = 200, description = "The chart", headers(("ETag" = String, description = "Changes when the data or the question does")), content((String = "image/svg+xml"), ("image/png"))), (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"), (status = 404, description = "No such chart or format")),
+)]
+pub async fn chart(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    query: Query<ChartQuery>,
+) -> Result<HttpResponse, Error> {
+    let file = file.into_inner();
+    let (name, extension) = file
+        .rsplit_once('.')
+        .ok_or_else(|| Error::NotFound(format!("chart `{file}`")))?;
+    if !charts::NAMES.contains(&name) {
+        return Err(Error::NotFound(format!(
+            "chart `{name}`; there are {}",
+            charts::NAMES.join(", ")
+        )));
+    }
+    let format = match extension {
+        "svg" => versnelling_charts::Format::Svg,
+        "png" => versnelling_charts::Format::Png,
+        _ => {
+            return Err(Error::NotFound(format!(
+                "chart format `{extension}`; use .svg or .png"
+            )));
+        }
+    };
+    let query = query.0;
+    charts::size(&query)?;
+    let name = name.to_string();
+    let question = req.query_string().to_string();
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let answer = state
+        .db(move |conn| {
+            let version = charts::data_version(conn)?;
+            let tag = format!(
+                "\"chart-{:016x}\"",
+                fnv(&[
+                    name.as_bytes(),
+                    extension_of(format).as_bytes(),
+                    question.as_bytes(),
+                    &version.to_le_bytes()
+                ])
+            );
+            if if_none_match
+                .as_deref()
+                .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+            {
+                return Ok((tag, None));
+            }
+            charts::render(conn, &name, format, &query).map(|r| (tag, Some(r)))
+        })
+        .await?;
+    let (tag, rendered) = answer;
+    let Some(rendered) = rendered else {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .finish());
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .content_type(rendered.content_type)
+        .body(rendered.bytes))
+}
+
+fn extension_of(format: versnelling_charts::Format) -> &'static str {
+    match format {
+        versnelling_charts::Format::Svg => "svg",
+        versnelling_charts::Format::Png => "png",
+    }
+}

@@ -1,0 +1,1338 @@
+//! Actions: the work in one area, with its append-only progress history and its baselines.
+//! Reads take an optional `as_of` and then rebuild the state from history; without it they use
+//! the cached current state on the action row, which every write keeps in step.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::policy::Owner;
+use crate::db::models::{
+    Action, Baseline, NewAction, NewBaseline, NewProgressUpdate, ProgressUpdate,
+};
+use crate::db::schema::{action_target_groups, actions, baselines, progress_updates};
+use crate::db::{self, DbConnection};
+use crate::domain::ActionStatus;
+use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
+use crate::error::{Error, FieldError, Result};
+use crate::service::audit::{self, Actor};
+use crate::service::codes::{Codes, check, resolve, resolve_list};
+
+/// Checks that the caller may change an object of this owner (the policy's object check).
+pub type Authorize<'a> = &'a dyn Fn(Owner) -> Result<()>;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+pub const MAX_NOTE: usize = 10_000;
+pub const MAX_TITLE: usize = 300;
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct PlanJson {
+    pub seq: i32,
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+    pub budget_cents: Option<i64>,
+    pub target_note: String,
+    pub reason: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+impl From<&Baseline> for PlanJson {
+    fn from(b: &Baseline) -> Self {
+        Self {
+            seq: b.seq,
+            planned_start: b.planned_start,
+            planned_end: b.planned_end,
+            budget_cents: b.budget_cents,
+            target_note: b.target_note.clone(),
+            reason: b.reason.clone(),
+            recorded_at: b.recorded_at,
+        }
+    }
+}
+
+/// An action as the API shows it: codes, not ids; the state now, or as of a moment.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct ActionJson {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub area: String,
+    pub municipality: String,
+    pub ministry: String,
+    pub theme: String,
+    pub programme: Option<String>,
+    pub target_groups: Vec<String>,
+    pub responsible: String,
+    pub budget_cents: Option<i64>,
+    /// The dates of the plan in force (the latest baseline at the moment asked for).
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+    pub status: ActionStatus,
+    pub percent_complete: i32,
+    pub last_update_at: Option<NaiveDateTime>,
+    /// The first plan, never rewritten: deviations are shown against it as well.
+    pub original_plan: Option<PlanJson>,
+    /// The plan in force.
+    pub current_plan: Option<PlanJson>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    /// The moment this state is for, when asked for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDateTime>,
+}
+
+impl ActionJson {
+    pub fn owner(&self, codes: &Codes) -> Owner {
+        Owner {
+            ministry_id: codes.ministry_id(&self.ministry),
+            municipality_id: codes.municipality_id(&self.municipality),
+        }
+    }
+}
+
+/// The owner of an action row, for the policy.
+pub fn owner_of(action: &Action, codes: &Codes) -> Owner {
+    Owner {
+        ministry_id: Some(action.ministry_id),
+        municipality_id: codes.area_municipality(action.area_id),
+    }
+}
+
+/// Filters, sort and paging of the action list. Lists of codes are comma-separated.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ActionFilter {
+    pub area: Option<String>,
+    pub municipality: Option<String>,
+    pub ministry: Option<String>,
+    pub theme: Option<String>,
+    pub target_group: Option<String>,
+    pub status: Option<String>,
+    pub programme: Option<String>,
+    /// Free text, matched in title, description and responsible (case-insensitive).
+    pub q: Option<String>,
+    /// `id`, `title`, `area`, `status`, `percent_complete`, `planned_end`, `updated_at`;
+    /// a leading `-` sorts descending.
+    pub sort: Option<String>,
+    /// A date (end of that day, Europe/Amsterdam) or a date-time.
+    pub as_of: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Id,
+    Title,
+    Area,
+    Status,
+    Percent,
+    PlannedEnd,
+    UpdatedAt,
+}
+
+struct ResolvedFilter {
+    areas: Option<Vec<i64>>,
+    ministries: Option<Vec<i64>>,
+    themes: Option<Vec<i64>>,
+    target_groups: Option<Vec<i64>>,
+    programmes: Option<Vec<i64>>,
+    statuses: Option<Vec<ActionStatus>>,
+    q: Option<String>,
+    sort: SortKey,
+    descending: bool,
+    as_of: Option<AsOf>,
+}
+
+fn parse_as_of(value: Option<&str>, errors: &mut Vec<FieldError>) -> Option<AsOf> {
+    value.and_then(|v| match AsOf::parse(v) {
+        Ok(as_of) => Some(as_of),
+        Err(message) => {
+            errors.push(FieldError::new("as_of", message));
+            None
+        }
+    })
+}
+
+/// Parses an `as_of` query value, naming the parameter when it is bad.
+pub fn as_of_param(value: Option<&str>) -> Result<Option<AsOf>> {
+    let mut errors = Vec::new();
+    let as_of = parse_as_of(value, &mut errors);
+    check(errors)?;
+    Ok(as_of)
+}
+
+fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter> {
+    let mut errors = Vec::new();
+    let list = |field: &str,
+                value: &Option<String>,
+                kind: &str,
+                lookup: &dyn Fn(&str) -> Option<i64>,
+                errors: &mut Vec<FieldError>| {
+        value
+            .as_deref()
+            .map(|v| resolve_list(field, kind, v, lookup, errors))
+    };
+    let mut areas = list(
+        "area",
+        &filter.area,
+        "area",
+        &|c| codes.area_id(c),
+        &mut errors,
+    );
+    if let Some(municipality_codes) = &filter.municipality {
+        let municipalities = resolve_list(
+            "municipality",
+            "municipality",
+            municipality_codes,
+            |c| codes.municipality_id(c),
+            &mut errors,
+        );
+        let in_municipalities: Vec<i64> = codes
+            .areas
+            .iter()
+            .filter(|(_, (_, m))| municipalities.contains(m))
+            .map(|(id, _)| *id)
+            .collect();
+        areas = Some(match areas {
+            Some(chosen) => chosen
+                .into_iter()
+                .filter(|a| in_municipalities.contains(a))
+                .collect(),
+            None => in_municipalities,
+        });
+    }
+    let ministries = list(
+        "ministry",
+        &filter.ministry,
+        "ministry",
+        &|c| codes.ministry_id(c),
+        &mut errors,
+    );
+    let themes = list(
+        "theme",
+        &filter.theme,
+        "theme",
+        &|c| codes.theme_id(c),
+        &mut errors,
+    );
+    let target_groups = list(
+        "target_group",
+        &filter.target_group,
+        "target group",
+        &|c| codes.target_group_id(c),
+        &mut errors,
+    );
+    let programmes = list(
+        "programme",
+        &filter.programme,
+        "programme",
+        &|c| codes.programme_id(c),
+        &mut errors,
+    );
+    let statuses = filter.status.as_deref().map(|value| {
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| match s.parse::<ActionStatus>() {
+                Ok(status) => Some(status),
+                Err(err) => {
+                    errors.push(FieldError::new("status", err.to_string()));
+                    None
+                }
+            })
+            .collect()
+    });
+    let q = filter
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_string);
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        errors.push(FieldError::new("q", "must be at most 200 characters"));
+    }
+    let sort_text = filter.sort.as_deref().unwrap_or("id");
+    let (descending, key) = match sort_text.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, sort_text),
+    };
+    let sort = match key {
+        "id" => SortKey::Id,
+        "title" => SortKey::Title,
+        "area" => SortKey::Area,
+        "status" => SortKey::Status,
+        "percent_complete" => SortKey::Percent,
+        "planned_end" => SortKey::PlannedEnd,
+        "updated_at" => SortKey::UpdatedAt,
+        _ => {
+            errors.push(FieldError::new(
+                "sort",
+                "must be one of id, title, area, status, percent_complete, planned_end, updated_at (with - for descending)",
+            ));
+            SortKey::Id
+        }
+    };
+    let as_of = parse_as_of(filter.as_of.as_deref(), &mut errors);
+    check(errors)?;
+    Ok(ResolvedFilter {
+        areas,
+        ministries,
+        themes,
+        target_groups,
+        programmes,
+        statuses,
+        q,
+        sort,
+        descending,
+        as_of,
+    })
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+type BoxedActions<'a> = actions::BoxedQuery<'a, crate::db::MultiBackend>;
+
+/// The SQL part of the filter (everything but an as-of status).
+fn filtered(filter: &ResolvedFilter, with_status: bool) -> BoxedActions<'static> {
+    let mut query = actions::table.into_boxed();
+    if let Some(ids) = &filter.areas {
+        query = query.filter(actions::area_id.eq_any(ids.clone()));
+    }
+    if let Some(ids) = &filter.ministries {
+        query = query.filter(actions::ministry_id.eq_any(ids.clone()));
+    }
+    if let Some(ids) = &filter.themes {
+        query = query.filter(actions::theme_id.eq_any(ids.clone()));
+    }
+    if let Some(ids) = &filter.programmes {
+        query = query.filter(actions::programme_id.eq_any(ids.clone()));
+    }
+    if let Some(ids) = &filter.target_groups {
+        let tagged = action_target_groups::table
+            .filter(action_target_groups::target_group_id.eq_any(ids.clone()))
+            .select(action_target_groups::action_id);
+        query = query.filter(actions::id.eq_any(tagged));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = escape_like(q);
+        query = query.filter(
+            lower(actions::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(actions::description)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(actions::responsible).like(pattern).escape('\\')),
+        );
+    }
+    if with_status && let Some(statuses) = &filter.statuses {
+        let codes: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
+        query = query.filter(actions::status.eq_any(codes));
+    }
+    if let Some(as_of) = filter.as_of {
+        query = query.filter(actions::created_at.lt(as_of.before));
+    }
+    query
+}
+
+fn sorted(query: BoxedActions<'static>, sort: SortKey, descending: bool) -> BoxedActions<'static> {
+    macro_rules! by {
+        ($column:expr) => {
+            if descending {
+                query.order(($column.desc(), actions::id.desc()))
+            } else {
+                query.order(($column.asc(), actions::id.asc()))
+            }
+        };
+    }
+    match sort {
+        SortKey::Id => {
+            if descending {
+                query.order(actions::id.desc())
+            } else {
+                query.order(actions::id.asc())
+            }
+        }
+        SortKey::Title => by!(actions::title),
+        SortKey::Area => by!(actions::area_id),
+        SortKey::Status => by!(actions::status),
+        SortKey::Percent => by!(actions::percent_complete),
+        SortKey::PlannedEnd => by!(actions::planned_end),
+        SortKey::UpdatedAt => by!(actions::updated_at),
+    }
+}
+
+/// Runs `f` over `ids` in chunks small enough for either backend's bind-parameter limit.
+fn in_chunks<T>(
+    ids: &[i64],
+    mut f: impl FnMut(&[i64]) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5_000) {
+        out.extend(f(chunk)?);
+    }
+    Ok(out)
+}
+
+/// Turns action rows into their JSON, at a moment or now. Loads the related rows in a few
+/// queries for all actions together.
+pub fn to_json(
+    conn: &mut DbConnection,
+    codes: &Codes,
+    rows: Vec<Action>,
+    as_of: Option<AsOf>,
+) -> Result<Vec<ActionJson>> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+    for (action_id, group_id) in in_chunks(&ids, |chunk| {
+        action_target_groups::table
+            .filter(action_target_groups::action_id.eq_any(chunk))
+            .select((
+                action_target_groups::action_id,
+                action_target_groups::target_group_id,
+            ))
+            .load::<(i64, i64)>(conn)
+    })? {
+        groups
+            .entry(action_id)
+            .or_default()
+            .push(codes.target_group(group_id).to_string());
+    }
+    let mut plans: HashMap<i64, Vec<Baseline>> = HashMap::new();
+    for baseline in in_chunks(&ids, |chunk| {
+        let mut query = baselines::table
+            .filter(baselines::action_id.eq_any(chunk))
+            .into_boxed();
+        if let Some(as_of) = as_of {
+            query = query.filter(baselines::recorded_at.lt(as_of.before));
+        }
+        query
+            .order((baselines::action_id, baselines::seq))
+            .select(Baseline::as_select())
+            .load(conn)
+    })? {
+        plans.entry(baseline.action_id).or_default().push(baseline);
+    }
+    let mut history: HashMap<i64, Vec<ProgressPoint>> = HashMap::new();
+    if let Some(as_of) = as_of {
+        for (id, action_id, recorded_at, status, percent) in in_chunks(&ids, |chunk| {
+            progress_updates::table
+                .filter(progress_updates::action_id.eq_any(chunk))
+                .filter(progress_updates::recorded_at.lt(as_of.before))
+                .select((
+                    progress_updates::id,
+                    progress_updates::action_id,
+                    progress_updates::recorded_at,
+                    progress_updates::status,
+                    progress_updates::percent_complete,
+                ))
+                .load::<(i64, i64, NaiveDateTime, String, i32)>(conn)
+        })? {
+            let status = status.parse().map_err(Error::internal)?;
+            history.entry(action_id).or_default().push(ProgressPoint {
+                id,
+                recorded_at,
+                status,
+                percent_complete: percent,
+            });
+        }
+    }
+    rows.into_iter()
+        .map(|action| {
+            let plans = plans.remove(&action.id).unwrap_or_default();
+            let original = plans.first().map(PlanJson::from);
+            let current = plans.last().map(PlanJson::from);
+            let (status, percent_complete, last_update_at) = match as_of {
+                Some(as_of) => progress_at(
+                    history.get(&action.id).map(Vec::as_slice).unwrap_or(&[]),
+                    Some(as_of),
+                ),
+                None => (
+                    action.status.parse().map_err(Error::internal)?,
+                    action.percent_complete,
+                    action.last_update_at,
+                ),
+            };
+            let (planned_start, planned_end) = current
+                .as_ref()
+                .map(|p| (p.planned_start, p.planned_end))
+                .unwrap_or((action.planned_start, action.planned_end));
+            let mut target_groups = groups.remove(&action.id).unwrap_or_default();
+            target_groups.sort();
+            Ok(ActionJson {
+                id: action.id,
+                area: codes.area(action.area_id).to_string(),
+                municipality: codes
+                    .area_municipality(action.area_id)
+                    .map(|m| codes.municipality(m).to_string())
+                    .unwrap_or_default(),
+                ministry: codes.ministry(action.ministry_id).to_string(),
+                theme: codes.theme(action.theme_id).to_string(),
+                programme: action.programme_id.map(|p| codes.programme(p).to_string()),
+                target_groups,
+                title: action.title,
+                description: action.description,
+                responsible: action.responsible,
+                budget_cents: action.budget_cents,
+                planned_start,
+                planned_end,
+                status,
+                percent_complete,
+                last_update_at,
+                original_plan: original,
+                current_plan: current,
+                created_at: action.created_at,
+                updated_at: action.updated_at,
+                version: action.version,
+                as_of: as_of.map(|a| a.before - chrono::Duration::microseconds(1)),
+            })
+        })
+        .collect()
+}
+
+fn compare(a: &ActionJson, b: &ActionJson, key: SortKey) -> std::cmp::Ordering {
+    match key {
+        SortKey::Id => a.id.cmp(&b.id),
+        SortKey::Title => a.title.cmp(&b.title),
+        SortKey::Area => a.area.cmp(&b.area),
+        SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
+        SortKey::Percent => a.percent_complete.cmp(&b.percent_complete),
+        SortKey::PlannedEnd => a.planned_end.cmp(&b.planned_end),
+        SortKey::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+    }
+    .then(a.id.cmp(&b.id))
+}
+
+/// A page of actions with the total that match.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ActionFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ActionJson>, i64)> {
+    let codes = Codes::load(conn)?;
+    let resolved = resolve_filter(filter, &codes)?;
+    match resolved.as_of {
+        None => {
+            let total = filtered(&resolved, true).count().get_result(conn)?;
+            let rows: Vec<Action> = sorted(
+                filtered(&resolved, true),
+                resolved.sort,
+                resolved.descending,
+            )
+            .limit(limit)
+            .offset(offset)
+            .select(Action::as_select())
+            .load(conn)?;
+            Ok((to_json(conn, &codes, rows, None)?, total))
+        }
+        Some(as_of) => {
+            // The status then is known only after replaying history: filter, sort and page here.
+            let rows: Vec<Action> = filtered(&resolved, false)
+                .select(Action::as_select())
+                .load(conn)?;
+            let mut items = to_json(conn, &codes, rows, Some(as_of))?;
+            if let Some(statuses) = &resolved.statuses {
+                items.retain(|a| statuses.contains(&a.status));
+            }
+            items.sort_by(|a, b| compare(a, b, resolved.sort));
+            if resolved.descending {
+                items.reverse();
+            }
+            let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+            let page = items
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(0))
+                .take(usize::try_from(limit).unwrap_or(0))
+                .collect();
+            Ok((page, total))
+        }
+    }
+}
+
+/// Every action that matches, without paging (exports).
+pub fn all(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Vec<ActionJson>> {
+    let mut items = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (page, total) = list(conn, filter, 1_000, offset)?;
+        let done = page.is_empty();
+        offset += i64::try_from(page.len()).unwrap_or(0);
+        items.extend(page);
+        if done || offset >= total {
+            return Ok(items);
+        }
+    }
+}
+
+fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {
+    actions::table
+        .find(id)
+        .select(Action::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("action {id}")))
+}
+
+/// One action, now or as of a moment (404 when it did not exist yet).
+pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<ActionJson> {
+    let codes = Codes::load(conn)?;
+    let row = load_row(conn, id)?;
+    if as_of.is_some_and(|a| !a.includes(row.created_at)) {
+        return Err(Error::NotFound(format!("action {id} at that moment")));
+    }
+    to_json(conn, &codes, vec![row], as_of)?
+        .pop()
+        .ok_or_else(|| Error::NotFound(format!("action {id}")))
+}
+
+/// A new action and its original plan.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewActionInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Area code.
+    pub area: String,
+    /// Ministry code: the ministry that leads the action.
+    pub ministry: String,
+    /// Theme code.
+    pub theme: String,
+    /// Programme code.
+    pub programme: Option<String>,
+    #[serde(default)]
+    pub target_groups: Vec<String>,
+    #[serde(default)]
+    pub responsible: String,
+    pub budget_cents: Option<i64>,
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+}
+
+fn check_text(field: &str, value: &str, min: usize, max: usize, errors: &mut Vec<FieldError>) {
+    let length = value.trim().chars().count();
+    if length < min || length > max {
+        if min == 0 {
+            errors.push(FieldError::new(
+                field,
+                format!("must be at most {max} characters"),
+            ));
+        } else {
+            errors.push(FieldError::new(
+                field,
+                format!("must be {min} to {max} characters"),
+            ));
+        }
+    }
+}
+
+fn check_plan(start: NaiveDate, end: NaiveDate, budget: Option<i64>, errors: &mut Vec<FieldError>) {
+    if end < start {
+        errors.push(FieldError::new(
+            "planned_end",
+            "must not be before planned_start",
+        ));
+    }
+    if budget.is_some_and(|b| b < 0) {
+        errors.push(FieldError::new("budget_cents", "must not be negative"));
+    }
+    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    if !sane(start) {
+        errors.push(FieldError::new(
+            "planned_start",
+            "must be between the years 2000 and 2100",
+        ));
+    }
+    if !sane(end) {
+        errors.push(FieldError::new(
+            "planned_end",
+            "must be between the years 2000 and 2100",
+        ));
+    }
+}
+
+fn target_group_ids(codes: &Codes, groups: &[String], errors: &mut Vec<FieldError>) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (i, code) in groups.iter().enumerate() {
+        if let Some(id) = resolve(
+            &format!("target_groups.{i}"),
+            "target group",
+            code,
+            |c| codes.target_group_id(c),
+            errors,
+        ) && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+fn set_target_groups(conn: &mut DbConnection, action_id: i64, ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(
+        action_target_groups::table.filter(action_target_groups::action_id.eq(action_id)),
+    )
+    .execute(conn)?;
+    for id in ids {
+        diesel::insert_into(action_target_groups::table)
+            .values((
+                action_target_groups::action_id.eq(action_id),
+                action_target_groups::target_group_id.eq(id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Creates an action with its original plan (baseline 1), after `authorize` agreed to its owner.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewActionInput,
+    authorize: Authorize,
+) -> Result<ActionJson> {
+    let codes = Codes::load(conn)?;
+    let mut errors = Vec::new();
+    check_text("title", &input.title, 1, MAX_TITLE, &mut errors);
+    check_text("description", &input.description, 0, MAX_NOTE, &mut errors);
+    check_text("responsible", &input.responsible, 0, 200, &mut errors);
+    let area_id = resolve(
+        "area",
+        "area",
+        &input.area,
+        |c| codes.area_id(c),
+        &mut errors,
+    );
+    let ministry_id = resolve(
+        "ministry",
+        "ministry",
+        &input.ministry,
+        |c| codes.ministry_id(c),
+        &mut errors,
+    );
+    let theme_id = resolve(
+        "theme",
+        "theme",
+        &input.theme,
+        |c| codes.theme_id(c),
+        &mut errors,
+    );
+    let programme_id = input.programme.as_deref().and_then(|p| {
+        resolve(
+            "programme",
+            "programme",
+            p,
+            |c| codes.programme_id(c),
+            &mut errors,
+        )
+    });
+    let groups = target_group_ids(&codes, &input.target_groups, &mut errors);
+    check_plan(
+        input.planned_start,
+        input.planned_end,
+        input.budget_cents,
+        &mut errors,
+    );
+    check(errors)?;
+    let (Some(area_id), Some(ministry_id), Some(theme_id)) = (area_id, ministry_id, theme_id)
+    else {
+        return Err(Error::internal("codes resolved without error but missing"));
+    };
+    authorize(Owner {
+        ministry_id: Some(ministry_id),
+        municipality_id: codes.area_municipality(area_id),
+    })?;
+    let id = db::write_transaction(conn, |conn| -> Result<i64> {
+        let now = db::now();
+        let action: Action = diesel::insert_into(actions::table)
+            .values(NewAction {
+                area_id,
+                programme_id,
+                theme_id,
+                ministry_id,
+                title: input.title.trim(),
+                description: &input.description,
+                responsible: input.responsible.trim(),
+                budget_cents: input.budget_cents,
+                planned_start: input.planned_start,
+                planned_end: input.planned_end,
+                status: ActionStatus::NotStarted.as_str(),
+                percent_complete: 0,
+                last_update_at: None,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+            })
+            .returning(actions::all_columns)
+            .get_result(conn)?;
+        set_target_groups(conn, action.id, &groups)?;
+        diesel::insert_into(baselines::table)
+            .values(NewBaseline {
+                action_id: action.id,
+                seq: 1,
+                planned_start: input.planned_start,
+                planned_end: input.planned_end,
+                budget_cents: input.budget_cents,
+                target_note: "",
+                reason: "oorspronkelijke planning",
+                recorded_at: now,
+                recorded_by: actor.user_id,
+            })
+            .execute(conn)?;
+        let after = to_json(conn, &codes, vec![action], None)?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "action.create",
+            "action",
+            Some(&after[0].id.to_string()),
+            None,
+            after.first(),
+        )?;
+        Ok(after[0].id)
+    })?;
+    get(conn, id, None)
+}
+
+/// A change to an action's description. Plans change by re-planning, status by progress updates.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionChange {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub responsible: Option<String>,
+    pub budget_cents: Option<i64>,
+    pub theme: Option<String>,
+    /// Programme code, or an empty string for none.
+    pub programme: Option<String>,
+    pub target_groups: Option<Vec<String>>,
+    // Named so a client that tries gets told where these change instead of "unknown field".
+    #[schema(ignore)]
+    pub planned_start: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub planned_end: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub status: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub percent_complete: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub area: Option<serde_json::Value>,
+    #[schema(ignore)]
+    pub ministry: Option<serde_json::Value>,
+}
+
+/// Changes an action at `expected_version` (412 when it moved on).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    change: &ActionChange,
+    authorize: Authorize,
+) -> Result<ActionJson> {
+    let codes = Codes::load(conn)?;
+    let mut errors = Vec::new();
+    let replan = "re-plan with POST /api/v1/actions/{id}/baselines";
+    let progress = "post a progress update to /api/v1/actions/{id}/updates";
+    for (field, value, message) in [
+        ("planned_start", &change.planned_start, replan),
+        ("planned_end", &change.planned_end, replan),
+        ("status", &change.status, progress),
+        ("percent_complete", &change.percent_complete, progress),
+        (
+            "area",
+            &change.area,
+            "cannot be changed; create the action in the other area",
+        ),
+        (
+            "ministry",
+            &change.ministry,
+            "cannot be changed; the other ministry creates its own action",
+        ),
+    ] {
+        if value.is_some() {
+            errors.push(FieldError::new(field, message));
+        }
+    }
+    if let Some(title) = &change.title {
+        check_text("title", title, 1, MAX_TITLE, &mut errors);
+    }
+    if let Some(description) = &change.description {
+        check_text("description", description, 0, MAX_NOTE, &mut errors);
+    }
+    if let Some(responsible) = &change.responsible {
+        check_text("responsible", responsible, 0, 200, &mut errors);
+    }
+    if change.budget_cents.is_some_and(|b| b < 0) {
+        errors.push(FieldError::new("budget_cents", "must not be negative"));
+    }
+    let theme_id = change
+        .theme
+        .as_deref()
+        .and_then(|t| resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors));
+    let programme_id = match change.programme.as_deref() {
+        None => None,
+        Some("") => Some(None),
+        Some(p) => resolve(
+            "programme",
+            "programme",
+            p,
+            |c| codes.programme_id(c),
+            &mut errors,
+        )
+        .map(Some),
+    };
+    let groups = change
+        .target_groups
+        .as_ref()
+        .map(|g| target_group_ids(&codes, g, &mut errors));
+    check(errors)?;
+    db::write_transaction(conn, |conn| {
+        let row = load_row(conn, id)?;
+        authorize(owner_of(&row, &codes))?;
+        if row.version != expected_version {
+            return Err(Error::PreconditionFailed);
+        }
+        let before = to_json(conn, &codes, vec![row.clone()], None)?;
+        let updated = diesel::update(
+            actions::table
+                .filter(actions::id.eq(id))
+                .filter(actions::version.eq(expected_version)),
+        )
+        .set((
+            actions::title.eq(change.title.as_deref().map(str::trim).unwrap_or(&row.title)),
+            actions::description.eq(change.description.as_deref().unwrap_or(&row.description)),
+            actions::responsible.eq(change
+                .responsible
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&row.responsible)),
+            actions::budget_cents.eq(change.budget_cents.or(row.budget_cents)),
+            actions::theme_id.eq(theme_id.unwrap_or(row.theme_id)),
+            actions::programme_id.eq(programme_id.unwrap_or(row.programme_id)),
+            actions::updated_at.eq(db::now()),
+            actions::version.eq(expected_version + 1),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::PreconditionFailed);
+        }
+        if let Some(groups) = &groups {
+            set_target_groups(conn, id, groups)?;
+        }
+        let fresh = load_row(conn, id)?;
+        let after = to_json(conn, &codes, vec![fresh], None)?;
+        audit::record(
+            conn,
+            actor,
+            "action.update",
+            "action",
+            Some(&id.to_string()),
+            before.first(),
+            after.first(),
+        )?;
+        after
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound(format!("action {id}")))
+    })
+}
+
+/// A progress update: the new status, percentage and a note.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressInput {
+    pub status: ActionStatus,
+    pub percent_complete: i32,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn check_progress(input: &ProgressInput, prefix: &str, errors: &mut Vec<FieldError>) {
+    if !(0..=100).contains(&input.percent_complete) {
+        errors.push(FieldError::new(
+            format!("{prefix}percent_complete"),
+            "must be between 0 and 100",
+        ));
+    } else if input.status == ActionStatus::Completed && input.percent_complete != 100 {
+        errors.push(FieldError::new(
+            format!("{prefix}percent_complete"),
+            "must be 100 for a completed action",
+        ));
+    }
+    if input.note.chars().count() > MAX_NOTE {
+        errors.push(FieldError::new(
+            format!("{prefix}note"),
+            format!("must be at most {MAX_NOTE} characters"),
+        ));
+    }
+    // Non-green statuses are explained in reports from their notes: ask for one.
+    if matches!(
+        input.status,
+        ActionStatus::AtRisk | ActionStatus::OffTrack | ActionStatus::Discontinued
+    ) && input.note.trim().is_empty()
+    {
+        errors.push(FieldError::new(
+            format!("{prefix}note"),
+            "explain an oranje, rood or stopped status in a note",
+        ));
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ProgressJson {
+    pub id: i64,
+    pub action_id: i64,
+    pub status: String,
+    pub percent_complete: i32,
+    pub note: String,
+    pub author: Option<String>,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Appends one update inside an open transaction; returns it.
+fn append_progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &Action,
+    input: &ProgressInput,
+) -> Result<ProgressUpdate> {
+    let now = db::now();
+    let update: ProgressUpdate = diesel::insert_into(progress_updates::table)
+        .values(NewProgressUpdate {
+            action_id: row.id,
+            status: input.status.as_str(),
+            percent_complete: input.percent_complete,
+            note: &input.note,
+            author_id: actor.user_id,
+            recorded_at: now,
+        })
+        .returning(progress_updates::all_columns)
+        .get_result(conn)?;
+    let changed = diesel::update(
+        actions::table
+            .filter(actions::id.eq(row.id))
+            .filter(actions::version.eq(row.version)),
+    )
+    .set((
+        actions::status.eq(input.status.as_str()),
+        actions::percent_complete.eq(input.percent_complete),
+        actions::last_update_at.eq(now),
+        actions::updated_at.eq(now),
+        actions::version.eq(row.version + 1),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::PreconditionFailed);
+    }
+    audit::record(
+        conn,
+        actor,
+        "action.progress",
+        "action",
+        Some(&row.id.to_string()),
+        Some(&serde_json::json!({"status": row.status, "percent_complete": row.percent_complete})),
+        Some(
+            &serde_json::json!({"status": input.status, "percent_complete": input.percent_complete, "note": input.note}),
+        ),
+    )?;
+    Ok(update)
+}
+
+/// Appends a progress update; with `expected_version` it must still be current (412 otherwise).
+pub fn add_progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: Option<i64>,
+    input: &ProgressInput,
+    authorize: Authorize,
+) -> Result<(ProgressJson, i64)> {
+    let mut errors = Vec::new();
+    check_progress(input, "", &mut errors);
+    check(errors)?;
+    let codes = Codes::load(conn)?;
+    db::write_transaction(conn, |conn| {
+        let row = load_row(conn, id)?;
+        authorize(owner_of(&row, &codes))?;
+        if expected_version.is_some_and(|v| v != row.version) {
+            return Err(Error::PreconditionFailed);
+        }
+        let update = append_progress(conn, actor, &row, input)?;
+        Ok((
+            ProgressJson {
+                id: update.id,
+                action_id: update.action_id,
+                status: update.status,
+                percent_complete: update.percent_complete,
+                note: update.note,
+                author: Some(actor.name.clone()),
+                recorded_at: update.recorded_at,
+            },
+            row.version + 1,
+        ))
+    })
+}
+
+/// An action's progress history, oldest first, up to a moment.
+pub fn history(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<ProgressJson>> {
+    load_row(conn, id)?;
+    let mut query = progress_updates::table
+        .left_join(crate::db::schema::users::table)
+        .filter(progress_updates::action_id.eq(id))
+        .into_boxed();
+    if let Some(as_of) = as_of {
+        query = query.filter(progress_updates::recorded_at.lt(as_of.before));
+    }
+    Ok(query
+        .order((
+            progress_updates::recorded_at.asc(),
+            progress_updates::id.asc(),
+        ))
+        .select((
+            ProgressUpdate::as_select(),
+            crate::db::schema::users::username.nullable(),
+        ))
+        .load::<(ProgressUpdate, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(u, author)| ProgressJson {
+            id: u.id,
+            action_id: u.action_id,
+            status: u.status,
+            percent_complete: u.percent_complete,
+            note: u.note,
+            author,
+            recorded_at: u.recorded_at,
+        })
+        .collect())
+}
+
+/// One item of a bulk period update.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkItem {
+    pub action_id: i64,
+    /// The version the client last saw; the item fails when the action changed since.
+    pub version: Option<i64>,
+    #[serde(flatten)]
+    pub progress: ProgressInput,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdate {
+    pub items: Vec<BulkItem>,
+}
+
+pub const MAX_BULK_ITEMS: usize = 1_000;
+
+/// Applies many progress updates at once: all of them, or (with every item's errors) none.
+pub fn bulk_progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    bulk: &BulkUpdate,
+    authorize: Authorize,
+) -> Result<Vec<ProgressJson>> {
+    let mut errors = Vec::new();
+    if bulk.items.is_empty() || bulk.items.len() > MAX_BULK_ITEMS {
+        errors.push(FieldError::new(
+            "items",
+            format!("must hold 1 to {MAX_BULK_ITEMS} updates"),
+        ));
+    }
+    for (i, item) in bulk.items.iter().enumerate() {
+        check_progress(&item.progress, &format!("items.{i}."), &mut errors);
+        if bulk.items[..i]
+            .iter()
+            .any(|earlier| earlier.action_id == item.action_id)
+        {
+            errors.push(FieldError::new(
+                format!("items.{i}.action_id"),
+                "appears twice in one bulk update",
+            ));
+        }
+    }
+    check(errors)?;
+    let codes = Codes::load(conn)?;
+    db::write_transaction(conn, |conn| {
+        let mut errors = Vec::new();
+        let mut done = Vec::new();
+        for (i, item) in bulk.items.iter().enumerate() {
+            let field = format!("items.{i}.action_id");
+            let row = match actions::table
+                .find(item.action_id)
+                .select(Action::as_select())
+                .first(conn)
+                .optional()?
+            {
+                Some(row) => row,
+                None => {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("action {} not found", item.action_id),
+                    ));
+                    continue;
+                }
+            };
+            if let Err(err) = authorize(owner_of(&row, &codes)) {
+                errors.push(FieldError::new(field, err.to_string()));
+                continue;
+            }
+            if item.version.is_some_and(|v| v != row.version) {
+                errors.push(FieldError::new(
+                    format!("items.{i}.version"),
+                    format!(
+                        "the action changed since version {}; it is at {}",
+                        item.version.unwrap_or_default(),
+                        row.version
+                    ),
+                ));
+                continue;
+            }
+            let update = append_progress(conn, actor, &row, &item.progress)?;
+            done.push(ProgressJson {
+                id: update.id,
+                action_id: update.action_id,
+                status: update.status,
+                percent_complete: update.percent_complete,
+                note: update.note,
+                author: Some(actor.name.clone()),
+                recorded_at: update.recorded_at,
+            });
+        }
+        if errors.is_empty() {
+            Ok(done)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    })
+}
+
+/// Re-planning: a new baseline (the original stays), with the reason.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplanInput {
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+    pub budget_cents: Option<i64>,
+    #[serde(default)]
+    pub target_note: String,
+    pub reason: String,
+}
+
+/// The plans of an action (baseline 1 the original), up to a moment.
+pub fn plans(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<PlanJson>> {
+    load_row(conn, id)?;
+    let mut query = baselines::table
+        .filter(baselines::action_id.eq(id))
+        .into_boxed();
+    if let Some(as_of) = as_of {
+        query = query.filter(baselines::recorded_at.lt(as_of.before));
+    }
+    Ok(query
+        .order(baselines::seq.asc())
+        .select(Baseline::as_select())
+        .load(conn)?
+        .iter()
+        .map(PlanJson::from)
+        .collect())
+}
+
+pub fn replan(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    input: &ReplanInput,
+    authorize: Authorize,
+) -> Result<(PlanJson, i64)> {
+    let mut errors = Vec::new();
+    check_plan(
+        input.planned_start,
+        input.planned_end,
+        input.budget_cents,
+        &mut errors,
+    );
+    check_text("reason", &input.reason, 1, MAX_NOTE, &mut errors);
+    check_text("target_note", &input.target_note, 0, MAX_NOTE, &mut errors);
+    check(errors)?;
+    let codes = Codes::load(conn)?;
+    db::write_transaction(conn, |conn| {
+        let row = load_row(conn, id)?;
+        authorize(owner_of(&row, &codes))?;
+        if row.version != expected_version {
+            return Err(Error::PreconditionFailed);
+        }
+        let last: i32 = baselines::table
+            .filter(baselines::action_id.eq(id))
+            .select(diesel::dsl::max(baselines::seq))
+            .first::<Option<i32>>(conn)?
+            .unwrap_or(0);
+        let now = db::now();
+        let baseline: Baseline = diesel::insert_into(baselines::table)
+            .values(NewBaseline {
+                action_id: id,
+                seq: last + 1,
+                planned_start: input.planned_start,
+                planned_end: input.planned_end,
+                budget_cents: input.budget_cents.or(row.budget_cents),
+                target_note: &input.target_note,
+                reason: input.reason.trim(),
+                recorded_at: now,
+                recorded_by: actor.user_id,
+            })
+            .returning(baselines::all_columns)
+            .get_result(conn)?;
+        let changed = diesel::update(
+            actions::table
+                .filter(actions::id.eq(id))
+                .filter(actions::version.eq(expected_version)),
+        )
+        .set((
+            actions::planned_start.eq(input.planned_start),
+            actions::planned_end.eq(input.planned_end),
+            actions::budget_cents.eq(baseline.budget_cents),
+            actions::updated_at.eq(now),
+            actions::version.eq(expected_version + 1),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(Error::PreconditionFailed);
+        }
+        let plan = PlanJson::from(&baseline);
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "action.replan",
+            "action",
+            Some(&id.to_string()),
+            None,
+            Some(&plan),
+        )?;
+        Ok((plan, expected_version + 1))
+    })
+}
+
+/// The owner of an action by id (for checks on its milestones and indicators).
+pub fn owner(conn: &mut DbConnection, codes: &Codes, id: i64) -> Result<Owner> {
+    Ok(owner_of(&load_row(conn, id)?, codes))
+}

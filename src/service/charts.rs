@@ -1,0 +1,368 @@
+//! Chart data from the tracked facts, rendered by the `versnelling-charts` crate.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use serde::Deserialize;
+use versnelling_charts as charts;
+
+use crate::db::DbConnection;
+use crate::db::schema::{areas, audit_log, indicators, themes};
+use crate::domain::ActionStatus;
+use crate::domain::rollup::StatusCounts;
+use crate::error::{Error, FieldError, Result};
+use crate::service::actions::ActionFilter;
+use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
+
+/// The charts there are, by the name in their URL.
+pub const NAMES: &[&str] = &[
+    "areas-status",
+    "area-theme-matrix",
+    "milestones-burnup",
+    "ministry-status",
+    "indicator-trend",
+    "map",
+];
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChartQuery {
+    pub area: Option<String>,
+    pub municipality: Option<String>,
+    pub ministry: Option<String>,
+    pub theme: Option<String>,
+    pub target_group: Option<String>,
+    pub status: Option<String>,
+    pub programme: Option<String>,
+    pub period: Option<String>,
+    pub as_of: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The indicator of `indicator-trend`.
+    pub indicator: Option<i64>,
+}
+
+fn status(status: ActionStatus) -> charts::Status {
+    match status {
+        ActionStatus::NotStarted => charts::Status::NotStarted,
+        ActionStatus::OnTrack => charts::Status::OnTrack,
+        ActionStatus::AtRisk => charts::Status::AtRisk,
+        ActionStatus::OffTrack => charts::Status::OffTrack,
+        ActionStatus::Completed => charts::Status::Completed,
+        ActionStatus::Discontinued => charts::Status::Discontinued,
+    }
+}
+
+fn counts(c: &StatusCounts) -> charts::StatusCounts {
+    charts::StatusCounts {
+        not_started: c.not_started,
+        on_track: c.on_track,
+        at_risk: c.at_risk,
+        off_track: c.off_track,
+        completed: c.completed,
+        discontinued: c.discontinued,
+    }
+}
+
+/// A rendered chart.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// The version of the data charts are drawn from: every write adds an audit row.
+pub fn data_version(conn: &mut DbConnection) -> Result<i64> {
+    Ok(audit_log::table
+        .select(diesel::dsl::max(audit_log::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// Checks the size against the chart crate's limits, naming the parameter at fault.
+pub fn size(query: &ChartQuery) -> Result<charts::Size> {
+    let default = charts::Size::DEFAULT;
+    let width = query.width.unwrap_or(default.width);
+    let height = query.height.unwrap_or(default.height);
+    let mut errors = Vec::new();
+    if !charts::Size::WIDTH_RANGE.contains(&width) {
+        let r = charts::Size::WIDTH_RANGE;
+        errors.push(FieldError::new(
+            "width",
+            format!("must be between {} and {}", r.start(), r.end()),
+        ));
+    }
+    if !charts::Size::HEIGHT_RANGE.contains(&height) {
+        let r = charts::Size::HEIGHT_RANGE;
+        errors.push(FieldError::new(
+            "height",
+            format!("must be between {} and {}", r.start(), r.end()),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    charts::Size::new(width, height).map_err(|err| Error::validation("width", err.to_string()))
+}
+
+/// Builds and renders one chart. Blocking and CPU-bound: call it off the async workers.
+pub fn render(
+    conn: &mut DbConnection,
+    name: &str,
+    format: charts::Format,
+    query: &ChartQuery,
+) -> Result<Rendered> {
+    let size = size(query)?;
+    let filter = ActionFilter {
+        area: query.area.clone(),
+        municipality: query.municipality.clone(),
+        ministry: query.ministry.clone(),
+        theme: query.theme.clone(),
+        target_group: query.target_group.clone(),
+        status: query.status.clone(),
+        programme: query.programme.clone(),
+        ..Default::default()
+    };
+    let draw_error = |err: charts::ChartError| match err {
+        charts::ChartError::InvalidSize { .. } => Error::validation("width", err.to_string()),
+        other => Error::internal(format!("chart {name}: {other}")),
+    };
+    let area_rows: Vec<(String, String, f64, f64)> = areas::table
+        .order(areas::name.asc())
+        .select((areas::code, areas::name, areas::latitude, areas::longitude))
+        .load(conn)?;
+    let area_name = |code: &str| {
+        area_rows
+            .iter()
+            .find(|(c, ..)| c == code)
+            .map(|(_, n, ..)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let bytes = match name {
+        "indicator-trend" => {
+            let id = query
+                .indicator
+                .ok_or_else(|| Error::validation("indicator", "name the indicator to draw"))?;
+            let as_of = crate::service::actions::as_of_param(query.as_of.as_deref())?;
+            let indicator = crate::service::indicators::get(conn, id, as_of)?;
+            let values = crate::service::indicators::values(conn, id, as_of)?;
+            let created: chrono::NaiveDateTime = indicators::table
+                .find(id)
+                .select(indicators::created_at)
+                .first(conn)?;
+            let first = values
+                .first()
+                .map(|v| v.measured_on)
+                .unwrap_or_else(|| progress::dutch_date(created));
+            let data = charts::IndicatorTrend {
+                title: None,
+                indicator: indicator.name.clone(),
+                unit: Some(indicator.unit.clone()).filter(|u| !u.is_empty()),
+                values: values
+                    .iter()
+                    .map(|v| charts::DatedValue {
+                        date: v.measured_on,
+                        value: v.value,
+                    })
+                    .collect(),
+                baseline: Some(charts::DatedValue {
+                    date: first,
+                    value: indicator.baseline_value,
+                }),
+                target: indicator.target_date.map(|date| charts::DatedValue {
+                    date,
+                    value: indicator.target_value,
+                }),
+            };
+            charts::indicator_trend(&data, format, size).map_err(draw_error)?
+        }
+        _ => {
+            let facts = progress::load_facts(
+                conn,
+                &filter,
+                query.period.as_deref(),
+                query.as_of.as_deref(),
+            )?;
+            match name {
+                "areas-status" => {
+                    let (groups, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
+                    let mut areas: Vec<charts::AreaCounts> = groups
+                        .iter()
+                        .map(|g| charts::AreaCounts {
+                            area: area_name(&g.key),
+                            counts: counts(&g.statuses),
+                        })
+                        .collect();
+                    areas.sort_by(|a, b| a.area.cmp(&b.area));
+                    charts::areas_status(&charts::AreasStatus { title: None, areas }, format, size)
+                        .map_err(draw_error)?
+                }
+                "ministry-status" => {
+                    let (groups, _) = facts.rollup(GroupBy::Ministry, DEFAULT_STALE_WEEKS);
+                    let ministries = groups
+                        .iter()
+                        .map(|g| charts::MinistryCounts {
+                            ministry: g.key.clone(),
+                            counts: counts(&g.statuses),
+                        })
+                        .collect();
+                    charts::ministry_status(
+                        &charts::MinistryStatus {
+                            title: None,
+                            ministries,
+                        },
+                        format,
+                        size,
+                    )
+                    .map_err(draw_error)?
+                }
+                "area-theme-matrix" => {
+                    let theme_rows: Vec<(String, String)> = themes::table
+                        .order(themes::id.asc())
+                        .select((themes::code, themes::name_nl))
+                        .load(conn)?;
+                    let mut cells: BTreeMap<(String, String), StatusCounts> = BTreeMap::new();
+                    for action in &facts.actions {
+                        cells
+                            .entry((action.area.clone(), action.theme.clone()))
+                            .or_default()
+                            .add(action.status);
+                    }
+                    let mut area_codes: Vec<String> =
+                        facts.actions.iter().map(|a| a.area.clone()).collect();
+                    area_codes.sort_by_key(|code| area_name(code));
+                    area_codes.dedup();
+                    let rows = area_codes
+                        .iter()
+                        .map(|area| charts::MatrixRow {
+                            area: area_name(area),
+                            cells: theme_rows
+                                .iter()
+                                .map(|(theme, _)| {
+                                    cells
+                                        .get(&(area.clone(), theme.clone()))
+                                        .and_then(StatusCounts::worst)
+                                        .map(status)
+                                })
+                                .collect(),
+                        })
+                        .collect();
+                    let data = charts::AreaThemeMatrix {
+                        title: None,
+                        themes: theme_rows.into_iter().map(|(_, name)| name).collect(),
+                        rows,
+                    };
+                    charts::area_theme_matrix(&data, format, size).map_err(draw_error)?
+                }
+                "milestones-burnup" => {
+                    let milestones = facts
+                        .milestones
+                        .values()
+                        .flatten()
+                        .map(|m| charts::Milestone {
+                            planned: m.due_date,
+                            original_planned: Some(m.original_due_date),
+                            done: m.done_on,
+                        })
+                        .collect::<Vec<_>>();
+                    let mut milestones = milestones;
+                    milestones.sort_by_key(|m| (m.planned, m.original_planned, m.done));
+                    let data = charts::MilestonesBurnup {
+                        title: None,
+                        cutoff: facts.cut_off,
+                        milestones,
+                    };
+                    charts::milestones_burnup(&data, format, size).map_err(draw_error)?
+                }
+                "map" => {
+                    let mut by_area: BTreeMap<String, StatusCounts> = BTreeMap::new();
+                    for action in &facts.actions {
+                        by_area
+                            .entry(action.area.clone())
+                            .or_default()
+                            .add(action.status);
+                    }
+                    let areas = area_rows
+                        .iter()
+                        .map(|(code, name, lat, lon)| charts::MapArea {
+                            name: name.clone(),
+                            lat: *lat,
+                            lon: *lon,
+                            status: by_area.get(code).and_then(StatusCounts::worst).map(status),
+                        })
+                        .collect();
+                    charts::map(&charts::AreaMap { title: None, areas }, format, size)
+                        .map_err(draw_error)?
+                }
+                other => return Err(Error::NotFound(format!("chart `{other}`"))),
+            }
+        }
+    };
+    Ok(Rendered {
+        bytes,
+        content_type: format.content_type(),
+    })
+}
+
+/// Every chart for a selection (a period, filters): the overview charts, then one trend per
+/// indicator of the selected actions, each as SVG and PNG. Returns (file name, bytes) pairs;
+/// `progress` hears (done, total) after each.
+pub fn render_all(
+    conn: &mut DbConnection,
+    query: &ChartQuery,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let filter = ActionFilter {
+        area: query.area.clone(),
+        municipality: query.municipality.clone(),
+        ministry: query.ministry.clone(),
+        theme: query.theme.clone(),
+        programme: query.programme.clone(),
+        ..Default::default()
+    };
+    let facts = progress::load_facts(
+        conn,
+        &filter,
+        query.period.as_deref(),
+        query.as_of.as_deref(),
+    )?;
+    let ids: Vec<i64> = facts.actions.iter().map(|a| a.id).collect();
+    let mut indicator_ids = Vec::new();
+    for chunk in ids.chunks(5_000) {
+        indicator_ids.extend(
+            indicators::table
+                .filter(indicators::action_id.eq_any(chunk))
+                .order(indicators::id.asc())
+                .select(indicators::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    let mut jobs: Vec<(String, String, Option<i64>)> = NAMES
+        .iter()
+        .filter(|name| **name != "indicator-trend")
+        .map(|name| (name.to_string(), name.to_string(), None))
+        .collect();
+    jobs.extend(indicator_ids.iter().map(|id| {
+        (
+            format!("indicator-trend-{id}"),
+            "indicator-trend".to_string(),
+            Some(*id),
+        )
+    }));
+    let formats = [
+        (versnelling_charts::Format::Svg, "svg"),
+        (versnelling_charts::Format::Png, "png"),
+    ];
+    let total = jobs.len() * formats.len();
+    let mut files = Vec::with_capacity(total);
+    for (file, name, indicator) in jobs {
+        let mut chart_query = query.clone();
+        chart_query.indicator = indicator;
+        for (format, extension) in formats {
+            let rendered = render(conn, &name, format, &chart_query)?;
+            files.push((format!("{file}.{extension}"), rendered.bytes));
+            progress(files.len(), total);
+        }
+    }
+    Ok(files)
+}

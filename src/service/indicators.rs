@@ -1,0 +1,402 @@
+//! Indicators: measurable results of an action with a baseline value, a target and dated values.
+//! Values are appended, never changed; a correction is a new value for the same date.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::{Indicator, IndicatorValue, NewIndicator, NewIndicatorValue};
+use crate::db::schema::{indicator_values, indicators, users};
+use crate::db::{self, DbConnection};
+use crate::domain::asof::AsOf;
+use crate::error::{Error, FieldError, Result};
+use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
+use crate::service::audit::{self, Actor};
+use crate::service::codes::{Codes, check};
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct ValueJson {
+    pub id: i64,
+    pub measured_on: NaiveDate,
+    pub value: f64,
+    pub note: String,
+    pub recorded_at: NaiveDateTime,
+    pub recorded_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct IndicatorJson {
+    pub id: i64,
+    pub action_id: i64,
+    pub name: String,
+    pub unit: String,
+    /// `increase` or `decrease`: which way is better.
+    pub direction: String,
+    pub baseline_value: f64,
+    pub target_value: f64,
+    pub target_date: Option<NaiveDate>,
+    /// The latest measurement known at the moment asked for (by measurement date).
+    pub latest: Option<ValueJson>,
+    /// Share of the way from baseline to target reached by the latest value, 0–100 (can exceed).
+    pub progress_percent: Option<f64>,
+    pub version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDateTime>,
+}
+
+/// How far `value` went from `baseline` towards `target`, in percent.
+pub fn progress_percent(baseline: f64, target: f64, value: f64) -> Option<f64> {
+    let span = target - baseline;
+    if span.abs() < f64::EPSILON {
+        return None;
+    }
+    Some(((value - baseline) / span * 1000.0).round() / 10.0)
+}
+
+fn values_of(
+    conn: &mut DbConnection,
+    indicator_ids: &[i64],
+    as_of: Option<AsOf>,
+) -> QueryResult<Vec<(IndicatorValue, Option<String>)>> {
+    let mut out = Vec::new();
+    for chunk in indicator_ids.chunks(5_000) {
+        let mut query = indicator_values::table
+            .left_join(users::table)
+            .filter(indicator_values::indicator_id.eq_any(chunk))
+            .into_boxed();
+        if let Some(as_of) = as_of {
+            query = query.filter(indicator_values::recorded_at.lt(as_of.before));
+        }
+        out.extend(
+            query
+                .order((
+                    indicator_values::measured_on.asc(),
+                    indicator_values::recorded_at.asc(),
+                    indicator_values::id.asc(),
+                ))
+                .select((IndicatorValue::as_select(), users::username.nullable()))
+                .load::<(IndicatorValue, Option<String>)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+fn value_json((v, by): (IndicatorValue, Option<String>)) -> ValueJson {
+    ValueJson {
+        id: v.id,
+        measured_on: v.measured_on,
+        value: v.value,
+        note: v.note,
+        recorded_at: v.recorded_at,
+        recorded_by: by,
+    }
+}
+
+fn to_json(
+    conn: &mut DbConnection,
+    rows: Vec<Indicator>,
+    as_of: Option<AsOf>,
+) -> Result<Vec<IndicatorJson>> {
+    let ids: Vec<i64> = rows.iter().map(|i| i.id).collect();
+    // Ordered by measurement date, then recording: per indicator the last is the newest
+    // measurement, a correction for the same date winning over the original.
+    let mut latest_of: std::collections::HashMap<i64, (IndicatorValue, Option<String>)> =
+        Default::default();
+    for (value, by) in values_of(conn, &ids, as_of)? {
+        latest_of.insert(value.indicator_id, (value, by));
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|i| as_of.is_none_or(|a| a.includes(i.created_at)))
+        .map(|i| {
+            let latest = latest_of.remove(&i.id).map(value_json);
+            IndicatorJson {
+                progress_percent: latest
+                    .as_ref()
+                    .and_then(|l| progress_percent(i.baseline_value, i.target_value, l.value)),
+                id: i.id,
+                action_id: i.action_id,
+                name: i.name,
+                unit: i.unit,
+                direction: i.direction,
+                baseline_value: i.baseline_value,
+                target_value: i.target_value,
+                target_date: i.target_date,
+                latest,
+                version: i.version,
+                as_of: as_of.map(|a| a.before - chrono::Duration::microseconds(1)),
+            }
+        })
+        .collect())
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    action_id: i64,
+    as_of: Option<AsOf>,
+) -> Result<Vec<IndicatorJson>> {
+    actions::get(conn, action_id, None)?;
+    let rows = indicators::table
+        .filter(indicators::action_id.eq(action_id))
+        .order(indicators::id.asc())
+        .select(Indicator::as_select())
+        .load(conn)?;
+    to_json(conn, rows, as_of)
+}
+
+fn load(conn: &mut DbConnection, id: i64) -> Result<Indicator> {
+    indicators::table
+        .find(id)
+        .select(Indicator::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("indicator {id}")))
+}
+
+pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<IndicatorJson> {
+    let row = load(conn, id)?;
+    to_json(conn, vec![row], as_of)?
+        .pop()
+        .ok_or_else(|| Error::NotFound(format!("indicator {id} at that moment")))
+}
+
+pub fn values(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<ValueJson>> {
+    load(conn, id)?;
+    Ok(values_of(conn, &[id], as_of)?
+        .into_iter()
+        .map(value_json)
+        .collect())
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorInput {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Option<String>,
+    pub baseline_value: Option<f64>,
+    pub target_value: Option<f64>,
+    pub target_date: Option<NaiveDate>,
+}
+
+fn check_input(input: &IndicatorInput, creating: bool, errors: &mut Vec<FieldError>) {
+    match &input.name {
+        Some(name) if !(1..=MAX_TITLE).contains(&name.trim().chars().count()) => errors.push(
+            FieldError::new("name", format!("must be 1 to {MAX_TITLE} characters")),
+        ),
+        None if creating => errors.push(FieldError::new("name", "is required")),
+        _ => {}
+    }
+    if input.unit.as_ref().is_some_and(|u| u.chars().count() > 50) {
+        errors.push(FieldError::new("unit", "must be at most 50 characters"));
+    }
+    if let Some(direction) = &input.direction
+        && direction != "increase"
+        && direction != "decrease"
+    {
+        errors.push(FieldError::new(
+            "direction",
+            "must be `increase` or `decrease`",
+        ));
+    }
+    for (field, value) in [
+        ("baseline_value", input.baseline_value),
+        ("target_value", input.target_value),
+    ] {
+        match value {
+            Some(v) if !v.is_finite() => {
+                errors.push(FieldError::new(field, "must be a finite number"))
+            }
+            None if creating => errors.push(FieldError::new(field, "is required")),
+            _ => {}
+        }
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action_id: i64,
+    input: &IndicatorInput,
+    authorize: Authorize,
+) -> Result<IndicatorJson> {
+    let codes = Codes::load(conn)?;
+    authorize(actions::owner(conn, &codes, action_id)?)?;
+    let mut errors = Vec::new();
+    check_input(input, true, &mut errors);
+    check(errors)?;
+    let id = db::write_transaction(conn, |conn| -> Result<i64> {
+        let now = db::now();
+        let row: Indicator = diesel::insert_into(indicators::table)
+            .values(NewIndicator {
+                action_id,
+                name: input.name.as_deref().unwrap_or_default().trim(),
+                unit: input.unit.as_deref().unwrap_or_default().trim(),
+                direction: input.direction.as_deref().unwrap_or("increase"),
+                baseline_value: input.baseline_value.unwrap_or_default(),
+                target_value: input.target_value.unwrap_or_default(),
+                target_date: input.target_date,
+                created_at: now,
+                updated_at: now,
+            })
+            .returning(indicators::all_columns)
+            .get_result(conn)?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "indicator.create",
+            "indicator",
+            Some(&row.id.to_string()),
+            None,
+            Some(&row),
+        )?;
+        Ok(row.id)
+    })?;
+    get(conn, id, None)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    input: &IndicatorInput,
+    authorize: Authorize,
+) -> Result<IndicatorJson> {
+    let codes = Codes::load(conn)?;
+    let row = load(conn, id)?;
+    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    let mut errors = Vec::new();
+    check_input(input, false, &mut errors);
+    check(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before = load(conn, id)?;
+        if before.version != expected_version {
+            return Err(Error::PreconditionFailed);
+        }
+        let after: Indicator = diesel::update(
+            indicators::table
+                .filter(indicators::id.eq(id))
+                .filter(indicators::version.eq(expected_version)),
+        )
+        .set((
+            indicators::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
+            indicators::unit.eq(input.unit.as_deref().map(str::trim).unwrap_or(&before.unit)),
+            indicators::direction.eq(input.direction.as_deref().unwrap_or(&before.direction)),
+            indicators::baseline_value.eq(input.baseline_value.unwrap_or(before.baseline_value)),
+            indicators::target_value.eq(input.target_value.unwrap_or(before.target_value)),
+            indicators::target_date.eq(input.target_date.or(before.target_date)),
+            indicators::updated_at.eq(db::now()),
+            indicators::version.eq(expected_version + 1),
+        ))
+        .returning(indicators::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "indicator.update",
+            "indicator",
+            Some(&id.to_string()),
+            Some(&before),
+            Some(&after),
+        )?;
+        to_json(conn, vec![after], None)?
+            .pop()
+            .ok_or_else(|| Error::NotFound(format!("indicator {id}")))
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueInput {
+    pub measured_on: NaiveDate,
+    pub value: f64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records a measured value. Ministries for their actions, municipalities for their areas.
+pub fn add_value(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    input: &ValueInput,
+    authorize: Authorize,
+) -> Result<ValueJson> {
+    let codes = Codes::load(conn)?;
+    let row = load(conn, id)?;
+    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    let mut errors = Vec::new();
+    if !input.value.is_finite() {
+        errors.push(FieldError::new("value", "must be a finite number"));
+    }
+    let today =
+        chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Amsterdam, &db::now()).date_naive();
+    if input.measured_on > today {
+        errors.push(FieldError::new("measured_on", "must not be in the future"));
+    }
+    if chrono::Datelike::year(&input.measured_on) < 2000 {
+        errors.push(FieldError::new(
+            "measured_on",
+            "must be in the year 2000 or later",
+        ));
+    }
+    if input.note.chars().count() > MAX_NOTE {
+        errors.push(FieldError::new(
+            "note",
+            format!("must be at most {MAX_NOTE} characters"),
+        ));
+    }
+    check(errors)?;
+    db::write_transaction(conn, |conn| {
+        let value: IndicatorValue = diesel::insert_into(indicator_values::table)
+            .values(NewIndicatorValue {
+                indicator_id: id,
+                measured_on: input.measured_on,
+                value: input.value,
+                note: &input.note,
+                recorded_at: db::now(),
+                recorded_by: actor.user_id,
+            })
+            .returning(indicator_values::all_columns)
+            .get_result(conn)?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "indicator.value",
+            "indicator",
+            Some(&id.to_string()),
+            None,
+            Some(&value),
+        )?;
+        Ok(value_json((value, Some(actor.name.clone()))))
+    })
+}
+
+/// The indicators of many actions at once (roll-ups, reports), with their latest value `as_of`.
+pub fn for_actions(
+    conn: &mut DbConnection,
+    action_ids: &[i64],
+    as_of: Option<AsOf>,
+) -> Result<std::collections::HashMap<i64, Vec<IndicatorJson>>> {
+    let mut rows = Vec::new();
+    for chunk in action_ids.chunks(5_000) {
+        rows.extend(
+            indicators::table
+                .filter(indicators::action_id.eq_any(chunk))
+                .order(indicators::id.asc())
+                .select(Indicator::as_select())
+                .load(conn)?,
+        );
+    }
+    let mut by_action: std::collections::HashMap<i64, Vec<IndicatorJson>> = Default::default();
+    for indicator in to_json(conn, rows, as_of)? {
+        by_action
+            .entry(indicator.action_id)
+            .or_default()
+            .push(indicator);
+    }
+    Ok(by_action)
+}

@@ -1,0 +1,248 @@
+//! National programmes ("versnellingsacties") with a theme and a lead ministry; actions in the
+//! areas belong to them.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::policy::Owner;
+use crate::db::models::{NewProgramme, Programme};
+use crate::db::schema::{actions, programmes};
+use crate::db::{self, DbConnection};
+use crate::error::{Error, FieldError, Result};
+use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
+use crate::service::audit::{self, Actor};
+use crate::service::codes::{Codes, check, resolve};
+use crate::service::reference::check_slug;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ProgrammeJson {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub theme: String,
+    pub lead_ministry: String,
+    /// How many actions in the areas belong to it.
+    pub actions: i64,
+    pub version: i64,
+}
+
+fn to_json(conn: &mut DbConnection, codes: &Codes, p: Programme) -> Result<ProgrammeJson> {
+    let count = actions::table
+        .filter(actions::programme_id.eq(p.id))
+        .count()
+        .get_result(conn)?;
+    Ok(ProgrammeJson {
+        theme: codes.theme(p.theme_id).to_string(),
+        lead_ministry: codes.ministry(p.lead_ministry_id).to_string(),
+        code: p.code,
+        title: p.title,
+        description: p.description,
+        actions: count,
+        version: p.version,
+    })
+}
+
+pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<ProgrammeJson>, i64)> {
+    let codes = Codes::load(conn)?;
+    let total = programmes::table.count().get_result(conn)?;
+    let rows: Vec<Programme> = programmes::table
+        .order(programmes::code.asc())
+        .limit(limit)
+        .offset(offset)
+        .select(Programme::as_select())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|p| to_json(conn, &codes, p))
+        .collect::<Result<_>>()?;
+    Ok((items, total))
+}
+
+fn load(conn: &mut DbConnection, code: &str) -> Result<Programme> {
+    programmes::table
+        .filter(programmes::code.eq(code))
+        .select(Programme::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("programme `{code}`")))
+}
+
+pub fn get(conn: &mut DbConnection, code: &str) -> Result<ProgrammeJson> {
+    let codes = Codes::load(conn)?;
+    let row = load(conn, code)?;
+    to_json(conn, &codes, row)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeInput {
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub theme: Option<String>,
+    pub lead_ministry: Option<String>,
+}
+
+fn check_texts(input: &ProgrammeInput, creating: bool, errors: &mut Vec<FieldError>) {
+    match &input.title {
+        Some(title) if !(1..=MAX_TITLE).contains(&title.trim().chars().count()) => errors.push(
+            FieldError::new("title", format!("must be 1 to {MAX_TITLE} characters")),
+        ),
+        None if creating => errors.push(FieldError::new("title", "is required")),
+        _ => {}
+    }
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_NOTE)
+    {
+        errors.push(FieldError::new(
+            "description",
+            format!("must be at most {MAX_NOTE} characters"),
+        ));
+    }
+}
+
+/// Creates a programme; a ministry user may create those its own ministry leads.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &ProgrammeInput,
+    authorize: Authorize,
+) -> Result<ProgrammeJson> {
+    let codes = Codes::load(conn)?;
+    let mut errors = Vec::new();
+    let code = input.code.clone().unwrap_or_default();
+    check_slug("code", &code, &mut errors);
+    check_texts(input, true, &mut errors);
+    let theme = match &input.theme {
+        Some(t) => resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors),
+        None => {
+            errors.push(FieldError::new("theme", "is required"));
+            None
+        }
+    };
+    let ministry = match &input.lead_ministry {
+        Some(m) => resolve(
+            "lead_ministry",
+            "ministry",
+            m,
+            |c| codes.ministry_id(c),
+            &mut errors,
+        ),
+        None => {
+            errors.push(FieldError::new("lead_ministry", "is required"));
+            None
+        }
+    };
+    check(errors)?;
+    let (Some(theme_id), Some(lead_ministry_id)) = (theme, ministry) else {
+        return Err(Error::internal("codes resolved without error but missing"));
+    };
+    authorize(Owner {
+        ministry_id: Some(lead_ministry_id),
+        municipality_id: None,
+    })?;
+    db::write_transaction(conn, |conn| {
+        let now = db::now();
+        let row: Programme = diesel::insert_into(programmes::table)
+            .values(NewProgramme {
+                code: &code,
+                title: input.title.as_deref().unwrap_or_default().trim(),
+                description: input.description.as_deref().unwrap_or_default(),
+                theme_id,
+                lead_ministry_id,
+                created_at: now,
+                updated_at: now,
+            })
+            .returning(programmes::all_columns)
+            .get_result(conn)
+            .map_err(|err| match Error::from(err) {
+                Error::Conflict { .. } => Error::Conflict {
+                    message: format!("`{code}` is already in use"),
+                    field: Some("code".into()),
+                },
+                other => other,
+            })?;
+        audit::record::<(), _>(
+            conn,
+            actor,
+            "programme.create",
+            "programme",
+            Some(&row.code),
+            None,
+            Some(&row),
+        )?;
+        to_json(conn, &codes, row)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    expected_version: i64,
+    input: &ProgrammeInput,
+    authorize: Authorize,
+) -> Result<ProgrammeJson> {
+    let codes = Codes::load(conn)?;
+    let mut errors = Vec::new();
+    if input.code.is_some() {
+        errors.push(FieldError::new(
+            "code",
+            "cannot be changed: actions and links use it",
+        ));
+    }
+    if input.lead_ministry.is_some() {
+        errors.push(FieldError::new(
+            "lead_ministry",
+            "cannot be changed; create a programme for the other ministry",
+        ));
+    }
+    check_texts(input, false, &mut errors);
+    let theme = input
+        .theme
+        .as_deref()
+        .and_then(|t| resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors));
+    check(errors)?;
+    db::write_transaction(conn, |conn| {
+        let before = load(conn, code)?;
+        authorize(Owner {
+            ministry_id: Some(before.lead_ministry_id),
+            municipality_id: None,
+        })?;
+        if before.version != expected_version {
+            return Err(Error::PreconditionFailed);
+        }
+        let after: Programme = diesel::update(
+            programmes::table
+                .filter(programmes::id.eq(before.id))
+                .filter(programmes::version.eq(expected_version)),
+        )
+        .set((
+            programmes::title.eq(input
+                .title
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&before.title)),
+            programmes::description.eq(input.description.as_deref().unwrap_or(&before.description)),
+            programmes::theme_id.eq(theme.unwrap_or(before.theme_id)),
+            programmes::updated_at.eq(db::now()),
+            programmes::version.eq(expected_version + 1),
+        ))
+        .returning(programmes::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(Error::PreconditionFailed)?;
+        audit::record(
+            conn,
+            actor,
+            "programme.update",
+            "programme",
+            Some(code),
+            Some(&before),
+            Some(&after),
+        )?;
+        to_json(conn, &codes, after)
+    })
+}

@@ -1,0 +1,1558 @@
+//! Spreadsheets of actions: the import behind `versnelling import actions FILE` reads the lists
+//! ministries keep (CSV or XLSX) and creates every action in one transaction, or none; the export
+//! writes the actions with their state (now or as of a date) as CSV, XLSX or JSON.
+//!
+//! # The import file
+//!
+//! One header row, then one action per row (empty rows are skipped). Column names are matched
+//! case-insensitively, with spaces and hyphens read as underscores, in English or Dutch:
+//!
+//! | column          | also                                    | value                                          |
+//! |-----------------|-----------------------------------------|------------------------------------------------|
+//! | `title`         | `titel`                                 | required                                       |
+//! | `description`   | `omschrijving`, `beschrijving`          |                                                |
+//! | `area`          | `gebied`                                | required; area code (`rotterdam-zuid`) or name |
+//! | `ministry`      | `ministerie`                            | required; `BZK`, `SZW`, `OCW`, `VWS`, `JenV`   |
+//! | `theme`         | `thema`                                 | required; theme code                           |
+//! | `programme`     | `programma`, `program`                  | programme code                                 |
+//! | `target_groups` | `doelgroepen`, `doelgroep`, `target_group` | codes separated by `,` or `;`               |
+//! | `responsible`   | `verantwoordelijke`                     |                                                |
+//! | `budget`        | `budget_euro`, `budget_eur`             | euros: `12500`, `12.500,50`, `12500.50`        |
+//! | `budget_cents`  |                                         | whole cents (instead of `budget`)              |
+//! | `planned_start` | `start`, `startdatum`, `geplande_start` | required; `2021-03-31`, `31-03-2021` or a date cell |
+//! | `planned_end`   | `eind`, `einde`, `einddatum`, `geplande_eind`, `end` | required; as `planned_start`      |
+//!
+//! Codes match regardless of case, spaces and hyphens (`Den Haag Zuidwest` is `den-haag-zuidwest`).
+//! Any other column is an error for the whole file, so a misspelt column is never silently
+//! dropped. A CSV is UTF-8 (a BOM is allowed) with `,`, `;` or tab between cells, whichever the
+//! header line uses most. In a budget, a lone `.` or `,` followed by exactly three digits groups
+//! thousands (`12.500` is twelve thousand five hundred euros, as a Dutch reader means it); with
+//! one or two digits after it, it is the decimal separator. More than two decimals is an error.
+//!
+//! # Round trip
+//!
+//! An export uses the import's English names for the columns it shares with it, and adds
+//! export-only columns: `id`, `municipality`, `original_planned_end`, `status`,
+//! `percent_complete`, `last_update_at`, `version`. The importer knows these and ignores them
+//! (the report lists them): an import always creates new actions with baseline 1, not started;
+//! state changes go through progress updates. So an exported CSV or XLSX imports again as copies
+//! of the same actions. A CSV export prefixes text that starts with `=`, `+`, `-` or `@` with `'`,
+//! so a spreadsheet program does not run it as a formula; the importer removes that prefix again.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Amsterdam;
+use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{self, DbConnection};
+use crate::domain::asof::AsOf;
+use crate::error::{Error, FieldError, Result};
+use crate::service::actions::{self, ActionFilter, ActionJson, Authorize, NewActionInput};
+use crate::service::audit::Actor;
+use crate::service::codes::Codes;
+
+/// The most action rows one import takes.
+pub const MAX_ROWS: usize = 10_000;
+
+/// The sheet an import prefers and an export writes.
+pub const SHEET_NAME: &str = "Acties";
+
+// ---------------------------------------------------------------------------------------------
+// Columns
+// ---------------------------------------------------------------------------------------------
+
+/// A field of a new action that a column fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Field {
+    Title,
+    Description,
+    Area,
+    Ministry,
+    Theme,
+    Programme,
+    TargetGroups,
+    Responsible,
+    Budget,
+    BudgetCents,
+    PlannedStart,
+    PlannedEnd,
+}
+
+/// Each field with its accepted column names (normalised), the English one first.
+const IMPORT_COLUMNS: &[(Field, &[&str])] = &[
+    (Field::Title, &["title", "titel"]),
+    (
+        Field::Description,
+        &["description", "omschrijving", "beschrijving"],
+    ),
+    (Field::Area, &["area", "gebied"]),
+    (Field::Ministry, &["ministry", "ministerie"]),
+    (Field::Theme, &["theme", "thema"]),
+    (Field::Programme, &["programme", "programma", "program"]),
+    (
+        Field::TargetGroups,
+        &["target_groups", "doelgroepen", "doelgroep", "target_group"],
+    ),
+    (Field::Responsible, &["responsible", "verantwoordelijke"]),
+    (Field::Budget, &["budget", "budget_euro", "budget_eur"]),
+    (Field::BudgetCents, &["budget_cents"]),
+    (
+        Field::PlannedStart,
+        &["planned_start", "start", "startdatum", "geplande_start"],
+    ),
+    (
+        Field::PlannedEnd,
+        &[
+            "planned_end",
+            "eind",
+            "einde",
+            "einddatum",
+            "geplande_eind",
+            "end",
+        ],
+    ),
+];
+
+const REQUIRED: &[Field] = &[
+    Field::Title,
+    Field::Area,
+    Field::Ministry,
+    Field::Theme,
+    Field::PlannedStart,
+    Field::PlannedEnd,
+];
+
+/// Columns an export adds; an import ignores them.
+const EXPORT_ONLY_COLUMNS: &[&str] = &[
+    "id",
+    "municipality",
+    "gemeente",
+    "original_planned_end",
+    "oorspronkelijke_eind",
+    "status",
+    "percent_complete",
+    "voortgang",
+    "last_update_at",
+    "laatste_update",
+    "version",
+    "versie",
+];
+
+/// The columns of an export, in order.
+const EXPORT_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "area",
+    "municipality",
+    "ministry",
+    "theme",
+    "programme",
+    "target_groups",
+    "responsible",
+    "budget",
+    "planned_start",
+    "planned_end",
+    "original_planned_end",
+    "status",
+    "percent_complete",
+    "last_update_at",
+    "version",
+];
+
+impl Field {
+    fn names(self) -> &'static [&'static str] {
+        IMPORT_COLUMNS
+            .iter()
+            .find(|(field, _)| *field == self)
+            .map(|(_, names)| *names)
+            .unwrap_or(&[])
+    }
+
+    /// The English column name.
+    fn name(self) -> &'static str {
+        self.names().first().copied().unwrap_or("")
+    }
+
+    /// The field of `NewActionInput` it fills, as the action service names it in its errors.
+    fn input_field(self) -> &'static str {
+        match self {
+            Field::Budget | Field::BudgetCents => "budget_cents",
+            other => other.name(),
+        }
+    }
+}
+
+/// `Planned Start`, `planned-start` and ` PLANNED_START ` are all `planned_start`.
+fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().trim_start_matches('\u{feff}').trim().chars() {
+        if c.is_whitespace() || c == '-' {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Excel's name of a column: A … Z, AA, AB, …
+fn column_letter(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rest = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rest).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// What one column of the file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Field(Field),
+    /// An export-only column.
+    Ignored,
+    /// No name in the header row: it must stay empty.
+    Unnamed,
+}
+
+/// Which column of the file fills which field.
+#[derive(Debug)]
+struct Layout {
+    /// Per column of the file, in order.
+    columns: Vec<Column>,
+    /// The header as the file writes it (trimmed).
+    header: Vec<String>,
+    /// Each field's column name as the file writes it (the report speaks the user's words).
+    names: HashMap<Field, String>,
+    /// Export-only columns, as the file names them.
+    ignored: Vec<String>,
+}
+
+impl Layout {
+    fn from_header(header: &[String]) -> Result<Self> {
+        let mut columns = Vec::with_capacity(header.len());
+        let mut names: HashMap<Field, String> = HashMap::new();
+        let mut ignored = Vec::new();
+        let mut unknown = Vec::new();
+        let mut problems = Vec::new();
+        for raw in header {
+            let shown = raw.trim().trim_start_matches('\u{feff}').trim();
+            if shown.is_empty() {
+                columns.push(Column::Unnamed);
+                continue;
+            }
+            let key = normalise(shown);
+            let field = IMPORT_COLUMNS
+                .iter()
+                .find(|(_, accepted)| accepted.contains(&key.as_str()))
+                .map(|(field, _)| *field);
+            match field {
+                Some(field) => {
+                    if let Some(earlier) = names.get(&field) {
+                        problems.push(FieldError::new(
+                            "columns",
+                            format!(
+                                "`{earlier}` and `{shown}` are the same column ({}); keep one",
+                                field.name()
+                            ),
+                        ));
+                    } else {
+                        names.insert(field, shown.to_string());
+                    }
+                    columns.push(Column::Field(field));
+                }
+                None if EXPORT_ONLY_COLUMNS.contains(&key.as_str()) => {
+                    ignored.push(shown.to_string());
+                    columns.push(Column::Ignored);
+                }
+                None => {
+                    unknown.push(format!("`{shown}`"));
+                    columns.push(Column::Unnamed);
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            let known: Vec<String> = IMPORT_COLUMNS
+                .iter()
+                .map(|(_, names)| names.join("/"))
+                .collect();
+            problems.push(FieldError::new(
+                "columns",
+                format!(
+                    "unknown column{} {}; the columns are {} (and export-only ones such as id and status, which are ignored)",
+                    if unknown.len() == 1 { "" } else { "s" },
+                    unknown.join(", "),
+                    known.join(", "),
+                ),
+            ));
+        }
+        if let (Some(euros), Some(cents)) =
+            (names.get(&Field::Budget), names.get(&Field::BudgetCents))
+        {
+            problems.push(FieldError::new(
+                "columns",
+                format!("`{euros}` and `{cents}` both give the budget; keep one"),
+            ));
+        }
+        let missing: Vec<String> = REQUIRED
+            .iter()
+            .filter(|field| !names.contains_key(field))
+            .map(|field| format!("`{}`", field.names().join("`/`")))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(FieldError::new(
+                "columns",
+                format!(
+                    "missing column{} {}",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", ")
+                ),
+            ));
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                columns,
+                header: header
+                    .iter()
+                    .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
+                    .collect(),
+                names,
+                ignored,
+            })
+        } else {
+            Err(Error::Validation(problems))
+        }
+    }
+
+    /// The column name of a field as the file writes it.
+    fn name(&self, field: Field) -> String {
+        self.names
+            .get(&field)
+            .cloned()
+            .unwrap_or_else(|| field.name().to_string())
+    }
+
+    /// Where a column of the report is in the file, to list a row's problems left to right.
+    fn position(&self, column: &str) -> usize {
+        self.header
+            .iter()
+            .position(|name| name == column)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The column name for an error of the action service about `input_field`.
+    fn name_of_input_field(&self, input_field: &str) -> String {
+        let base = input_field.split('.').next().unwrap_or(input_field);
+        if base == "budget_cents" {
+            return self
+                .names
+                .get(&Field::BudgetCents)
+                .cloned()
+                .unwrap_or_else(|| self.name(Field::Budget));
+        }
+        IMPORT_COLUMNS
+            .iter()
+            .find(|(field, _)| field.name() == base)
+            .map(|(field, _)| self.name(*field))
+            .unwrap_or_else(|| base.to_string())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a file into rows of cells
+// ---------------------------------------------------------------------------------------------
+
+/// A cell as read: a CSV gives text only, a workbook typed values.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Int(i64),
+    Float(f64),
+    DateTime(NaiveDateTime),
+    Bool(bool),
+    /// A formula error such as `#N/A`.
+    Error(String),
+}
+
+#[derive(Debug)]
+struct TableRow {
+    /// The row number the user sees in their spreadsheet (the header is row 1 when it is first).
+    number: usize,
+    cells: Vec<Cell>,
+}
+
+#[derive(Debug)]
+struct Table {
+    header: Vec<String>,
+    rows: Vec<TableRow>,
+}
+
+fn file_error(message: impl Into<String>) -> Error {
+    Error::Validation(vec![FieldError::new("file", message)])
+}
+
+/// An XLSX (or XLS, ODS) workbook by its magic bytes; anything else is read as CSV.
+fn is_workbook(data: &[u8]) -> bool {
+    data.starts_with(b"PK\x03\x04") || data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+fn read_table(data: &[u8]) -> Result<Table> {
+    let table = if is_workbook(data) {
+        read_workbook(data)?
+    } else {
+        read_csv(data)?
+    };
+    if table.rows.len() > MAX_ROWS {
+        return Err(file_error(format!(
+            "has {} rows of actions; one import takes at most {MAX_ROWS}, split the file",
+            table.rows.len()
+        )));
+    }
+    Ok(table)
+}
+
+/// The delimiter the header line uses most: `;` (Dutch Excel), `,` or tab.
+fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in text.bytes() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                for (delimiter, count) in &mut counts {
+                    if c == *delimiter {
+                        *count += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // The first of the highest wins, so a tie between `;` and `,` is `;`: commas turn up in text.
+    let best = counts.iter().fold(
+        (b',', 0),
+        |best, &(d, n)| if n > best.1 { (d, n) } else { best },
+    );
+    best.0
+}
+
+fn text_cell(value: &str) -> Cell {
+    let value = value.trim();
+    if value.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(value.to_string())
+    }
+}
+
+fn read_csv(data: &[u8]) -> Result<Table> {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let text = std::str::from_utf8(data).map_err(|err| {
+        let line = data[..err.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        file_error(format!(
+            "is not UTF-8 text (line {line}); in Excel save it as \"CSV UTF-8\", or export it as .xlsx"
+        ))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    // Lines inside quoted cells so far: a spreadsheet shows such a record as one row.
+    let mut extra_lines = 0usize;
+    for record in reader.records() {
+        let record = record.map_err(|err| file_error(format!("is not valid CSV: {err}")))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        let number = line.saturating_sub(extra_lines);
+        extra_lines += record
+            .iter()
+            .map(|field| field.matches('\n').count())
+            .sum::<usize>();
+        if header.is_none() {
+            header = Some(record.iter().map(str::to_string).collect());
+            continue;
+        }
+        let cells: Vec<Cell> = record.iter().map(text_cell).collect();
+        if cells.iter().all(|c| *c == Cell::Empty) {
+            continue;
+        }
+        rows.push(TableRow { number, cells });
+    }
+    let header =
+        header.ok_or_else(|| file_error("is empty; it needs a header row and a row per action"))?;
+    Ok(Table { header, rows })
+}
+
+fn workbook_cell(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text_cell(text),
+        Data::Int(value) => Cell::Int(*value),
+        Data::Float(value) => Cell::Float(*value),
+        Data::Bool(value) => Cell::Bool(*value),
+        Data::DateTime(value) if value.is_datetime() => value
+            .as_datetime()
+            .map(Cell::DateTime)
+            .unwrap_or_else(|| Cell::Float(value.as_f64())),
+        Data::DateTime(value) => Cell::Float(value.as_f64()),
+        Data::Error(error) => Cell::Error(error.to_string()),
+    }
+}
+
+fn read_workbook(data: &[u8]) -> Result<Table> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(data)).map_err(|err| {
+        file_error(format!(
+            "is not a readable workbook: {}",
+            db::one_line(&err.to_string())
+        ))
+    })?;
+    let names = workbook.sheet_names();
+    let sheet = names
+        .iter()
+        .find(|name| matches!(name.trim().to_lowercase().as_str(), "acties" | "actions"))
+        .or_else(|| names.first())
+        .cloned()
+        .ok_or_else(|| file_error("has no worksheets"))?;
+    let range = workbook.worksheet_range(&sheet).map_err(|err| {
+        file_error(format!(
+            "sheet `{sheet}` cannot be read: {}",
+            db::one_line(&err.to_string())
+        ))
+    })?;
+    let Some((first_row, _)) = range.start() else {
+        return Err(file_error(format!(
+            "sheet `{sheet}` is empty; it needs a header row and a row per action"
+        )));
+    };
+    let first_row = usize::try_from(first_row).unwrap_or(0);
+    let mut rows = range.rows().enumerate();
+    let header = rows
+        .next()
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .map(|cell| {
+                    text_of(&workbook_cell(cell))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = rows
+        .filter_map(|(index, cells)| {
+            let cells: Vec<Cell> = cells.iter().map(workbook_cell).collect();
+            (!cells.iter().all(|c| *c == Cell::Empty)).then_some(TableRow {
+                number: first_row + index + 1,
+                cells,
+            })
+        })
+        .collect();
+    Ok(Table { header, rows })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell values
+// ---------------------------------------------------------------------------------------------
+
+/// Characters a spreadsheet program reads as the start of a formula.
+fn starts_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Removes the `'` an export puts before formula-like text.
+fn unescape(text: &str) -> String {
+    match text.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest.to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// Protects text against formula injection when a CSV is opened in a spreadsheet program.
+fn escape(text: &str) -> String {
+    if starts_like_formula(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The text of a cell; numbers and dates as they would be typed.
+fn text_of(cell: &Cell) -> std::result::Result<Option<String>, String> {
+    Ok(match cell {
+        Cell::Empty => None,
+        Cell::Text(text) => Some(unescape(text)),
+        Cell::Int(value) => Some(value.to_string()),
+        Cell::Float(value) => Some(value.to_string()),
+        Cell::DateTime(value) if value.time() == chrono::NaiveTime::MIN => {
+            Some(value.date().to_string())
+        }
+        Cell::DateTime(value) => Some(value.format("%Y-%m-%d %H:%M:%S").to_string()),
+        Cell::Bool(value) => Some(if *value { "TRUE" } else { "FALSE" }.to_string()),
+        Cell::Error(error) => return Err(format!("holds the error {error}")),
+    })
+}
+
+const DATE_HINT: &str = "use 2021-03-31 or 31-03-2021";
+
+/// `2021-03-31` (also with a time after it), `31-03-2021` or `31-3-2021`.
+fn parse_date_text(text: &str) -> std::result::Result<NaiveDate, String> {
+    let text = text.trim();
+    // An ISO date-time (from an ODS or a database dump): the date part counts.
+    let date_part = match text.get(..10) {
+        Some(date) if text.len() > 10 && text[10..].starts_with(['T', ' ']) => date,
+        _ => text,
+    };
+    let parts: Vec<&str> = date_part.split('-').collect();
+    let numeric = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !numeric {
+        return Err(format!("`{text}` is not a date; {DATE_HINT}"));
+    }
+    let number = |p: &str| p.parse::<u32>().ok();
+    let (year, month, day) = if parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2 {
+        (parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 && parts[0].len() <= 2 && parts[1].len() <= 2 {
+        (parts[2], parts[1], parts[0])
+    } else {
+        return Err(format!("`{text}` is not a date; {DATE_HINT}"));
+    };
+    let year = number(year).and_then(|y| i32::try_from(y).ok());
+    match (year, number(month), number(day)) {
+        (Some(year), Some(month), Some(day)) => NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| format!("`{text}` is not a day in the calendar")),
+        _ => Err(format!("`{text}` is not a date; {DATE_HINT}")),
+    }
+}
+
+fn date_of(cell: &Cell) -> std::result::Result<Option<NaiveDate>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Text(text) => parse_date_text(text).map(Some),
+        Cell::DateTime(value) => Ok(Some(value.date())),
+        Cell::Int(_) | Cell::Float(_) => Err(format!(
+            "is a number, not a date; format the cell as a date or {DATE_HINT}"
+        )),
+        Cell::Bool(_) => Err(format!("is not a date; {DATE_HINT}")),
+        Cell::Error(error) => Err(format!("holds the error {error}")),
+    }
+}
+
+const EURO_HINT: &str = "write euros as 12500, 12.500,50 or 12500.50";
+
+/// Euros as written by people: `12500`, `12.500`, `12.500,50`, `12,500.50`, `€ 1.250,-`.
+fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
+    let shown = text.trim();
+    let not_an_amount = || format!("`{shown}` is not an amount; {EURO_HINT}");
+    let mut cleaned: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+    for symbol in ["€", "EUR", "eur", "Eur"] {
+        if let Some(rest) = cleaned.strip_prefix(symbol) {
+            cleaned = rest.to_string();
+        }
+        if let Some(rest) = cleaned.strip_suffix(symbol) {
+            cleaned = rest.to_string();
+        }
+    }
+    // `1.250,-`: whole euros, as on Dutch invoices.
+    for suffix in [",-", ".-", ",--", ".--"] {
+        if let Some(rest) = cleaned.strip_suffix(suffix) {
+            cleaned = rest.to_string();
+        }
+    }
+    let (negative, digits) = match cleaned.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.as_str()),
+    };
+    if digits.is_empty()
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(not_an_amount());
+    }
+    let dots = digits.matches('.').count();
+    let commas = digits.matches(',').count();
+    let decimal_separator = match (dots, commas) {
+        (0, 0) => None,
+        (_, 0) | (0, _) => {
+            let (separator, count) = if dots > 0 { ('.', dots) } else { (',', commas) };
+            let after = digits.rsplit(separator).next().unwrap_or("");
+            if count == 1 && (1..=2).contains(&after.len()) {
+                Some(separator)
+            } else if after.len() == 3 {
+                None
+            } else if count == 1 {
+                return Err(format!(
+                    "`{shown}` has more than two decimals; a budget is in whole cents"
+                ));
+            } else {
+                return Err(not_an_amount());
+            }
+        }
+        _ => {
+            let last_dot = digits.rfind('.').unwrap_or(0);
+            let last_comma = digits.rfind(',').unwrap_or(0);
+            Some(if last_dot > last_comma { '.' } else { ',' })
+        }
+    };
+    let (whole, fraction) = match decimal_separator {
+        Some(separator) => match digits.rsplit_once(separator) {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (digits, ""),
+        },
+        None => (digits, ""),
+    };
+    if fraction.contains(['.', ',']) {
+        return Err(not_an_amount());
+    }
+    if fraction.len() > 2 {
+        return Err(format!(
+            "`{shown}` has more than two decimals; a budget is in whole cents"
+        ));
+    }
+    // The whole part: plain digits, or groups of three after a first group of one to three.
+    let groups: Vec<&str> = whole.split(['.', ',']).collect();
+    let grouped_well = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && (whole.contains('.') != whole.contains(',')));
+    if whole.is_empty() || !grouped_well {
+        return Err(not_an_amount());
+    }
+    let too_large = || format!("`{shown}` is too large for a budget");
+    let mut cents: i64 = 0;
+    for digit in groups.concat().bytes() {
+        cents = cents
+            .checked_mul(10)
+            .and_then(|c| c.checked_add(i64::from(digit - b'0')))
+            .ok_or_else(too_large)?;
+    }
+    cents = cents.checked_mul(100).ok_or_else(too_large)?;
+    let fraction_cents = match fraction.len() {
+        0 => 0,
+        1 => i64::from(fraction.as_bytes()[0] - b'0') * 10,
+        _ => fraction.parse::<i64>().map_err(|_| not_an_amount())?,
+    };
+    cents = cents.checked_add(fraction_cents).ok_or_else(too_large)?;
+    Ok(if negative { -cents } else { cents })
+}
+
+/// A number cell in euros: floating point only here, rounded to cents and checked.
+fn float_euros_to_cents(value: f64) -> std::result::Result<i64, String> {
+    let scaled = value * 100.0;
+    if !scaled.is_finite() || scaled.abs() > 9.0e15 {
+        return Err(format!("{value} is too large for a budget"));
+    }
+    let cents = scaled.round();
+    // A binary fraction is never exact: allow its rounding error, not a third decimal.
+    let tolerance = 1e-6_f64.max(scaled.abs() * f64::EPSILON * 4.0);
+    if (scaled - cents).abs() > tolerance {
+        return Err(format!(
+            "{value} has more than two decimals; a budget is in whole cents"
+        ));
+    }
+    // Whole and below 9e15, checked above: the cast is exact.
+    Ok(cents as i64)
+}
+
+fn budget_of(cell: &Cell) -> std::result::Result<Option<i64>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Text(text) => euros_to_cents(text).map(Some),
+        Cell::Int(value) => value
+            .checked_mul(100)
+            .map(Some)
+            .ok_or_else(|| format!("{value} is too large for a budget")),
+        Cell::Float(value) => float_euros_to_cents(*value).map(Some),
+        Cell::DateTime(_) | Cell::Bool(_) => Err(format!("is not an amount; {EURO_HINT}")),
+        Cell::Error(error) => Err(format!("holds the error {error}")),
+    }
+}
+
+fn cents_of(cell: &Cell) -> std::result::Result<Option<i64>, String> {
+    let whole = || "must be a whole number of cents, e.g. 1250050 for € 12.500,50".to_string();
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Text(text) => {
+            let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            digits
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| format!("`{text}` {}", whole()))
+        }
+        Cell::Int(value) => Ok(Some(*value)),
+        // Whole and below 9e15: the cast is exact.
+        Cell::Float(value) if value.fract() == 0.0 && value.abs() < 9.0e15 => {
+            Ok(Some(*value as i64))
+        }
+        Cell::Float(_) | Cell::DateTime(_) | Cell::Bool(_) => Err(whole()),
+        Cell::Error(error) => Err(format!("holds the error {error}")),
+    }
+}
+
+/// Lower case, with every run of other characters than letters and digits one hyphen.
+fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// The known code `value` means (`bzk` is `BZK`, `Den Haag Zuidwest` is `den-haag-zuidwest`),
+/// or `value` itself, which the action service then reports as unknown.
+fn canonical<'a>(value: &str, known: impl Iterator<Item = &'a str> + Clone) -> String {
+    let value = value.trim();
+    if let Some(code) = known.clone().find(|code| *code == value) {
+        return code.to_string();
+    }
+    let wanted = slug(value);
+    known
+        .into_iter()
+        .find(|code| slug(code) == wanted)
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation and import
+// ---------------------------------------------------------------------------------------------
+
+/// One problem in one cell (or row) of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// The row number as the spreadsheet shows it; the header is row 1.
+    pub row: usize,
+    /// The column as the file names it; empty when the problem is with the row as a whole.
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import did or would do.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// Rows with an action in them.
+    pub rows: usize,
+    pub dry_run: bool,
+    /// The ids of the actions created; empty unless the import was written.
+    pub created: Vec<i64>,
+    /// Every problem of every row; when there is any, nothing was written.
+    pub problems: Vec<RowProblem>,
+    /// Export-only columns the import ignored, as the file names them.
+    pub ignored_columns: Vec<String>,
+}
+
+impl ImportReport {
+    /// No row has a problem.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// How many rows have at least one problem.
+    pub fn bad_rows(&self) -> usize {
+        let mut rows: Vec<usize> = self.problems.iter().map(|p| p.row).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len()
+    }
+
+    /// The problems as field errors (`rows.3.gebied`), for a problem+json answer.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        self.problems
+            .iter()
+            .map(|p| {
+                let field = if p.column.is_empty() {
+                    format!("rows.{}", p.row)
+                } else {
+                    format!("rows.{}.{}", p.row, p.column)
+                };
+                FieldError::new(field, p.message.clone())
+            })
+            .collect()
+    }
+}
+
+/// A row turned into the service's input, with what was wrong on the way.
+struct Draft {
+    number: usize,
+    input: NewActionInput,
+    problems: Vec<RowProblem>,
+    /// Input fields already reported: the service's errors about them would only repeat it
+    /// (their value in `input` is a stand-in).
+    reported: Vec<&'static str>,
+}
+
+/// The date that stands in for a date that did not parse, so the rest of the row is still
+/// checked: the day of the cabinet letter.
+fn stand_in_date() -> NaiveDate {
+    crate::seed::reference::programme_start()
+}
+
+/// The dates of a row, once read.
+#[derive(Default)]
+struct Dates {
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+/// Puts one cell's value into the input, or says what is wrong with it.
+fn fill(
+    input: &mut NewActionInput,
+    dates: &mut Dates,
+    field: Field,
+    cell: &Cell,
+    codes: &Codes,
+) -> std::result::Result<(), String> {
+    let text = || text_of(cell);
+    match field {
+        Field::Title => input.title = text()?.unwrap_or_default(),
+        Field::Description => input.description = text()?.unwrap_or_default(),
+        Field::Responsible => input.responsible = text()?.unwrap_or_default(),
+        Field::Area => {
+            let known = codes.areas.values().map(|(code, _)| code.as_str());
+            input.area = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+        }
+        Field::Ministry => {
+            let known = codes.ministries.values().map(String::as_str);
+            input.ministry = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+        }
+        Field::Theme => {
+            let known = codes.themes.values().map(String::as_str);
+            input.theme = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+        }
+        Field::Programme => {
+            let known = codes.programmes.values().map(String::as_str);
+            input.programme = text()?.map(|v| canonical(&v, known));
+        }
+        Field::TargetGroups => {
+            let known = codes.target_groups.values().map(String::as_str);
+            input.target_groups = text()?
+                .map(|v| {
+                    v.split([',', ';'])
+                        .map(str::trim)
+                        .filter(|code| !code.is_empty())
+                        .map(|code| canonical(code, known.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        Field::Budget => input.budget_cents = budget_of(cell)?,
+        Field::BudgetCents => input.budget_cents = cents_of(cell)?,
+        Field::PlannedStart => dates.start = date_of(cell)?,
+        Field::PlannedEnd => dates.end = date_of(cell)?,
+    }
+    Ok(())
+}
+
+fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
+    let mut draft = Draft {
+        number: row.number,
+        input: NewActionInput {
+            title: String::new(),
+            description: String::new(),
+            area: String::new(),
+            ministry: String::new(),
+            theme: String::new(),
+            programme: None,
+            target_groups: Vec::new(),
+            responsible: String::new(),
+            budget_cents: None,
+            planned_start: stand_in_date(),
+            planned_end: stand_in_date(),
+        },
+        problems: Vec::new(),
+        reported: Vec::new(),
+    };
+    let mut dates = Dates::default();
+    for (index, cell) in row.cells.iter().enumerate() {
+        match layout
+            .columns
+            .get(index)
+            .copied()
+            .unwrap_or(Column::Unnamed)
+        {
+            Column::Field(field) => {
+                if let Err(message) = fill(&mut draft.input, &mut dates, field, cell, codes) {
+                    draft.problems.push(RowProblem {
+                        row: row.number,
+                        column: layout.name(field),
+                        message,
+                    });
+                    draft.reported.push(field.input_field());
+                }
+            }
+            Column::Ignored => {}
+            Column::Unnamed if *cell == Cell::Empty => {}
+            Column::Unnamed => draft.problems.push(RowProblem {
+                row: row.number,
+                column: format!("column {}", column_letter(index)),
+                message: "has a value, but the column has no name in the header row".into(),
+            }),
+        }
+    }
+    // A required cell that is empty (or missing at the end of a short CSV line).
+    for field in REQUIRED {
+        if draft.reported.contains(&field.input_field()) {
+            continue;
+        }
+        let empty = match field {
+            Field::Title => draft.input.title.trim().is_empty(),
+            Field::Area => draft.input.area.is_empty(),
+            Field::Ministry => draft.input.ministry.is_empty(),
+            Field::Theme => draft.input.theme.is_empty(),
+            Field::PlannedStart => dates.start.is_none(),
+            Field::PlannedEnd => dates.end.is_none(),
+            _ => false,
+        };
+        if empty {
+            draft.problems.push(RowProblem {
+                row: row.number,
+                column: layout.name(*field),
+                message: "is empty; every action needs one".into(),
+            });
+            draft.reported.push(field.input_field());
+        }
+    }
+    // A date that is missing or bad takes the other one, so the order of the dates is only
+    // reported when both are real.
+    draft.input.planned_start = dates.start.or(dates.end).unwrap_or_else(stand_in_date);
+    draft.input.planned_end = dates.end.or(dates.start).unwrap_or_else(stand_in_date);
+    draft
+}
+
+/// How an import transaction ends early: rolled back with a report, or failed.
+enum Abort {
+    Rollback(ImportReport),
+    Failed(Error),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(err: diesel::result::Error) -> Self {
+        Abort::Failed(err.into())
+    }
+}
+
+/// Imports the actions of a spreadsheet (CSV or XLSX bytes): every row is checked with the
+/// action service, in one transaction that commits only when every row is good and this is not
+/// a dry run. File-level problems (unreadable file, unknown or missing columns) are an error;
+/// row problems are in the report, all of them, with nothing written.
+pub fn import_actions(
+    conn: &mut DbConnection,
+    data: &[u8],
+    dry_run: bool,
+    actor: &Actor,
+    authorize: Authorize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport> {
+    let table = read_table(data)?;
+    let layout = Layout::from_header(&table.header)?;
+    if table.rows.is_empty() {
+        return Err(file_error("has no actions below its header row"));
+    }
+    let codes = Codes::load(conn)?;
+    let drafts: Vec<Draft> = table
+        .rows
+        .iter()
+        .map(|row| parse_row(row, &layout, &codes))
+        .collect();
+    let total = drafts.len();
+    progress(0, total);
+    let outcome = db::write_transaction(conn, |conn| -> std::result::Result<ImportReport, Abort> {
+        let mut problems = Vec::new();
+        let mut created = Vec::new();
+        for (index, draft) in drafts.into_iter().enumerate() {
+            problems.extend(draft.problems);
+            match actions::create(conn, actor, &draft.input, authorize) {
+                Ok(action) => created.push(action.id),
+                Err(Error::Validation(errors)) => {
+                    for error in errors {
+                        let base = error.field.split('.').next().unwrap_or(&error.field);
+                        if draft.reported.contains(&base) {
+                            continue;
+                        }
+                        problems.push(RowProblem {
+                            row: draft.number,
+                            column: layout.name_of_input_field(&error.field),
+                            message: error.message,
+                        });
+                    }
+                }
+                // The row cannot be written as it is (not allowed, or refused by the database).
+                Err(
+                    error @ (Error::Forbidden(_)
+                    | Error::Conflict { .. }
+                    | Error::BadRequest(_)
+                    | Error::NotFound(_)),
+                ) => {
+                    problems.push(RowProblem {
+                        row: draft.number,
+                        column: String::new(),
+                        message: error.to_string(),
+                    });
+                }
+                Err(other) => return Err(Abort::Failed(other)),
+            }
+            progress(index + 1, total);
+        }
+        problems.sort_by_key(|p: &RowProblem| (p.row, layout.position(&p.column)));
+        let mut report = ImportReport {
+            rows: total,
+            dry_run,
+            created: Vec::new(),
+            problems,
+            ignored_columns: layout.ignored.clone(),
+        };
+        if report.is_ok() && !dry_run {
+            report.created = created;
+            Ok(report)
+        } else {
+            Err(Abort::Rollback(report))
+        }
+    });
+    match outcome {
+        Ok(report) | Err(Abort::Rollback(report)) => Ok(report),
+        Err(Abort::Failed(error)) => Err(error),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+/// The file formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(value: &str) -> std::result::Result<Self, String> {
+        match value.trim().to_lowercase().as_str() {
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            "json" => Ok(ExportFormat::Json),
+            _ => Err(format!("unknown format `{value}`; use csv, xlsx or json")),
+        }
+    }
+}
+
+/// An export in memory.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub bytes: Vec<u8>,
+    /// How many actions it holds.
+    pub actions: usize,
+    /// The moment it shows, when one was asked for.
+    pub as_of: Option<AsOf>,
+}
+
+/// Every action that matches `filter` (paging ignored), with its state now or as of
+/// `filter.as_of`, as a file. The same data gives the same bytes.
+pub fn export_actions(
+    conn: &mut DbConnection,
+    filter: &ActionFilter,
+    format: ExportFormat,
+) -> Result<Export> {
+    let as_of = actions::as_of_param(filter.as_of.as_deref())?;
+    let items = actions::all(conn, filter)?;
+    let bytes = match format {
+        ExportFormat::Csv => write_csv(&items)?,
+        ExportFormat::Xlsx => write_xlsx(&items, document_time(&items, as_of))?,
+        ExportFormat::Json => write_json(&items)?,
+    };
+    Ok(Export {
+        bytes,
+        actions: items.len(),
+        as_of,
+    })
+}
+
+/// `acties-2021-03-31.csv`: the day of the moment shown, or today, in Europe/Amsterdam.
+pub fn file_name(format: ExportFormat, as_of: Option<AsOf>) -> String {
+    let day = match as_of {
+        Some(as_of) => amsterdam_date(as_of.before - chrono::Duration::microseconds(1)),
+        None => Utc::now().with_timezone(&Amsterdam).date_naive(),
+    };
+    format!("acties-{day}.{}", format.extension())
+}
+
+fn amsterdam_date(utc: NaiveDateTime) -> NaiveDate {
+    Utc.from_utc_datetime(&utc)
+        .with_timezone(&Amsterdam)
+        .date_naive()
+}
+
+/// The creation time written into an XLSX: the moment shown, or the latest change in the data,
+/// so the same data gives the same bytes (never "now").
+fn document_time(items: &[ActionJson], as_of: Option<AsOf>) -> NaiveDateTime {
+    if let Some(as_of) = as_of {
+        return as_of.before - chrono::Duration::microseconds(1);
+    }
+    items
+        .iter()
+        .flat_map(|a| [Some(a.updated_at), a.last_update_at])
+        .flatten()
+        .max()
+        .unwrap_or_else(|| stand_in_date().and_time(chrono::NaiveTime::MIN))
+}
+
+/// `1250050` cents is `12500.50`.
+fn cents_to_euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+fn utc_text(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn write_csv(items: &[ActionJson]) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(EXPORT_COLUMNS)
+        .map_err(Error::internal)?;
+    for a in items {
+        let record = [
+            a.id.to_string(),
+            escape(&a.title),
+            escape(&a.description),
+            a.area.clone(),
+            a.municipality.clone(),
+            a.ministry.clone(),
+            a.theme.clone(),
+            a.programme.clone().unwrap_or_default(),
+            a.target_groups.join(", "),
+            escape(&a.responsible),
+            a.budget_cents.map(cents_to_euros).unwrap_or_default(),
+            a.planned_start.to_string(),
+            a.planned_end.to_string(),
+            a.original_plan
+                .as_ref()
+                .map(|p| p.planned_end.to_string())
+                .unwrap_or_default(),
+            a.status.as_str().to_string(),
+            a.percent_complete.to_string(),
+            a.last_update_at.map(utc_text).unwrap_or_default(),
+            a.version.to_string(),
+        ];
+        writer.write_record(&record).map_err(Error::internal)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|err| Error::internal(err.to_string()))
+}
+
+/// A JSON export: every matching action, without paging.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExportJson<'a> {
+    pub items: &'a [ActionJson],
+    pub total: usize,
+}
+
+fn write_json(items: &[ActionJson]) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&ExportJson {
+        items,
+        total: items.len(),
+    })
+    .map_err(Error::internal)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn xlsx_error(err: XlsxError) -> Error {
+    Error::internal(format!("cannot write the workbook: {err}"))
+}
+
+/// One sheet "Acties": typed cells, a bold frozen header with an autofilter, widths to fit.
+fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
+    const MAX_DATA_ROWS: usize = 1_048_575;
+    if items.len() > MAX_DATA_ROWS {
+        return Err(Error::BadRequest(format!(
+            "{} actions do not fit in one XLSX sheet; narrow the filter or export CSV",
+            items.len()
+        )));
+    }
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("Versnellingsacties")
+            .set_creation_datetime(&created),
+    );
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let euros = Format::new().set_num_format("#,##0.00");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(SHEET_NAME).map_err(xlsx_error)?;
+    let mut widths: Vec<usize> = EXPORT_COLUMNS
+        .iter()
+        .map(|name| name.chars().count())
+        .collect();
+    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col_num(col)?, *name, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (index, a) in items.iter().enumerate() {
+        let row = u32::try_from(index + 1).map_err(Error::internal)?;
+        let texts = [
+            (1, a.title.as_str()),
+            (2, a.description.as_str()),
+            (3, a.area.as_str()),
+            (4, a.municipality.as_str()),
+            (5, a.ministry.as_str()),
+            (6, a.theme.as_str()),
+            (7, a.programme.as_deref().unwrap_or("")),
+            (9, a.responsible.as_str()),
+            (14, a.status.as_str()),
+        ];
+        let groups = a.target_groups.join(", ");
+        for (col, text) in texts.into_iter().chain([(8, groups.as_str())]) {
+            if !text.is_empty() {
+                sheet.write_string(row, col, text).map_err(xlsx_error)?;
+                let width = &mut widths[usize::from(col)];
+                *width = (*width).max(text.lines().map(|l| l.chars().count()).max().unwrap_or(0));
+            }
+        }
+        // Ids and versions are far below 2^53, so exact as numbers in a sheet.
+        let (id, version) = (a.id as f64, a.version as f64);
+        sheet.write_number(row, 0, id).map_err(xlsx_error)?;
+        sheet
+            .write_number(row, 15, f64::from(a.percent_complete))
+            .map_err(xlsx_error)?;
+        sheet.write_number(row, 17, version).map_err(xlsx_error)?;
+        if let Some(cents) = a.budget_cents {
+            // Euros as a number: the nearest double to the exact amount, which reads back as
+            // the same cents (see `float_euros_to_cents`).
+            let amount = cents as f64 / 100.0;
+            sheet
+                .write_number_with_format(row, 10, amount, &euros)
+                .map_err(xlsx_error)?;
+        }
+        sheet
+            .write_date_with_format(row, 11, a.planned_start, &date)
+            .map_err(xlsx_error)?;
+        sheet
+            .write_date_with_format(row, 12, a.planned_end, &date)
+            .map_err(xlsx_error)?;
+        if let Some(plan) = &a.original_plan {
+            sheet
+                .write_date_with_format(row, 13, plan.planned_end, &date)
+                .map_err(xlsx_error)?;
+        }
+        if let Some(at) = a.last_update_at {
+            sheet
+                .write_datetime_with_format(row, 16, at, &date_time)
+                .map_err(xlsx_error)?;
+        }
+    }
+    for (col, width) in widths.iter_mut().enumerate() {
+        let fixed = match col {
+            0 | 15 | 17 => Some(10),
+            10 => Some(14),
+            11..=13 => Some(12),
+            16 => Some(20),
+            _ => None,
+        };
+        let width = fixed
+            .unwrap_or((*width).clamp(8, 60))
+            .max(EXPORT_COLUMNS[col].len())
+            + 2;
+        let width = u32::try_from(width).unwrap_or(60);
+        sheet
+            .set_column_width(col_num(col)?, width)
+            .map_err(xlsx_error)?;
+    }
+    let last_row = u32::try_from(items.len()).map_err(Error::internal)?;
+    let last_col = col_num(EXPORT_COLUMNS.len() - 1)?;
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    sheet
+        .autofilter(0, 0, last_row, last_col)
+        .map_err(xlsx_error)?;
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+fn col_num(col: usize) -> Result<u16> {
+    u16::try_from(col).map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros_in_dutch_and_english_notation_become_exact_cents() {
+        for (text, cents) in [
+            ("12500", 1_250_000),
+            ("12.500", 1_250_000),
+            ("12.500,50", 1_250_050),
+            ("12500,5", 1_250_050),
+            ("12500.50", 1_250_050),
+            ("12,500.50", 1_250_050),
+            ("1.000.000", 100_000_000),
+            ("€ 1.250,-", 125_000),
+            ("0,99", 99),
+            ("EUR 7", 700),
+            ("-5", -500),
+        ] {
+            assert_eq!(euros_to_cents(text), Ok(cents), "{text}");
+        }
+        for text in [
+            "veel",
+            "12,50,5",
+            "1.2345",
+            "12.500,505",
+            "1,2.3",
+            "",
+            "12.50.500",
+            "--3",
+        ] {
+            assert!(euros_to_cents(text).is_err(), "{text}");
+        }
+        assert!(euros_to_cents("12.345").is_ok_and(|c| c == 1_234_500));
+        assert!(
+            euros_to_cents("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn number_cells_in_euros_round_to_cents_or_are_refused() {
+        assert_eq!(float_euros_to_cents(12500.5), Ok(1_250_050));
+        assert_eq!(float_euros_to_cents(0.29), Ok(29));
+        assert_eq!(float_euros_to_cents(1_234_567.89), Ok(123_456_789));
+        assert!(float_euros_to_cents(1.234).is_err());
+        assert!(float_euros_to_cents(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn dates_are_iso_or_dutch() {
+        let day = NaiveDate::from_ymd_opt(2021, 3, 31).unwrap();
+        assert_eq!(parse_date_text("2021-03-31"), Ok(day));
+        assert_eq!(parse_date_text("31-03-2021"), Ok(day));
+        assert_eq!(parse_date_text("31-3-2021"), Ok(day));
+        assert_eq!(parse_date_text("2021-03-31T00:00:00"), Ok(day));
+        assert!(
+            parse_date_text("31-02-2021")
+                .unwrap_err()
+                .contains("calendar")
+        );
+        for text in ["31/03/2021", "31-03-21", "morgen", "2021-3", "03-31-2021x"] {
+            assert!(parse_date_text(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_header_line_decides_the_delimiter() {
+        assert_eq!(detect_delimiter("titel;gebied;eind\nA, B;x;y"), b';');
+        assert_eq!(detect_delimiter("title,area,\"a;b\"\n"), b',');
+        assert_eq!(detect_delimiter("title\tarea\n"), b'\t');
+        assert_eq!(detect_delimiter("title\n"), b',');
+    }
+
+    #[test]
+    fn column_names_match_in_either_language_and_any_case() {
+        let header: Vec<String> = [
+            "Titel",
+            "GEBIED",
+            "Ministerie",
+            "thema",
+            "Planned Start",
+            "planned-end",
+            "status",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let layout = Layout::from_header(&header).unwrap();
+        assert_eq!(layout.columns[4], Column::Field(Field::PlannedStart));
+        assert_eq!(layout.columns[5], Column::Field(Field::PlannedEnd));
+        assert_eq!(layout.columns[6], Column::Ignored);
+        assert_eq!(layout.ignored, vec!["status".to_string()]);
+        assert_eq!(layout.name_of_input_field("planned_start"), "Planned Start");
+
+        let header: Vec<String> = ["titl", "area"].iter().map(|s| s.to_string()).collect();
+        let Err(Error::Validation(errors)) = Layout::from_header(&header) else {
+            panic!("expected a validation error");
+        };
+        assert!(
+            errors[0].message.contains("unknown column `titl`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1]
+                .message
+                .contains("missing columns `title`/`titel`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn codes_match_regardless_of_case_and_spacing() {
+        let known = ["den-haag-zuidwest", "JenV", "rotterdam-zuid"];
+        assert_eq!(
+            canonical("Den Haag Zuidwest", known.iter().copied()),
+            "den-haag-zuidwest"
+        );
+        assert_eq!(canonical("jenv", known.iter().copied()), "JenV");
+        assert_eq!(canonical("atlantis", known.iter().copied()), "atlantis");
+    }
+
+    #[test]
+    fn formula_like_text_is_escaped_for_csv_and_unescaped_on_import() {
+        assert_eq!(escape("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(unescape(&escape("-5 jongeren")), "-5 jongeren");
+        assert_eq!(unescape("'gewoon"), "'gewoon");
+        assert_eq!(escape("gewoon"), "gewoon");
+    }
+
+    #[test]
+    fn columns_are_lettered_as_in_excel() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+}

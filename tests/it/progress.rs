@@ -1,0 +1,353 @@
+//! Roll-ups against a small hand-computed data set, and the chart endpoints.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::app_test;
+use crate::support::TestApp;
+
+async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+    if_match: Option<&str>,
+) -> Value {
+    let response = app
+        .send(
+            Method::POST,
+            path,
+            Some(token),
+            Some(body.clone()),
+            if_match,
+        )
+        .await;
+    assert!(
+        response.status().is_success(),
+        "POST {path} {body}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+async fn etag(app: &TestApp, token: &str, path: &str) -> String {
+    app.send(Method::GET, path, Some(token), None, None)
+        .await
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Three actions: A1 (BZK, Rotterdam-Zuid) groen 40 % with one milestone met on time and one
+/// late; A2 (SZW, Rotterdam-Zuid) oranje 20 %, re-planned from June to December 2026; A3 (OCW,
+/// Den Haag Zuidwest) never updated with an overdue milestone. Period "najaar-2026": 1 January
+/// to 31 December 2026.
+async fn data_set(app: &TestApp) -> (String, [i64; 3]) {
+    let admin = app.admin_token().await;
+    post(app, &admin, "/api/v1/periods", json!({"code": "najaar-2026", "name": "Najaar 2026", "starts_on": "2026-01-01", "cut_off": "2026-12-31"}), None).await;
+    let mut ids = [0; 3];
+    for (i, (ministry, area, theme, budget)) in [
+        ("BZK", "rotterdam-zuid", "housing", Some(300)),
+        ("SZW", "rotterdam-zuid", "debt", Some(100)),
+        ("OCW", "den-haag-zuidwest", "education", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let action = post(app, &admin, "/api/v1/actions", json!({
+            "title": format!("Actie {}", i + 1), "area": area, "ministry": ministry, "theme": theme,
+            "budget_cents": budget, "planned_start": "2026-01-01", "planned_end": "2026-06-30"
+        }), None).await;
+        ids[i] = action["id"].as_i64().unwrap();
+    }
+    post(
+        app,
+        &admin,
+        &format!("/api/v1/actions/{}/updates", ids[0]),
+        json!({"status": "on_track", "percent_complete": 40}),
+        None,
+    )
+    .await;
+    post(
+        app,
+        &admin,
+        &format!("/api/v1/actions/{}/updates", ids[1]),
+        json!({"status": "at_risk", "percent_complete": 20, "note": "Personeelstekort"}),
+        None,
+    )
+    .await;
+    let tag = etag(app, &admin, &format!("/api/v1/actions/{}", ids[1])).await;
+    post(app, &admin, &format!("/api/v1/actions/{}/baselines", ids[1]), json!({"planned_start": "2026-01-01", "planned_end": "2026-12-31", "reason": "Later gestart"}), Some(&tag)).await;
+    for (action, due, done) in [
+        (ids[0], "2026-01-10", Some("2026-01-05")),
+        (ids[0], "2026-02-01", Some("2026-02-10")),
+        (ids[2], "2026-03-01", None),
+    ] {
+        let m = post(
+            app,
+            &admin,
+            &format!("/api/v1/actions/{action}/milestones"),
+            json!({"title": "Mijlpaal", "due_date": due}),
+            None,
+        )
+        .await;
+        if let Some(done) = done {
+            let path = format!("/api/v1/milestones/{}", m["id"]);
+            let tag = etag(app, &admin, &path).await;
+            post(
+                app,
+                &admin,
+                &format!("{path}/complete"),
+                json!({"done_on": done}),
+                Some(&tag),
+            )
+            .await;
+        }
+    }
+    (admin, ids)
+}
+
+app_test!(
+    async fn roll_ups_match_a_hand_computed_data_set(app: TestApp) {
+        let (admin, ids) = data_set(&app).await;
+        let (_, viewer) = app.user_with_token("viewer", None).await;
+        let report = app
+            .get_as(
+                &viewer,
+                "/api/v1/progress?group_by=area&period=najaar-2026",
+                200,
+            )
+            .await;
+        assert_eq!(report["cut_off"], "2026-12-31");
+        let groups = report["groups"].as_array().unwrap();
+        assert_eq!(
+            groups
+                .iter()
+                .map(|g| g["key"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["den-haag-zuidwest", "rotterdam-zuid"]
+        );
+        let (den_haag, rotterdam) = (&groups[0], &groups[1]);
+
+        assert_eq!(rotterdam["actions"], 2);
+        assert_eq!(rotterdam["statuses"]["on_track"], 1);
+        assert_eq!(rotterdam["statuses"]["at_risk"], 1);
+        assert_eq!(rotterdam["on_schedule_percent"], 50.0);
+        assert_eq!(
+            rotterdam["weighted_percent_complete"], 35.0,
+            "(40 x 300 + 20 x 100) / 400"
+        );
+        assert_eq!(rotterdam["milestones"]["due"], 2);
+        assert_eq!(rotterdam["milestones"]["met_on_time"], 1);
+        assert_eq!(rotterdam["milestones"]["late"], 1);
+        assert_eq!(rotterdam["milestones"]["on_time_rate"], 50.0);
+        // As of the cut-off (31 December) both are past their original June end; only A1 is
+        // past the plan in force, because A2 was re-planned to December.
+        assert_eq!(rotterdam["deviation"]["late_against_original"], 2);
+        assert_eq!(rotterdam["deviation"]["late_against_current"], 1);
+        assert_eq!(rotterdam["deviation"]["replanned_later"], 1);
+        assert_eq!(
+            rotterdam["deviation"]["mean_slip_days"], 92.0,
+            "(0 + 184) / 2"
+        );
+        assert_eq!(rotterdam["stale"], 0);
+
+        assert_eq!(den_haag["statuses"]["not_started"], 1);
+        assert_eq!(
+            den_haag["on_schedule_percent"],
+            Value::Null,
+            "nothing that counts"
+        );
+        assert_eq!(den_haag["milestones"]["overdue"], 1);
+        assert_eq!(den_haag["milestones"]["on_time_rate"], 0.0);
+        assert_eq!(den_haag["stale"], 1);
+        assert_eq!(report["total"]["actions"], 3);
+
+        let readiness = report["readiness"].as_array().unwrap();
+        let ocw = readiness.iter().find(|r| r["ministry"] == "OCW").unwrap();
+        assert_eq!(
+            (ocw["actions"].as_i64(), ocw["ready"].as_i64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(ocw["missing"], json!([ids[2]]));
+        let bzk = readiness.iter().find(|r| r["ministry"] == "BZK").unwrap();
+        assert_eq!(bzk["ready"], 1);
+
+        let by_ministry = app
+            .get_as(
+                &viewer,
+                "/api/v1/progress?group_by=ministry&area=rotterdam-zuid",
+                200,
+            )
+            .await;
+        let keys: Vec<&str> = by_ministry["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["BZK", "SZW"]);
+        // Before anything existed, there is nothing to count.
+        let early = app
+            .get_as(&viewer, "/api/v1/progress?as_of=2020-01-01", 200)
+            .await;
+        assert_eq!(early["total"]["actions"], 0);
+        for (query, field) in [
+            ("group_by=colour", "group_by"),
+            ("period=zomer-1999", "period"),
+            ("stale_weeks=0", "stale_weeks"),
+            ("as_of=ooit", "as_of"),
+        ] {
+            let response = app
+                .send(
+                    Method::GET,
+                    &format!("/api/v1/progress?{query}"),
+                    Some(&admin),
+                    None,
+                    None,
+                )
+                .await;
+            assert_eq!(response.status(), 422, "{query}");
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(problem["errors"][0]["field"], field, "{query}");
+        }
+    }
+);
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let number =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (number(16), number(20))
+}
+
+app_test!(
+    async fn every_chart_renders_as_svg_and_png_with_the_data_and_answers_304_while_unchanged(
+        app: TestApp,
+    ) {
+        let (admin, _) = data_set(&app).await;
+        let indicator = post(&app, &admin, "/api/v1/actions/1/indicators", json!({"name": "Bereikte gezinnen", "baseline_value": 0.0, "target_value": 50.0, "target_date": "2026-12-31"}), None).await;
+        post(
+            &app,
+            &admin,
+            &format!("/api/v1/indicators/{}/values", indicator["id"]),
+            json!({"measured_on": "2026-06-01", "value": 20.0}),
+            None,
+        )
+        .await;
+        for (name, expected) in [
+            ("areas-status", "Rotterdam-Zuid"),
+            ("area-theme-matrix", "Den Haag Zuidwest"),
+            ("milestones-burnup", "<svg"),
+            ("ministry-status", "SZW"),
+            ("map", "Leeuwarden-Oost"),
+        ] {
+            let svg = app
+                .send(
+                    Method::GET,
+                    &format!("/api/v1/charts/{name}.svg?period=najaar-2026"),
+                    Some(&admin),
+                    None,
+                    None,
+                )
+                .await;
+            assert_eq!(svg.status(), 200, "{name}");
+            assert_eq!(svg.headers()["content-type"], "image/svg+xml", "{name}");
+            let text = svg.text().await.unwrap();
+            assert!(text.contains(expected), "{name} shows {expected}");
+            let png = app
+                .send(
+                    Method::GET,
+                    &format!("/api/v1/charts/{name}.png?width=640&height=400"),
+                    Some(&admin),
+                    None,
+                    None,
+                )
+                .await;
+            assert_eq!(png.status(), 200, "{name}");
+            assert_eq!(png_size(&png.bytes().await.unwrap()), (640, 400), "{name}");
+        }
+        let trend = app
+            .send(
+                Method::GET,
+                &format!(
+                    "/api/v1/charts/indicator-trend.svg?indicator={}",
+                    indicator["id"]
+                ),
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(trend.status(), 200);
+        assert!(trend.text().await.unwrap().contains("Bereikte gezinnen"));
+
+        // Unchanged data and question: 304. After a write: a new chart.
+        let first = app
+            .send(
+                Method::GET,
+                "/api/v1/charts/map.svg",
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        let tag = first.headers()["etag"].to_str().unwrap().to_string();
+        let again = app
+            .client
+            .get(app.url("/api/v1/charts/map.svg"))
+            .bearer_auth(&admin)
+            .header("If-None-Match", &tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304);
+        post(
+            &app,
+            &admin,
+            "/api/v1/actions/3/updates",
+            json!({"status": "off_track", "percent_complete": 0, "note": "Geen locatie"}),
+            None,
+        )
+        .await;
+        let changed = app
+            .client
+            .get(app.url("/api/v1/charts/map.svg"))
+            .bearer_auth(&admin)
+            .header("If-None-Match", &tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+        assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+
+        // Filters that match nothing: a chart that says so.
+        let empty = app
+            .send(
+                Method::GET,
+                "/api/v1/charts/areas-status.svg?ministry=VWS",
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(empty.status(), 200);
+        assert!(empty.text().await.unwrap().contains("Geen gegevens"));
+
+        for (path, status, field) in [
+            ("/api/v1/charts/pie.svg", 404, None),
+            ("/api/v1/charts/map.gif", 404, None),
+            ("/api/v1/charts/map.svg?width=99999", 422, Some("width")),
+            ("/api/v1/charts/map.png?height=1", 422, Some("height")),
+            ("/api/v1/charts/indicator-trend.svg", 422, Some("indicator")),
+        ] {
+            let response = app.send(Method::GET, path, Some(&admin), None, None).await;
+            assert_eq!(response.status(), status, "{path}");
+            if let Some(field) = field {
+                let problem: Value = response.json().await.unwrap();
+                assert_eq!(problem["errors"][0]["field"], field, "{path}");
+            }
+        }
+    }
+);
