@@ -15,3 +15,11 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+
+/// Process-wide set-up every entry point (the CLI, the tests) calls first: initialises OpenSSL,
+/// which libpq uses for PostgreSQL connections, without registering its exit-time clean-up.
+/// That clean-up races with pool threads still holding TLS connections and crashes the
+/// process when it exits (diesel-rs/diesel#3441).
+pub fn init_process() {
+    openssl::init();
+}

@@ -198,6 +198,7 @@ enum UserCommand {
 }
 
 fn main() -> ExitCode {
+    versnelling::init_process();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -442,97 +442,106 @@ app_test!(
 app_test!(
     async fn reading_as_of_a_moment_equals_replaying_the_history_up_to_it(app: TestApp) {
         let admin = app.admin_token().await;
-        let action = create_action(
-            &app,
-            &admin,
-            action_body("Jongerenwerk", "VWS", "heerlen-noord", "youth"),
-        )
-        .await;
-        let id = action["id"].as_i64().unwrap();
-        let path = format!("/api/v1/actions/{id}/updates");
-        // A pseudo-random sequence of updates (fixed seed), with the moment after each.
-        let statuses = [
-            "on_track",
-            "at_risk",
-            "off_track",
-            "on_track",
-            "completed",
-            "discontinued",
-        ];
-        let mut seed: u64 = 0x5eed_1234;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let mut history: Vec<(String, i64, DateTime<Utc>)> = Vec::new();
-        let before_any = Utc::now();
-        for _ in 0..12 {
-            let status = statuses[(next() % 6) as usize];
-            let percent = if status == "completed" {
-                100
-            } else {
-                (next() % 101) as i64
-            };
-            let body =
-                json!({"status": status, "percent_complete": percent, "note": "stand van zaken"});
-            let response = app
-                .send(Method::POST, &path, Some(&admin), Some(body), None)
-                .await;
-            assert_eq!(response.status(), 201);
-            let recorded: Value = response.json().await.unwrap();
-            let recorded_at = NaiveDateTime::parse_from_str(
-                recorded["recorded_at"].as_str().unwrap(),
-                "%Y-%m-%dT%H:%M:%S%.f",
+        // Several pseudo-random sequences (fixed seeds, so a failure can be replayed), each on
+        // its own action in its own area.
+        for (seed, area) in [
+            (0x5eed_1234_u64, "heerlen-noord"),
+            (0xdead_beef, "breda-noord"),
+            (0x0bad_cafe, "arnhem-oost"),
+        ] {
+            let action = create_action(
+                &app,
+                &admin,
+                action_body("Jongerenwerk", "VWS", area, "youth"),
             )
-            .unwrap()
-            .and_utc();
-            history.push((status.to_string(), percent, recorded_at));
-        }
-        let mut moments = vec![before_any];
-        moments.extend(history.iter().map(|(_, _, at)| *at));
-        for (i, moment) in moments.iter().enumerate() {
-            let as_of = iso(*moment);
-            let expected = history.iter().rev().find(|(_, _, at)| at <= moment);
-            let (status, percent) = expected
-                .map(|(s, p, _)| (s.as_str(), *p))
-                .unwrap_or(("not_started", 0));
-            let read = app
-                .get_as(
-                    &admin,
-                    &format!("/api/v1/actions/{id}?as_of={}", urlencode(&as_of)),
-                    200,
+            .await;
+            let id = action["id"].as_i64().unwrap();
+            let path = format!("/api/v1/actions/{id}/updates");
+            // A pseudo-random sequence of updates (fixed seed), with the moment after each.
+            let statuses = [
+                "on_track",
+                "at_risk",
+                "off_track",
+                "on_track",
+                "completed",
+                "discontinued",
+            ];
+            let mut seed = seed;
+            let mut next = || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            let mut history: Vec<(String, i64, DateTime<Utc>)> = Vec::new();
+            let before_any = Utc::now();
+            let length = 1 + next() % 12;
+            for _ in 0..length {
+                let status = statuses[(next() % 6) as usize];
+                let percent = if status == "completed" {
+                    100
+                } else {
+                    (next() % 101) as i64
+                };
+                let body = json!({"status": status, "percent_complete": percent, "note": "stand van zaken"});
+                let response = app
+                    .send(Method::POST, &path, Some(&admin), Some(body), None)
+                    .await;
+                assert_eq!(response.status(), 201);
+                let recorded: Value = response.json().await.unwrap();
+                let recorded_at = NaiveDateTime::parse_from_str(
+                    recorded["recorded_at"].as_str().unwrap(),
+                    "%Y-%m-%dT%H:%M:%S%.f",
                 )
-                .await;
-            assert_eq!(
-                (
-                    read["status"].as_str().unwrap(),
-                    read["percent_complete"].as_i64().unwrap()
-                ),
-                (status, percent),
-                "as of moment {i}"
-            );
-            let list = app
-                .get_as(
-                    &admin,
-                    &format!(
-                        "/api/v1/actions?status={status}&as_of={}",
-                        urlencode(&as_of)
+                .unwrap()
+                .and_utc();
+                history.push((status.to_string(), percent, recorded_at));
+            }
+            let mut moments = vec![before_any];
+            moments.extend(history.iter().map(|(_, _, at)| *at));
+            for (i, moment) in moments.iter().enumerate() {
+                let as_of = iso(*moment);
+                let expected = history.iter().rev().find(|(_, _, at)| at <= moment);
+                let (status, percent) = expected
+                    .map(|(s, p, _)| (s.as_str(), *p))
+                    .unwrap_or(("not_started", 0));
+                let read = app
+                    .get_as(
+                        &admin,
+                        &format!("/api/v1/actions/{id}?as_of={}", urlencode(&as_of)),
+                        200,
+                    )
+                    .await;
+                assert_eq!(
+                    (
+                        read["status"].as_str().unwrap(),
+                        read["percent_complete"].as_i64().unwrap()
                     ),
-                    200,
-                )
-                .await;
-            assert_eq!(
-                list["total"], 1,
-                "the list filters on the status of that moment ({i})"
-            );
-            let updates = app
-                .get_as(&admin, &format!("{path}?as_of={}", urlencode(&as_of)), 200)
-                .await;
-            assert_eq!(updates["total"], i, "history up to moment {i}");
+                    (status, percent),
+                    "as of moment {i}"
+                );
+                let list = app
+                    .get_as(
+                        &admin,
+                        &format!(
+                            "/api/v1/actions?area={area}&status={status}&as_of={}",
+                            urlencode(&as_of)
+                        ),
+                        200,
+                    )
+                    .await;
+                assert_eq!(
+                    list["total"], 1,
+                    "the list filters on the status of that moment ({i})"
+                );
+                let updates = app
+                    .get_as(&admin, &format!("{path}?as_of={}", urlencode(&as_of)), 200)
+                    .await;
+                assert_eq!(updates["total"], i, "history up to moment {i}");
+            }
         }
-        // Before the action existed it is not there.
+        // Before the actions existed they are not there.
+        let id = 1;
         let early = app
             .send(
                 Method::GET,
