@@ -117,6 +117,11 @@ pub async fn chart(
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        // An SVG opened on its own is a document: let its inline styles apply, nothing else.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
         .content_type(rendered.content_type)
         .body(rendered.bytes))
 }

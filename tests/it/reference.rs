@@ -147,6 +147,24 @@ app_test!(
                 None,
             )
             .await;
+        for (header, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+            (
+                "content-security-policy",
+                "default-src 'none'; frame-ancestors 'none'",
+            ),
+        ] {
+            assert_eq!(response.headers()[header], value, "{header}");
+        }
+        assert!(
+            response
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none(),
+            "CORS is closed"
+        );
         let request_id = response.headers()["x-request-id"]
             .to_str()
             .unwrap()
