@@ -9,6 +9,7 @@ use versnelling::auth::policy::Owner;
 use versnelling::config::{Overrides, Settings};
 use versnelling::service::actions::ActionFilter;
 use versnelling::service::audit::Actor;
+use versnelling::service::backup;
 use versnelling::service::charts::{self, ChartQuery};
 use versnelling::service::consultations::{self, NoteFormat};
 use versnelling::service::spreadsheet::{self, ExportFormat, RowProblem};
@@ -58,6 +59,22 @@ enum Command {
     /// Export data to a file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Write a consistent copy of the database to a new file, while the service runs
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump's custom format).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the database's content with a backup's (SQLite: in one transaction, online;
+    /// PostgreSQL: pg_restore --clean --single-transaction).
+    Restore {
+        /// A file written by `versnelling backup`.
+        file: PathBuf,
+        /// Confirm that the current content may be replaced.
+        #[arg(long, required = true)]
+        yes: bool,
+    },
     /// Consultations such as the VNG call for best practices.
     #[command(subcommand)]
     Consultation(ConsultationCommand),
@@ -301,6 +318,27 @@ fn run(cli: Cli) -> Result<(), String> {
                 ..Default::default()
             };
             export_actions(&settings, format, &out, &filter)
+        }
+        Command::Backup { out } => {
+            let pool = open(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let url = settings.database_url().map_err(|e| e.to_string())?;
+            let summary = backup::backup(&mut conn, &url, &out).map_err(describe)?;
+            println!(
+                "backed up {} tables to {} ({} bytes)",
+                summary.tables,
+                summary.path.display(),
+                summary.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { file, yes: _ } => {
+            let pool = open(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let url = settings.database_url().map_err(|e| e.to_string())?;
+            let tables = backup::restore(&mut conn, &url, &file).map_err(describe)?;
+            println!("restored {tables} tables from {}", file.display());
+            Ok(())
         }
         Command::Consultation(ConsultationCommand::Export { code, format, out }) => {
             let pool = open(&settings)?;

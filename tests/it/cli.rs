@@ -394,3 +394,28 @@ fn charts_writes_every_chart_of_the_demo_for_the_spring_2021_period() {
     let map = std::fs::read_to_string(out.join("map.svg")).unwrap();
     assert!(map.contains("Leeuwarden-Oost"));
 }
+
+#[test]
+fn backup_and_restore_round_trip_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| versnelling(dir.path()).args(args).output().unwrap();
+    let ok = |output: Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    ok(run(&["migrate"]));
+    let stdout = ok(run(&["backup", "--out", "kopie.db"]));
+    assert!(stdout.contains("backed up"), "{stdout}");
+    let line = assert_one_line_error(&run(&["backup", "--out", "kopie.db"]));
+    assert!(line.contains("kopie.db exists"), "{line}");
+    // Without --yes clap refuses with its usage text.
+    let refused = run(&["restore", "kopie.db"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    let stdout = ok(run(&["restore", "kopie.db", "--yes"]));
+    assert!(stdout.contains("restored"), "{stdout}");
+}

@@ -9,6 +9,7 @@
 mod support;
 
 mod auth;
+mod backup;
 mod cli;
 mod consultations;
 mod demo;

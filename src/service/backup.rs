@@ -1,0 +1,289 @@
+//! Backup and restore, online and consistent.
+//!
+//! - SQLite: `VACUUM INTO` writes a consistent copy while the service runs; restoring attaches
+//!   the copy and replaces every table's rows in one write transaction (other writers wait), so
+//!   it too works while the service runs.
+//! - PostgreSQL: `pg_dump --format=custom` and `pg_restore --clean --single-transaction`
+//!   (PostgreSQL's client tools must be installed, in a version not older than the server).
+//!
+//! A backup is checked before it counts: SQLite's integrity check and the migration versions
+//! must match this program's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use diesel::{QueryableByName, SqliteConnection};
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, DatabaseUrl, DbConnection, schema_gen};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSummary {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub tables: usize,
+}
+
+#[derive(QueryableByName)]
+struct TextRow {
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+#[derive(QueryableByName)]
+struct DigestRow {
+    #[diesel(sql_type = BigInt)]
+    rows: i64,
+    #[diesel(sql_type = Text)]
+    content: String,
+}
+
+fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.display().to_string();
+    let what = what.to_string();
+    move |err| Error::BadRequest(format!("cannot {what} {path}: {err}"))
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The migration versions a database has run.
+fn migrations_of(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    Ok(diesel::sql_query(
+        "SELECT version AS value FROM __diesel_schema_migrations ORDER BY version",
+    )
+    .load::<TextRow>(conn)?
+    .into_iter()
+    .map(|r| r.value)
+    .collect())
+}
+
+/// Opens a SQLite file and checks it is a sound database of this program's schema version.
+fn check_sqlite_file(file: &Path, expected_migrations: &[String]) -> Result<()> {
+    if !file.is_file() {
+        return Err(Error::BadRequest(format!(
+            "{} is not a file",
+            file.display()
+        )));
+    }
+    let mut copy = SqliteConnection::establish(&file.to_string_lossy()).map_err(|err| {
+        Error::BadRequest(format!(
+            "{} is not a SQLite database: {err}",
+            file.display()
+        ))
+    })?;
+    let integrity: Vec<TextRow> =
+        diesel::sql_query("SELECT integrity_check AS value FROM pragma_integrity_check()")
+            .load(&mut copy)
+            .map_err(|err| {
+                Error::BadRequest(format!(
+                    "{} is not a SQLite database: {}",
+                    file.display(),
+                    db::one_line(&err.to_string())
+                ))
+            })?;
+    if integrity.len() != 1 || integrity[0].value != "ok" {
+        return Err(Error::BadRequest(format!(
+            "{} fails SQLite's integrity check",
+            file.display()
+        )));
+    }
+    let versions = migrations_of(&mut copy).map_err(|_| {
+        Error::BadRequest(format!(
+            "{} is not a Versnellingsmonitor database",
+            file.display()
+        ))
+    })?;
+    if versions != expected_migrations {
+        return Err(Error::BadRequest(format!(
+            "{} has schema version {}, this program {}: migrate one of them first",
+            file.display(),
+            versions.last().map(String::as_str).unwrap_or("none"),
+            expected_migrations
+                .last()
+                .map(String::as_str)
+                .unwrap_or("none"),
+        )));
+    }
+    Ok(())
+}
+
+fn run(command: &mut Command, what: &str) -> Result<()> {
+    let program = command.get_program().to_string_lossy().to_string();
+    let output = command.output().map_err(|err| {
+        Error::Unavailable(format!(
+            "cannot run {program} ({what}): {err}; install PostgreSQL's client tools"
+        ))
+    })?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(Error::BadRequest(format!(
+            "{program} failed ({what}): {}",
+            db::one_line(&String::from_utf8_lossy(&output.stderr))
+        )))
+    }
+}
+
+/// Writes a consistent copy of the database to `out` (not overwriting an existing file).
+pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<BackupSummary> {
+    if out.exists() {
+        return Err(Error::Conflict {
+            message: format!("{} exists; choose a new file", out.display()),
+            field: None,
+        });
+    }
+    let partial = out.with_extension("part");
+    let _ = std::fs::remove_file(&partial);
+    match (url, &mut *conn) {
+        (DatabaseUrl::Sqlite(_), DbConnection::Sqlite(inner)) => {
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<Text, _>(partial.to_string_lossy().to_string())
+                .execute(inner)?;
+            let expected = migrations_of(inner)?;
+            check_sqlite_file(&partial, &expected)?;
+        }
+        (DatabaseUrl::Postgres(url), DbConnection::Postgresql(_)) => {
+            run(
+                Command::new("pg_dump")
+                    .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+                    .arg(&partial)
+                    .arg(url),
+                "backup",
+            )?;
+        }
+        _ => {
+            return Err(Error::internal(
+                "the connection does not match the database URL",
+            ));
+        }
+    }
+    std::fs::rename(&partial, out).map_err(io(out, "write"))?;
+    let bytes = std::fs::metadata(out).map_err(io(out, "read"))?.len();
+    let tables = schema_gen::introspect(conn).map_err(Error::internal)?.len();
+    Ok(BackupSummary {
+        path: out.to_path_buf(),
+        bytes,
+        tables,
+    })
+}
+
+/// Replaces the database's content with a backup's.
+pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Result<usize> {
+    match (url, &mut *conn) {
+        (DatabaseUrl::Sqlite(_), DbConnection::Sqlite(inner)) => {
+            let expected = migrations_of(inner)?;
+            check_sqlite_file(file, &expected)?;
+        }
+        (DatabaseUrl::Postgres(url), DbConnection::Postgresql(_)) => {
+            if !file.is_file() {
+                return Err(Error::BadRequest(format!(
+                    "{} is not a file",
+                    file.display()
+                )));
+            }
+            run(
+                Command::new("pg_restore")
+                    .args([
+                        "--clean",
+                        "--if-exists",
+                        "--no-owner",
+                        "--no-privileges",
+                        "--single-transaction",
+                        "--dbname",
+                    ])
+                    .arg(url)
+                    .arg(file),
+                "restore",
+            )?;
+            return Ok(schema_gen::introspect(conn).map_err(Error::internal)?.len());
+        }
+        _ => {
+            return Err(Error::internal(
+                "the connection does not match the database URL",
+            ));
+        }
+    }
+    let tables = schema_gen::introspect(conn).map_err(Error::internal)?;
+    // ATTACH cannot run inside a transaction; the copy itself is one write transaction.
+    diesel::sql_query("ATTACH DATABASE ? AS restore_source")
+        .bind::<Text, _>(file.to_string_lossy().to_string())
+        .execute(conn)?;
+    let copied = db::write_transaction(conn, |conn| -> Result<usize> {
+        diesel::sql_query("PRAGMA defer_foreign_keys = ON").execute(conn)?;
+        for table in &tables {
+            diesel::sql_query(format!("DELETE FROM main.{}", quote_ident(&table.name)))
+                .execute(conn)?;
+        }
+        for table in &tables {
+            let columns = table
+                .columns
+                .iter()
+                .map(|c| quote_ident(&c.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            diesel::sql_query(format!(
+                "INSERT INTO main.{t} ({columns}) SELECT {columns} FROM restore_source.{t}",
+                t = quote_ident(&table.name)
+            ))
+            .execute(conn)?;
+        }
+        Ok(tables.len())
+    });
+    let detached = diesel::sql_query("DETACH DATABASE restore_source").execute(conn);
+    let count = copied?;
+    detached?;
+    Ok(count)
+}
+
+/// A digest of every table's rows (count and SHA-256 of the rows in key order), to compare two
+/// databases: after a restore it must equal the digest taken when the backup was made.
+pub fn digest(conn: &mut DbConnection) -> Result<BTreeMap<String, (i64, String)>> {
+    let tables = schema_gen::introspect(conn).map_err(Error::internal)?;
+    let mut out = BTreeMap::new();
+    for table in tables {
+        let order = if table.primary_key.is_empty() {
+            "1".to_string()
+        } else {
+            table
+                .primary_key
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let name = quote_ident(&table.name);
+        let sql = match conn {
+            DbConnection::Sqlite(_) => {
+                let row = table
+                    .columns
+                    .iter()
+                    .map(|c| format!("quote({})", quote_ident(&c.name)))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                format!(
+                    "SELECT count(*) AS rows, coalesce(group_concat(r, char(10)), '') AS content \
+                     FROM (SELECT {row} AS r FROM {name} ORDER BY {order})"
+                )
+            }
+            DbConnection::Postgresql(_) => format!(
+                "SELECT count(*)::bigint AS rows, coalesce(string_agg(row_to_json(t)::text, E'\\n' ORDER BY {order}), '') AS content \
+                 FROM {name} t"
+            ),
+        };
+        let row: DigestRow = diesel::sql_query(sql).get_result(conn)?;
+        out.insert(
+            table.name,
+            (
+                row.rows,
+                hex::encode(Sha256::digest(row.content.as_bytes())),
+            ),
+        );
+    }
+    Ok(out)
+}
