@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod json;
 pub mod seed;
 pub mod service;
 pub mod startup;

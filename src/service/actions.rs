@@ -36,6 +36,7 @@ pub struct PlanJson {
     pub budget_cents: Option<i64>,
     pub target_note: String,
     pub reason: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -72,16 +73,20 @@ pub struct ActionJson {
     pub planned_end: NaiveDate,
     pub status: ActionStatus,
     pub percent_complete: i32,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub last_update_at: Option<NaiveDateTime>,
     /// The first plan, never rewritten: deviations are shown against it as well.
     pub original_plan: Option<PlanJson>,
     /// The plan in force.
     pub current_plan: Option<PlanJson>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
     /// The moment this state is for, when asked for one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub as_of: Option<NaiveDateTime>,
 }
 
@@ -1006,6 +1011,7 @@ pub struct ProgressJson {
     pub percent_complete: i32,
     pub note: String,
     pub author: Option<String>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
 }
 

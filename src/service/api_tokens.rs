@@ -20,9 +20,13 @@ pub struct ApiTokenJson {
     pub prefix: String,
     /// `read` or `read_write`.
     pub access: String,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub last_used_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

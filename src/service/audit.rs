@@ -58,6 +58,7 @@ pub fn record<B: Serialize, A: Serialize>(
 #[derive(Debug, Clone, Serialize, diesel::Queryable, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: chrono::NaiveDateTime,
     pub user_id: Option<i64>,
     pub actor: String,
@@ -65,10 +66,10 @@ pub struct AuditEntry {
     pub entity_type: String,
     pub entity_id: Option<String>,
     #[serde(serialize_with = "as_json")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub before: Option<String>,
     #[serde(serialize_with = "as_json")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub after: Option<String>,
     pub request_id: Option<String>,
 }

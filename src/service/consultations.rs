@@ -332,7 +332,9 @@ pub struct ConsultationJson {
     pub municipalities: Vec<String>,
     pub contact_name: String,
     pub contact_email: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -900,7 +902,9 @@ pub struct SubmissionJson {
     pub accepted_by: Option<String>,
     /// Actions in the tracker that follow from this practice.
     pub action_ids: Vec<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }

@@ -20,6 +20,7 @@ pub struct ValueJson {
     pub measured_on: NaiveDate,
     pub value: f64,
     pub note: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<String>,
 }
@@ -41,6 +42,7 @@ pub struct IndicatorJson {
     pub progress_percent: Option<f64>,
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub as_of: Option<NaiveDateTime>,
 }
 

@@ -30,9 +30,11 @@ pub struct MilestoneJson {
     pub done_on: Option<NaiveDate>,
     /// Done after its due date, or still open past it at the moment asked for.
     pub late: bool,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
     pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub as_of: Option<NaiveDateTime>,
 }
 
@@ -42,6 +44,7 @@ pub struct EventJson {
     pub due_date: NaiveDate,
     pub done_on: Option<NaiveDate>,
     pub note: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<String>,
 }

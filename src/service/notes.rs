@@ -22,6 +22,7 @@ pub struct NoteJson {
     pub action_id: Option<i64>,
     pub body: String,
     pub author: Option<String>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
 }
 

@@ -121,6 +121,7 @@ pub struct ProgressReport {
     pub period: Option<String>,
     pub cut_off: NaiveDate,
     /// The moment the state is for (UTC).
+    #[serde(serialize_with = "crate::json::utc")]
     pub as_of: NaiveDateTime,
     pub stale_weeks: i64,
     pub groups: Vec<Rollup>,

@@ -1,7 +1,7 @@
 //! The tracking API: actions, progress, plans, milestones, indicators, notes, as-of, concurrency
 //! and bad input.
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -489,12 +489,11 @@ app_test!(
                     .await;
                 assert_eq!(response.status(), 201);
                 let recorded: Value = response.json().await.unwrap();
-                let recorded_at = NaiveDateTime::parse_from_str(
-                    recorded["recorded_at"].as_str().unwrap(),
-                    "%Y-%m-%dT%H:%M:%S%.f",
-                )
-                .unwrap()
-                .and_utc();
+                // Times in the API are RFC 3339 in UTC.
+                let recorded_at =
+                    DateTime::parse_from_rfc3339(recorded["recorded_at"].as_str().unwrap())
+                        .unwrap()
+                        .with_timezone(&Utc);
                 history.push((status.to_string(), percent, recorded_at));
             }
             let mut moments = vec![before_any];

@@ -19,14 +19,18 @@ pub struct Consultation {
     pub code: String,
     pub title: String,
     pub question: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub deadline_at: NaiveDateTime,
     pub time_zone: String,
     pub max_submissions: i32,
     pub contact_name: String,
     pub contact_email: String,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub reopened_until: Option<NaiveDateTime>,
     pub created_by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -86,7 +90,9 @@ pub struct Submission {
     pub late: bool,
     pub accepted_by: Option<i64>,
     pub created_by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }

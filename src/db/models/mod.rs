@@ -22,6 +22,7 @@ pub struct Municipality {
     pub code: String,
     pub name: String,
     pub province: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -44,7 +45,9 @@ pub struct Area {
     pub latitude: f64,
     pub longitude: f64,
     pub focus_since: NaiveDate,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -68,7 +71,9 @@ pub struct Ministry {
     pub id: i64,
     pub code: String,
     pub name: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -90,7 +95,9 @@ pub struct Theme {
     pub name_nl: String,
     pub name_en: String,
     pub description: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -151,7 +158,9 @@ pub struct ReportPeriod {
     pub starts_on: Option<NaiveDate>,
     pub cut_off: NaiveDate,
     pub due_date: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }

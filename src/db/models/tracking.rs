@@ -21,7 +21,9 @@ pub struct Programme {
     pub description: String,
     pub theme_id: i64,
     pub lead_ministry_id: i64,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -56,9 +58,12 @@ pub struct Action {
     pub planned_end: NaiveDate,
     pub status: String,
     pub percent_complete: i32,
+    #[serde(serialize_with = "crate::json::utc_option")]
     pub last_update_at: Option<NaiveDateTime>,
     pub created_by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -113,6 +118,7 @@ pub struct Baseline {
     pub budget_cents: Option<i64>,
     pub target_note: String,
     pub reason: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
 }
@@ -144,7 +150,9 @@ pub struct Milestone {
     pub due_date: NaiveDate,
     pub done_on: Option<NaiveDate>,
     pub created_by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -175,6 +183,7 @@ pub struct MilestoneEvent {
     pub due_date: NaiveDate,
     pub done_on: Option<NaiveDate>,
     pub note: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
 }
@@ -201,6 +210,7 @@ pub struct ProgressUpdate {
     pub percent_complete: i32,
     pub note: String,
     pub author_id: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -224,6 +234,7 @@ pub struct LocalNote {
     pub action_id: Option<i64>,
     pub body: String,
     pub author_id: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -249,7 +260,9 @@ pub struct Indicator {
     pub baseline_value: f64,
     pub target_value: f64,
     pub target_date: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc")]
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
@@ -276,6 +289,7 @@ pub struct IndicatorValue {
     pub measured_on: NaiveDate,
     pub value: f64,
     pub note: String,
+    #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
 }
