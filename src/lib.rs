@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod json;
+pub mod reports;
 pub mod seed;
 pub mod service;
 pub mod startup;

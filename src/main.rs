@@ -104,7 +104,7 @@ enum ConsultationCommand {
     Export {
         /// Consultation code, e.g. vng-top5-2020.
         code: String,
-        /// md or xlsx.
+        /// md, pdf or xlsx.
         #[arg(long, default_value = "md")]
         format: NoteFormat,
         /// The file to write.

@@ -194,11 +194,11 @@ pub async fn overview(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
-    /// `md` (default) or `xlsx`.
+    /// `md` (default), `pdf` or `xlsx`.
     pub format: Option<String>,
 }
 
-/// GET /api/v1/consultations/{code}/export?format=md|xlsx — the note for the cabinet, grouped
+/// GET /api/v1/consultations/{code}/export?format=md|pdf|xlsx — the note for the cabinet, grouped
 /// by target group and aspect, as an attachment. Admins at any time; ministries once closed.
 #[utoipa::path(
     get,

@@ -1793,6 +1793,8 @@ pub enum NoteFormat {
     Md,
     /// A workbook: one row per practice per cell, typed columns, frozen header.
     Xlsx,
+    /// The Markdown note typeset as a PDF (A4, page numbers).
+    Pdf,
 }
 
 impl NoteFormat {
@@ -1800,6 +1802,7 @@ impl NoteFormat {
         match self {
             Self::Md => "text/markdown; charset=utf-8",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Pdf => "application/pdf",
         }
     }
 
@@ -1807,6 +1810,7 @@ impl NoteFormat {
         match self {
             Self::Md => "md",
             Self::Xlsx => "xlsx",
+            Self::Pdf => "pdf",
         }
     }
 }
@@ -1818,8 +1822,10 @@ impl std::str::FromStr for NoteFormat {
         match value {
             "md" | "markdown" => Ok(Self::Md),
             "xlsx" => Ok(Self::Xlsx),
-            "pdf" => Err("PDF is not available yet: use md or xlsx".into()),
-            other => Err(format!("unknown format `{other}`, expected md or xlsx")),
+            "pdf" => Ok(Self::Pdf),
+            other => Err(format!(
+                "unknown format `{other}`, expected md, pdf or xlsx"
+            )),
         }
     }
 }
@@ -1855,6 +1861,14 @@ fn render(
     match format {
         NoteFormat::Md => Ok(markdown(&overview, &deadline).into_bytes()),
         NoteFormat::Xlsx => xlsx(&overview, now),
+        NoteFormat::Pdf => {
+            let note = markdown(&overview, &deadline);
+            let blocks = crate::reports::textpdf::from_markdown(&note);
+            Ok(crate::reports::textpdf::render(
+                &overview.consultation.title,
+                &blocks,
+            ))
+        }
     }
 }
 

@@ -872,10 +872,33 @@ app_test!(
         assert_eq!(range[1][3], Data::Float(1.0), "the rank is a number");
         assert_eq!(range[1][8], Data::Bool(true), "lobby needed is a boolean");
 
+        // The note as PDF: its text (read back by poppler's pdftotext) keeps the grouping.
         let response = app
             .send(
                 Method::GET,
                 "/api/v1/consultations/notitie/export?format=pdf",
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let pdf = response.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        if let Some(text) = crate::support::pdf_text(&pdf) {
+            let at = |needle: &str| {
+                text.find(needle)
+                    .unwrap_or_else(|| panic!("{needle} in {text}"))
+            };
+            assert!(at("Jongeren") < at("Gezinnen met opstapeling van kwetsbaarheden"));
+            assert!(text.contains("Samenwerking van onderop"));
+            assert!(text.contains("Rotterdam breed"));
+        }
+        let response = app
+            .send(
+                Method::GET,
+                "/api/v1/consultations/notitie/export?format=docx",
                 Some(&admin),
                 None,
                 None,

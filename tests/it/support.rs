@@ -349,3 +349,34 @@ macro_rules! app_test {
         }
     };
 }
+
+/// The text of a PDF as poppler's `pdftotext` reads it; `None` (with a message) when pdftotext
+/// is not installed, outside CI only: with CI=true a missing pdftotext fails the test.
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    match std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(output) => {
+            assert!(
+                output.status.success(),
+                "pdftotext could not read the PDF: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            Some(String::from_utf8_lossy(&output.stdout).to_string())
+        }
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but pdftotext (poppler-utils) is not installed")
+        }
+        Err(_) => {
+            eprintln!(
+                "skipped: reading a PDF back needs pdftotext (apt-get install poppler-utils)"
+            );
+            None
+        }
+    }
+}
