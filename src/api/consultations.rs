@@ -5,13 +5,14 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::api::extract::{Json, Query, etag, if_match};
 use crate::api::guard::request_id;
 use crate::api::reference::{List, Page};
+use crate::api::respond::{Items, checker, items, tagged};
 use crate::auth::AuthUser;
-use crate::auth::policy::{self, Operation, Owner};
+use crate::auth::policy::Operation;
 use crate::db;
 use crate::error::Error;
 use crate::service::consultations::{
@@ -19,32 +20,6 @@ use crate::service::consultations::{
     SubmissionChange, SubmissionInput,
 };
 use crate::state::AppState;
-
-/// The object-level check for `operation`, owned by the handler's user.
-fn checker(
-    user: &AuthUser,
-    operation: Operation,
-) -> impl Fn(Owner) -> Result<(), Error> + Send + 'static {
-    let user = user.clone();
-    move |owner| policy::authorize_object(&user, operation, owner)
-}
-
-fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(("ETag", etag(version)))
-        .json(body)
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Items<T> {
-    items: Vec<T>,
-    total: usize,
-}
-
-fn items<T: Serialize>(items: Vec<T>) -> HttpResponse {
-    let total = items.len();
-    HttpResponse::Ok().json(Items { items, total })
-}
 
 // ---- consultations ----
 

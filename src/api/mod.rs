@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod problem;
 pub mod progress;
 pub mod reference;
+pub mod respond;
 pub mod tracking;
 pub mod users;
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::extract::{Json, Query, etag, if_match};
 use crate::api::guard::request_id;
+use crate::api::respond::tagged;
 use crate::auth::AuthUser;
 use crate::db::models::{Area, Aspect, Ministry, Municipality, ReportPeriod, TargetGroup, Theme};
 use crate::db::schema::{
@@ -461,17 +462,6 @@ fn period_json(p: ReportPeriod) -> PeriodJson {
         cut_off: p.cut_off,
         due_date: p.due_date,
     }
-}
-
-/// A single resource with its ETag.
-fn tagged<T: Serialize>(
-    status: actix_web::http::StatusCode,
-    version: i64,
-    body: T,
-) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(("ETag", etag(version)))
-        .json(body)
 }
 
 use actix_web::http::StatusCode;

@@ -3,13 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::api::extract::{Json, Query, etag, if_match};
 use crate::api::guard::request_id;
 use crate::api::reference::{List, Page};
+use crate::api::respond::{Items, checker, items, tagged};
 use crate::auth::AuthUser;
-use crate::auth::policy::{self, Operation, Owner};
+use crate::auth::policy::Operation;
 use crate::error::Error;
 use crate::service::actions::{
     self, ActionChange, ActionFilter, BulkUpdate, NewActionInput, ProgressInput, ReplanInput,
@@ -28,31 +29,6 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct AsOfQuery {
     pub as_of: Option<String>,
-}
-
-/// The object-level check for `operation`, owned by the handler's user.
-fn checker(
-    user: AuthUser,
-    operation: Operation,
-) -> impl Fn(Owner) -> Result<(), Error> + Send + 'static {
-    move |owner| policy::authorize_object(&user, operation, owner)
-}
-
-fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(("ETag", etag(version)))
-        .json(body)
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Items<T> {
-    items: Vec<T>,
-    total: usize,
-}
-
-fn items<T: Serialize>(items: Vec<T>) -> HttpResponse {
-    let total = items.len();
-    HttpResponse::Ok().json(Items { items, total })
 }
 
 // ---- programmes ----
@@ -112,7 +88,7 @@ pub async fn create_programme(
     body: Json<ProgrammeInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::ManageProgrammes);
+    let check = checker(&user, Operation::ManageProgrammes);
     let programme = state
         .db(move |conn| programmes::create(conn, &actor, &body.0, &check))
         .await?;
@@ -136,7 +112,7 @@ pub async fn update_programme(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::ManageProgrammes);
+    let check = checker(&user, Operation::ManageProgrammes);
     let code = code.into_inner();
     let programme = state
         .db(move |conn| programmes::update(conn, &actor, &code, expected, &body.0, &check))
@@ -210,7 +186,7 @@ pub async fn create_action(
     body: Json<NewActionInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let action = state
         .db(move |conn| actions::create(conn, &actor, &body.0, &check))
         .await?;
@@ -238,7 +214,7 @@ pub async fn update_action(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let action = state
         .db(move |conn| actions::update(conn, &actor, id, expected, &body.0, &check))
@@ -290,7 +266,7 @@ pub async fn add_update(
         Err(other) => return Err(other),
     };
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let (update, version) = state
         .db(move |conn| actions::add_progress(conn, &actor, id, expected, &body.0, &check))
@@ -313,7 +289,7 @@ pub async fn bulk_updates(
     body: Json<BulkUpdate>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let done = state
         .db(move |conn| actions::bulk_progress(conn, &actor, &body.0, &check))
         .await?;
@@ -359,7 +335,7 @@ pub async fn replan(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let (plan, version) = state
         .db(move |conn| actions::replan(conn, &actor, id, expected, &body.0, &check))
@@ -407,7 +383,7 @@ pub async fn create_milestone(
     body: Json<NewMilestoneInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let milestone = state
         .db(move |conn| milestones::create(conn, &actor, id, &body.0, &check))
@@ -463,7 +439,7 @@ async fn change_milestone(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let milestone = state
         .db(move |conn| milestones::change(conn, &actor, id, expected, &change, &check))
         .await?;
@@ -615,7 +591,7 @@ pub async fn create_indicator(
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let indicator = state
         .db(move |conn| indicators::create(conn, &actor, id, &body.0, &check))
@@ -661,7 +637,7 @@ pub async fn update_indicator(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteAction);
+    let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let indicator = state
         .db(move |conn| indicators::update(conn, &actor, id, expected, &body.0, &check))
@@ -707,7 +683,7 @@ pub async fn add_value(
     body: Json<ValueInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::RecordIndicatorValue);
+    let check = checker(&user, Operation::RecordIndicatorValue);
     let id = id.into_inner();
     let value = state
         .db(move |conn| indicators::add_value(conn, &actor, id, &body.0, &check))
@@ -755,7 +731,7 @@ pub async fn create_note(
     body: Json<NoteInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let check = checker(user, Operation::WriteLocalNote);
+    let check = checker(&user, Operation::WriteLocalNote);
     let code = code.into_inner();
     let note = state
         .db(move |conn| notes::create(conn, &actor, &code, &body.0, &check))
