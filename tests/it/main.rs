@@ -12,6 +12,7 @@ mod auth;
 mod backup;
 mod cli;
 mod consultations;
+mod crash;
 mod demo;
 mod openapi;
 mod policy;
