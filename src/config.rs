@@ -56,6 +56,8 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     pub client_request_timeout_seconds: u64,
     pub keep_alive_seconds: u64,
+    pub max_concurrent_renders: usize,
+    pub render_wait_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -373,6 +375,9 @@ impl Settings {
         }
         if self.server.max_body_bytes < 1024 {
             return invalid("server.max_body_bytes", "must be at least 1024");
+        }
+        if !(1..=64).contains(&self.server.max_concurrent_renders) {
+            return invalid("server.max_concurrent_renders", "must be between 1 and 64");
         }
         if self.server.workers > 512 {
             return invalid("server.workers", "must be at most 512");

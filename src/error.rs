@@ -51,6 +51,8 @@ pub enum Error {
     TooManyRequests { retry_after_seconds: u64 },
     #[error("the service is unavailable: {0}")]
     Unavailable(String),
+    #[error("the server is busy rendering; try again in {retry_after_seconds} seconds")]
+    Busy { retry_after_seconds: u64 },
     #[error("database error: {0}")]
     Database(DieselError),
     #[error("internal error: {0}")]

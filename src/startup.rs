@@ -160,6 +160,9 @@ impl Application {
             settings: settings.clone(),
             metrics: Arc::new(Metrics::default()),
             jwt: Arc::new(JwtKeys::new(&jwt_secret, auth)),
+            renders: Arc::new(tokio::sync::Semaphore::new(
+                settings.server.max_concurrent_renders,
+            )),
             throttle: Arc::new(LoginThrottle::new(
                 Duration::from_secs(auth.login_window_seconds),
                 auth.login_max_failures,

@@ -19,9 +19,24 @@ pub struct AppState {
     /// Signs and verifies access tokens, with the configured or generated key.
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<LoginThrottle>,
+    /// Slots for CPU-heavy renders (charts, exports), so they cannot starve everything else.
+    pub renders: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    /// Waits up to `server.render_wait_seconds` for a render slot; the slot is held until the
+    /// returned permit is dropped. Busy (503 with Retry-After) when none frees up in time.
+    pub async fn render_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Error> {
+        let wait = std::time::Duration::from_secs(self.settings.server.render_wait_seconds);
+        match tokio::time::timeout(wait, self.renders.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(Error::internal("the render semaphore was closed")),
+            Err(_) => Err(Error::Busy {
+                retry_after_seconds: self.settings.server.render_wait_seconds.max(1),
+            }),
+        }
+    }
+
     /// Runs blocking database work on the blocking thread pool with a pooled connection.
     pub async fn db<T, F>(&self, work: F) -> Result<T, Error>
     where

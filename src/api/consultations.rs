@@ -204,6 +204,7 @@ pub async fn export(
     let code = code.into_inner();
     let file_name = format!("{code}.{}", format.extension());
     let role = user.role;
+    let _slot = state.render_slot().await?;
     let bytes = state
         .db(move |conn| consultations::export(conn, &code, format, role, db::now()))
         .await?;

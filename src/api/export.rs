@@ -91,6 +91,7 @@ pub async fn export_actions(
 ) -> Result<HttpResponse, Error> {
     let format = query.0.format;
     let filter = query.0.filter();
+    let _slot = state.render_slot().await?;
     let export = state
         .db(move |conn| spreadsheet::export_actions(conn, &filter, format))
         .await?;

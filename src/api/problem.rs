@@ -39,6 +39,7 @@ impl Error {
             Error::MethodNotAllowed(_) => ("/problems/method-not-allowed", "Method not allowed"),
             Error::TooManyRequests { .. } => ("/problems/too-many-requests", "Too many requests"),
             Error::Unavailable(_) => ("/problems/unavailable", "Service unavailable"),
+            Error::Busy { .. } => ("/problems/busy", "Busy"),
             Error::Database(_) | Error::Internal(_) => {
                 ("/problems/internal-error", "Internal error")
             }
@@ -96,7 +97,7 @@ impl ResponseError for Error {
             Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +112,9 @@ impl ResponseError for Error {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE)));
         if let Error::TooManyRequests {
+            retry_after_seconds,
+        }
+        | Error::Busy {
             retry_after_seconds,
         } = self
         {

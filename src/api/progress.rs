@@ -87,6 +87,7 @@ pub async fn chart(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let _slot = state.render_slot().await?;
     let answer = state
         .db(move |conn| {
             let version = charts::data_version(conn)?;

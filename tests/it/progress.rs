@@ -351,3 +351,68 @@ app_test!(
         }
     }
 );
+
+/// With one render slot and no waiting, a chart asked for while another renders is refused
+/// with 503 and Retry-After instead of piling up; the first one still finishes.
+#[actix_web::test]
+async fn renders_beyond_the_cap_get_503_with_retry_after() {
+    let app = crate::support::TestApp::spawn_with(
+        crate::support::Backend::Sqlite,
+        &[
+            ("server.max_concurrent_renders", "1"),
+            ("server.render_wait_seconds", "0"),
+        ],
+    )
+    .await
+    .expect("app");
+    let admin = app.admin_token().await;
+    let slow = {
+        let client = app.client.clone();
+        let url = app.url("/api/v1/charts/map.png?width=4000&height=4000");
+        let admin = admin.clone();
+        actix_web::rt::spawn(async move {
+            client
+                .get(url)
+                .bearer_auth(admin)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    };
+    // Ask again while the big PNG renders (over a second in a debug build) until refused.
+    let mut refused = None;
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let response = app
+            .send(
+                Method::GET,
+                "/api/v1/charts/map.svg",
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        if response.status() == 503 {
+            refused = Some(response);
+            break;
+        }
+    }
+    let refused = refused.expect("a render was refused while the slot was taken");
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(slow.await.unwrap().unwrap(), 200);
+    // With the slot free again, the same chart renders.
+    let again = app
+        .send(
+            Method::GET,
+            "/api/v1/charts/map.svg",
+            Some(&admin),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+}

@@ -72,6 +72,11 @@ impl TestDatabase {
 
     /// The test settings pointed at this database and a temporary data directory.
     pub fn settings(&self) -> Settings {
+        self.settings_with(&[])
+    }
+
+    /// The test settings with some keys changed, e.g. `("server.max_concurrent_renders", "1")`.
+    pub fn settings_with(&self, overrides: &[(&str, &str)]) -> Settings {
         let mut builder = SettingsBuilder::new()
             .and_then(|b| b.add_toml("config/test.toml", TEST_TOML))
             .expect("test settings");
@@ -85,6 +90,10 @@ impl TestDatabase {
                 "test",
             )
             .expect("data dir");
+        for (key, value) in overrides {
+            let path: Vec<String> = key.split('.').map(str::to_string).collect();
+            builder.set(&path, value, "test").expect("a known setting");
+        }
         builder.build().expect("test settings")
     }
 }
@@ -183,8 +192,13 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app; `None` when PostgreSQL is asked for but not configured (outside CI).
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts the app with some settings changed.
+    pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<Self> {
         let database = TestDatabase::create(backend)?;
-        let app = versnelling::startup::Application::build(database.settings())
+        let app = versnelling::startup::Application::build(database.settings_with(overrides))
             .await
             .expect("the application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
