@@ -44,11 +44,20 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Seed the reference data; with --demo also a living demo programme with users.
+    /// Seed the reference data; with --demo also a living demo programme with users, with
+    /// --scale N a large generated programme for load tests.
     Seed {
         /// Add demo programmes, actions, progress history and one user per role and scope.
         #[arg(long)]
         demo: bool,
+        /// Generate a large programme for load tests: min(342, 16×N) areas (the 16 real ones,
+        /// then generated municipalities), 1,000×N actions, each with ~20 progress updates,
+        /// ~3 milestones with events, a baseline (some re-planned) and for half of them an
+        /// indicator with ~5 values. --scale 100 ≈ 342 areas, 100,000 actions, 2,000,000
+        /// updates. Refused when programmes or actions exist.
+        #[arg(long, value_name = "N", conflicts_with = "demo",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: Option<u32>,
     },
     /// Manage users.
     #[command(subcommand)]
@@ -242,10 +251,12 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("database is up to date ({})", display_url(&settings));
             Ok(())
         }
-        Command::Seed { demo } => {
+        Command::Seed { demo, scale } => {
             let pool = open(&settings)?;
             if demo {
                 seed_demo(&pool)?;
+            } else if let Some(n) = scale {
+                seed_scale(&pool, n)?;
             } else {
                 println!("reference data is present ({})", display_url(&settings));
             }
@@ -695,6 +706,46 @@ fn seed_demo(pool: &db::Pool) -> Result<(), String> {
             user.password
         );
     }
+    Ok(())
+}
+
+/// `seed --scale N`: a progress bar on a terminal, a summary line on stdout.
+fn seed_scale(pool: &db::Pool, n: u32) -> Result<(), String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let config = seed::scale::ScaleConfig::for_scale(n);
+    let show_progress = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut progress = |done: u64, total: u64| {
+        if show_progress {
+            const WIDTH: u64 = 30;
+            let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH) as usize;
+            let percent = (done * 100).checked_div(total).unwrap_or(100);
+            eprint!(
+                "\r\x1b[2Kseeding scale {n}: [{}{}] {done}/{total} actions ({percent}%), {:.0} s",
+                "#".repeat(filled),
+                " ".repeat(WIDTH as usize - filled),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    };
+    let outcome = seed::scale::seed_scale(&mut conn, &config, &mut progress);
+    if show_progress {
+        eprintln!();
+    }
+    let summary = outcome.map_err(describe)?;
+    println!(
+        "scale {n} seeded in {:.1} s: {} areas, {} programmes, {} actions, {} baselines, {} milestones with {} events, {} progress updates, {} indicators with {} values",
+        summary.elapsed_seconds,
+        summary.areas,
+        summary.programmes,
+        summary.actions,
+        summary.baselines,
+        summary.milestones,
+        summary.milestone_events,
+        summary.progress_updates,
+        summary.indicators,
+        summary.indicator_values
+    );
     Ok(())
 }
 

@@ -2,5 +2,6 @@
 
 pub mod demo;
 pub mod reference;
+pub mod scale;
 
 pub use reference::{SeedCounts, seed_reference};
