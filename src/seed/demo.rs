@@ -7,10 +7,11 @@
 //! which owns its transactions; everything else is written in one transaction, and the users are
 //! removed again when that fails, so a failure never leaves half a demo.
 
+use super::rng::{Rng, add_days, day, round_percent, round_to, spread};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -265,96 +266,8 @@ fn municipality_username(code: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The PRNG
 
-/// splitmix64: a tiny, well-mixed generator; enough to vary the demo and keep it reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A whole number in `low..=high`.
-    fn int(&mut self, low: i64, high: i64) -> i64 {
-        if high <= low {
-            return low;
-        }
-        let span = (high - low) as u64 + 1;
-        low + (self.next_u64() % span) as i64
-    }
-
-    /// A number in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn float(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.unit()
-    }
-
-    fn chance(&mut self, probability: f64) -> bool {
-        self.unit() < probability
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        if len == 0 {
-            0
-        } else {
-            (self.next_u64() % len as u64) as usize
-        }
-    }
-
-    /// One item of a non-empty list of texts.
-    fn pick(&mut self, items: &[&'static str]) -> &'static str {
-        items[self.index(items.len())]
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.index(i + 1);
-            items.swap(i, j);
-        }
-    }
-
-    fn date(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        add_days(from, self.int(0, (to - from).num_days()))
-    }
-
-    /// A working day from `from` to about `to` (a weekend moves to the Monday after).
-    fn working_day(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        let day = self.date(from, to);
-        match day.weekday() {
-            Weekday::Sat => add_days(day, 2),
-            Weekday::Sun => add_days(day, 1),
-            _ => day,
-        }
-    }
-
-    /// A moment during office hours (07:00–16:59 UTC is 08:00–17:59 in Amsterdam in winter).
-    fn office_time(&mut self, day: NaiveDate) -> NaiveDateTime {
-        let time = NaiveTime::from_hms_opt(
-            self.int(7, 16) as u32,
-            self.int(0, 59) as u32,
-            self.int(0, 59) as u32,
-        )
-        .unwrap_or(NaiveTime::MIN);
-        day.and_time(time)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Dates
-
-fn day(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
-}
-
-fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
-    date + TimeDelta::days(days)
-}
 
 /// The last day the demo has history for: the progress meeting of spring 2021.
 fn horizon() -> NaiveDate {
@@ -373,19 +286,6 @@ fn after(previous: NaiveDateTime, candidate: NaiveDateTime) -> NaiveDateTime {
     } else {
         previous + TimeDelta::minutes(47)
     }
-}
-
-/// `count` dates spread over `from..=to`, one in each equal slice, in order.
-fn spread(rng: &mut Rng, from: NaiveDate, to: NaiveDate, count: usize) -> Vec<NaiveDate> {
-    let span = (to - from).num_days().max(0);
-    let count_i = count.max(1) as i64;
-    (0..count_i)
-        .map(|i| {
-            let low = span * i / count_i;
-            let high = (span * (i + 1) / count_i - 1).max(low);
-            add_days(from, rng.int(low, high))
-        })
-        .collect()
 }
 
 const MONTHS_NL: [&str; 12] = [
@@ -1776,11 +1676,6 @@ fn budget_cents(rng: &mut Rng, range_k: (i64, i64)) -> i64 {
     thousands * 1000 * 100
 }
 
-fn round_to(value: f64, decimals: i32) -> f64 {
-    let factor = 10f64.powi(decimals);
-    (value * factor).round() / factor
-}
-
 fn plan_action(
     rng: &mut Rng,
     area: &'static AreaSeed,
@@ -1947,10 +1842,6 @@ fn plan_action(
         updates,
         indicators,
     }
-}
-
-fn round_percent(value: f64) -> i32 {
-    ((value / 5.0).round() * 5.0).clamp(0.0, 100.0) as i32
 }
 
 #[expect(

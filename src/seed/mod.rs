@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod reference;
+pub mod rng;
 pub mod scale;
 
 pub use reference::{SeedCounts, seed_reference};

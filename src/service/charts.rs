@@ -43,6 +43,22 @@ pub struct ChartQuery {
     pub indicator: Option<i64>,
 }
 
+impl ChartQuery {
+    /// The actions a chart is drawn from.
+    pub fn action_filter(&self) -> ActionFilter {
+        ActionFilter {
+            area: self.area.clone(),
+            municipality: self.municipality.clone(),
+            ministry: self.ministry.clone(),
+            theme: self.theme.clone(),
+            target_group: self.target_group.clone(),
+            status: self.status.clone(),
+            programme: self.programme.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 fn status(status: ActionStatus) -> charts::Status {
     match status {
         ActionStatus::NotStarted => charts::Status::NotStarted,
@@ -113,16 +129,7 @@ pub fn render(
     query: &ChartQuery,
 ) -> Result<Rendered> {
     let size = size(query)?;
-    let filter = ActionFilter {
-        area: query.area.clone(),
-        municipality: query.municipality.clone(),
-        ministry: query.ministry.clone(),
-        theme: query.theme.clone(),
-        target_group: query.target_group.clone(),
-        status: query.status.clone(),
-        programme: query.programme.clone(),
-        ..Default::default()
-    };
+    let filter = query.action_filter();
     let draw_error = |err: charts::ChartError| match err {
         charts::ChartError::InvalidSize { .. } => Error::validation("width", err.to_string()),
         other => Error::internal(format!("chart {name}: {other}")),
@@ -312,14 +319,7 @@ pub fn render_all(
     query: &ChartQuery,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let filter = ActionFilter {
-        area: query.area.clone(),
-        municipality: query.municipality.clone(),
-        ministry: query.ministry.clone(),
-        theme: query.theme.clone(),
-        programme: query.programme.clone(),
-        ..Default::default()
-    };
+    let filter = query.action_filter();
     let facts = progress::load_facts(
         conn,
         &filter,
