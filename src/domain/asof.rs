@@ -7,6 +7,15 @@ use chrono_tz::Europe::Amsterdam;
 
 use super::ActionStatus;
 
+/// The years a moment typed by a person may name (`as_of`, deadlines). chrono reads years like
+/// `-3` or `+262143`, which no programme means and whose arithmetic overflows (found by fuzzing).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// Whether `at` lies in [`YEARS`].
+pub fn within_years(at: NaiveDateTime) -> bool {
+    YEARS.contains(&chrono::Datelike::year(&at))
+}
+
 /// A moment in the past: history recorded strictly before `before` (UTC) counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AsOf {
@@ -35,24 +44,33 @@ impl AsOf {
     }
 
     /// Parses `2021-03-31`, `2021-03-31T18:00:00` (UTC), `2021-03-31T18:00:00Z` or with an offset.
+    /// Years are limited to [`YEARS`].
     pub fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
-        if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-            return Ok(Self::end_of_day(date));
+        let parsed = if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Some((date.and_time(NaiveTime::MIN), Self::end_of_day(date)))
+        } else if let Ok(with_offset) = DateTime::parse_from_rfc3339(value) {
+            let at = with_offset.naive_utc();
+            Some((at, Self::at(at)))
+        } else {
+            [
+                "%Y-%m-%dT%H:%M:%S%.f",
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M:%S%.f",
+            ]
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())
+            .map(|at| (at, Self::at(at)))
+        };
+        match parsed {
+            Some((at, as_of)) if within_years(at) => Ok(as_of),
+            Some(_) => Err(format!(
+                "must lie in the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            )),
+            None => Err("must be a date (2021-03-31) or a date-time (2021-03-31T18:00:00Z)".into()),
         }
-        if let Ok(with_offset) = DateTime::parse_from_rfc3339(value) {
-            return Ok(Self::at(with_offset.naive_utc()));
-        }
-        for format in [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M:%S%.f",
-        ] {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(value, format) {
-                return Ok(Self::at(naive));
-            }
-        }
-        Err("must be a date (2021-03-31) or a date-time (2021-03-31T18:00:00Z)".into())
     }
 
     pub fn includes(&self, recorded_at: NaiveDateTime) -> bool {
@@ -86,6 +104,25 @@ pub fn progress_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (cargo-fuzz, `as_of`): `-03-3-31` was read as 31 March of the year -3.
+    #[test]
+    fn moments_outside_the_years_people_mean_are_refused() {
+        for text in [
+            "-03-3-31",
+            "+262143-12-31",
+            "1899-12-31",
+            "10000-01-01T00:00:00",
+        ] {
+            let message = AsOf::parse(text).expect_err(text);
+            assert!(
+                message.contains("1900") || message.contains("must be a date"),
+                "{text}: {message}"
+            );
+        }
+        assert!(AsOf::parse("1900-01-01").is_ok());
+        assert!(AsOf::parse("9999-12-31T23:59:59Z").is_ok());
+    }
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()

@@ -172,6 +172,12 @@ pub fn as_of_param(value: Option<&str>) -> Result<Option<AsOf>> {
     Ok(as_of)
 }
 
+/// Checks a filter against the codes without touching the database: the error names every bad
+/// field. Lists check their filters this way first; the fuzz target feeds it arbitrary queries.
+pub fn validate_filter(filter: &ActionFilter, codes: &Codes) -> Result<()> {
+    resolve_filter(filter, codes).map(|_| ())
+}
+
 fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter> {
     let mut errors = Vec::new();
     let list = |field: &str,

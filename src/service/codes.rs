@@ -27,6 +27,35 @@ fn reverse(map: &HashMap<i64, String>, code: &str) -> Option<i64> {
 }
 
 impl Codes {
+    /// The seeded reference codes (the 16 areas, their municipalities, the ministries, themes
+    /// and target groups) with ids numbered from 1 in seed order, no programmes: for checking
+    /// input without a database (the fuzz targets).
+    pub fn reference() -> Self {
+        use crate::seed::reference::{AREAS, MINISTRIES, MUNICIPALITIES, TARGET_GROUPS, THEMES};
+        let numbered = |codes: Vec<&str>| {
+            (1..)
+                .zip(codes)
+                .map(|(id, code)| (id, code.to_string()))
+                .collect::<HashMap<i64, String>>()
+        };
+        let municipalities = numbered(MUNICIPALITIES.iter().map(|m| m.code).collect());
+        let areas = (1..)
+            .zip(AREAS)
+            .map(|(id, area)| {
+                let municipality = reverse(&municipalities, area.municipality).unwrap_or(0);
+                (id, (area.code.to_string(), municipality))
+            })
+            .collect();
+        Self {
+            areas,
+            municipalities,
+            ministries: numbered(MINISTRIES.iter().map(|(code, _)| *code).collect()),
+            themes: numbered(THEMES.iter().map(|(code, ..)| *code).collect()),
+            programmes: HashMap::new(),
+            target_groups: numbered(TARGET_GROUPS.iter().map(|(code, ..)| *code).collect()),
+        }
+    }
+
     pub fn load(conn: &mut DbConnection) -> Result<Self> {
         let areas = areas::table
             .select((areas::id, areas::code, areas::municipality_id))

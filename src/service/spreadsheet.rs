@@ -473,11 +473,15 @@ fn read_csv(data: &[u8]) -> Result<Table> {
     let mut rows = Vec::new();
     // Lines inside quoted cells so far: a spreadsheet shows such a record as one row.
     let mut extra_lines = 0usize;
+    let mut previous = 0usize;
     for record in reader.records() {
         let record = record.map_err(|err| file_error(format!("is not valid CSV: {err}")))?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let line = usize::try_from(line).unwrap_or(usize::MAX);
-        let number = line.saturating_sub(extra_lines);
+        // The reader counts lines by '\n' only; a record ended by a lone '\r' (old Mac line
+        // ends) is still the next row, so a row number never repeats (found by fuzzing).
+        let number = line.saturating_sub(extra_lines).max(previous + 1);
+        previous = number;
         extra_lines += record
             .iter()
             .map(|field| field.matches('\n').count())
@@ -1061,6 +1065,41 @@ impl From<diesel::result::Error> for Abort {
 /// action service, in one transaction that commits only when every row is good and this is not
 /// a dry run. File-level problems (unreadable file, unknown or missing columns) are an error;
 /// row problems are in the report, all of them, with nothing written.
+/// An import file read and checked row by row, before anything touches the database.
+pub struct ParsedImport {
+    drafts: Vec<Draft>,
+    layout: Layout,
+}
+
+impl ParsedImport {
+    /// The action rows found below the header.
+    pub fn rows(&self) -> usize {
+        self.drafts.len()
+    }
+
+    /// What is wrong with the rows, as far as the file alone tells.
+    pub fn problems(&self) -> impl Iterator<Item = &RowProblem> {
+        self.drafts.iter().flat_map(|draft| draft.problems.iter())
+    }
+}
+
+/// Reads an import file (CSV or XLSX, any bytes) into checked rows: the file-level error names
+/// what is wrong with the file; row problems stay with their rows. No database access, so the
+/// fuzz target `import_file` calls it with arbitrary input.
+pub fn parse_file(data: &[u8], codes: &Codes) -> Result<ParsedImport> {
+    let table = read_table(data)?;
+    let layout = Layout::from_header(&table.header)?;
+    if table.rows.is_empty() {
+        return Err(file_error("has no actions below its header row"));
+    }
+    let drafts = table
+        .rows
+        .iter()
+        .map(|row| parse_row(row, &layout, codes))
+        .collect();
+    Ok(ParsedImport { drafts, layout })
+}
+
 pub fn import_actions(
     conn: &mut DbConnection,
     data: &[u8],
@@ -1069,17 +1108,8 @@ pub fn import_actions(
     authorize: Authorize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    let table = read_table(data)?;
-    let layout = Layout::from_header(&table.header)?;
-    if table.rows.is_empty() {
-        return Err(file_error("has no actions below its header row"));
-    }
     let codes = Codes::load(conn)?;
-    let drafts: Vec<Draft> = table
-        .rows
-        .iter()
-        .map(|row| parse_row(row, &layout, &codes))
-        .collect();
+    let ParsedImport { drafts, layout } = parse_file(data, &codes)?;
     let total = drafts.len();
     progress(0, total);
     let outcome = db::write_transaction(conn, |conn| -> std::result::Result<ImportReport, Abort> {
@@ -1554,5 +1584,27 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(27), "AB");
+    }
+
+    /// Regression (cargo-fuzz, `import_file`): a header ended by a lone '\r' made the next
+    /// record row 1 again, so its problems pointed at the header.
+    #[test]
+    fn rows_after_a_carriage_return_line_end_keep_counting() {
+        let file = b"\xef\xbb\xbftitle\tarea\tministry\ttheme\tplanned_start\tplanned_end\rbudget_cents\n=cmd\tgroningen-noord\tOCW\teducation\t2022-03-01\t2021-06-30\t100\n";
+        let parsed = parse_file(file, &Codes::reference()).expect("a readable file");
+        assert_eq!(parsed.rows(), 2);
+        let rows: Vec<usize> = parsed.problems().map(|p| p.row).collect();
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|row| *row >= 2), "{rows:?}");
+        assert!(rows.contains(&3), "the second data row is row 3: {rows:?}");
+    }
+
+    /// The reference codes stand in for the database in checks like this one.
+    #[test]
+    fn a_clean_file_parses_against_the_reference_codes() {
+        let file = b"title,area,ministry,theme,planned_start,planned_end\nSchuldhulp,rotterdam-zuid,SZW,debt,2021-01-01,2021-12-31\n";
+        let parsed = parse_file(file, &Codes::reference()).expect("a readable file");
+        assert_eq!(parsed.rows(), 1);
+        assert_eq!(parsed.problems().count(), 0);
     }
 }
