@@ -22,3 +22,4 @@ mod scale;
 mod schema;
 mod spreadsheet;
 mod tracking;
+mod web;
