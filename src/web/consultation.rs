@@ -348,11 +348,16 @@ pub async fn show(
     .await
 }
 
-fn municipality_of(ctx: &WebContext) -> Result<String, Error> {
+/// The municipality a submission form acts for: a municipality user's own; an admin (who may
+/// act for any, as in the API) names one in the `municipality` field. The service applies the
+/// policy's scope check either way.
+fn municipality_of(ctx: &WebContext, fields: &FormFields) -> Result<String, Error> {
     ctx.scope
         .municipality
         .clone()
-        .ok_or_else(|| Error::Forbidden("only a municipality submits here".into()))
+        .or_else(|| fields.get("municipality").map(str::to_string))
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| Error::validation("municipality", "choose a municipality"))
 }
 
 /// POST /raadplegingen/{code}/inzendingen — a municipality submits a best practice for itself
@@ -365,7 +370,6 @@ pub async fn submit(
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let municipality = municipality_of(&ctx)?;
     let form = SubmissionForm {
         title: fields.text("title"),
         description: fields.text("description"),
@@ -398,8 +402,10 @@ pub async fn submit(
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let call = code.clone();
+    let municipality = municipality_of(&ctx, &fields);
     let result = state
         .db(move |conn| {
+            let municipality = municipality?;
             consultations::create_submission(
                 conn,
                 &actor,
@@ -443,7 +449,6 @@ pub async fn reorder(
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let municipality = municipality_of(&ctx)?;
     let mut ranked: Vec<(i64, i64)> = Vec::new();
     let mut bad = false;
     for (name, value) in &fields.pairs {
@@ -476,8 +481,10 @@ pub async fn reorder(
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let call = code.clone();
+    let municipality = municipality_of(&ctx, &fields);
     let result = state
         .db(move |conn| {
+            let municipality = municipality?;
             consultations::reorder(
                 conn,
                 &actor,
