@@ -41,9 +41,10 @@ where
     F: FnOnce(&mut crate::db::DbConnection) -> Result<T, Error> + Send + 'static,
 {
     let address = client_address(req);
-    if let Some(retry_after_seconds) = state
-        .throttle
-        .retry_after(username, &address, Instant::now())
+    if let Some(retry_after_seconds) =
+        state
+            .throttle
+            .retry_after(username, &address, Instant::now())
     {
         return Err(Error::TooManyRequests {
             retry_after_seconds,

@@ -48,6 +48,10 @@ pub async fn route_guard(
             .await
             .map(ServiceResponse::map_into_boxed_body),
         crate::api::RouteKind::Page => crate::web::session::guard(operation, req, next).await,
+        crate::api::RouteKind::Asset => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
     }
 }
 

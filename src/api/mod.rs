@@ -23,12 +23,14 @@ use actix_web::{HttpRequest, HttpResponse, guard as method, web};
 use crate::auth::policy::Operation;
 use crate::error::Error;
 
-/// Who a route answers: API clients (Bearer token, problem+json) or browsers (the dashboard's
-/// session cookie and CSRF token, HTML pages, a redirect to the login page).
+/// Who a route answers: API clients (Bearer token, problem+json; in the OpenAPI document),
+/// browsers (the dashboard's session cookie and CSRF token, HTML pages, a redirect to the login
+/// page), or anyone (the dashboard's static files: no session, no state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteKind {
     Api,
     Page,
+    Asset,
 }
 
 /// One row of the route table.
@@ -67,6 +69,7 @@ macro_rules! route_table {
     };
     (@kind) => { RouteKind::Api };
     (@kind page) => { RouteKind::Page };
+    (@kind asset) => { RouteKind::Asset };
     (@guard GET) => { method::Get() };
     (@guard POST) => { method::Post() };
     (@guard PUT) => { method::Put() };
@@ -174,7 +177,7 @@ route_table! {
     PUT "/api/v1/submissions/{id}/actions" ManageConsultations => consultations::link_actions;
 
     // The dashboard (src/web): HTML pages for browsers, guarded by the session cookie.
-    GET "/static/{file}" Public => crate::web::assets::file;
+    #[asset] GET "/static/{file}" Public => crate::web::assets::file;
     #[page] GET "/" ReadTracking => crate::web::overview::show;
     #[page] GET "/inloggen" Public => crate::web::login::form;
     #[page] POST "/inloggen" Public => crate::web::login::submit;

@@ -1362,7 +1362,11 @@ pub fn recent_updates(
 ) -> Result<Vec<RecentUpdate>> {
     use crate::db::schema::{areas, ministries, users};
     let mut query = progress_updates::table
-        .inner_join(actions::table.inner_join(areas::table).inner_join(ministries::table))
+        .inner_join(
+            actions::table
+                .inner_join(areas::table)
+                .inner_join(ministries::table),
+        )
         .left_join(users::table.on(progress_updates::author_id.eq(users::id.nullable())))
         .into_boxed();
     if let Some(area) = area {

@@ -651,7 +651,11 @@ impl Names {
                 .collect(),
             target_groups: target_groups::table
                 .order(target_groups::id.asc())
-                .select((target_groups::code, target_groups::name_nl, target_groups::name_en))
+                .select((
+                    target_groups::code,
+                    target_groups::name_nl,
+                    target_groups::name_en,
+                ))
                 .load(conn)?,
             aspects: aspects::table
                 .order(aspects::id.asc())

@@ -165,7 +165,11 @@ pub fn find(
 }
 
 /// Ends one session (logout), with its audit row.
-pub fn close(conn: &mut DbConnection, session: &WebSession, request_id: Option<String>) -> Result<()> {
+pub fn close(
+    conn: &mut DbConnection,
+    session: &WebSession,
+    request_id: Option<String>,
+) -> Result<()> {
     db::write_transaction(conn, |conn| -> Result<()> {
         diesel::update(web_sessions::table.find(session.id))
             .set(web_sessions::revoked_at.eq(db::now()))

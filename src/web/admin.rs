@@ -9,9 +9,9 @@ use askama::Template;
 use crate::auth::AuthUser;
 use crate::domain::Role;
 use crate::error::{Error, FieldError};
+use crate::service::api_tokens;
 use crate::service::reference::{self, Names, NewAreaInput, PeriodInput};
 use crate::service::users::{self, NewUserInput, UserChange};
-use crate::service::api_tokens;
 use crate::state::AppState;
 use crate::web::form::{FormFields, Problems};
 use crate::web::i18n::Lang;
@@ -33,7 +33,12 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    fn input(name: &'static str, label: &'static str, kind: &'static str, fields: &FormFields) -> Self {
+    fn input(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        fields: &FormFields,
+    ) -> Self {
         Self {
             name,
             label,
@@ -202,7 +207,14 @@ async fn users_page(
 
 /// GET /beheer — the users and the form for a new one. Admins.
 pub async fn users(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
-    users_page(&state, &ctx, &FormFields::default(), Problems::default(), StatusCode::OK).await
+    users_page(
+        &state,
+        &ctx,
+        &FormFields::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// POST /beheer/gebruikers — create a user. Admins.
@@ -229,7 +241,14 @@ pub async fn create_user(
         .db(move |conn| users::create_user(conn, &actor, &input).map(|_| ()))
         .await;
     after_create(ctx.lang, result, "/beheer", async |problems| {
-        users_page(&state, &ctx, &fields, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        users_page(
+            &state,
+            &ctx,
+            &fields,
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     })
     .await
 }
@@ -315,7 +334,11 @@ async fn user_page(
                 .clone()
                 .or_else(|| summary.municipality.clone())
                 .unwrap_or_default(),
-            state: if summary.disabled { t.disabled } else { t.active },
+            state: if summary.disabled {
+                t.disabled
+            } else {
+                t.active
+            },
             disabled: summary.disabled,
             version,
         },
@@ -330,7 +353,14 @@ pub async fn user(
     ctx: WebContext,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    user_page(&state, &ctx, id.into_inner(), Problems::default(), StatusCode::OK).await
+    user_page(
+        &state,
+        &ctx,
+        id.into_inner(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// POST /beheer/gebruikers/{id}/status — disable (revoking every token and session at once)
@@ -439,7 +469,14 @@ async fn periods_page(
 
 /// GET /beheer/perioden — report periods and the form for a new one. Admins.
 pub async fn periods(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
-    periods_page(&state, &ctx, &FormFields::default(), Problems::default(), StatusCode::OK).await
+    periods_page(
+        &state,
+        &ctx,
+        &FormFields::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// An optional date field: empty is none, anything else must be a date.
@@ -479,7 +516,14 @@ pub async fn create_period(
         Err(Error::Validation(errors))
     };
     after_create(ctx.lang, result, "/beheer/perioden", async |problems| {
-        periods_page(&state, &ctx, &fields, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        periods_page(
+            &state,
+            &ctx,
+            &fields,
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     })
     .await
 }
@@ -500,7 +544,12 @@ async fn areas_page(
         .areas
         .iter()
         .map(|(code, (name, municipality, province))| RowView {
-            cells: vec![name.clone(), code.clone(), municipality.clone(), province.clone()],
+            cells: vec![
+                name.clone(),
+                code.clone(),
+                municipality.clone(),
+                province.clone(),
+            ],
             href: Some(format!("/gebieden/{code}")),
         })
         .collect();
@@ -537,7 +586,14 @@ async fn areas_page(
 
 /// GET /beheer/gebieden — the areas and the form for a new one. Admins.
 pub async fn areas(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
-    areas_page(&state, &ctx, &FormFields::default(), Problems::default(), StatusCode::OK).await
+    areas_page(
+        &state,
+        &ctx,
+        &FormFields::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn coordinate(fields: &FormFields, name: &str, errors: &mut Vec<FieldError>) -> f64 {
@@ -575,7 +631,14 @@ pub async fn create_area(
         Err(Error::Validation(errors))
     };
     after_create(ctx.lang, result, "/beheer/gebieden", async |problems| {
-        areas_page(&state, &ctx, &fields, problems, StatusCode::UNPROCESSABLE_ENTITY).await
+        areas_page(
+            &state,
+            &ctx,
+            &fields,
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     })
     .await
 }

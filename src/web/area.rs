@@ -7,10 +7,10 @@ use chrono::Duration;
 
 use crate::error::Error;
 use crate::service::actions::{self, ActionFilter};
+use crate::service::indicators;
 use crate::service::notes;
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
-use crate::service::indicators;
 use crate::state::AppState;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
@@ -76,11 +76,7 @@ pub async fn show(
             Ok((facts, names, recent, notes, indicators))
         })
         .await?;
-    let (name, municipality, province) = names
-        .areas
-        .get(&code)
-        .cloned()
-        .unwrap_or_default();
+    let (name, municipality, province) = names.areas.get(&code).cloned().unwrap_or_default();
     let english = lang == Lang::En;
     let title_of = |id: i64| {
         facts

@@ -12,8 +12,7 @@ use crate::auth::policy::{self, Access, Operation, Owner};
 use crate::db;
 use crate::error::Error;
 use crate::service::consultations::{
-    self, ConsultationJson, Kind, OrderInput, OverviewJson, Stage, SubmissionInput,
-    SubmissionJson,
+    self, ConsultationJson, Kind, OrderInput, OverviewJson, Stage, SubmissionInput, SubmissionJson,
 };
 use crate::service::reference::Names;
 use crate::state::AppState;
@@ -234,7 +233,12 @@ async fn page(
         aspects: overview
             .grid
             .first()
-            .map(|row| row.cells.iter().map(|c| pick(&names.aspects, &c.aspect)).collect())
+            .map(|row| {
+                row.cells
+                    .iter()
+                    .map(|c| pick(&names.aspects, &c.aspect))
+                    .collect()
+            })
             .unwrap_or_default(),
         rows: overview
             .grid

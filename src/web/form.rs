@@ -137,7 +137,10 @@ impl Problems {
             Error::PreconditionFailed | Error::PreconditionRequired => {
                 Ok(Self::general(t.stale_form))
             }
-            Error::Conflict { message: text, field } => Ok(match field {
+            Error::Conflict {
+                message: text,
+                field,
+            } => Ok(match field {
                 Some(field) => Self::from_fields(lang, &[FieldError::new(field, text)]),
                 None => Self::general(message(lang, &text)),
             }),

@@ -114,10 +114,7 @@ pub async fn submit(
 }
 
 /// POST /uitloggen — end the session and forget its cookie. Any logged-in user.
-pub async fn logout(
-    state: web::Data<AppState>,
-    ctx: WebContext,
-) -> Result<HttpResponse, Error> {
+pub async fn logout(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
     if let Some(session) = ctx.session.clone() {
         let request_id = ctx.request_id.clone();
         state
@@ -142,8 +139,6 @@ pub async fn language(ctx: WebContext, fields: FormFields) -> Result<HttpRespons
     let mut response = see_other(&next);
     let mut lang_cookie = cookie(LANG_COOKIE, lang.code().to_string(), ctx.secure_cookies);
     lang_cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
-    response
-        .add_cookie(&lang_cookie)
-        .map_err(Error::internal)?;
+    response.add_cookie(&lang_cookie).map_err(Error::internal)?;
     Ok(response)
 }

@@ -87,7 +87,11 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
         lang,
         &by_area,
         names.areas.iter().map(|(code, (name, ..))| {
-            (code.clone(), name.clone(), Some(format!("/gebieden/{code}")))
+            (
+                code.clone(),
+                name.clone(),
+                Some(format!("/gebieden/{code}")),
+            )
         }),
     );
     area_rows.sort_by(|a, b| a.label.cmp(&b.label));

@@ -203,7 +203,10 @@ fn page_with_status(ctx: &WebContext, status: StatusCode, message: &'static str)
 }
 
 /// Headers of every page answer (the chart images and static files set their own cache rules).
-fn finish(mut response: ServiceResponse<BoxBody>, new_csrf_cookie: Option<Cookie<'static>>) -> ServiceResponse<BoxBody> {
+fn finish(
+    mut response: ServiceResponse<BoxBody>,
+    new_csrf_cookie: Option<Cookie<'static>>,
+) -> ServiceResponse<BoxBody> {
     let headers = response.headers_mut();
     let is_html = headers
         .get(header::CONTENT_TYPE)
@@ -224,6 +227,12 @@ fn finish(mut response: ServiceResponse<BoxBody>, new_csrf_cookie: Option<Cookie
     headers.insert(
         header::VARY,
         header::HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    // Pages send their origin to themselves (so the Origin check of forms sees it) and nothing
+    // to other sites; the API keeps `no-referrer`.
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
     );
     if let Some(cookie) = new_csrf_cookie
         && let Ok(value) = header::HeaderValue::from_str(&cookie.to_string())
@@ -269,7 +278,7 @@ pub async fn guard(
     };
     // Visitors without a session get a CSRF token in a cookie of their own (double submit).
     let mut new_csrf_cookie = None;
-    let csrf = match &session {
+    let csrf: String = match &session {
         Some(session) => session.csrf_token.clone(),
         None => match req.cookie(csrf_cookie_name(secure)) {
             Some(c) if c.value().len() == 64 => c.value().to_string(),
@@ -300,44 +309,77 @@ pub async fn guard(
     };
 
     let (http_req, payload) = req.into_parts();
-    let respond = |response: HttpResponse| {
-        Ok(finish(
-            ServiceResponse::new(http_req.clone(), response),
-            new_csrf_cookie.clone(),
-        ))
+    let early = check_request(&ctx, operation, &http_req, payload, &csrf).await;
+    if let Some(response) = early {
+        return Ok(finish(
+            ServiceResponse::new(http_req, response),
+            new_csrf_cookie,
+        ));
+    }
+    http_req.extensions_mut().insert(ctx.clone());
+    let req = ServiceRequest::from_parts(http_req, Payload::None);
+    let response = match next.call(req).await {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(error) => {
+            // Only errors from before the handler land here; they carry no request.
+            tracing::error!(error = %error, "page service failed");
+            return Err(error);
+        }
     };
+    // A handler's error (answered as problem+json by the error type) becomes an HTML page.
+    if let Some(error) = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<Error>())
+    {
+        let page = error_page(&ctx, error);
+        let (req, _) = response.into_parts();
+        return Ok(finish(ServiceResponse::new(req, page), new_csrf_cookie));
+    }
+    Ok(finish(response, new_csrf_cookie))
+}
 
+/// The checks before a page handler runs: for a POST the origin and the CSRF token (first, so a
+/// forged request learns nothing and changes nothing), then the session and the policy's role
+/// check. Returns the answer when the request goes no further.
+async fn check_request(
+    ctx: &WebContext,
+    operation: Operation,
+    http_req: &HttpRequest,
+    payload: Payload,
+    csrf: &str,
+) -> Option<HttpResponse> {
+    let t = ctx.lang.texts();
     if http_req.method() != Method::GET && http_req.method() != Method::HEAD {
-        // The CSRF check comes first: a forged request learns nothing and changes nothing.
-        if cross_origin_parts(&http_req) {
-            return respond(page_with_status(
-                &ctx,
-                StatusCode::FORBIDDEN,
-                ctx.lang.texts().error_csrf,
-            ));
+        if cross_origin_parts(http_req) {
+            tracing::warn!(
+                origin = ?http_req.headers().get(header::ORIGIN),
+                "refused a form posted from another site"
+            );
+            return Some(page_with_status(ctx, StatusCode::FORBIDDEN, t.error_csrf));
         }
         let mut payload = payload;
-        let body = match web::Bytes::from_request(&http_req, &mut payload).await {
+        let body = match web::Bytes::from_request(http_req, &mut payload).await {
             Ok(body) => body,
             Err(_) => {
-                return respond(error_page(
-                    &ctx,
+                return Some(error_page(
+                    ctx,
                     &Error::PayloadTooLarge("the form is too large".into()),
                 ));
             }
         };
         let fields = FormFields::parse(&body);
         let sent = fields.get(CSRF_FIELD).unwrap_or_default();
-        if !tokens_match(sent, &csrf) {
-            return respond(page_with_status(
-                &ctx,
-                StatusCode::FORBIDDEN,
-                ctx.lang.texts().error_csrf,
-            ));
+        if !tokens_match(sent, csrf) {
+            tracing::warn!(
+                sent = !sent.is_empty(),
+                session = ctx.session.is_some(),
+                "refused a form without the right CSRF token"
+            );
+            return Some(page_with_status(ctx, StatusCode::FORBIDDEN, t.error_csrf));
         }
         http_req.extensions_mut().insert(fields);
     }
-
     if operation != Operation::Public {
         let Some(user) = ctx.user().cloned() else {
             let target = if http_req.method() == Method::GET {
@@ -348,33 +390,14 @@ pub async fn guard(
             } else {
                 "/inloggen".to_string()
             };
-            return respond(crate::web::see_other(&target));
+            return Some(crate::web::see_other(&target));
         };
         if let Err(error) = policy::authorize(&user, operation) {
-            return respond(error_page(&ctx, &error));
+            return Some(error_page(ctx, &error));
         }
         http_req.extensions_mut().insert(user);
     }
-    http_req.extensions_mut().insert(ctx.clone());
-
-    let req = ServiceRequest::from_parts(http_req.clone(), Payload::None);
-    let response = match next.call(req).await {
-        Ok(response) => response.map_into_boxed_body(),
-        Err(error) => {
-            let response = match error.as_error::<Error>() {
-                Some(error) => error_page(&ctx, error),
-                None => error_page(&ctx, &Error::BadRequest(error.to_string())),
-            };
-            return respond(response);
-        }
-    };
-    // A handler's error (answered as problem+json by the error type) becomes an HTML page.
-    if let Some(error) = response.response().error().and_then(|e| e.as_error::<Error>()) {
-        let page = error_page(&ctx, error);
-        let (req, _) = response.into_parts();
-        return Ok(finish(ServiceResponse::new(req, page), new_csrf_cookie.clone()));
-    }
-    Ok(finish(response, new_csrf_cookie.clone()))
+    None
 }
 
 /// A POST from another site: its `Origin` (when the browser sends one) or `Sec-Fetch-Site`

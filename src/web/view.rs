@@ -88,10 +88,12 @@ impl RollupRow {
     ) -> Vec<Self> {
         groups
             .into_iter()
-            .map(|(key, label, href)| match rollups.iter().find(|r| r.key == key) {
-                Some(rollup) => Self::new(lang, rollup, label, href),
-                None => Self::empty(lang, label, href),
-            })
+            .map(
+                |(key, label, href)| match rollups.iter().find(|r| r.key == key) {
+                    Some(rollup) => Self::new(lang, rollup, label, href),
+                    None => Self::empty(lang, label, href),
+                },
+            )
             .collect()
     }
 }
@@ -200,7 +202,9 @@ impl MilestoneRow {
     ) -> Self {
         let t = lang.texts();
         let state = match milestone.done_on {
-            Some(done) if milestone.late => format!("{} {}", t.milestone_done_late, lang.date(done)),
+            Some(done) if milestone.late => {
+                format!("{} {}", t.milestone_done_late, lang.date(done))
+            }
             Some(done) => format!("{} {}", t.milestone_done, lang.date(done)),
             None if milestone.due_date < today => t.milestone_overdue.to_string(),
             None => t.milestone_open.to_string(),

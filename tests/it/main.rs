@@ -10,6 +10,7 @@ mod support;
 
 mod auth;
 mod backup;
+mod browser;
 mod cli;
 mod consultations;
 mod crash;

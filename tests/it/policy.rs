@@ -20,6 +20,10 @@ fn every_route_has_a_policy_row_and_appears_once() {
             route.operation
         );
     }
+    // Static files take no session and no state: only public ones.
+    for route in ROUTES.iter().filter(|r| r.kind == RouteKind::Asset) {
+        assert_eq!(route.operation, Operation::Public, "{}", route.path);
+    }
     // No two rows of the table claim the same method and path.
     for (i, a) in ROUTES.iter().enumerate() {
         for b in &ROUTES[i + 1..] {
@@ -424,8 +428,12 @@ async fn page_request_for(
             ])
         }
         ("POST", "/mijlpalen/{id}/afronden") => {
-            let version =
-                version_of(app, admin, &format!("/api/v1/milestones/{}", f.milestones[i])).await;
+            let version = version_of(
+                app,
+                admin,
+                &format!("/api/v1/milestones/{}", f.milestones[i]),
+            )
+            .await;
             owned(&[("done_on", "2021-02-01"), ("version", &version)])
         }
         ("POST", "/raadplegingen/{code}/inzendingen") => owned(&[
@@ -478,7 +486,10 @@ async fn call_page(
             let login = app.page(None, "/inloggen").await;
             let cookie = crate::support::set_cookie(&login, "vm_csrf").unwrap();
             let cookie = cookie.split(';').next().unwrap().to_string();
-            (cookie, crate::support::csrf_of(&login.text().await.unwrap()))
+            (
+                cookie,
+                crate::support::csrf_of(&login.text().await.unwrap()),
+            )
         }
     };
     let response = if route.method == "GET" {
@@ -540,7 +551,11 @@ app_test!(
                     route.method
                 );
             } else {
-                assert!(to_login(status, &location), "{} {path} anonymous: {status}", route.method);
+                assert!(
+                    to_login(status, &location),
+                    "{} {path} anonymous: {status}",
+                    route.method
+                );
             }
             for (role, scope, _, session) in &callers {
                 let access = policy::access(*role, route.operation);
@@ -550,7 +565,8 @@ app_test!(
                 } else {
                     session.clone()
                 };
-                let (own, own_location) = call_page(&app, route, &path, &fields, Some(&fresh)).await;
+                let (own, own_location) =
+                    call_page(&app, route, &path, &fields, Some(&fresh)).await;
                 let what = format!("{} {} as {role:?}", route.method, route.path);
                 assert!(!to_login(own, &own_location), "{what}: sent to log in");
                 // Pages name their object in the path only for actions, milestones, areas
@@ -559,7 +575,11 @@ app_test!(
                 let (other_path, other_fields) =
                     page_request_for(&app, &admin, route, &fixtures, true).await;
                 let other = if other_path != path {
-                    Some(call_page(&app, route, &other_path, &other_fields, Some(&fresh)).await.0)
+                    Some(
+                        call_page(&app, route, &other_path, &other_fields, Some(&fresh))
+                            .await
+                            .0,
+                    )
                 } else {
                     None
                 };

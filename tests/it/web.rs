@@ -13,11 +13,20 @@ pub async fn action_of(app: &TestApp, admin: &str, ministry: &str, area: &str) -
         "theme": "debt", "planned_start": "2020-11-01", "planned_end": "2021-12-31"
     });
     let response = app
-        .send(Method::POST, "/api/v1/actions", Some(admin), Some(body), None)
+        .send(
+            Method::POST,
+            "/api/v1/actions",
+            Some(admin),
+            Some(body),
+            None,
+        )
         .await;
     assert_eq!(response.status(), 201);
     let action: serde_json::Value = response.json().await.unwrap();
-    (action["id"].as_i64().unwrap(), action["version"].as_i64().unwrap())
+    (
+        action["id"].as_i64().unwrap(),
+        action["version"].as_i64().unwrap(),
+    )
 }
 
 async fn history_len(app: &TestApp, admin: &str, id: i64) -> usize {
@@ -55,12 +64,18 @@ app_test!(
         let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
         let form = app.page(Some(&session), "/ministeries/BZK").await;
         let html = form.text().await.unwrap();
-        assert!(html.contains(&format!("action=\"/acties/{id}/voortgang\"")), "{html}");
+        assert!(
+            html.contains(&format!("action=\"/acties/{id}/voortgang\"")),
+            "{html}"
+        );
 
         let response = post_progress(&app, &session, id, version, "Wachtlijst loopt op").await;
         assert_eq!(response.status(), 303);
         let location = response.headers()["location"].to_str().unwrap();
-        assert!(location.starts_with("/ministeries/BZK?melding=opgeslagen"), "{location}");
+        assert!(
+            location.starts_with("/ministeries/BZK?melding=opgeslagen"),
+            "{location}"
+        );
         let area = app.page(Some(&session), "/gebieden/rotterdam-zuid").await;
         let html = area.text().await.unwrap();
         assert!(html.contains("Wachtlijst loopt op"));
@@ -71,7 +86,7 @@ app_test!(
 
 app_test!(
     async fn a_municipality_sees_no_form_for_a_ministrys_action_and_is_refused_when_posting(
-        app: TestApp
+        app: TestApp,
     ) {
         let admin = app.admin_token().await;
         let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
@@ -79,7 +94,10 @@ app_test!(
         let page = app.page(Some(&session), &format!("/acties/{id}")).await;
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
-        assert!(!html.contains("/voortgang\""), "a form it may not submit: {html}");
+        assert!(
+            !html.contains("/voortgang\""),
+            "a form it may not submit: {html}"
+        );
         let ministry = app.page(Some(&session), "/ministeries/BZK").await;
         assert!(!ministry.text().await.unwrap().contains("/voortgang\""));
 
@@ -164,7 +182,10 @@ app_test!(
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Strict"), "{cookie}");
         assert!(cookie.contains("Path=/"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "plain http by default: {cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http by default: {cookie}"
+        );
         assert!(visitor.contains("HttpOnly") && visitor.contains("SameSite=Strict"));
         // A wrong password opens no session.
         let wrong = app
@@ -214,7 +235,10 @@ mod secure_cookies {
             .unwrap();
         assert_eq!(response.status(), 303);
         let cookie = set_cookie(&response, "__Host-vm_session").unwrap();
-        assert!(cookie.contains("Secure") && cookie.contains("Path=/"), "{cookie}");
+        assert!(
+            cookie.contains("Secure") && cookie.contains("Path=/"),
+            "{cookie}"
+        );
         assert!(!cookie.contains("Domain"), "{cookie}");
     }
 }
@@ -263,10 +287,12 @@ app_test!(
             .to_string();
         let response = app.get(&css).await;
         assert_eq!(response.status(), 200);
-        assert!(response.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable"));
+        assert!(
+            response.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
         assert_eq!(app.get("/static/app.0000.css").await.status(), 404);
     }
 );
@@ -312,11 +338,18 @@ app_test!(
         let note = "<script>alert('x')</script> & <b>vet</b>";
         let response = post_progress(&app, &session, id, version, note).await;
         assert_eq!(response.status(), 303);
-        for path in [format!("/acties/{id}"), "/gebieden/rotterdam-zuid".into(), "/".into()] {
+        for path in [
+            format!("/acties/{id}"),
+            "/gebieden/rotterdam-zuid".into(),
+            "/".into(),
+        ] {
             let html = app.page(Some(&session), &path).await.text().await.unwrap();
             assert!(!html.contains("<script>alert"), "{path}");
             assert!(!html.contains("<b>vet</b>"), "{path}");
-            assert!(html.contains("&#60;script&#62;alert(&#39;x&#39;)"), "{path}");
+            assert!(
+                html.contains("&#60;script&#62;alert(&#39;x&#39;)"),
+                "{path}"
+            );
         }
     }
 );
@@ -343,7 +376,11 @@ app_test!(
         assert!(browser_english.contains("Overview of the acceleration actions"));
 
         let switch = app
-            .post_form(&session, "/taal", &[("lang", "en"), ("next", "/raadplegingen")])
+            .post_form(
+                &session,
+                "/taal",
+                &[("lang", "en"), ("next", "/raadplegingen")],
+            )
             .await;
         assert_eq!(switch.status(), 303);
         assert_eq!(switch.headers()["location"], "/raadplegingen");
@@ -373,14 +410,19 @@ app_test!(
         let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
         let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
         assert_eq!(
-            post_progress(&app, &session, id, version, "eerste").await.status(),
+            post_progress(&app, &session, id, version, "eerste")
+                .await
+                .status(),
             303
         );
         // A second form made from the same (now old) version.
         let response = post_progress(&app, &session, id, version, "mijn tekst").await;
         assert_eq!(response.status(), 409);
         let html = response.text().await.unwrap();
-        assert!(html.contains("Iemand anders heeft dit intussen gewijzigd"), "{html}");
+        assert!(
+            html.contains("Iemand anders heeft dit intussen gewijzigd"),
+            "{html}"
+        );
         assert!(html.contains(">mijn tekst</textarea>"), "the input is kept");
         assert_eq!(history_len(&app, &admin, id).await, 1);
     }
@@ -415,7 +457,8 @@ app_test!(
 
         let session = app
             .web_login(
-                &app.get_as(&admin, &format!("/api/v1/users/{id}"), 200).await["username"]
+                &app.get_as(&admin, &format!("/api/v1/users/{id}"), 200)
+                    .await["username"]
                     .as_str()
                     .unwrap()
                     .to_string(),
@@ -423,7 +466,13 @@ app_test!(
             )
             .await;
         let user = app
-            .send(Method::GET, &format!("/api/v1/users/{id}"), Some(&admin), None, None)
+            .send(
+                Method::GET,
+                &format!("/api/v1/users/{id}"),
+                Some(&admin),
+                None,
+                None,
+            )
             .await;
         let etag = user.headers()["etag"].to_str().unwrap().to_string();
         let disabled = app
