@@ -92,6 +92,9 @@ type SessionRow = (
     Option<NaiveDateTime>,
 );
 
+/// (id, username, role, ministry, municipality, disabled, auth epoch)
+type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
+
 /// The live session a cookie stands for, or none (unknown, expired, idle too long, revoked, or
 /// its user disabled or changed). Records use at most once a minute.
 pub fn find(
@@ -122,21 +125,20 @@ pub fn find(
     if revoked_at.is_some() || expires_at <= now || now - last_seen_at > idle {
         return Ok(None);
     }
-    let user: Option<(i64, String, String, Option<i64>, Option<i64>, bool, i64)> =
-        web_sessions::table
-            .inner_join(users::table)
-            .filter(web_sessions::id.eq(id))
-            .select((
-                users::id,
-                users::username,
-                users::role,
-                users::ministry_id,
-                users::municipality_id,
-                users::disabled,
-                users::auth_epoch,
-            ))
-            .first(conn)
-            .optional()?;
+    let user: Option<UserRow> = web_sessions::table
+        .inner_join(users::table)
+        .filter(web_sessions::id.eq(id))
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::ministry_id,
+            users::municipality_id,
+            users::disabled,
+            users::auth_epoch,
+        ))
+        .first(conn)
+        .optional()?;
     let Some((user_id, username, role, ministry_id, municipality_id, disabled, user_epoch)) = user
     else {
         return Ok(None);

@@ -143,7 +143,7 @@ pub async fn show(
     indicator_rows.sort_by(|a, b| a.action_title.cmp(&b.action_title).then(a.id.cmp(&b.id)));
 
     let mut notes = notes;
-    notes.sort_by(|a, b| b.recorded_at.cmp(&a.recorded_at));
+    notes.sort_by_key(|n| std::cmp::Reverse(n.recorded_at));
     let page = AreaPage {
         l: Layout::new(&ctx, name),
         code,

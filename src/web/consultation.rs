@@ -88,11 +88,14 @@ pub struct Own {
     pub can_write: bool,
 }
 
+/// A cell of the grid: the number of practices and their titles.
+pub type GridCell = (usize, Vec<String>);
+
 pub struct Grid {
     pub response: String,
     pub aspects: Vec<String>,
-    /// (target group, [(count, practice titles)])
-    pub rows: Vec<(String, Vec<(usize, Vec<String>)>)>,
+    /// (target group, cells by aspect)
+    pub rows: Vec<(String, Vec<GridCell>)>,
 }
 
 /// What the submission form held.

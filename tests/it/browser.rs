@@ -445,7 +445,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         .await
         .unwrap();
     driver
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "form[action='/acties/{}/voortgang'] button[type='submit']",
             s.action
         )))

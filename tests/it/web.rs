@@ -448,23 +448,14 @@ app_test!(
 app_test!(
     async fn logging_out_or_being_disabled_ends_the_session(app: TestApp) {
         let admin = app.admin_token().await;
-        let (id, _, session) = app.web_user("viewer", None).await;
+        let (id, username, session) = app.web_user("viewer", None).await;
         let (_, _, other) = app.web_user("viewer", None).await;
         assert_eq!(app.page(Some(&session), "/").await.status(), 200);
         let out = app.post_form(&session, "/uitloggen", &[]).await;
         assert_eq!(out.status(), 303);
         assert_eq!(app.page(Some(&session), "/").await.status(), 303);
 
-        let session = app
-            .web_login(
-                &app.get_as(&admin, &format!("/api/v1/users/{id}"), 200)
-                    .await["username"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-                crate::support::WEB_PASSWORD,
-            )
-            .await;
+        let session = app.web_login(&username, crate::support::WEB_PASSWORD).await;
         let user = app
             .send(
                 Method::GET,
