@@ -571,7 +571,7 @@ app_test!(
                 assert!(!to_login(own, &own_location), "{what}: sent to log in");
                 // Pages name their object in the path only for actions, milestones, areas
                 // and ministries; the consultation forms act for the caller's own municipality
-                // (its scope check is in tests/it/web.rs).
+                // (the service applies the scope check, as for the API).
                 let (other_path, other_fields) =
                     page_request_for(&app, &admin, route, &fixtures, true).await;
                 let other = if other_path != path {
