@@ -44,6 +44,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub data: DataSettings,
     pub auth: AuthSettings,
+    pub web: WebSettings,
     pub log: LogSettings,
 }
 
@@ -94,6 +95,15 @@ pub struct AuthSettings {
     pub login_window_seconds: u64,
     pub login_max_failures: usize,
     pub login_max_failures_per_address: usize,
+}
+
+/// The browser dashboard: its session cookie and lifetimes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -400,6 +410,12 @@ impl Settings {
                 "auth.login_max_failures",
                 "throttling cannot be switched off: use values of at least 1",
             );
+        }
+        if !(1..=24 * 60).contains(&self.web.session_idle_minutes) {
+            return invalid("web.session_idle_minutes", "must be between 1 and 1440");
+        }
+        if !(1..=24 * 31).contains(&self.web.session_max_hours) {
+            return invalid("web.session_max_hours", "must be between 1 and 744");
         }
         if self.auth.issuer.is_empty() || self.auth.audience.is_empty() {
             return invalid("auth.issuer", "issuer and audience must not be empty");

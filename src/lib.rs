@@ -17,6 +17,7 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 /// Process-wide set-up every entry point (the CLI, the tests) calls first: initialises OpenSSL,
 /// which libpq uses for PostgreSQL connections, without registering its exit-time clean-up.

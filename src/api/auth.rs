@@ -27,6 +27,43 @@ fn client_address(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Runs a password check under the login throttle, for the API and the dashboard alike: refused
+/// (429) while the username or the client address has too many recent failures; a wrong
+/// password counts as a failure, a success clears the username's.
+pub async fn throttled_login<T, F>(
+    state: &AppState,
+    req: &HttpRequest,
+    username: &str,
+    work: F,
+) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, Error> + Send + 'static,
+{
+    let address = client_address(req);
+    if let Some(retry_after_seconds) =
+        state
+            .throttle
+            .retry_after(username, &address, Instant::now())
+    {
+        return Err(Error::TooManyRequests {
+            retry_after_seconds,
+        });
+    }
+    let result = state.db(work).await;
+    match &result {
+        Ok(_) => state.throttle.record_success(username),
+        Err(Error::Unauthorized(_)) => {
+            tracing::info!(%address, "failed login");
+            state
+                .throttle
+                .record_failure(username, &address, Instant::now());
+        }
+        Err(_) => {}
+    }
+    result
+}
+
 /// POST /api/v1/auth/token — log in with username and password. Anyone; throttled.
 #[utoipa::path(
     post,
@@ -44,32 +81,13 @@ pub async fn token(
     if username.len() > 200 || password.len() > 1024 {
         return Err(Error::Unauthorized("wrong username or password".into()));
     }
-    let address = client_address(&req);
-    if let Some(retry_after_seconds) =
-        state
-            .throttle
-            .retry_after(&username, &address, Instant::now())
-    {
-        return Err(Error::TooManyRequests {
-            retry_after_seconds,
-        });
-    }
     let keys = state.jwt.clone();
     let refresh_days = state.settings.auth.refresh_token_days;
     let name = username.clone();
-    let result = state
-        .db(move |conn| sessions::login(conn, &keys, refresh_days, &name, &password))
-        .await;
-    match &result {
-        Ok(_) => state.throttle.record_success(&username),
-        Err(Error::Unauthorized(_)) => {
-            tracing::info!(%address, "failed login");
-            state
-                .throttle
-                .record_failure(&username, &address, Instant::now());
-        }
-        Err(_) => {}
-    }
+    let result = throttled_login(&state, &req, &username, move |conn| {
+        sessions::login(conn, &keys, refresh_days, &name, &password)
+    })
+    .await;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(result?))

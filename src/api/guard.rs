@@ -36,6 +36,25 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<String, Error> {
     Ok(token.to_string())
 }
 
+/// The guard of a route of the table: the API's (Bearer token) or the dashboard's (session).
+pub async fn route_guard(
+    kind: crate::api::RouteKind,
+    operation: Operation,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    match kind {
+        crate::api::RouteKind::Api => guard(operation, req, next)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+        crate::api::RouteKind::Page => crate::web::session::guard(operation, req, next).await,
+        crate::api::RouteKind::Asset => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+    }
+}
+
 /// Authenticates and authorises a request for `operation`; public operations pass untouched.
 pub async fn guard(
     operation: Operation,

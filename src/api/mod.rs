@@ -23,19 +23,35 @@ use actix_web::{HttpRequest, HttpResponse, guard as method, web};
 use crate::auth::policy::Operation;
 use crate::error::Error;
 
+/// Who a route answers: API clients (Bearer token, problem+json; in the OpenAPI document),
+/// browsers (the dashboard's session cookie and CSRF token, HTML pages, a redirect to the login
+/// page), or anyone (the dashboard's static files: no session, no state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    Api,
+    Page,
+    Asset,
+}
+
 /// One row of the route table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteSpec {
     pub method: &'static str,
     pub path: &'static str,
     pub operation: Operation,
+    pub kind: RouteKind,
 }
 
 macro_rules! route_table {
-    ($($method:ident $path:literal $operation:ident => $handler:path;)*) => {
-        /// Every route, its method and the operation the policy guards it with.
+    ($($(#[$kind:ident])? $method:ident $path:literal $operation:ident => $handler:path;)*) => {
+        /// Every route, its method, the operation the policy guards it with, and its kind.
         pub const ROUTES: &[RouteSpec] = &[
-            $(RouteSpec { method: stringify!($method), path: $path, operation: Operation::$operation },)*
+            $(RouteSpec {
+                method: stringify!($method),
+                path: $path,
+                operation: Operation::$operation,
+                kind: route_table!(@kind $($kind)?),
+            },)*
         ];
 
         /// Registers the route table.
@@ -45,12 +61,15 @@ macro_rules! route_table {
                     web::resource($path)
                         .guard(route_table!(@guard $method))
                         .route(web::route().to($handler).wrap(from_fn(|req, next| {
-                            guard::guard(Operation::$operation, req, next)
+                            guard::route_guard(route_table!(@kind $($kind)?), Operation::$operation, req, next)
                         }))),
                 );
             )*
         }
     };
+    (@kind) => { RouteKind::Api };
+    (@kind page) => { RouteKind::Page };
+    (@kind asset) => { RouteKind::Asset };
     (@guard GET) => { method::Get() };
     (@guard POST) => { method::Post() };
     (@guard PUT) => { method::Put() };
@@ -156,6 +175,33 @@ route_table! {
     GET "/api/v1/submissions/{id}" ReadSubmissions => consultations::get_submission;
     PATCH "/api/v1/submissions/{id}" WriteSubmission => consultations::update_submission;
     PUT "/api/v1/submissions/{id}/actions" ManageConsultations => consultations::link_actions;
+
+    // The dashboard (src/web): HTML pages for browsers, guarded by the session cookie.
+    #[asset] GET "/static/{file}" Public => crate::web::assets::file;
+    #[page] GET "/" ReadTracking => crate::web::overview::show;
+    #[page] GET "/inloggen" Public => crate::web::login::form;
+    #[page] POST "/inloggen" Public => crate::web::login::submit;
+    #[page] POST "/uitloggen" OwnAccount => crate::web::login::logout;
+    #[page] POST "/taal" Public => crate::web::login::language;
+    #[page] GET "/grafieken/{file}" ReadTracking => progress::chart;
+    #[page] GET "/gebieden/{code}" ReadTracking => crate::web::area::show;
+    #[page] GET "/ministeries/{code}" ReadTracking => crate::web::ministry::show;
+    #[page] GET "/acties/{id}" ReadTracking => crate::web::action::show;
+    #[page] POST "/acties/{id}/voortgang" WriteAction => crate::web::action::post_progress;
+    #[page] POST "/mijlpalen/{id}/afronden" WriteAction => crate::web::action::complete_milestone;
+    #[page] GET "/raadplegingen" ReadConsultations => crate::web::consultation::list;
+    #[page] GET "/raadplegingen/{code}" ReadConsultations => crate::web::consultation::show;
+    #[page] POST "/raadplegingen/{code}/inzendingen" WriteSubmission => crate::web::consultation::submit;
+    #[page] POST "/raadplegingen/{code}/volgorde" WriteSubmission => crate::web::consultation::reorder;
+    #[page] GET "/beheer" ManageUsers => crate::web::admin::users;
+    #[page] POST "/beheer/gebruikers" ManageUsers => crate::web::admin::create_user;
+    #[page] GET "/beheer/gebruikers/{id}" ManageUsers => crate::web::admin::user;
+    #[page] POST "/beheer/gebruikers/{id}/status" ManageUsers => crate::web::admin::set_disabled;
+    #[page] POST "/beheer/gebruikers/{id}/tokens/{token_id}/intrekken" ManageUsers => crate::web::admin::revoke_token;
+    #[page] GET "/beheer/perioden" ManageReference => crate::web::admin::periods;
+    #[page] POST "/beheer/perioden" ManageReference => crate::web::admin::create_period;
+    #[page] GET "/beheer/gebieden" ManageReference => crate::web::admin::areas;
+    #[page] POST "/beheer/gebieden" ManageReference => crate::web::admin::create_area;
 }
 
 /// Answers unknown URLs with a problem+json 404, and a known URL with the wrong method with 405.

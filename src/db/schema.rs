@@ -424,6 +424,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id) {
+        id -> BigInt,
+        session_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        auth_epoch -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(action_target_groups -> actions (action_id));
 diesel::joinable!(action_target_groups -> target_groups (target_group_id));
 diesel::joinable!(actions -> areas (area_id));
@@ -475,6 +489,7 @@ diesel::joinable!(submissions -> consultations (consultation_id));
 diesel::joinable!(submissions -> municipalities (municipality_id));
 diesel::joinable!(users -> ministries (ministry_id));
 diesel::joinable!(users -> municipalities (municipality_id));
+diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_target_groups,
@@ -511,4 +526,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     target_groups,
     themes,
     users,
+    web_sessions,
 );

@@ -1348,3 +1348,65 @@ pub fn replan(
 pub fn owner(conn: &mut DbConnection, codes: &Codes, id: i64) -> Result<Owner> {
     Ok(owner_of(&load_row(conn, id)?, codes))
 }
+
+/// A progress update with what its action is, for lists over many actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentUpdate {
+    pub update: ProgressJson,
+    pub action_title: String,
+    /// The area's code.
+    pub area: String,
+}
+
+/// The latest progress updates over every action, or those of one area or one ministry (by
+/// code), newest first: what changed.
+pub fn recent_updates(
+    conn: &mut DbConnection,
+    area: Option<&str>,
+    ministry: Option<&str>,
+    limit: i64,
+) -> Result<Vec<RecentUpdate>> {
+    use crate::db::schema::{areas, ministries, users};
+    let mut query = progress_updates::table
+        .inner_join(
+            actions::table
+                .inner_join(areas::table)
+                .inner_join(ministries::table),
+        )
+        .left_join(users::table.on(progress_updates::author_id.eq(users::id.nullable())))
+        .into_boxed();
+    if let Some(area) = area {
+        query = query.filter(areas::code.eq(area.to_string()));
+    }
+    if let Some(ministry) = ministry {
+        query = query.filter(ministries::code.eq(ministry.to_string()));
+    }
+    Ok(query
+        .order((
+            progress_updates::recorded_at.desc(),
+            progress_updates::id.desc(),
+        ))
+        .limit(limit.clamp(1, 500))
+        .select((
+            ProgressUpdate::as_select(),
+            users::username.nullable(),
+            actions::title,
+            areas::code,
+        ))
+        .load::<(ProgressUpdate, Option<String>, String, String)>(conn)?
+        .into_iter()
+        .map(|(u, author, action_title, area)| RecentUpdate {
+            update: ProgressJson {
+                id: u.id,
+                action_id: u.action_id,
+                status: u.status,
+                percent_complete: u.percent_complete,
+                note: u.note,
+                author,
+                recorded_at: u.recorded_at,
+            },
+            action_title,
+            area,
+        })
+        .collect())
+}

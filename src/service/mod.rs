@@ -16,3 +16,4 @@ pub mod reference;
 pub mod sessions;
 pub mod spreadsheet;
 pub mod users;
+pub mod web_sessions;

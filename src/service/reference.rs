@@ -600,3 +600,97 @@ pub fn update_period(
         Ok(after)
     })
 }
+
+/// The names of reference rows by code, in both languages where they have two, for pages.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// area code → (name, municipality name, province)
+    pub areas: std::collections::BTreeMap<String, (String, String, String)>,
+    /// theme code → (Dutch, English), in the themes' order
+    pub themes: Vec<(String, String, String)>,
+    /// ministry code → name
+    pub ministries: std::collections::BTreeMap<String, String>,
+    /// municipality code → name
+    pub municipalities: std::collections::BTreeMap<String, String>,
+    /// target group code → (Dutch, English)
+    pub target_groups: Vec<(String, String, String)>,
+    /// aspect code → (Dutch, English)
+    pub aspects: Vec<(String, String, String)>,
+}
+
+impl Names {
+    pub fn load(conn: &mut DbConnection) -> Result<Self> {
+        use crate::db::schema::{aspects, target_groups};
+        let areas = areas::table
+            .inner_join(municipalities::table)
+            .select((
+                areas::code,
+                areas::name,
+                municipalities::name,
+                municipalities::province,
+            ))
+            .load::<(String, String, String, String)>(conn)?
+            .into_iter()
+            .map(|(code, name, municipality, province)| (code, (name, municipality, province)))
+            .collect();
+        Ok(Self {
+            areas,
+            themes: themes::table
+                .order(themes::id.asc())
+                .select((themes::code, themes::name_nl, themes::name_en))
+                .load(conn)?,
+            ministries: ministries::table
+                .select((ministries::code, ministries::name))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect(),
+            municipalities: municipalities::table
+                .select((municipalities::code, municipalities::name))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect(),
+            target_groups: target_groups::table
+                .order(target_groups::id.asc())
+                .select((
+                    target_groups::code,
+                    target_groups::name_nl,
+                    target_groups::name_en,
+                ))
+                .load(conn)?,
+            aspects: aspects::table
+                .order(aspects::id.asc())
+                .select((aspects::code, aspects::name_nl, aspects::name_en))
+                .load(conn)?,
+        })
+    }
+
+    pub fn area(&self, code: &str) -> String {
+        self.areas
+            .get(code)
+            .map(|(name, ..)| name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    pub fn ministry(&self, code: &str) -> String {
+        self.ministries
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// A name from one of the two-language lists, in Dutch or English.
+    pub fn pick(list: &[(String, String, String)], code: &str, english: bool) -> String {
+        list.iter()
+            .find(|(c, ..)| c == code)
+            .map(|(_, nl, en)| if english { en.clone() } else { nl.clone() })
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Every report period, by cut-off.
+pub fn periods(conn: &mut DbConnection) -> Result<Vec<ReportPeriod>> {
+    Ok(report_periods::table
+        .order((report_periods::cut_off.asc(), report_periods::id.asc()))
+        .select(ReportPeriod::as_select())
+        .load(conn)?)
+}

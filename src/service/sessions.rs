@@ -32,15 +32,17 @@ fn invalid_refresh() -> Error {
     Error::Unauthorized("the refresh token is not valid; log in again".into())
 }
 
-/// Checks a username and password and opens a new token family. The password is verified
-/// against a dummy hash when the user does not exist, so timing does not tell.
-pub fn login(
+/// A user whose password was just checked: (id, username, auth epoch).
+pub type Verified = (i64, String, i64);
+
+/// Checks a username and password; the one password check of the API and the dashboard. The
+/// password is verified against a dummy hash when the user does not exist, so timing does not
+/// tell. Disabled accounts are refused like a wrong password.
+pub fn verify_credentials(
     conn: &mut DbConnection,
-    keys: &JwtKeys,
-    refresh_days: i64,
     username: &str,
     password: &str,
-) -> Result<TokenPair> {
+) -> Result<Verified> {
     let found: Option<(i64, String, String, bool, i64)> = users::table
         .filter(users::username_key.eq(username.to_lowercase()))
         .select((
@@ -59,6 +61,18 @@ pub fn login(
     if !password::verify(password, &hash) || disabled {
         return Err(wrong_credentials());
     }
+    Ok((user_id, name, epoch))
+}
+
+/// Checks a username and password and opens a new token family.
+pub fn login(
+    conn: &mut DbConnection,
+    keys: &JwtKeys,
+    refresh_days: i64,
+    username: &str,
+    password: &str,
+) -> Result<TokenPair> {
+    let (user_id, name, epoch) = verify_credentials(conn, username, password)?;
     db::write_transaction(conn, |conn| {
         let pair = issue_pair(
             conn,
@@ -260,7 +274,7 @@ pub fn logout(conn: &mut DbConnection, user: &AuthUser, refresh_token: Option<&s
 }
 
 /// Voids every access and refresh token of a user (on disable, role, scope or password change)
-/// and revokes their API tokens. Call inside the change's transaction.
+/// and revokes their API tokens and browser sessions. Call inside the change's transaction.
 pub fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
     let now = db::now();
     diesel::update(users::table.find(user_id))
@@ -280,5 +294,6 @@ pub fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> QueryResult<(
     )
     .set(crate::db::schema::api_tokens::revoked_at.eq(now))
     .execute(conn)?;
+    crate::service::web_sessions::revoke_all(conn, user_id, now)?;
     Ok(())
 }

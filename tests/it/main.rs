@@ -10,6 +10,7 @@ mod support;
 
 mod auth;
 mod backup;
+mod browser;
 mod cli;
 mod consultations;
 mod crash;
@@ -22,3 +23,4 @@ mod scale;
 mod schema;
 mod spreadsheet;
 mod tracking;
+mod web;

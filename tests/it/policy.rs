@@ -2,7 +2,7 @@
 //! login) gets exactly what the policy says, so a route cannot exist without a policy entry.
 
 use reqwest::Method;
-use versnelling::api::{ROUTES, RouteSpec};
+use versnelling::api::{ROUTES, RouteKind, RouteSpec};
 use versnelling::auth::policy::{self, Access, Operation, POLICY};
 use versnelling::domain::Role;
 
@@ -19,6 +19,10 @@ fn every_route_has_a_policy_row_and_appears_once() {
             route.path,
             route.operation
         );
+    }
+    // Static files take no session and no state: only public ones.
+    for route in ROUTES.iter().filter(|r| r.kind == RouteKind::Asset) {
+        assert_eq!(route.operation, Operation::Public, "{}", route.path);
     }
     // No two rows of the table claim the same method and path.
     for (i, a) in ROUTES.iter().enumerate() {
@@ -304,7 +308,9 @@ app_test!(
         }
         let fixtures = fixtures(&app, &callers[0].3, callers[3].2).await;
         let mut checked = 0;
-        for route in ROUTES {
+        let api_routes: Vec<&RouteSpec> =
+            ROUTES.iter().filter(|r| r.kind == RouteKind::Api).collect();
+        for route in api_routes.iter().copied() {
             let (path, body) = request_for(route, &fixtures, false);
 
             // Without a token.
@@ -360,6 +366,247 @@ app_test!(
                 checked += 1;
             }
         }
-        assert_eq!(checked, ROUTES.len() * 4);
+        assert_eq!(checked, api_routes.len() * 4);
+    }
+);
+
+/// The version of a resource from its API ETag (`"v3"` → 3).
+async fn version_of(app: &TestApp, admin: &str, path: &str) -> String {
+    let response = app.send(Method::GET, path, Some(admin), None, None).await;
+    response.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .trim_matches('"')
+        .trim_start_matches('v')
+        .to_string()
+}
+
+/// A concrete URL and form fields for a page route, on the first (own) or second owner's object.
+async fn page_request_for(
+    app: &TestApp,
+    admin: &str,
+    route: &RouteSpec,
+    f: &Fixtures,
+    other: bool,
+) -> (String, Vec<(String, String)>) {
+    let i = usize::from(other);
+    let path = route
+        .path
+        .replace("{file}", "map.svg")
+        .replace("{token_id}", "999999");
+    let path = if path.starts_with("/acties/") {
+        path.replace("{id}", &f.actions[i].to_string())
+    } else if path.starts_with("/mijlpalen/") {
+        path.replace("{id}", &f.milestones[i].to_string())
+    } else if path.starts_with("/gebieden/") {
+        path.replace("{code}", ["rotterdam-zuid", "den-haag-zuidwest"][i])
+    } else if path.starts_with("/ministeries/") {
+        path.replace("{code}", ["BZK", "SZW"][i])
+    } else if path.starts_with("/raadplegingen/") {
+        path.replace("{code}", "raadpleging")
+    } else {
+        path.replace("{id}", &f.user_id.to_string())
+    };
+    let owned = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let suffix = &crate::support::random_suffix()[..6];
+    let fields = match (route.method, route.path) {
+        ("GET", _) => vec![],
+        ("POST", "/inloggen") => owned(&[("username", "niemand"), ("password", "fout")]),
+        ("POST", "/taal") => owned(&[("lang", "en"), ("next", "/")]),
+        ("POST", "/acties/{id}/voortgang") => {
+            let version =
+                version_of(app, admin, &format!("/api/v1/actions/{}", f.actions[i])).await;
+            owned(&[
+                ("status", "on_track"),
+                ("percent_complete", "20"),
+                ("version", &version),
+            ])
+        }
+        ("POST", "/mijlpalen/{id}/afronden") => {
+            let version = version_of(
+                app,
+                admin,
+                &format!("/api/v1/milestones/{}", f.milestones[i]),
+            )
+            .await;
+            owned(&[("done_on", "2021-02-01"), ("version", &version)])
+        }
+        ("POST", "/raadplegingen/{code}/inzendingen") => owned(&[
+            ("title", "Praktijk"),
+            ("target_groups", "youth"),
+            ("aspects", "protection"),
+            ("kind", "existing_practice"),
+            ("stage", "under_way"),
+        ]),
+        ("POST", "/raadplegingen/{code}/volgorde") => {
+            vec![(format!("rank_{}", f.submissions[i]), "1".to_string())]
+        }
+        ("POST", "/beheer/gebruikers") => owned(&[
+            ("username", &format!("nieuw-{suffix}")),
+            ("role", "viewer"),
+            ("password", "een lang genoeg wachtwoord"),
+        ]),
+        ("POST", "/beheer/gebruikers/{id}/status") => {
+            let version = version_of(app, admin, &format!("/api/v1/users/{}", f.user_id)).await;
+            owned(&[("disabled", "false"), ("version", &version)])
+        }
+        ("POST", "/beheer/perioden") => owned(&[
+            ("name", "Najaar"),
+            ("code", &format!("najaar-{suffix}")),
+            ("cut_off", "2021-10-31"),
+        ]),
+        ("POST", "/beheer/gebieden") => owned(&[
+            ("name", "Nieuw gebied"),
+            ("code", &format!("gebied-{suffix}")),
+            ("municipality", "rotterdam"),
+            ("latitude", "51.9"),
+            ("longitude", "4.5"),
+        ]),
+        _ => vec![],
+    };
+    (path, fields)
+}
+
+/// Sends a page request with a session (or none: then a visitor's CSRF cookie and token).
+async fn call_page(
+    app: &TestApp,
+    route: &RouteSpec,
+    path: &str,
+    fields: &[(String, String)],
+    session: Option<&crate::support::WebSession>,
+) -> (u16, String) {
+    let (cookie, csrf) = match session {
+        Some(session) => (session.cookie.clone(), session.csrf.clone()),
+        None => {
+            let login = app.page(None, "/inloggen").await;
+            let cookie = crate::support::set_cookie(&login, "vm_csrf").unwrap();
+            let cookie = cookie.split(';').next().unwrap().to_string();
+            (
+                cookie,
+                crate::support::csrf_of(&login.text().await.unwrap()),
+            )
+        }
+    };
+    let response = if route.method == "GET" {
+        app.client
+            .get(app.url(path))
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+    } else {
+        let mut all = vec![("csrf".to_string(), csrf)];
+        all.extend_from_slice(fields);
+        app.client
+            .post(app.url(path))
+            .header("Cookie", cookie)
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    };
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (response.status().as_u16(), location)
+}
+
+/// Sent to the login page for lack of a session (logging out also ends there, with a notice).
+fn to_login(status: u16, location: &str) -> bool {
+    status == 303 && (location == "/inloggen" || location.starts_with("/inloggen?next="))
+}
+
+app_test!(
+    async fn every_page_answers_every_role_as_the_policy_says(app: TestApp) {
+        let roles = [
+            (Role::Admin, None),
+            (Role::Ministry, Some("BZK")),
+            (Role::Municipality, Some("rotterdam")),
+            (Role::Viewer, None),
+        ];
+        let mut callers = Vec::new();
+        for (role, scope) in roles {
+            let (id, _, session) = app.web_user(role.as_str(), scope).await;
+            callers.push((role, scope, id, session));
+        }
+        let admin = app.admin_token().await;
+        let fixtures = fixtures(&app, &admin, callers[3].2).await;
+        let mut checked = 0;
+        for route in ROUTES.iter().filter(|r| r.kind == RouteKind::Page) {
+            let (path, fields) = page_request_for(&app, &admin, route, &fixtures, false).await;
+            // No session: a browser is sent to the login page, never shown a 401.
+            let (status, location) = call_page(&app, route, &path, &fields, None).await;
+            if route.operation == Operation::Public {
+                assert!(
+                    status != 403 && !to_login(status, &location),
+                    "{} {path} anonymous: {status}",
+                    route.method
+                );
+            } else {
+                assert!(
+                    to_login(status, &location),
+                    "{} {path} anonymous: {status}",
+                    route.method
+                );
+            }
+            for (role, scope, _, session) in &callers {
+                let access = policy::access(*role, route.operation);
+                // Logging out ends the session it is sent with: give each call a fresh one.
+                let fresh = if route.path == "/uitloggen" {
+                    app.web_user(role.as_str(), *scope).await.2
+                } else {
+                    session.clone()
+                };
+                let (own, own_location) =
+                    call_page(&app, route, &path, &fields, Some(&fresh)).await;
+                let what = format!("{} {} as {role:?}", route.method, route.path);
+                assert!(!to_login(own, &own_location), "{what}: sent to log in");
+                // Pages name their object in the path only for actions, milestones, areas
+                // and ministries; the consultation forms act for the caller's own municipality
+                // (the service applies the scope check, as for the API).
+                let (other_path, other_fields) =
+                    page_request_for(&app, &admin, route, &fixtures, true).await;
+                let other = if other_path != path {
+                    Some(
+                        call_page(&app, route, &other_path, &other_fields, Some(&fresh))
+                            .await
+                            .0,
+                    )
+                } else {
+                    None
+                };
+                match access {
+                    Access::Denied => {
+                        assert_eq!(own, 403, "{what}");
+                    }
+                    // A wrong password on the login form is a 401, which is about the password.
+                    Access::All if route.operation == Operation::Public => {
+                        assert_ne!(own, 403, "{what}");
+                    }
+                    Access::All => {
+                        assert!(own != 401 && own != 403, "{what}: {own}");
+                        if let Some(other) = other {
+                            assert!(other != 401 && other != 403, "{what} (other): {other}");
+                        }
+                    }
+                    Access::OwnMinistry | Access::OwnMunicipality => {
+                        assert!(own != 401 && own != 403, "{what} (own): {own}");
+                        if let Some(other) = other {
+                            assert_eq!(other, 403, "{what} (other)");
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4 * 20, "{checked}");
     }
 );

@@ -394,3 +394,103 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
         }
     }
 }
+
+/// A logged-in browser session of the dashboard, driven over plain HTTP: the session cookie
+/// and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .expect("the token")
+        .to_string()
+}
+
+/// The value of a cookie a response sets.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+pub const WEB_PASSWORD: &str = "een lang genoeg wachtwoord";
+
+impl TestApp {
+    /// GET a page, with a session's cookie or none.
+    pub async fn page(&self, session: Option<&WebSession>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(session) = session {
+            request = request.header("Cookie", &session.cookie);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// POST a form as a browser would (urlencoded), with the session's cookie and CSRF token.
+    pub async fn post_form(
+        &self,
+        session: &WebSession,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", session.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .header("Cookie", &session.cookie)
+            .form(&all)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Logs in through the login form; the session cookie and the token of its forms.
+    pub async fn web_login(&self, username: &str, password: &str) -> WebSession {
+        let login = self.page(None, "/inloggen").await;
+        let csrf_cookie = set_cookie(&login, "vm_csrf").expect("a CSRF cookie for visitors");
+        let csrf_cookie = csrf_cookie.split(';').next().expect("cookie").to_string();
+        let csrf = csrf_of(&login.text().await.expect("html"));
+        let response = self
+            .client
+            .post(self.url("/inloggen"))
+            .header("Cookie", &csrf_cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 303, "login as {username}");
+        let cookie = set_cookie(&response, "vm_session").expect("a session cookie");
+        let cookie = cookie.split(';').next().expect("cookie").to_string();
+        let mut session = WebSession {
+            cookie,
+            csrf: String::new(),
+        };
+        let home = self.page(Some(&session), "/").await;
+        session.csrf = csrf_of(&home.text().await.expect("html"));
+        session
+    }
+
+    /// A new user of `role` (and scope) logged in to the dashboard: (user id, username, session).
+    pub async fn web_user(&self, role: &str, scope: Option<&str>) -> (i64, String, WebSession) {
+        let username = format!("web-{role}-{}", &random_suffix()[..8]);
+        let id = self.create_user(&username, role, scope, WEB_PASSWORD);
+        let session = self.web_login(&username, WEB_PASSWORD).await;
+        (id, username, session)
+    }
+}

@@ -1,0 +1,339 @@
+//! One action in full: its facts, the original and current plan, the timeline of progress
+//! updates, milestones and indicators; the progress form and milestone completion for those
+//! who may write it. A form made from an older version is refused with a clear message, never
+//! saved over someone else's change.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::api::respond::checker;
+use crate::auth::AuthUser;
+use crate::auth::policy::{self, Operation};
+use crate::domain::ActionStatus;
+use crate::error::{Error, FieldError};
+use crate::service::actions::{self, ProgressInput};
+use crate::service::codes::Codes;
+use crate::service::indicators;
+use crate::service::milestones::{self, Change};
+use crate::service::progress::dutch_date;
+use crate::service::reference::Names;
+use crate::state::AppState;
+use crate::web::form::{FormFields, Problems};
+use crate::web::i18n::Lang;
+use crate::web::layout::Layout;
+use crate::web::session::WebContext;
+use crate::web::view::{IndicatorRow, MilestoneRow, StatusView, UpdateRow};
+use crate::web::{local_path, render, see_other, with_notice};
+
+pub struct ActionView {
+    pub id: i64,
+    pub area: String,
+    pub area_code: String,
+    pub ministry: String,
+    pub ministry_code: String,
+    pub theme: String,
+    pub status: StatusView,
+    pub percent: i32,
+    pub responsible: String,
+    pub budget: String,
+    pub description: String,
+}
+
+pub struct PlanRow {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+    pub reason: String,
+    pub recorded: String,
+}
+
+#[derive(Template)]
+#[template(path = "action.html")]
+struct ActionPage {
+    l: Layout,
+    action: ActionView,
+    deviation: String,
+    plans: Vec<PlanRow>,
+    can_write: bool,
+    problems: Problems,
+    form_version: i64,
+    form_status: String,
+    form_percent: String,
+    form_note: String,
+    updates: Vec<UpdateRow>,
+    milestones: Vec<MilestoneRow>,
+    indicators: Vec<IndicatorRow>,
+    today: String,
+}
+
+/// What the progress form held, to show it again with its problems.
+#[derive(Debug, Clone, Default)]
+pub struct ProgressForm {
+    pub status: String,
+    pub percent: String,
+    pub note: String,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &WebContext,
+    user: &AuthUser,
+    id: i64,
+    form: Option<ProgressForm>,
+    problems: Problems,
+    status: StatusCode,
+) -> Result<HttpResponse, Error> {
+    let lang = ctx.lang;
+    let t = lang.texts();
+    let (action, plans, history, milestone_list, indicator_list, names, codes) = state
+        .db(move |conn| {
+            let action = actions::get(conn, id, None)?;
+            let plans = actions::plans(conn, id, None)?;
+            let history = actions::history(conn, id, None)?;
+            let milestone_list = milestones::list(conn, id, None)?;
+            let mut indicator_list = Vec::new();
+            for indicator in indicators::list(conn, id, None)? {
+                let values = indicators::values(conn, indicator.id, None)?;
+                indicator_list.push((indicator, values));
+            }
+            Ok((
+                action,
+                plans,
+                history,
+                milestone_list,
+                indicator_list,
+                Names::load(conn)?,
+                Codes::load(conn)?,
+            ))
+        })
+        .await?;
+    let can_write =
+        policy::authorize_object(user, Operation::WriteAction, action.owner(&codes)).is_ok();
+    let english = lang == Lang::En;
+    let today = dutch_date(crate::db::now());
+    let original_end = action
+        .original_plan
+        .as_ref()
+        .map_or(action.planned_end, |p| p.planned_end);
+    let slip = (action.planned_end - original_end).num_days();
+    let deviation = match slip {
+        0 => t.deviation_none.to_string(),
+        days if days > 0 => format!("{} {days}.", t.deviation_later),
+        days => format!("{} {}.", t.deviation_earlier, -days),
+    };
+    let form = form.unwrap_or_else(|| ProgressForm {
+        status: action.status.as_str().to_string(),
+        percent: action.percent_complete.to_string(),
+        note: String::new(),
+    });
+    let view = ActionView {
+        id: action.id,
+        area: names.area(&action.area),
+        area_code: action.area.clone(),
+        ministry: names.ministry(&action.ministry),
+        ministry_code: action.ministry.clone(),
+        theme: Names::pick(&names.themes, &action.theme, english),
+        status: StatusView::new(lang, action.status),
+        percent: action.percent_complete,
+        responsible: if action.responsible.is_empty() {
+            t.unknown.to_string()
+        } else {
+            action.responsible.clone()
+        },
+        budget: action
+            .budget_cents
+            .map_or_else(|| t.unknown.to_string(), |c| lang.euros(c)),
+        description: action.description.clone(),
+    };
+    let page = ActionPage {
+        l: Layout::new(ctx, action.title.clone()),
+        deviation,
+        plans: plans
+            .iter()
+            .map(|p| PlanRow {
+                label: if p.seq <= 1 {
+                    t.original_plan.to_string()
+                } else {
+                    format!("{} {}", t.replan, p.seq - 1)
+                },
+                start: lang.date(p.planned_start),
+                end: lang.date(p.planned_end),
+                reason: p.reason.clone(),
+                recorded: lang.date_time(p.recorded_at),
+            })
+            .collect(),
+        can_write,
+        problems,
+        form_version: action.version,
+        form_status: form.status,
+        form_percent: form.percent,
+        form_note: form.note,
+        updates: history
+            .iter()
+            .rev()
+            .map(|u| UpdateRow::new(lang, u, &action.title, view.area.clone()))
+            .collect(),
+        milestones: milestone_list
+            .iter()
+            .map(|m| MilestoneRow::new(lang, m, &action.title, today, can_write))
+            .collect(),
+        indicators: indicator_list
+            .iter()
+            .map(|(indicator, values)| {
+                let mut row = IndicatorRow::new(lang, indicator, &action.title);
+                row.values = values
+                    .iter()
+                    .map(|v| (lang.date(v.measured_on), lang.number(v.value)))
+                    .collect();
+                row
+            })
+            .collect(),
+        today: today.format("%Y-%m-%d").to_string(),
+        action: view,
+    };
+    render(status, &page)
+}
+
+/// GET /acties/{id} — one action. Any logged-in user; the forms for those who may write it.
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: WebContext,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    page(
+        &state,
+        &ctx,
+        &user,
+        id.into_inner(),
+        None,
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The status of a page that shows a refused form again.
+fn refused(problems: &Problems) -> StatusCode {
+    if problems.fields.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// POST /acties/{id}/voortgang — append a progress update (status, percentage, note) made
+/// from the version in the form. Admins; the action's ministry.
+pub async fn post_progress(
+    state: web::Data<AppState>,
+    ctx: WebContext,
+    user: AuthUser,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let lang = ctx.lang;
+    let form = ProgressForm {
+        status: fields.text("status"),
+        percent: fields.text("percent_complete"),
+        note: fields.text("note"),
+    };
+    let mut errors = Vec::new();
+    let status = form.status.parse::<ActionStatus>().ok();
+    if status.is_none() {
+        errors.push(FieldError::new("status", "choose a status"));
+    }
+    let percent = fields
+        .integer("percent_complete", &mut errors)
+        .and_then(|p| i32::try_from(p).ok());
+    let result = match (status, percent, errors.is_empty()) {
+        (Some(status), Some(percent_complete), true) => {
+            let version = fields.version();
+            let input = ProgressInput {
+                status,
+                percent_complete,
+                note: form.note.clone(),
+            };
+            let actor = user.actor(ctx.request_id.clone());
+            let check = checker(&user, Operation::WriteAction);
+            match version {
+                Ok(version) => {
+                    state
+                        .db(move |conn| {
+                            actions::add_progress(conn, &actor, id, Some(version), &input, &check)
+                        })
+                        .await
+                }
+                Err(error) => Err(error),
+            }
+        }
+        _ => Err(Error::Validation(errors)),
+    };
+    match result {
+        Ok(_) => {
+            let next = local_path(fields.get("next"), &format!("/acties/{id}"));
+            Ok(see_other(&with_notice(&next, "opgeslagen")))
+        }
+        Err(error) => {
+            let problems = Problems::from_error(lang, error)?;
+            let status = refused(&problems);
+            page(&state, &ctx, &user, id, Some(form), problems, status).await
+        }
+    }
+}
+
+/// POST /mijlpalen/{id}/afronden — mark a milestone done on a date, from the version in the
+/// form. Admins; the action's ministry.
+pub async fn complete_milestone(
+    state: web::Data<AppState>,
+    ctx: WebContext,
+    user: AuthUser,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let lang = ctx.lang;
+    let mut errors = Vec::new();
+    let done_on = fields.date("done_on", &mut errors);
+    let version = fields.version();
+    let actor = user.actor(ctx.request_id.clone());
+    let check = checker(&user, Operation::WriteAction);
+    let (action_id, result) = state
+        .db(move |conn| {
+            let milestone = milestones::get(conn, id, None)?;
+            let result = match (done_on, version) {
+                (Some(done_on), Ok(version)) => milestones::change(
+                    conn,
+                    &actor,
+                    id,
+                    version,
+                    &Change::Complete {
+                        done_on,
+                        note: String::new(),
+                    },
+                    &check,
+                ),
+                (_, Err(error)) if errors.is_empty() => Err(error),
+                _ => Err(Error::Validation(errors)),
+            };
+            Ok((milestone.action_id, result))
+        })
+        .await?;
+    match result {
+        Ok(_) => {
+            let next = local_path(fields.get("next"), &format!("/acties/{action_id}"));
+            Ok(see_other(&with_notice(&next, "afgerond")))
+        }
+        Err(error) => {
+            let mut problems = Problems::from_error(lang, error)?;
+            // The completion form sits in a table; say what was wrong at the top.
+            if problems.general.is_none() {
+                problems.general = problems.fields.values().next().cloned();
+                problems.fields.clear();
+            }
+            let status = refused(&problems);
+            page(&state, &ctx, &user, action_id, None, problems, status).await
+        }
+    }
+}

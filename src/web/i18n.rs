@@ -1,0 +1,539 @@
+//! Every string of the dashboard in Dutch (the default) and English, side by side so neither
+//! language can miss one; dates in Dutch style (`1 december 2026`), times in Europe/Amsterdam.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+
+use crate::domain::{ActionStatus, Role};
+
+/// The language of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Nl => "nl",
+            Self::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::Nl => Self::En,
+            Self::En => Self::Nl,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "nl" => Some(Self::Nl),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The first of nl or en in an `Accept-Language` header, by preference.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut choices: Vec<(f32, usize, Self)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, part)| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
+                    .unwrap_or(1.0);
+                let primary = tag.split('-').next()?;
+                Self::from_code(primary).map(|lang| (quality, position, lang))
+            })
+            .filter(|(quality, ..)| *quality > 0.0)
+            .collect();
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        choices.first().map(|(_, _, lang)| *lang)
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::Nl => &NL,
+            Self::En => &EN,
+        }
+    }
+
+    /// `1 december 2026` / `1 December 2026`.
+    pub fn date(self, date: NaiveDate) -> String {
+        let months = match self {
+            Self::Nl => MONTHS_NL,
+            Self::En => MONTHS_EN,
+        };
+        let month = months
+            .get(date.month0() as usize)
+            .copied()
+            .unwrap_or_default();
+        format!("{} {month} {}", date.day(), date.year())
+    }
+
+    /// A stored UTC instant as a date and time in the Netherlands: `1 december 2026, 14:05`.
+    pub fn date_time(self, utc: NaiveDateTime) -> String {
+        let local = chrono_tz::Europe::Amsterdam.from_utc_datetime(&utc);
+        format!(
+            "{}, {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
+    }
+
+    /// The stoplicht word of a status, always shown as text (never colour alone).
+    pub fn status(self, status: ActionStatus) -> &'static str {
+        let t = self.texts();
+        match status {
+            ActionStatus::NotStarted => t.status_not_started,
+            ActionStatus::OnTrack => t.status_on_track,
+            ActionStatus::AtRisk => t.status_at_risk,
+            ActionStatus::OffTrack => t.status_off_track,
+            ActionStatus::Completed => t.status_completed,
+            ActionStatus::Discontinued => t.status_discontinued,
+        }
+    }
+
+    pub fn role(self, role: Role) -> &'static str {
+        let t = self.texts();
+        match role {
+            Role::Admin => t.role_admin,
+            Role::Ministry => t.role_ministry,
+            Role::Municipality => t.role_municipality,
+            Role::Viewer => t.role_viewer,
+        }
+    }
+
+    /// A number with a decimal comma in Dutch.
+    pub fn number(self, value: f64) -> String {
+        let text = if value.fract() == 0.0 && value.abs() < 1e15 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.1}")
+        };
+        match self {
+            Self::Nl => text.replace('.', ","),
+            Self::En => text,
+        }
+    }
+
+    /// A percentage, or a dash when there is none.
+    pub fn percent(self, value: Option<f64>) -> String {
+        value.map_or_else(|| "–".to_string(), |v| format!("{}%", self.number(v)))
+    }
+
+    /// An amount of euro cents: `€ 1.250.000` / `€1,250,000`.
+    pub fn euros(self, cents: i64) -> String {
+        let euros = cents / 100;
+        let digits = euros.unsigned_abs().to_string();
+        let separator = match self {
+            Self::Nl => '.',
+            Self::En => ',',
+        };
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        let sign = if euros < 0 { "-" } else { "" };
+        match self {
+            Self::Nl => format!("€ {sign}{grouped}"),
+            Self::En => format!("{sign}€{grouped}"),
+        }
+    }
+}
+
+const MONTHS_NL: &[&str] = &[
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A validation message of the services (English, as the API gives it) in the reader's
+/// language; a message without a translation is shown as the API gives it.
+pub fn message(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    const KNOWN: &[(&str, &str)] = &[
+        ("must be between 0 and 100", "moet tussen 0 en 100 liggen"),
+        (
+            "must be 100 for a completed action",
+            "moet 100 zijn voor een afgeronde actie",
+        ),
+        (
+            "explain an oranje, rood or stopped status in a note",
+            "licht een oranje, rode of gestopte status toe in een notitie",
+        ),
+        ("must be a whole number", "vul een geheel getal in"),
+        (
+            "must be a date (YYYY-MM-DD)",
+            "vul een datum in (JJJJ-MM-DD)",
+        ),
+        ("must not be empty", "mag niet leeg zijn"),
+        ("must be a number", "vul een getal in"),
+        ("choose a status", "kies een status"),
+        ("choose at least one", "kies er minstens één"),
+        (
+            "another record already has this username_key",
+            "deze gebruikersnaam is al in gebruik",
+        ),
+        (
+            "another record already has this code",
+            "deze code is al in gebruik",
+        ),
+        (
+            "must not be after the cut-off",
+            "mag niet na de peildatum liggen",
+        ),
+        (
+            "must not be before the cut-off",
+            "mag niet voor de peildatum liggen",
+        ),
+        ("must be between -90 and 90", "moet tussen -90 en 90 liggen"),
+        (
+            "must be between -180 and 180",
+            "moet tussen -180 en 180 liggen",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| *en == text)
+        .map(|(_, nl)| (*nl).to_string())
+        .or_else(|| {
+            // Messages with a number in them.
+            text.strip_prefix("must be at most ")
+                .and_then(|rest| rest.strip_suffix(" characters"))
+                .map(|n| format!("mag hoogstens {n} tekens lang zijn"))
+        })
+        .or_else(|| {
+            text.strip_prefix("must be ")
+                .and_then(|rest| rest.strip_suffix(" characters"))
+                .and_then(|rest| rest.split_once(" to "))
+                .map(|(a, b)| format!("moet {a} tot {b} tekens lang zijn"))
+        })
+        .unwrap_or_else(|| text.to_string())
+}
+
+macro_rules! texts {
+    ($($name:ident: $nl:literal, $en:literal;)*) => {
+        /// The strings of the dashboard in one language.
+        #[derive(Debug)]
+        pub struct Texts { $(pub $name: &'static str,)* }
+        /// Nederlands.
+        pub const NL: Texts = Texts { $($name: $nl,)* };
+        /// English.
+        pub const EN: Texts = Texts { $($name: $en,)* };
+    };
+}
+
+texts! {
+    // layout
+    skip_link: "Direct naar de inhoud", "Skip to content";
+    other_language: "English", "Nederlands";
+    nav_label: "Hoofdmenu", "Main menu";
+    logout: "Uitloggen", "Log out";
+    footer: "Versnellingsmonitor — voortgang van de versnellingsacties in de stedelijke vernieuwingsgebieden", "Versnellingsmonitor — progress of the acceleration actions in the urban renewal areas";
+    nav_overview: "Overzicht", "Overview";
+    nav_my_ministry: "Mijn ministerie", "My ministry";
+    nav_consultations: "Raadplegingen", "Consultations";
+    nav_admin: "Beheer", "Administration";
+    // errors
+    error_title: "Er ging iets mis", "Something went wrong";
+    error_forbidden_title: "Geen toegang", "No access";
+    error_not_found_title: "Niet gevonden", "Not found";
+    error_status: "Foutcode", "Error code";
+    error_forbidden: "U mag dit niet doen met uw rol of voor deze organisatie.", "Your role or organisation does not allow this.";
+    error_not_found: "Deze pagina of dit gegeven bestaat niet.", "This page or item does not exist.";
+    error_stale: "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.", "Someone else changed this in the meantime. Reload the page and try again.";
+    error_too_many: "Te veel pogingen. Wacht even en probeer het opnieuw.", "Too many attempts. Wait a moment and try again.";
+    error_busy: "De dienst is even bezet. Probeer het zo opnieuw.", "The service is busy. Try again shortly.";
+    error_bad_request: "Het verzoek is niet geldig.", "The request is not valid.";
+    error_internal: "Er ging aan onze kant iets mis. Probeer het later opnieuw.", "Something went wrong on our side. Try again later.";
+    error_csrf: "Dit formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en probeer het nog eens.", "This form has expired or did not come from this site. Reload the page and try again.";
+    error_summary: "Controleer het formulier", "Please check the form";
+    stale_form: "Iemand anders heeft dit intussen gewijzigd; uw invoer is niet opgeslagen. Bekijk de nieuwe stand en probeer het opnieuw.", "Someone else changed this in the meantime; your input was not saved. Look at the new state and try again.";
+    back_to_overview: "Naar het overzicht", "Back to the overview";
+    // login
+    login_title: "Inloggen", "Log in";
+    login: "Inloggen", "Log in";
+    username: "Gebruikersnaam", "Username";
+    password: "Wachtwoord", "Password";
+    login_failed: "Gebruikersnaam of wachtwoord klopt niet.", "Wrong username or password.";
+    // statuses and roles
+    status_not_started: "niet gestart", "not started";
+    status_on_track: "groen", "green";
+    status_at_risk: "oranje", "amber";
+    status_off_track: "rood", "red";
+    status_completed: "afgerond", "completed";
+    status_discontinued: "gestopt", "stopped";
+    role_admin: "programmabureau", "programme office";
+    role_ministry: "ministerie", "ministry";
+    role_municipality: "gemeente", "municipality";
+    role_viewer: "meelezer", "viewer";
+    // overview
+    overview_title: "Overzicht versnellingsacties", "Overview of the acceleration actions";
+    totals: "Totalen", "Totals";
+    actions: "Acties", "Actions";
+    on_schedule: "Op schema", "On schedule";
+    percent_complete: "Gereed (%)", "Complete (%)";
+    milestones_due: "Mijlpalen tot nu", "Milestones due";
+    milestones_late: "Mijlpalen te laat", "Milestones late";
+    late_original: "Te laat t.o.v. oorspronkelijk plan", "Late against the original plan";
+    late_current: "Te laat t.o.v. huidig plan", "Late against the current plan";
+    map_title: "Kaart van de gebieden", "Map of the areas";
+    map_alt: "Kaart van Nederland met per gebied een stip in de kleur van het slechtste stoplicht; de cijfers staan in de tabel hierna.", "Map of the Netherlands with a dot per area in the colour of its worst traffic light; the numbers are in the table that follows.";
+    chart_table_follows: "De cijfers van deze grafiek staan in de tabel.", "The numbers of this chart are in the table.";
+    areas_table_caption: "Stoplichten per gebied", "Traffic lights per area";
+    area: "Gebied", "Area";
+    matrix_title: "Gebied × thema", "Area × theme";
+    matrix_caption: "Slechtste stoplicht per gebied en thema, met het aantal acties", "Worst traffic light per area and theme, with the number of actions";
+    matrix_hint: "Een cel toont het slechtste stoplicht van de acties in dat gebied en thema; tussen haakjes het aantal acties.", "A cell shows the worst traffic light of the actions in that area and theme; the number of actions in brackets.";
+    none: "geen", "none";
+    ministries: "Ministeries", "Ministries";
+    ministry: "Ministerie", "Ministry";
+    ministries_table_caption: "Stoplichten per ministerie", "Traffic lights per ministry";
+    what_changed: "Wat is er veranderd", "What changed";
+    no_updates: "Nog geen voortgangsberichten.", "No progress updates yet.";
+    // area
+    municipality: "Gemeente", "Municipality";
+    province: "Provincie", "Province";
+    status_by_ministry: "Stand per ministerie", "Status per ministry";
+    ministry_chart_alt: "Staafdiagram van de stoplichten per ministerie in dit gebied; de cijfers staan in de tabel hierna.", "Bar chart of the traffic lights per ministry in this area; the numbers are in the table that follows.";
+    actions_by_theme: "Acties per thema", "Actions by theme";
+    no_actions: "Er zijn hier nog geen acties.", "There are no actions here yet.";
+    action: "Actie", "Action";
+    status: "Status", "Status";
+    planned_end: "Gepland einde", "Planned end";
+    planned_start: "Geplande start", "Planned start";
+    originally: "oorspronkelijk", "originally";
+    milestones: "Mijlpalen", "Milestones";
+    late_milestones: "Te late mijlpalen", "Late milestones";
+    no_late_milestones: "Geen te late mijlpalen.", "No late milestones.";
+    upcoming_milestones: "Komende mijlpalen (8 weken)", "Upcoming milestones (8 weeks)";
+    no_upcoming_milestones: "Geen mijlpalen in de komende 8 weken.", "No milestones in the next 8 weeks.";
+    milestone: "Mijlpaal", "Milestone";
+    due_date: "Datum", "Due";
+    state: "Stand", "State";
+    indicators: "Indicatoren", "Indicators";
+    no_indicators: "Nog geen indicatoren.", "No indicators yet.";
+    indicators_caption: "Indicatoren met nulmeting, laatste meting en doel", "Indicators with baseline, latest value and target";
+    indicator: "Indicator", "Indicator";
+    baseline_value: "Nulmeting", "Baseline";
+    latest_value: "Laatste meting", "Latest value";
+    target_value: "Doel", "Target";
+    progress: "Voortgang", "Progress";
+    recent_history: "Recente geschiedenis", "Recent history";
+    local_notes: "Lokale notities", "Local notes";
+    // ministry
+    status_by_area: "Stand per gebied", "Status per area";
+    areas_chart_alt: "Staafdiagram van de stoplichten per gebied voor dit ministerie; de cijfers staan in de tabel hierna.", "Bar chart of the traffic lights per area for this ministry; the numbers are in the table that follows.";
+    ministry_actions: "Acties van dit ministerie", "Actions of this ministry";
+    quick_update_hint: "Werk per actie de status en het percentage gereed bij. Oranje, rood en gestopt vragen een toelichting.", "Update the status and percentage complete per action. Amber, red and stopped need an explanation.";
+    save_progress: "Voortgang opslaan", "Save progress";
+    note: "Toelichting", "Note";
+    note_hint: "Verplicht bij oranje, rood of gestopt.", "Required for amber, red or stopped.";
+    open_milestones: "Open mijlpalen", "Open milestones";
+    no_open_milestones: "Geen open mijlpalen.", "No open milestones.";
+    milestones_caption: "Mijlpalen met datum en stand", "Milestones with due date and state";
+    complete_heading: "Afronden", "Complete";
+    done_on: "Afgerond op", "Done on";
+    complete: "Afronden", "Complete";
+    milestone_open: "open", "open";
+    milestone_overdue: "te laat, nog open", "late, still open";
+    milestone_done: "afgerond op", "done on";
+    milestone_done_late: "te laat afgerond op", "done late on";
+    // action
+    theme: "Thema", "Theme";
+    responsible: "Verantwoordelijke", "Responsible";
+    budget: "Budget", "Budget";
+    unknown: "onbekend", "unknown";
+    baselines: "Planning: oorspronkelijk en huidig", "Plan: original and current";
+    baselines_caption: "Alle plannen, het oorspronkelijke eerst", "Every plan, the original first";
+    plan: "Plan", "Plan";
+    original_plan: "Oorspronkelijk plan", "Original plan";
+    replan: "Herplanning", "Re-plan";
+    reason: "Reden", "Reason";
+    recorded_at: "Vastgelegd", "Recorded";
+    deviation_none: "Het huidige plan eindigt op de oorspronkelijke einddatum.", "The current plan ends on the original end date.";
+    deviation_later: "Het huidige plan eindigt later dan oorspronkelijk gepland; dagen verschoven:", "The current plan ends later than originally planned; days moved:";
+    deviation_earlier: "Het huidige plan eindigt eerder dan oorspronkelijk gepland; dagen eerder:", "The current plan ends earlier than originally planned; days earlier:";
+    new_update: "Voortgang bijwerken", "Update progress";
+    timeline: "Tijdlijn van voortgangsberichten", "Timeline of progress updates";
+    no_milestones: "Nog geen mijlpalen.", "No milestones yet.";
+    trend_alt: "Lijngrafiek van de metingen van", "Line chart of the measurements of";
+    values_caption: "Metingen van", "Measurements of";
+    measured_on: "Datum", "Date";
+    value: "Waarde", "Value";
+    // consultations
+    consultations_title: "Raadplegingen", "Consultations";
+    no_consultations: "Er zijn geen raadplegingen.", "There are no consultations.";
+    consultations_caption: "Uitvragen met hun deadline", "Calls with their deadline";
+    consultation: "Raadpleging", "Consultation";
+    deadline: "Deadline", "Deadline";
+    consultation_open: "open", "open";
+    consultation_closed: "gesloten", "closed";
+    max_submissions: "Hoogstens inzendingen per gemeente", "At most submissions per municipality";
+    own_submissions: "Inzendingen van uw gemeente", "Your municipality's submissions";
+    own_submissions_caption: "Uw inzendingen op volgorde van voorkeur (1 = eerste keus)", "Your submissions in order of preference (1 = first choice)";
+    no_submissions: "Nog geen inzendingen.", "No submissions yet.";
+    rank: "Volgorde", "Rank";
+    rank_of: "Volgorde van", "Rank of";
+    title: "Titel", "Title";
+    description: "Beschrijving", "Description";
+    target_groups: "Doelgroepen", "Target groups";
+    target_group: "Doelgroep", "Target group";
+    aspects: "Invalshoeken", "Aspects";
+    late: "te laat", "late";
+    save_order: "Volgorde opslaan", "Save order";
+    new_submission: "Nieuwe goede praktijk insturen", "Submit a new best practice";
+    kind: "Soort", "Kind";
+    kind_existing: "bestaande praktijk", "existing practice";
+    kind_new: "nieuw handelingsperspectief", "new course of action";
+    stage: "Fase", "Stage";
+    stage_under_way: "in gang gezet", "under way";
+    stage_short_term: "gewenst op korte termijn", "wanted in the short term";
+    stage_medium_term: "gewenst op middellange termijn", "wanted in the medium term";
+    submit_practice: "Insturen", "Submit";
+    overview_grid: "Overzicht: doelgroep × invalshoek", "Overview: target group × aspect";
+    grid_caption: "Aantal goede praktijken per doelgroep en invalshoek", "Number of best practices per target group and aspect";
+    response: "Gemeenten die reageerden:", "Municipalities that responded:";
+    order_invalid: "Geef elke inzending een eigen volgnummer.", "Give every submission its own rank.";
+    // admin
+    admin_nav_label: "Beheer", "Administration";
+    admin_users: "Gebruikers", "Users";
+    admin_periods: "Rapportageperioden", "Report periods";
+    admin_areas: "Gebieden", "Areas";
+    new_user: "Nieuwe gebruiker", "New user";
+    create: "Aanmaken", "Create";
+    display_name: "Naam", "Name";
+    role: "Rol", "Role";
+    scope: "Bereik", "Scope";
+    active: "actief", "active";
+    disabled: "uitgeschakeld", "disabled";
+    disable_user: "Gebruiker uitschakelen", "Disable user";
+    enable_user: "Gebruiker weer inschakelen", "Enable user";
+    ministry_hint: "Alleen voor de rol ministerie.", "Only for the role ministry.";
+    municipality_hint: "Alleen voor de rol gemeente.", "Only for the role municipality.";
+    password_hint: "Minstens 12 tekens.", "At least 12 characters.";
+    choose_none: "(geen)", "(none)";
+    api_tokens: "API-tokens", "API tokens";
+    no_tokens: "Deze gebruiker heeft geen API-tokens.", "This user has no API tokens.";
+    name: "Naam", "Name";
+    prefix: "Begin", "Prefix";
+    access: "Toegang", "Access";
+    last_used: "Laatst gebruikt", "Last used";
+    revoke: "Intrekken", "Revoke";
+    revoked: "ingetrokken", "revoked";
+    expired: "verlopen", "expired";
+    never: "nooit", "never";
+    new_period: "Nieuwe periode", "New period";
+    code: "Code", "Code";
+    code_hint: "Kleine letters, cijfers en streepjes, bijvoorbeeld najaar-2021.", "Lower-case letters, digits and hyphens, for example najaar-2021.";
+    starts_on: "Begint op", "Starts on";
+    cut_off: "Peildatum", "Cut-off";
+    due_on: "Inleveren op", "Due";
+    new_area: "Nieuw gebied", "New area";
+    latitude: "Breedtegraad", "Latitude";
+    longitude: "Lengtegraad", "Longitude";
+    focus_since: "Focusgebied sinds", "Focus area since";
+    // notices after a POST
+    notice_saved: "De voortgang is opgeslagen.", "The progress was saved.";
+    notice_completed: "De mijlpaal is afgerond.", "The milestone was completed.";
+    notice_submitted: "De goede praktijk is ingestuurd.", "The best practice was submitted.";
+    notice_order: "De volgorde is opgeslagen.", "The order was saved.";
+    notice_created: "Aangemaakt.", "Created.";
+    notice_changed: "Gewijzigd.", "Changed.";
+    notice_revoked: "Het token is ingetrokken.", "The token was revoked.";
+    notice_logged_out: "U bent uitgelogd.", "You are logged out.";
+}
+
+impl Texts {
+    /// The text of a notice key (`?melding=`); unknown keys show nothing.
+    pub fn notice(&self, key: &str) -> Option<&'static str> {
+        Some(match key {
+            "opgeslagen" => self.notice_saved,
+            "afgerond" => self.notice_completed,
+            "ingestuurd" => self.notice_submitted,
+            "volgorde" => self.notice_order,
+            "aangemaakt" => self.notice_created,
+            "gewijzigd" => self.notice_changed,
+            "ingetrokken" => self.notice_revoked,
+            "uitgelogd" => self.notice_logged_out,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_the_dutch_way() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(Lang::Nl.date(date), "1 december 2026");
+        assert_eq!(Lang::En.date(date), "1 December 2026");
+        // 1 July 12:00 UTC is 14:00 in Amsterdam (summer time), 1 December 12:00 UTC is 13:00.
+        let summer = NaiveDate::from_ymd_opt(2021, 7, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        assert_eq!(Lang::Nl.date_time(summer), "1 juli 2021, 14:00");
+        let winter = date.and_hms_opt(12, 0, 0).unwrap();
+        assert_eq!(Lang::Nl.date_time(winter), "1 december 2026, 13:00");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_dutch_and_english() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("de, en;q=0.5, nl;q=0.8"),
+            Some(Lang::Nl)
+        );
+        assert_eq!(Lang::from_accept_language("fr, de"), None);
+        assert_eq!(Lang::from_accept_language("en;q=0"), None);
+    }
+
+    #[test]
+    fn numbers_and_money_follow_the_language() {
+        assert_eq!(Lang::Nl.number(12.5), "12,5");
+        assert_eq!(Lang::En.number(12.5), "12.5");
+        assert_eq!(Lang::Nl.euros(125_000_000), "€ 1.250.000");
+        assert_eq!(Lang::En.euros(125_000_000), "€1,250,000");
+        assert_eq!(
+            message(Lang::Nl, "must be between 0 and 100"),
+            "moet tussen 0 en 100 liggen"
+        );
+        assert_eq!(message(Lang::Nl, "something new"), "something new");
+    }
+}

@@ -1,0 +1,645 @@
+//! The dashboard in a real browser: headless Chromium (Debian's `chromium`) driven over
+//! WebDriver by `chromedriver`, with axe-core (npm, `tests/browser`) checking every page for
+//! WCAG 2.1 AA problems. One browser per backend runs every scenario, to keep start-up cost low.
+//! Screenshots of every page go to `target/test-artifacts/screenshots/<backend>/<page>.png`
+//! (or under `$VERSNELLING_TEST_ARTIFACTS`).
+//!
+//! Without chromium, chromedriver or axe-core the test says what is missing and skips; with
+//! CI=true it fails instead (`.ci/run` installs all three).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+use crate::app_test;
+use crate::support::{TestApp, WEB_PASSWORD};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+}
+
+/// The tools, or `None` (with a message) when one is missing outside CI.
+fn tools() -> Option<String> {
+    let mut missing = Vec::new();
+    for (path, what) in [
+        (
+            PathBuf::from(CHROMIUM),
+            "chromium (apt-get install chromium)",
+        ),
+        (
+            PathBuf::from(CHROMEDRIVER),
+            "chromedriver (apt-get install chromium-driver)",
+        ),
+        (axe_path(), "axe-core (npm ci in tests/browser)"),
+    ] {
+        if !path.exists() {
+            missing.push(what);
+        }
+    }
+    if missing.is_empty() {
+        return std::fs::read_to_string(axe_path()).ok();
+    }
+    let message = format!("the browser test needs {}", missing.join(", "));
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {message}");
+    }
+    eprintln!("skipped: {message}");
+    None
+}
+
+/// chromedriver on a free port, stopped when dropped.
+struct Chromedriver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_chromedriver() -> Chromedriver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Chromedriver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let started = Instant::now();
+    loop {
+        if reqwest::get(format!("{}/status", driver.url))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return driver;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn start_browser(chromedriver: &Chromedriver, profile: &Path) -> WebDriver {
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(CHROMIUM).unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1800",
+        "--lang=nl-NL",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+        .unwrap();
+    caps.add_experimental_option(
+        "prefs",
+        serde_json::json!({"intl.accept_languages": "nl-NL,nl"}),
+    )
+    .unwrap();
+    WebDriver::new(chromedriver.url.as_str(), caps)
+        .await
+        .expect("a Chromium session")
+}
+
+/// Waits (up to 15 s) until the page's URL path is `path` after a click that navigates.
+async fn wait_for_path(driver: &WebDriver, path: &str) {
+    let started = Instant::now();
+    loop {
+        let url = driver.current_url().await.unwrap();
+        if url.path() == path
+            && driver
+                .execute("return document.readyState", vec![])
+                .await
+                .is_ok_and(|r| r.json() == "complete")
+        {
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            let main = match driver.find(By::Tag("main")).await {
+                Ok(main) => main.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("still at {url}, expected {path}; the page says: {main}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn log_in(driver: &WebDriver, base: &str, username: &str) {
+    driver.goto(format!("{base}/inloggen")).await.unwrap();
+    driver
+        .find(By::Id("f-username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    driver
+        .find(By::Id("f-password"))
+        .await
+        .unwrap()
+        .send_keys(WEB_PASSWORD)
+        .await
+        .unwrap();
+    driver
+        .find(By::Css("form[action='/inloggen'] button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(driver, "/").await;
+}
+
+async fn log_out(driver: &WebDriver) {
+    driver
+        .find(By::Css("form[action='/uitloggen'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(driver, "/inloggen").await;
+}
+
+/// Runs axe-core with the WCAG 2.1 A and AA rules; the serious and critical violations.
+async fn axe(driver: &WebDriver, axe_source: &str) -> Vec<String> {
+    driver
+        .execute(axe_source, vec![])
+        .await
+        .expect("inject axe");
+    let result = driver
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                 .then(r => done(r.violations
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                   .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')}`)))
+                 .catch(e => done(['axe failed: ' + e]));"#,
+            vec![],
+        )
+        .await
+        .expect("run axe");
+    result.convert().expect("a list of violations")
+}
+
+fn artifacts(backend: &str) -> PathBuf {
+    let root = std::env::var_os("VERSNELLING_TEST_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts"));
+    let dir = root.join("screenshots").join(backend);
+    std::fs::create_dir_all(&dir).expect("the screenshot directory");
+    dir
+}
+
+/// Opens a page, saves its screenshot and checks it with axe; problems go into `failures`.
+async fn check_page(
+    driver: &WebDriver,
+    base: &str,
+    name: &str,
+    path: &str,
+    axe_source: &str,
+    shots: &Path,
+    failures: &mut Vec<String>,
+) {
+    if !path.is_empty() {
+        driver.goto(format!("{base}{path}")).await.unwrap();
+    }
+    let png = driver.screenshot_as_png().await.expect("a screenshot");
+    std::fs::write(shots.join(format!("{name}.png")), png).expect("save the screenshot");
+    for violation in axe(driver, axe_source).await {
+        failures.push(format!("{name} ({path}): {violation}"));
+    }
+}
+
+struct Fixtures {
+    action: i64,
+    consultation: &'static str,
+}
+
+async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
+    let (action, _) = crate::web::action_of(app, admin, "BZK", "rotterdam-zuid").await;
+    crate::web::action_of(app, admin, "SZW", "rotterdam-zuid").await;
+    let post = async |path: String, body: serde_json::Value| {
+        let response = app
+            .send(Method::POST, &path, Some(admin), Some(body), None)
+            .await;
+        assert_eq!(response.status(), 201, "POST {path}");
+        response.json::<serde_json::Value>().await.unwrap()
+    };
+    post(
+        format!("/api/v1/actions/{action}/milestones"),
+        serde_json::json!({"title": "Schuldhulpmaatje gestart", "due_date": "2021-03-01"}),
+    )
+    .await;
+    let indicator = post(
+        format!("/api/v1/actions/{action}/indicators"),
+        serde_json::json!({"name": "Huishoudens bereikt", "unit": "huishoudens",
+            "baseline_value": 0.0, "target_value": 400.0, "target_date": "2021-12-31"}),
+    )
+    .await;
+    let indicator = indicator["id"].as_i64().unwrap();
+    for (date, value) in [("2021-01-15", 60.0), ("2021-03-15", 150.0)] {
+        post(
+            format!("/api/v1/indicators/{indicator}/values"),
+            serde_json::json!({"measured_on": date, "value": value}),
+        )
+        .await;
+    }
+    post(
+        "/api/v1/consultations".into(),
+        serde_json::json!({
+            "code": "uitvraag", "title": "Top 5 goede praktijken",
+            "question": "Wat zijn uw beste praktijken voor jongeren?",
+            "deadline": "2099-05-06T18:00:00", "target_groups": ["youth", "families"],
+            "aspects": ["protection", "collaboration"], "municipalities": ["rotterdam"]
+        }),
+    )
+    .await;
+    Fixtures {
+        action,
+        consultation: "uitvraag",
+    }
+}
+
+/// What the scenarios need, owned, so they run in their own task and the browser is shut down
+/// even when one fails.
+struct Setup {
+    base: String,
+    action: i64,
+    consultation: String,
+    viewer_id: i64,
+    axe_source: String,
+    shots: PathBuf,
+}
+
+app_test!(
+    async fn the_dashboard_works_in_a_real_browser(app: TestApp) {
+        let Some(axe_source) = tools() else {
+            return;
+        };
+        let backend = if app.database.url.starts_with("postgres") {
+            "postgres"
+        } else {
+            "sqlite"
+        };
+        let admin = app.admin_token().await;
+        let f = fixtures(&app, &admin).await;
+        let mut viewer_id = 0;
+        for (name, role, scope) in [
+            ("browser-admin", "admin", None),
+            ("browser-bzk", "ministry", Some("BZK")),
+            ("browser-rotterdam", "municipality", Some("rotterdam")),
+            ("browser-viewer", "viewer", None),
+        ] {
+            viewer_id = app.create_user(name, role, scope, WEB_PASSWORD);
+        }
+        let chromedriver = start_chromedriver().await;
+        let profile = tempfile::tempdir().unwrap();
+        let driver = start_browser(&chromedriver, profile.path()).await;
+        let setup = Setup {
+            base: app.address.clone(),
+            action: f.action,
+            consultation: f.consultation.to_string(),
+            viewer_id,
+            axe_source,
+            shots: artifacts(backend),
+        };
+        let outcome = actix_web::rt::spawn(scenarios(driver.clone(), setup)).await;
+        driver.quit().await.unwrap();
+        drop(chromedriver);
+        let failures = match outcome {
+            Ok(failures) => failures,
+            Err(panic) => std::panic::resume_unwind(panic.into_panic()),
+        };
+        // The refused update of the municipality was not written: only the ministry's is there.
+        let updates = app
+            .get_as(
+                &admin,
+                &format!("/api/v1/actions/{}/updates", f.action),
+                200,
+            )
+            .await;
+        assert_eq!(updates["total"], 1);
+        assert!(
+            failures.is_empty(),
+            "axe-core found serious or critical WCAG 2.1 AA violations:\n  {}",
+            failures.join("\n  ")
+        );
+    }
+);
+
+/// Every scenario, in one browser; returns the accessibility problems found.
+async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
+    let (base, axe_source, shots) = (s.base.as_str(), s.axe_source.as_str(), s.shots.as_path());
+    let mut failures = Vec::new();
+    // A visitor: the login page, and the keyboard: Tab reaches the skip link first, and
+    // following it moves the focus to the main content.
+    check_page(
+        &driver,
+        base,
+        "login",
+        "/inloggen",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    driver
+        .action_chain()
+        .send_keys(Key::Tab)
+        .perform()
+        .await
+        .unwrap();
+    let focused = driver.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip-link")
+    );
+    assert_eq!(
+        focused.attr("href").await.unwrap().as_deref(),
+        Some("#main")
+    );
+    driver
+        .action_chain()
+        .send_keys(Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    let focused = driver.active_element().await.unwrap();
+    assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("main"));
+
+    // A ministry user logs in, posts a progress update and sees it on the area page.
+    log_in(&driver, base, "browser-bzk").await;
+    check_page(
+        &driver,
+        base,
+        "overview",
+        "/",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    check_page(
+        &driver,
+        base,
+        "ministry",
+        "/ministeries/BZK",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    let prefix = format!("a{}-", s.action);
+    SelectElement::new(
+        &driver
+            .find(By::Id(format!("{prefix}status")))
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap()
+    .select_by_value("at_risk")
+    .await
+    .unwrap();
+    let percent = driver
+        .find(By::Id(format!("{prefix}percent_complete")))
+        .await
+        .unwrap();
+    percent.clear().await.unwrap();
+    percent.send_keys("45").await.unwrap();
+    driver
+        .find(By::Id(format!("{prefix}note")))
+        .await
+        .unwrap()
+        .send_keys("Vrijwilligers vallen uit; werving loopt")
+        .await
+        .unwrap();
+    driver
+        .find(By::Css(format!(
+            "form[action='/acties/{}/voortgang'] button[type='submit']",
+            s.action
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&driver, "/ministeries/BZK").await;
+    let notice = driver
+        .find(By::Css("p.notice"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(notice, "De voortgang is opgeslagen.");
+    check_page(
+        &driver,
+        base,
+        "area",
+        "/gebieden/rotterdam-zuid",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    let history = driver
+        .find(By::Css("#history-h + ol"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("Vrijwilligers vallen uit; werving loopt"),
+        "{history}"
+    );
+    assert!(history.contains("oranje · 45%"), "{history}");
+    let action_path = format!("/acties/{}", s.action);
+    check_page(
+        &driver,
+        base,
+        "action",
+        &action_path,
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    // The same form with a red status and no note comes back with its errors.
+    SelectElement::new(&driver.find(By::Id("f-status")).await.unwrap())
+        .await
+        .unwrap()
+        .select_by_value("off_track")
+        .await
+        .unwrap();
+    driver
+        .find(By::Css("#voortgang button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&driver, &format!("{action_path}/voortgang")).await;
+    let focused = driver.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("error-summary")
+    );
+    check_page(
+        &driver,
+        base,
+        "action-form-errors",
+        "",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    log_out(&driver).await;
+
+    // A municipality sees no edit form for the ministry's action, and posting one anyway,
+    // with its valid session and CSRF token, is refused.
+    log_in(&driver, base, "browser-rotterdam").await;
+    driver.goto(format!("{base}{action_path}")).await.unwrap();
+    let forms = driver
+        .find_all(By::Css("form[action$='/voortgang']"))
+        .await
+        .unwrap();
+    assert!(forms.is_empty(), "a municipality is shown a progress form");
+    driver
+        .execute(
+            r#"const form = document.createElement('form');
+               form.method = 'post';
+               form.action = arguments[0];
+               for (const [name, value] of [
+                   ['csrf', document.querySelector("input[name='csrf']").value],
+                   ['status', 'on_track'], ['percent_complete', '90'], ['version', '1']]) {
+                 const input = document.createElement('input');
+                 input.type = 'hidden'; input.name = name; input.value = value;
+                 form.appendChild(input);
+               }
+               document.body.appendChild(form);
+               form.submit();"#,
+            vec![serde_json::json!(format!("{action_path}/voortgang"))],
+        )
+        .await
+        .unwrap();
+    wait_for_path(&driver, &format!("{action_path}/voortgang")).await;
+    assert_eq!(
+        driver
+            .find(By::Tag("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Geen toegang"
+    );
+    let body = driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Foutcode 403"), "{body}");
+    check_page(
+        &driver,
+        base,
+        "error-403",
+        "",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+
+    let consultation = format!("/raadplegingen/{}", s.consultation);
+    check_page(
+        &driver,
+        base,
+        "consultation-municipality",
+        &consultation,
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    log_out(&driver).await;
+
+    // The programme office: the lists and the administration.
+    log_in(&driver, base, "browser-admin").await;
+    for (name, path) in [
+        ("consultations", "/raadplegingen".to_string()),
+        ("consultation-overview", consultation.clone()),
+        ("admin-users", "/beheer".into()),
+        ("admin-user", format!("/beheer/gebruikers/{}", s.viewer_id)),
+        ("admin-periods", "/beheer/perioden".into()),
+        ("admin-areas", "/beheer/gebieden".into()),
+    ] {
+        check_page(&driver, base, name, &path, axe_source, shots, &mut failures).await;
+    }
+    // And in English.
+    driver
+        .find(By::Css("form[action='/taal'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&driver, "/beheer/gebieden").await;
+    assert_eq!(
+        driver
+            .find(By::Tag("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("en")
+    );
+    check_page(
+        &driver,
+        base,
+        "overview-english",
+        "/",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+
+    failures
+}

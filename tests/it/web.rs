@@ -1,0 +1,482 @@
+//! The dashboard over plain HTTP: sessions and their cookies, CSRF, security headers, the
+//! login redirect, escaping, the language switch, stale forms and the policy on forms.
+
+use reqwest::Method;
+
+use crate::app_test;
+use crate::support::{TestApp, WebSession, set_cookie};
+
+/// An action of `ministry` in `area`, created by an admin: (id, version).
+pub async fn action_of(app: &TestApp, admin: &str, ministry: &str, area: &str) -> (i64, i64) {
+    let body = serde_json::json!({
+        "title": format!("Schuldhulp {ministry} in {area}"), "area": area, "ministry": ministry,
+        "theme": "debt", "planned_start": "2020-11-01", "planned_end": "2021-12-31"
+    });
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/actions",
+            Some(admin),
+            Some(body),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let action: serde_json::Value = response.json().await.unwrap();
+    (
+        action["id"].as_i64().unwrap(),
+        action["version"].as_i64().unwrap(),
+    )
+}
+
+async fn history_len(app: &TestApp, admin: &str, id: i64) -> usize {
+    app.get_as(admin, &format!("/api/v1/actions/{id}/updates"), 200)
+        .await["total"]
+        .as_u64()
+        .unwrap() as usize
+}
+
+async fn post_progress(
+    app: &TestApp,
+    session: &WebSession,
+    id: i64,
+    version: i64,
+    note: &str,
+) -> reqwest::Response {
+    app.post_form(
+        session,
+        &format!("/acties/{id}/voortgang"),
+        &[
+            ("status", "at_risk"),
+            ("percent_complete", "40"),
+            ("note", note),
+            ("version", &version.to_string()),
+            ("next", "/ministeries/BZK"),
+        ],
+    )
+    .await
+}
+
+app_test!(
+    async fn a_ministry_user_posts_progress_and_sees_it_on_the_area_page(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
+        let form = app.page(Some(&session), "/ministeries/BZK").await;
+        let html = form.text().await.unwrap();
+        assert!(
+            html.contains(&format!("action=\"/acties/{id}/voortgang\"")),
+            "{html}"
+        );
+
+        let response = post_progress(&app, &session, id, version, "Wachtlijst loopt op").await;
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with("/ministeries/BZK?melding=opgeslagen"),
+            "{location}"
+        );
+        let area = app.page(Some(&session), "/gebieden/rotterdam-zuid").await;
+        let html = area.text().await.unwrap();
+        assert!(html.contains("Wachtlijst loopt op"));
+        assert!(html.contains("<span class=\"status s-at_risk\">oranje</span>"));
+        assert_eq!(history_len(&app, &admin, id).await, 1);
+    }
+);
+
+app_test!(
+    async fn a_municipality_sees_no_form_for_a_ministrys_action_and_is_refused_when_posting(
+        app: TestApp,
+    ) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("municipality", Some("rotterdam")).await;
+        let page = app.page(Some(&session), &format!("/acties/{id}")).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(
+            !html.contains("/voortgang\""),
+            "a form it may not submit: {html}"
+        );
+        let ministry = app.page(Some(&session), "/ministeries/BZK").await;
+        assert!(!ministry.text().await.unwrap().contains("/voortgang\""));
+
+        let response = post_progress(&app, &session, id, version, "niet van mij").await;
+        assert_eq!(response.status(), 403);
+        assert!(response.text().await.unwrap().contains("Geen toegang"));
+        assert_eq!(history_len(&app, &admin, id).await, 0);
+
+        // Another ministry's user gets past the role check and is refused on the object.
+        let (_, _, other) = app.web_user("ministry", Some("SZW")).await;
+        let response = post_progress(&app, &other, id, version, "niet van ons").await;
+        assert_eq!(response.status(), 403);
+        assert_eq!(history_len(&app, &admin, id).await, 0);
+    }
+);
+
+app_test!(
+    async fn a_post_without_the_right_csrf_token_is_refused_and_changes_nothing(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
+        let fields = [
+            ("status", "on_track"),
+            ("percent_complete", "10"),
+            ("version", &version.to_string()),
+        ];
+        let path = format!("/acties/{id}/voortgang");
+        let missing = app
+            .client
+            .post(app.url(&path))
+            .header("Cookie", &session.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 403);
+        let wrong = WebSession {
+            cookie: session.cookie.clone(),
+            csrf: "0".repeat(64),
+        };
+        assert_eq!(app.post_form(&wrong, &path, &fields).await.status(), 403);
+        // The right token from another site's page is refused too.
+        let mut all = vec![("csrf", session.csrf.as_str())];
+        all.extend_from_slice(&fields);
+        let cross = app
+            .client
+            .post(app.url(&path))
+            .header("Cookie", &session.cookie)
+            .header("Origin", "https://elders.example")
+            .form(&all)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cross.status(), 403);
+        assert_eq!(history_len(&app, &admin, id).await, 0);
+        // With the token it goes through.
+        assert_eq!(app.post_form(&session, &path, &fields).await.status(), 303);
+        assert_eq!(history_len(&app, &admin, id).await, 1);
+    }
+);
+
+app_test!(
+    async fn the_session_cookie_is_http_only_and_strict(app: TestApp) {
+        app.create_user("koekje", "viewer", None, crate::support::WEB_PASSWORD);
+        let login = app.page(None, "/inloggen").await;
+        let visitor = set_cookie(&login, "vm_csrf").unwrap();
+        let csrf = crate::support::csrf_of(&login.text().await.unwrap());
+        let response = app
+            .client
+            .post(app.url("/inloggen"))
+            .header("Cookie", visitor.split(';').next().unwrap())
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "koekje"),
+                ("password", crate::support::WEB_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let cookie = set_cookie(&response, "vm_session").unwrap();
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http by default: {cookie}"
+        );
+        assert!(visitor.contains("HttpOnly") && visitor.contains("SameSite=Strict"));
+        // A wrong password opens no session.
+        let wrong = app
+            .client
+            .post(app.url("/inloggen"))
+            .header("Cookie", visitor.split(';').next().unwrap())
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "koekje"),
+                ("password", "fout"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 401);
+        assert!(set_cookie(&wrong, "vm_session").is_none());
+    }
+);
+
+mod secure_cookies {
+    use super::*;
+
+    #[actix_web::test]
+    async fn with_secure_cookies_the_session_cookie_is_host_prefixed_and_secure() {
+        let app = TestApp::spawn_with(
+            crate::support::Backend::Sqlite,
+            &[("web.secure_cookies", "true")],
+        )
+        .await
+        .unwrap();
+        app.create_user("veilig", "viewer", None, crate::support::WEB_PASSWORD);
+        let login = app.page(None, "/inloggen").await;
+        let visitor = set_cookie(&login, "__Host-vm_csrf").unwrap();
+        assert!(visitor.contains("Secure"), "{visitor}");
+        let csrf = crate::support::csrf_of(&login.text().await.unwrap());
+        let response = app
+            .client
+            .post(app.url("/inloggen"))
+            .header("Cookie", visitor.split(';').next().unwrap())
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "veilig"),
+                ("password", crate::support::WEB_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let cookie = set_cookie(&response, "__Host-vm_session").unwrap();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Domain"), "{cookie}");
+    }
+}
+
+app_test!(
+    async fn pages_carry_a_strict_csp_and_no_inline_script_or_style(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, _) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("admin", None).await;
+        for path in [
+            "/inloggen".to_string(),
+            "/".into(),
+            "/gebieden/rotterdam-zuid".into(),
+            "/ministeries/BZK".into(),
+            format!("/acties/{id}"),
+            "/raadplegingen".into(),
+            "/beheer".into(),
+            "/beheer/perioden".into(),
+            "/beheer/gebieden".into(),
+            "/gebieden/bestaat-niet".into(),
+        ] {
+            // The login page sends a logged-in user on: look at it without a session.
+            let who = Some(&session).filter(|_| path != "/inloggen");
+            let response = app.page(who, &path).await;
+            let headers = response.headers().clone();
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+            assert!(csp.contains("style-src 'self'"), "{path}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            assert_eq!(headers["x-frame-options"], "DENY");
+            assert_eq!(headers["cache-control"], "no-store");
+            let html = response.text().await.unwrap();
+            assert!(!html.contains("<script>"), "{path}: inline script");
+            assert!(!html.contains("style="), "{path}: a style attribute");
+            assert!(!html.contains("<style"), "{path}: a style element");
+            assert!(html.contains("<html lang=\"nl\">"), "{path}");
+        }
+        // The stylesheet is served under its content hash and kept for a year.
+        let html = app.page(Some(&session), "/").await.text().await.unwrap();
+        let css = html
+            .split("href=\"")
+            .find_map(|part| part.split('"').next().filter(|h| h.ends_with(".css")))
+            .unwrap()
+            .to_string();
+        let response = app.get(&css).await;
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        assert_eq!(app.get("/static/app.0000.css").await.status(), 404);
+    }
+);
+
+app_test!(
+    async fn a_visitor_without_a_session_is_sent_to_the_login_page(app: TestApp) {
+        let response = app.page(None, "/gebieden/rotterdam-zuid").await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(
+            response.headers()["location"],
+            "/inloggen?next=%2Fgebieden%2Frotterdam-zuid"
+        );
+        // A forged session cookie is no session.
+        let forged = WebSession {
+            cookie: format!("vm_session={}", "a".repeat(64)),
+            csrf: String::new(),
+        };
+        assert_eq!(app.page(Some(&forged), "/").await.status(), 303);
+        // The login page returns there afterwards, but never to another site.
+        let login = app
+            .page(None, "/inloggen?next=%2Fgebieden%2Frotterdam-zuid")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(login.contains("value=\"/gebieden/rotterdam-zuid\""));
+        let login = app
+            .page(None, "/inloggen?next=%2F%2Felders.example")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(login.contains("name=\"next\" value=\"/\">"), "{login}");
+        assert!(!login.contains("value=\"//elders.example"));
+    }
+);
+
+app_test!(
+    async fn user_text_is_shown_as_text_never_as_markup(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
+        let note = "<script>alert('x')</script> & <b>vet</b>";
+        let response = post_progress(&app, &session, id, version, note).await;
+        assert_eq!(response.status(), 303);
+        for path in [
+            format!("/acties/{id}"),
+            "/gebieden/rotterdam-zuid".into(),
+            "/".into(),
+        ] {
+            let html = app.page(Some(&session), &path).await.text().await.unwrap();
+            assert!(!html.contains("<script>alert"), "{path}");
+            assert!(!html.contains("<b>vet</b>"), "{path}");
+            assert!(
+                html.contains("&#60;script&#62;alert(&#39;x&#39;)"),
+                "{path}"
+            );
+        }
+    }
+);
+
+app_test!(
+    async fn pages_are_dutch_by_default_and_english_on_request(app: TestApp) {
+        let (_, _, session) = app.web_user("viewer", None).await;
+        let dutch = app.page(Some(&session), "/").await.text().await.unwrap();
+        assert!(dutch.contains("<html lang=\"nl\">"));
+        assert!(dutch.contains("Overzicht versnellingsacties"));
+
+        let browser_english = app
+            .client
+            .get(app.url("/"))
+            .header("Cookie", &session.cookie)
+            .header("Accept-Language", "en-GB,en;q=0.9,nl;q=0.5")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(browser_english.contains("<html lang=\"en\">"));
+        assert!(browser_english.contains("Overview of the acceleration actions"));
+
+        let switch = app
+            .post_form(
+                &session,
+                "/taal",
+                &[("lang", "en"), ("next", "/raadplegingen")],
+            )
+            .await;
+        assert_eq!(switch.status(), 303);
+        assert_eq!(switch.headers()["location"], "/raadplegingen");
+        let lang = set_cookie(&switch, "vm_lang").unwrap();
+        assert!(lang.starts_with("vm_lang=en"), "{lang}");
+        let cookies = format!("{}; {}", session.cookie, lang.split(';').next().unwrap());
+        let english = app
+            .client
+            .get(app.url("/raadplegingen"))
+            .header("Cookie", cookies)
+            .header("Accept-Language", "nl")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(english.contains("<html lang=\"en\">"));
+        assert!(english.contains("<h1>Consultations</h1>"));
+        assert!(english.contains(">Nederlands</button>"));
+    }
+);
+
+app_test!(
+    async fn a_stale_form_says_someone_else_changed_it_and_saves_nothing(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
+        assert_eq!(
+            post_progress(&app, &session, id, version, "eerste")
+                .await
+                .status(),
+            303
+        );
+        // A second form made from the same (now old) version.
+        let response = post_progress(&app, &session, id, version, "mijn tekst").await;
+        assert_eq!(response.status(), 409);
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("Iemand anders heeft dit intussen gewijzigd"),
+            "{html}"
+        );
+        assert!(html.contains(">mijn tekst</textarea>"), "the input is kept");
+        assert_eq!(history_len(&app, &admin, id).await, 1);
+    }
+);
+
+app_test!(
+    async fn a_bad_form_shows_the_field_errors_next_to_the_fields(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("ministry", Some("BZK")).await;
+        let response = post_progress(&app, &session, id, version, "").await;
+        assert_eq!(response.status(), 422);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"error-summary\""));
+        assert!(html.contains("href=\"#f-note\""));
+        assert!(html.contains("id=\"f-note-error\""));
+        assert!(html.contains("aria-describedby=\"f-note-hint f-note-error\""));
+        assert!(html.contains("licht een oranje, rode of gestopte status toe"));
+        assert_eq!(history_len(&app, &admin, id).await, 0);
+    }
+);
+
+app_test!(
+    async fn logging_out_or_being_disabled_ends_the_session(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, username, session) = app.web_user("viewer", None).await;
+        let (_, _, other) = app.web_user("viewer", None).await;
+        assert_eq!(app.page(Some(&session), "/").await.status(), 200);
+        let out = app.post_form(&session, "/uitloggen", &[]).await;
+        assert_eq!(out.status(), 303);
+        assert_eq!(app.page(Some(&session), "/").await.status(), 303);
+
+        let session = app.web_login(&username, crate::support::WEB_PASSWORD).await;
+        let user = app
+            .send(
+                Method::GET,
+                &format!("/api/v1/users/{id}"),
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        let etag = user.headers()["etag"].to_str().unwrap().to_string();
+        let disabled = app
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/users/{id}"),
+                Some(&admin),
+                Some(serde_json::json!({"disabled": true})),
+                Some(&etag),
+            )
+            .await;
+        assert_eq!(disabled.status(), 200);
+        assert_eq!(app.page(Some(&session), "/").await.status(), 303);
+        assert_eq!(app.page(Some(&other), "/").await.status(), 200);
+    }
+);
