@@ -110,11 +110,13 @@ async fn kill_during_writes_and_check(backend: Backend) {
 
     // Four writers post updates until the server dies; every 201 is an acknowledged write.
     let started = Instant::now();
+    let counted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut writers = Vec::new();
     for writer in 0..4 {
         let client = client.clone();
         let token = token.clone();
         let path = path.clone();
+        let counted = counted.clone();
         writers.push(actix_web::rt::spawn(async move {
             let mut acknowledged = Vec::new();
             for i in 0..2_000 {
@@ -130,6 +132,7 @@ async fn kill_during_writes_and_check(backend: Backend) {
                         let body: Value = response.json().await.unwrap_or(Value::Null);
                         if let Some(id) = body["id"].as_i64() {
                             acknowledged.push(id);
+                            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         }
                     }
                     _ => break,
@@ -141,7 +144,13 @@ async fn kill_during_writes_and_check(backend: Backend) {
             acknowledged
         }));
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Kill in the middle of the stream: once a good number of writes is acknowledged (by count,
+    // not by time, so a busy machine does not kill it before the writers got going).
+    while counted.load(std::sync::atomic::Ordering::Relaxed) < 100
+        && started.elapsed() < Duration::from_secs(15)
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     server.kill().expect("SIGKILL");
     server.wait().unwrap();
     let mut acknowledged = Vec::new();
