@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod problem;
 pub mod progress;
 pub mod reference;
+pub mod reports;
 pub mod respond;
 pub mod tracking;
 pub mod users;
@@ -104,6 +105,9 @@ route_table! {
     POST "/api/v1/periods" ManageReference => reference::create_period;
     GET "/api/v1/periods/{code}" ReadReference => reference::get_period;
     PATCH "/api/v1/periods/{code}" ManageReference => reference::update_period;
+    GET "/api/v1/periods/{code}/readiness" ReadTracking => reports::readiness;
+    GET "/api/v1/periods/{code}/signoffs" ReadTracking => reports::list_signoffs;
+    POST "/api/v1/periods/{code}/signoffs/{ministry}" SignOffPeriod => reports::sign_off;
 
     GET "/api/v1/programmes" ReadTracking => tracking::list_programmes;
     POST "/api/v1/programmes" ManageProgrammes => tracking::create_programme;

@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::api::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem};
 use crate::api::{
-    ROUTES, audit, auth, consultations, export, health, progress, reference, tracking, users,
+    ROUTES, audit, auth, consultations, export, health, progress, reference, reports, tracking,
+    users,
 };
 use crate::auth::policy::Operation;
 use crate::error::Error;
@@ -100,6 +101,9 @@ tracked data take `as_of` (a date, end of that day in Europe/Amsterdam, or a UTC
         reference::create_period,
         reference::get_period,
         reference::update_period,
+        reports::readiness,
+        reports::list_signoffs,
+        reports::sign_off,
         tracking::list_programmes,
         tracking::create_programme,
         tracking::get_programme,

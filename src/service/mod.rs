@@ -14,5 +14,6 @@ pub mod programmes;
 pub mod progress;
 pub mod reference;
 pub mod sessions;
+pub mod signoffs;
 pub mod spreadsheet;
 pub mod users;

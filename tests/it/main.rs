@@ -18,6 +18,7 @@ mod openapi;
 mod policy;
 mod progress;
 mod reference;
+mod reports;
 mod scale;
 mod schema;
 mod spreadsheet;

@@ -191,6 +191,7 @@ fn request_for(
         .replace("{code}", code)
         .replace("{token_id}", "999999")
         .replace("{municipality}", ["rotterdam", "den-haag"][i])
+        .replace("{ministry}", ["BZK", "SZW"][i])
         .replace("{id}", &id);
     let (ministry, area) = [("BZK", "rotterdam-zuid"), ("SZW", "den-haag-zuidwest")][i];
     let body = match (route.method, path) {
@@ -230,6 +231,9 @@ fn request_for(
             "code": format!("nieuw-{}", &crate::support::random_suffix()[..6]), "title": "Nieuw",
             "theme": "debt", "lead_ministry": ministry
         })),
+        ("POST", "/api/v1/periods/{code}/signoffs/{ministry}") => {
+            Some(serde_json::json!({"state": "submitted"}))
+        }
         ("POST", "/api/v1/areas/{code}/notes") => {
             Some(serde_json::json!({"body": "Lokale notitie"}))
         }
@@ -342,7 +346,8 @@ app_test!(
                         assert_eq!(own, 403, "{what}");
                         assert_eq!(other, 403, "{what} (other)");
                     }
-                    Access::All => {
+                    // Unpublished objects are hidden (404), never forbidden.
+                    Access::All | Access::PublishedOnly => {
                         assert!(own != 401 && own != 403, "{what}: {own}");
                         assert!(other != 401 && other != 403, "{what} (other): {other}");
                     }

@@ -325,6 +325,29 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// POST JSON with a token (and If-Match), asserting success; returns the JSON body.
+    pub async fn post_ok(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+        if_match: Option<&str>,
+    ) -> serde_json::Value {
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                path,
+                Some(token),
+                Some(body.clone()),
+                if_match,
+            )
+            .await;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path} {body}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
     /// GET with a token, asserting the status; returns the JSON body.
     pub async fn get_as(&self, token: &str, path: &str, status: u16) -> serde_json::Value {
         let response = self
