@@ -293,8 +293,7 @@ fn readiness(
     period: &ReportPeriod,
     signoffs_before: NaiveDateTime,
 ) -> Result<Vec<Readiness>> {
-    let start = period.starts_on.unwrap_or(NaiveDate::MIN);
-    let from = AsOf::end_of_day(start.pred_opt().unwrap_or(start)).before;
+    let from = AsOf::start_of_day(period.starts_on.unwrap_or(crate::domain::asof::NO_START)).before;
     let until = facts
         .as_of
         .before
