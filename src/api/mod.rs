@@ -144,6 +144,12 @@ route_table! {
     GET "/api/v1/progress" ReadTracking => progress::progress;
     GET "/api/v1/charts/{file}" ReadTracking => progress::chart;
 
+    GET "/api/v1/reports" ReadReports => reports::list_reports;
+    POST "/api/v1/reports" ManageReports => reports::generate_report;
+    GET "/api/v1/reports/{id}" ReadReports => reports::get_report;
+    GET "/api/v1/reports/{id}/files/{format}" ReadReports => reports::report_file;
+    POST "/api/v1/reports/{id}/publish" ManageReports => reports::publish_report;
+
     GET "/api/v1/areas/{code}/notes" ReadTracking => tracking::list_notes;
     POST "/api/v1/areas/{code}/notes" WriteLocalNote => tracking::create_note;
 

@@ -13,6 +13,7 @@ pub mod notes;
 pub mod programmes;
 pub mod progress;
 pub mod reference;
+pub mod reports;
 pub mod sessions;
 pub mod signoffs;
 pub mod spreadsheet;

@@ -41,6 +41,7 @@ struct Fixtures {
     milestones: [i64; 2],
     indicators: [i64; 2],
     submissions: [i64; 2],
+    report: i64,
 }
 
 async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
@@ -136,12 +137,26 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
             .expect("a submission");
         submissions[i] = submission["id"].as_i64().expect("submission id");
     }
+    // A draft report of the seeded period.
+    let report: serde_json::Value = app
+        .send(
+            Method::POST,
+            "/api/v1/reports",
+            Some(admin),
+            Some(serde_json::json!({"period": "voorjaar-2021"})),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("a report");
     Fixtures {
         user_id,
         actions,
         milestones,
         indicators,
         submissions,
+        report: report["id"].as_i64().expect("report id"),
     }
 }
 
@@ -168,6 +183,8 @@ fn request_for(
         f.indicators[i].to_string()
     } else if path.starts_with("/api/v1/submissions/") {
         f.submissions[i].to_string()
+    } else if path.starts_with("/api/v1/reports/") {
+        f.report.to_string()
     } else {
         f.user_id.to_string()
     };
@@ -192,6 +209,7 @@ fn request_for(
         .replace("{token_id}", "999999")
         .replace("{municipality}", ["rotterdam", "den-haag"][i])
         .replace("{ministry}", ["BZK", "SZW"][i])
+        .replace("{format}", "pdf")
         .replace("{id}", &id);
     let (ministry, area) = [("BZK", "rotterdam-zuid"), ("SZW", "den-haag-zuidwest")][i];
     let body = match (route.method, path) {
@@ -231,6 +249,7 @@ fn request_for(
             "code": format!("nieuw-{}", &crate::support::random_suffix()[..6]), "title": "Nieuw",
             "theme": "debt", "lead_ministry": ministry
         })),
+        ("POST", "/api/v1/reports") => Some(serde_json::json!({"period": "voorjaar-2021"})),
         ("POST", "/api/v1/periods/{code}/signoffs/{ministry}") => {
             Some(serde_json::json!({"state": "submitted"}))
         }
