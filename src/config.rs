@@ -45,6 +45,7 @@ pub struct Settings {
     pub data: DataSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub reports: ReportSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +95,13 @@ pub struct AuthSettings {
     pub login_window_seconds: u64,
     pub login_max_failures: usize,
     pub login_max_failures_per_address: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    pub auto_draft: bool,
+    pub auto_draft_check_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -403,6 +411,12 @@ impl Settings {
         }
         if self.auth.issuer.is_empty() || self.auth.audience.is_empty() {
             return invalid("auth.issuer", "issuer and audience must not be empty");
+        }
+        if !(1..=7 * 24 * 3600).contains(&self.reports.auto_draft_check_seconds) {
+            return invalid(
+                "reports.auto_draft_check_seconds",
+                "must be between 1 and 604800 (a week)",
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid(

@@ -1199,3 +1199,60 @@ app_test!(
         );
     }
 );
+
+#[actix_web::test]
+async fn the_automatic_draft_is_made_after_the_cut_off_and_not_before() {
+    for backend in [
+        crate::support::Backend::Sqlite,
+        crate::support::Backend::Postgres,
+    ] {
+        let Some(app) = TestApp::spawn_with(
+            backend,
+            &[
+                ("reports.auto_draft", "true"),
+                ("reports.auto_draft_check_seconds", "1"),
+            ],
+        )
+        .await
+        else {
+            continue;
+        };
+        let admin = app.admin_token().await;
+        app.post_ok(
+            &admin,
+            "/api/v1/periods",
+            json!({"code": "jaar-2099", "name": "Jaar 2099", "cut_off": "2099-12-31"}),
+            None,
+        )
+        .await;
+        // voorjaar-2021's cut-off passed long ago: a draft arrives without anyone asking.
+        let mut found = Value::Null;
+        for _ in 0..120 {
+            let list = app
+                .get_as(&admin, "/api/v1/reports?period=voorjaar-2021", 200)
+                .await;
+            if list["total"] == 1 {
+                found = list["items"][0].clone();
+                break;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        assert_eq!(found["state"], "draft", "{backend:?}: no automatic draft");
+        assert_eq!(found["generated_by"], Value::Null, "made by the system");
+        let mut conn = app.connect();
+        let due = versnelling::service::reports::periods_due_for_a_draft(
+            &mut conn,
+            versnelling::db::now(),
+        )
+        .unwrap();
+        assert!(
+            due.is_empty(),
+            "{backend:?}: jaar-2099 is not due, voorjaar-2021 has its draft: {due:?}"
+        );
+        assert_eq!(
+            app.get_as(&admin, "/api/v1/reports?period=jaar-2099", 200)
+                .await["total"],
+            0
+        );
+    }
+}
