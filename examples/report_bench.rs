@@ -99,9 +99,7 @@ fn main() {
     let model = model.unwrap();
     let reference = median(times);
     let (snapshot, _) = reports::snapshot(&model).unwrap();
-    println!(
-        "| step | median ms | × snapshot | bytes | peak RSS MiB |\n|---|---:|---:|---:|---:|"
-    );
+    println!("| step | median ms | × snapshot | bytes | peak RSS MiB |\n|---|---:|---:|---:|---:|");
     println!(
         "| snapshot (build the model from the database) | {:.1} | 1.00 | {} | {:.1} |",
         reference.as_secs_f64() * 1000.0,

@@ -1275,35 +1275,97 @@ fn the_report_command_writes_the_files_verifies_and_publishes_once() {
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr).to_string();
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            "{stderr}"
+        );
         stderr
     };
-    let output = run(&["report", "--period", "voorjaar-2021", "--format", "pdf,md", "--out", "rapporten"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(&[
+        "report",
+        "--period",
+        "voorjaar-2021",
+        "--format",
+        "pdf,md",
+        "--out",
+        "rapporten",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let written = dir.path().join("rapporten");
     let pdf = std::fs::read(written.join("voortgangsrapportage-voorjaar-2021.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    let md = std::fs::read_to_string(written.join("voortgangsrapportage-voorjaar-2021.md")).unwrap();
+    let md =
+        std::fs::read_to_string(written.join("voortgangsrapportage-voorjaar-2021.md")).unwrap();
     assert!(md.starts_with("# Voortgangsrapportage versnellingsacties: Voorjaar 2021"));
-    assert!(!written.join("voortgangsrapportage-voorjaar-2021.html").exists(), "only what was asked");
+    assert!(
+        !written
+            .join("voortgangsrapportage-voorjaar-2021.html")
+            .exists(),
+        "only what was asked"
+    );
 
-    let stderr = one_error_line(&run(&["report", "--period", "voorjaar-2021", "--format", "pdf,docx"]));
-    assert!(stderr.contains("--format") && stderr.contains("docx"), "{stderr}");
+    let stderr = one_error_line(&run(&[
+        "report",
+        "--period",
+        "voorjaar-2021",
+        "--format",
+        "pdf,docx",
+    ]));
+    assert!(
+        stderr.contains("--format") && stderr.contains("docx"),
+        "{stderr}"
+    );
     let stderr = one_error_line(&run(&["report", "--period", "zomer-1999"]));
     assert!(stderr.contains("zomer-1999"), "{stderr}");
 
     let output = run(&["report", "--period", "voorjaar-2021", "--verify"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("identical when built again"));
 
-    let output = run(&["report", "--period", "voorjaar-2021", "--publish", "--format", "md", "--out", "rapporten"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run(&[
+        "report",
+        "--period",
+        "voorjaar-2021",
+        "--publish",
+        "--format",
+        "md",
+        "--out",
+        "rapporten",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("published report"));
     let stderr = one_error_line(&run(&["report", "--period", "voorjaar-2021", "--publish"]));
-    assert!(stderr.contains("already has a published report"), "{stderr}");
+    assert!(
+        stderr.contains("already has a published report"),
+        "{stderr}"
+    );
     // Asked again, the published report is written as it was published.
-    let output = run(&["report", "--period", "voorjaar-2021", "--format", "md", "--out", "opnieuw"]);
+    let output = run(&[
+        "report",
+        "--period",
+        "voorjaar-2021",
+        "--format",
+        "md",
+        "--out",
+        "opnieuw",
+    ]);
     assert!(output.status.success());
-    let again = std::fs::read_to_string(dir.path().join("opnieuw/voortgangsrapportage-voorjaar-2021.md")).unwrap();
+    let again = std::fs::read_to_string(
+        dir.path()
+            .join("opnieuw/voortgangsrapportage-voorjaar-2021.md"),
+    )
+    .unwrap();
     assert_eq!(again, md);
 }
