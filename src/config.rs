@@ -46,6 +46,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub web: WebSettings,
     pub log: LogSettings,
+    pub reports: ReportSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,6 +105,13 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    pub auto_draft: bool,
+    pub auto_draft_check_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -419,6 +427,12 @@ impl Settings {
         }
         if self.auth.issuer.is_empty() || self.auth.audience.is_empty() {
             return invalid("auth.issuer", "issuer and audience must not be empty");
+        }
+        if !(1..=7 * 24 * 3600).contains(&self.reports.auto_draft_check_seconds) {
+            return invalid(
+                "reports.auto_draft_check_seconds",
+                "must be between 1 and 604800 (a week)",
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid(

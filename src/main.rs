@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use versnelling::auth::policy::Owner;
 use versnelling::config::{Overrides, Settings};
+use versnelling::reports::Format as ReportFormat;
 use versnelling::service::actions::ActionFilter;
 use versnelling::service::audit::Actor;
 use versnelling::service::backup;
 use versnelling::service::charts::{self, ChartQuery};
 use versnelling::service::consultations::{self, NoteFormat};
+use versnelling::service::reports;
 use versnelling::service::spreadsheet::{self, ExportFormat, RowProblem};
 use versnelling::service::users::{self, NewUserInput, UserChange};
 use versnelling::startup::{self, Application};
@@ -87,6 +89,27 @@ enum Command {
     /// Consultations such as the VNG call for best practices.
     #[command(subcommand)]
     Consultation(ConsultationCommand),
+    /// Write the progress report of a period: the published one when there is one, else a new
+    /// draft (stored, as `POST /api/v1/reports` makes it). Files are named
+    /// voortgangsrapportage-PERIOD.FORMAT.
+    Report {
+        /// Period code, e.g. voorjaar-2021.
+        #[arg(long)]
+        period: String,
+        /// Formats, comma-separated: pdf, html, xlsx, csv, md.
+        #[arg(long, default_value = "pdf,html,xlsx,csv,md")]
+        format: String,
+        /// The directory to write to (created when missing).
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Publish the new draft (every ministry's sign-off must be approved).
+        #[arg(long)]
+        publish: bool,
+        /// Build the period's stored report again from history and compare it byte for byte;
+        /// fails when anything differs.
+        #[arg(long, conflicts_with = "publish")]
+        verify: bool,
+    },
     /// Write every chart (SVG and PNG) for a period or moment into a directory.
     Charts {
         /// The directory to write to (created when missing).
@@ -364,6 +387,17 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Report {
+            period,
+            format,
+            out,
+            publish,
+            verify,
+        } => {
+            let formats =
+                ReportFormat::parse_list(&format).map_err(|e| format!("--format: {e}"))?;
+            write_report(&settings, &period, &formats, &out, publish, verify)
+        }
         Command::Charts {
             out,
             period,
@@ -393,16 +427,12 @@ fn write_charts(
 ) -> Result<(), String> {
     let pool = open(settings)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let show_progress = std::io::stderr().is_terminal();
-    let mut progress = |done: usize, total: usize| {
-        if show_progress {
-            eprint!("\r\x1b[2Krendering charts: {done}/{total}");
-        }
-    };
-    let files = charts::render_all(&mut conn, query, &mut progress).map_err(describe)?;
-    if show_progress {
-        eprintln!();
-    }
+    let bar = Progress::new("rendering charts");
+    let files = charts::render_all(&mut conn, query, &mut |done, total| {
+        bar.count(done as u64, total as u64, "charts", "")
+    });
+    bar.finish();
+    let files = files.map_err(describe)?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     for (name, bytes) in &files {
         let path = out.join(name);
@@ -437,17 +467,11 @@ fn import_actions(
     };
     // The operator at the console may create any action.
     let allow_all = |_: Owner| Ok(());
-    let show_progress = std::io::stderr().is_terminal();
-    let mut progress = |done: usize, total: usize| {
-        if show_progress {
-            eprint!("\r\x1b[2Kchecking row {done} of {total}");
-        }
-    };
+    let bar = Progress::new("checking rows");
+    let mut progress = |done: usize, total: usize| bar.count(done as u64, total as u64, "rows", "");
     let outcome =
         spreadsheet::import_actions(&mut conn, &data, dry_run, &actor, &allow_all, &mut progress);
-    if show_progress {
-        eprint!("\r\x1b[2K");
-    }
+    bar.clear();
     let report = outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
     if !report.ignored_columns.is_empty() {
         println!(
@@ -672,16 +696,10 @@ fn serve(settings: Settings) -> Result<(), String> {
 
 fn seed_demo(pool: &db::Pool) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let show_progress = std::io::stderr().is_terminal();
-    let mut progress = |step: &str| {
-        if show_progress {
-            eprint!("\r\x1b[2Kseeding demo: {step}");
-        }
-    };
-    let summary = seed::demo::seed_demo(&mut conn, &mut progress).map_err(describe)?;
-    if show_progress {
-        eprintln!();
-    }
+    let bar = Progress::new("seeding demo");
+    let summary = seed::demo::seed_demo(&mut conn, &mut |step: &str| bar.step(step));
+    bar.finish();
+    let summary = summary.map_err(describe)?;
     if consultations::seed_vng_call(&mut conn).map_err(describe)? {
         println!("the VNG call for best practices (vng-top5-2020) is in the consultations");
     }
@@ -713,25 +731,11 @@ fn seed_demo(pool: &db::Pool) -> Result<(), String> {
 fn seed_scale(pool: &db::Pool, n: u32) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let config = seed::scale::ScaleConfig::for_scale(n);
-    let show_progress = std::io::stderr().is_terminal();
-    let started = std::time::Instant::now();
-    let mut progress = |done: u64, total: u64| {
-        if show_progress {
-            const WIDTH: u64 = 30;
-            let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH) as usize;
-            let percent = (done * 100).checked_div(total).unwrap_or(100);
-            eprint!(
-                "\r\x1b[2Kseeding scale {n}: [{}{}] {done}/{total} actions ({percent}%), {:.0} s",
-                "#".repeat(filled),
-                " ".repeat(WIDTH as usize - filled),
-                started.elapsed().as_secs_f64()
-            );
-        }
-    };
-    let outcome = seed::scale::seed_scale(&mut conn, &config, &mut progress);
-    if show_progress {
-        eprintln!();
-    }
+    let bar = Progress::new(&format!("seeding scale {n}"));
+    let outcome = seed::scale::seed_scale(&mut conn, &config, &mut |done, total| {
+        bar.count(done, total, "actions", "")
+    });
+    bar.finish();
     let summary = outcome.map_err(describe)?;
     println!(
         "scale {n} seeded in {:.1} s: {} areas, {} programmes, {} actions, {} baselines, {} milestones with {} events, {} progress updates, {} indicators with {} values",
@@ -745,6 +749,167 @@ fn seed_scale(pool: &db::Pool, n: u32) -> Result<(), String> {
         summary.progress_updates,
         summary.indicators,
         summary.indicator_values
+    );
+    Ok(())
+}
+
+/// Progress of a long task on standard error, shown only on a terminal: a step name, or a bar
+/// with counts, percentage and elapsed time.
+struct Progress {
+    show: bool,
+    label: String,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(label: &str) -> Self {
+        Self {
+            show: std::io::stderr().is_terminal(),
+            label: label.to_string(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// "seeding demo: area 3/16".
+    fn step(&self, step: &str) {
+        if self.show {
+            eprint!("\r\x1b[2K{}: {step}", self.label);
+        }
+    }
+
+    /// "rendering charts: [#####     ] 12/40 charts (30%), 2 s — what".
+    fn count(&self, done: u64, total: u64, unit: &str, what: &str) {
+        if !self.show {
+            return;
+        }
+        const WIDTH: u64 = 30;
+        let filled = (done.min(total) * WIDTH)
+            .checked_div(total)
+            .unwrap_or(WIDTH) as usize;
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(" — {what}")
+        };
+        eprint!(
+            "\r\x1b[2K{}: [{}{}] {done}/{total} {unit} ({percent}%), {:.0} s{what}",
+            self.label,
+            "#".repeat(filled),
+            " ".repeat(WIDTH as usize - filled),
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+
+    /// Ends the line the progress was on.
+    fn finish(&self) {
+        if self.show {
+            eprintln!();
+        }
+    }
+
+    /// Removes the progress line.
+    fn clear(&self) {
+        if self.show {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// `report`: the period's published report, or a new draft (optionally published), written
+/// as files; or with `verify` the stored report checked against a rebuild from history.
+fn write_report(
+    settings: &Settings,
+    period: &str,
+    formats: &[ReportFormat],
+    out: &Path,
+    publish: bool,
+    verify: bool,
+) -> Result<(), String> {
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let stored = reports::list(&mut conn, Some(period), true).map_err(describe)?;
+    let published = stored
+        .iter()
+        .find(|r| r.state == versnelling::domain::ReportState::Published);
+    if verify {
+        let report = published
+            .or(stored.first())
+            .ok_or_else(|| format!("period `{period}` has no report to verify"))?;
+        let bar = Progress::new("verifying");
+        bar.step(&format!("rebuilding report {} from history", report.id));
+        let outcome = reports::verify(&mut conn, report.id);
+        bar.clear();
+        let outcome = outcome.map_err(describe)?;
+        for (format, same) in &outcome.files {
+            println!("{format}: {}", if *same { "identical" } else { "DIFFERS" });
+        }
+        if !outcome.identical() {
+            return Err(format!(
+                "report {} built again from history differs from the stored one",
+                report.id
+            ));
+        }
+        println!(
+            "report {} ({}) is identical when built again from history",
+            report.id, report.content_hash
+        );
+        return Ok(());
+    }
+    let report = match published {
+        Some(report) if publish => {
+            return Err(format!(
+                "period `{period}` already has a published report ({}); it cannot change",
+                report.id
+            ));
+        }
+        Some(report) => {
+            println!(
+                "period `{period}` is published: writing report {}",
+                report.id
+            );
+            report.clone()
+        }
+        None => {
+            let bar = Progress::new(&format!("report {period}"));
+            let draft = reports::generate(
+                &mut conn,
+                &Actor::system("cli"),
+                period,
+                db::now(),
+                &mut |done, total, what| bar.count(done as u64, total as u64, "steps", what),
+            );
+            bar.finish();
+            let mut draft = draft.map_err(describe)?;
+            if publish {
+                draft = reports::publish(
+                    &mut conn,
+                    &Actor::system("cli"),
+                    draft.id,
+                    draft.version,
+                    db::now(),
+                )
+                .map_err(describe)?;
+                println!("published report {} of `{period}`", draft.id);
+            } else {
+                println!("generated draft report {} of `{period}`", draft.id);
+            }
+            draft
+        }
+    };
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for format in formats {
+        let (_, name, bytes) =
+            reports::file(&mut conn, report.id, format.as_str(), true).map_err(describe)?;
+        let path = out.join(&name);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    println!(
+        "as of {} UTC, content hash {}",
+        report.as_of.format("%Y-%m-%d %H:%M:%S"),
+        report.content_hash
     );
     Ok(())
 }

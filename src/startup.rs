@@ -170,6 +170,10 @@ impl Application {
             )),
         };
 
+        if settings.reports.auto_draft {
+            actix_web::rt::spawn(auto_draft(state.clone()));
+        }
+
         let bind = settings.server.bind;
         let listener = TcpListener::bind(bind)
             .map_err(|source| StartupError::Listen { addr: bind, source })?;
@@ -205,6 +209,52 @@ impl Application {
     /// The server future, for tests that spawn it.
     pub fn into_server(self) -> Server {
         self.server
+    }
+}
+
+/// Generates a draft report for every period whose cut-off has passed and that has none yet,
+/// now and then every `reports.auto_draft_check_seconds`, through the render cap.
+async fn auto_draft(state: AppState) {
+    let every = Duration::from_secs(state.settings.reports.auto_draft_check_seconds);
+    loop {
+        let due = state
+            .db(|conn| service::reports::periods_due_for_a_draft(conn, db::now()))
+            .await;
+        match due {
+            Ok(periods) => {
+                for period in periods {
+                    let generated = match state.render_slot().await {
+                        Ok(_slot) => {
+                            let code = period.clone();
+                            state
+                                .db(move |conn| {
+                                    service::reports::generate(
+                                        conn,
+                                        &service::audit::Actor::system("auto-draft"),
+                                        &code,
+                                        db::now(),
+                                        &mut |_, _, _| {},
+                                    )
+                                })
+                                .await
+                        }
+                        Err(err) => Err(err),
+                    };
+                    match generated {
+                        Ok(report) => tracing::info!(
+                            period,
+                            report = report.id,
+                            "generated a draft report: the period's cut-off has passed"
+                        ),
+                        Err(err) => {
+                            tracing::warn!(period, error = %err, "could not generate a draft report")
+                        }
+                    }
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "could not check for periods due a draft"),
+        }
+        actix_web::rt::time::sleep(every).await;
     }
 }
 

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod problem;
 pub mod progress;
 pub mod reference;
+pub mod reports;
 pub mod respond;
 pub mod tracking;
 pub mod users;
@@ -123,6 +124,9 @@ route_table! {
     POST "/api/v1/periods" ManageReference => reference::create_period;
     GET "/api/v1/periods/{code}" ReadReference => reference::get_period;
     PATCH "/api/v1/periods/{code}" ManageReference => reference::update_period;
+    GET "/api/v1/periods/{code}/readiness" ReadTracking => reports::readiness;
+    GET "/api/v1/periods/{code}/signoffs" ReadTracking => reports::list_signoffs;
+    POST "/api/v1/periods/{code}/signoffs/{ministry}" SignOffPeriod => reports::sign_off;
 
     GET "/api/v1/programmes" ReadTracking => tracking::list_programmes;
     POST "/api/v1/programmes" ManageProgrammes => tracking::create_programme;
@@ -158,6 +162,12 @@ route_table! {
 
     GET "/api/v1/progress" ReadTracking => progress::progress;
     GET "/api/v1/charts/{file}" ReadTracking => progress::chart;
+
+    GET "/api/v1/reports" ReadReports => reports::list_reports;
+    POST "/api/v1/reports" ManageReports => reports::generate_report;
+    GET "/api/v1/reports/{id}" ReadReports => reports::get_report;
+    GET "/api/v1/reports/{id}/files/{format}" ReadReports => reports::report_file;
+    POST "/api/v1/reports/{id}/publish" ManageReports => reports::publish_report;
 
     GET "/api/v1/areas/{code}/notes" ReadTracking => tracking::list_notes;
     POST "/api/v1/areas/{code}/notes" WriteLocalNote => tracking::create_note;

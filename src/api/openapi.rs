@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::api::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem};
 use crate::api::{
-    ROUTES, audit, auth, consultations, export, health, progress, reference, tracking, users,
+    ROUTES, audit, auth, consultations, export, health, progress, reference, reports, tracking,
+    users,
 };
 use crate::auth::policy::Operation;
 use crate::error::Error;
@@ -100,6 +101,14 @@ tracked data take `as_of` (a date, end of that day in Europe/Amsterdam, or a UTC
         reference::create_period,
         reference::get_period,
         reference::update_period,
+        reports::readiness,
+        reports::list_signoffs,
+        reports::sign_off,
+        reports::list_reports,
+        reports::generate_report,
+        reports::get_report,
+        reports::report_file,
+        reports::publish_report,
         tracking::list_programmes,
         tracking::create_programme,
         tracking::get_programme,
@@ -168,6 +177,7 @@ tracked data take `as_of` (a date, end of that day in Europe/Amsterdam, or a UTC
         (name = "indicators", description = "Measurable results of an action and their measured values."),
         (name = "progress", description = "Roll-ups: stoplicht counts, percent complete, milestones, indicators, deviations, readiness per period."),
         (name = "charts", description = "The progress charts as SVG or PNG."),
+        (name = "reports", description = "The periodic progress reports (voortgangsrapportages): drafts, publication, files as PDF, HTML, XLSX, CSV and Markdown."),
         (name = "consultations", description = "Calls like the VNG one (uitvraag) and the municipalities' best-practice submissions."),
     )
 )]

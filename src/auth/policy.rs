@@ -54,6 +54,14 @@ pub enum Operation {
     /// The overview and the note of a consultation: admins at any time, ministries (the
     /// working group's departments) once the call has closed.
     ReadConsultationResults,
+    /// A ministry's sign-off of a report period: a ministry submits (ingediend) and withdraws
+    /// its own; admins (the programme office) also approve (vastgesteld) and reopen.
+    SignOffPeriod,
+    /// Generated progress reports and their files. Admins and ministries (who review the draft
+    /// before it goes to parliament) see drafts; municipalities and viewers published reports only.
+    ReadReports,
+    /// Generate report drafts and publish them (the programme office).
+    ManageReports,
 }
 
 /// How far an operation reaches for a role.
@@ -67,9 +75,11 @@ pub enum Access {
     OwnMinistry,
     /// Objects in the caller's own municipality (and so its areas).
     OwnMunicipality,
+    /// Only what has been published (reports); drafts do not exist for the caller.
+    PublishedOnly,
 }
 
-use Access::{All, Denied, OwnMinistry, OwnMunicipality};
+use Access::{All, Denied, OwnMinistry, OwnMunicipality, PublishedOnly};
 
 /// One row per operation: (operation, writes?, [admin, ministry, municipality, viewer]).
 pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
@@ -124,6 +134,21 @@ pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
         Operation::ReadConsultationResults,
         false,
         [All, All, Denied, Denied],
+    ),
+    (
+        Operation::SignOffPeriod,
+        true,
+        [All, OwnMinistry, Denied, Denied],
+    ),
+    (
+        Operation::ReadReports,
+        false,
+        [All, All, PublishedOnly, PublishedOnly],
+    ),
+    (
+        Operation::ManageReports,
+        true,
+        [All, Denied, Denied, Denied],
     ),
 ];
 
@@ -182,6 +207,8 @@ pub fn authorize_object(user: &AuthUser, operation: Operation, owner: Owner) -> 
         Access::OwnMunicipality => {
             user.municipality_id.is_some() && user.municipality_id == owner.municipality_id
         }
+        // Published material has no owner; the service hides the unpublished.
+        Access::PublishedOnly => true,
         Access::Denied => false,
     };
     if allowed {
@@ -225,6 +252,23 @@ mod tests {
         ] {
             assert_ne!(access(role, Operation::WriteLocalNote), OwnMinistry);
         }
+    }
+
+    #[test]
+    fn drafts_are_for_the_programme_office_and_the_ministries() {
+        assert_eq!(access(Role::Admin, Operation::ReadReports), All);
+        assert_eq!(access(Role::Ministry, Operation::ReadReports), All);
+        assert_eq!(
+            access(Role::Municipality, Operation::ReadReports),
+            PublishedOnly
+        );
+        assert_eq!(access(Role::Viewer, Operation::ReadReports), PublishedOnly);
+        assert_eq!(access(Role::Ministry, Operation::ManageReports), Denied);
+        assert_eq!(
+            access(Role::Ministry, Operation::SignOffPeriod),
+            OwnMinistry
+        );
+        assert_eq!(access(Role::Municipality, Operation::SignOffPeriod), Denied);
     }
 
     #[test]

@@ -331,6 +331,7 @@ diesel::table! {
         generated_by -> Nullable<BigInt>,
         published_at -> Nullable<Timestamp>,
         published_by -> Nullable<BigInt>,
+        version -> BigInt,
     }
 }
 

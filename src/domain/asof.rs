@@ -22,7 +22,19 @@ pub struct AsOf {
     pub before: NaiveDateTime,
 }
 
+/// The start of a period without a start date: before anything the monitor can hold, yet a
+/// date both backends store (PostgreSQL has no room for chrono's `NaiveDate::MIN`).
+pub const NO_START: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
 impl AsOf {
+    /// The beginning of `date` in Europe/Amsterdam (the end of the day before).
+    pub fn start_of_day(date: NaiveDate) -> Self {
+        Self::end_of_day(date.pred_opt().unwrap_or(date))
+    }
+
     /// Everything recorded up to and including `at` (UTC).
     pub fn at(at: NaiveDateTime) -> Self {
         Self {

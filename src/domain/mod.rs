@@ -91,6 +91,35 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// A ministry's sign-off of a report period: it marks its updates complete ("ingediend"),
+    /// the programme office approves them ("vastgesteld"), or either reopens them.
+    pub enum SignoffState {
+        Submitted = "submitted",
+        Approved = "approved",
+        Reopened = "reopened",
+    }
+}
+
+impl SignoffState {
+    /// The Dutch word used in reports and pages.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Self::Submitted => "ingediend",
+            Self::Approved => "vastgesteld",
+            Self::Reopened => "heropend",
+        }
+    }
+}
+
+code_enum! {
+    /// A generated progress report: a draft, or published (immutable).
+    pub enum ReportState {
+        Draft = "draft",
+        Published = "published",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

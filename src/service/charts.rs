@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use versnelling_charts as charts;
 
 use crate::db::DbConnection;
@@ -12,7 +12,7 @@ use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
 use crate::service::actions::ActionFilter;
-use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
+use crate::service::progress::{self, DEFAULT_STALE_WEEKS, Facts, GroupBy};
 
 /// The charts there are, by the name in their URL.
 pub const NAMES: &[&str] = &[
@@ -121,6 +121,209 @@ pub fn size(query: &ChartQuery) -> Result<charts::Size> {
     charts::Size::new(width, height).map_err(|err| Error::validation("width", err.to_string()))
 }
 
+/// The data of one chart, as the chart crate draws it. Reports keep it in their snapshot, so a
+/// chart can be drawn again from the snapshot alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "chart", content = "data", rename_all = "kebab-case")]
+pub enum ChartData {
+    AreasStatus(charts::AreasStatus),
+    AreaThemeMatrix(charts::AreaThemeMatrix),
+    MilestonesBurnup(charts::MilestonesBurnup),
+    MinistryStatus(charts::MinistryStatus),
+    IndicatorTrend(charts::IndicatorTrend),
+    Map(charts::AreaMap),
+}
+
+impl ChartData {
+    /// Draws the chart. CPU-bound: call it off the async workers.
+    pub fn render(&self, format: charts::Format, size: charts::Size) -> Result<Vec<u8>> {
+        let drawn = match self {
+            Self::AreasStatus(data) => charts::areas_status(data, format, size),
+            Self::AreaThemeMatrix(data) => charts::area_theme_matrix(data, format, size),
+            Self::MilestonesBurnup(data) => charts::milestones_burnup(data, format, size),
+            Self::MinistryStatus(data) => charts::ministry_status(data, format, size),
+            Self::IndicatorTrend(data) => charts::indicator_trend(data, format, size),
+            Self::Map(data) => charts::map(data, format, size),
+        };
+        drawn.map_err(|err| match err {
+            charts::ChartError::InvalidSize { .. } => Error::validation("width", err.to_string()),
+            other => Error::internal(format!("chart: {other}")),
+        })
+    }
+}
+
+/// The names charts show for the codes in the facts.
+#[derive(Debug, Clone, Default)]
+pub struct ChartNames {
+    /// (code, name, latitude, longitude), by name.
+    pub areas: Vec<(String, String, f64, f64)>,
+    /// (code, Dutch name), in the order of the columns.
+    pub themes: Vec<(String, String)>,
+}
+
+impl ChartNames {
+    /// The names as they are now.
+    pub fn load(conn: &mut DbConnection) -> Result<Self> {
+        Ok(Self {
+            areas: areas::table
+                .order(areas::name.asc())
+                .select((areas::code, areas::name, areas::latitude, areas::longitude))
+                .load(conn)?,
+            themes: themes::table
+                .order(themes::id.asc())
+                .select((themes::code, themes::name_nl))
+                .load(conn)?,
+        })
+    }
+
+    pub fn area(&self, code: &str) -> String {
+        self.areas
+            .iter()
+            .find(|(c, ..)| c == code)
+            .map(|(_, n, ..)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// One of the overview charts (every name but `indicator-trend`) from the facts.
+pub fn overview_data(name: &str, facts: &Facts, names: &ChartNames) -> Result<ChartData> {
+    Ok(match name {
+        "areas-status" => {
+            let (groups, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
+            let mut areas: Vec<charts::AreaCounts> = groups
+                .iter()
+                .map(|g| charts::AreaCounts {
+                    area: names.area(&g.key),
+                    counts: counts(&g.statuses),
+                })
+                .collect();
+            areas.sort_by(|a, b| a.area.cmp(&b.area));
+            ChartData::AreasStatus(charts::AreasStatus { title: None, areas })
+        }
+        "ministry-status" => {
+            let (groups, _) = facts.rollup(GroupBy::Ministry, DEFAULT_STALE_WEEKS);
+            ChartData::MinistryStatus(charts::MinistryStatus {
+                title: None,
+                ministries: groups
+                    .iter()
+                    .map(|g| charts::MinistryCounts {
+                        ministry: g.key.clone(),
+                        counts: counts(&g.statuses),
+                    })
+                    .collect(),
+            })
+        }
+        "area-theme-matrix" => {
+            let mut cells: BTreeMap<(String, String), StatusCounts> = BTreeMap::new();
+            for action in &facts.actions {
+                cells
+                    .entry((action.area.clone(), action.theme.clone()))
+                    .or_default()
+                    .add(action.status);
+            }
+            let mut area_codes: Vec<String> =
+                facts.actions.iter().map(|a| a.area.clone()).collect();
+            area_codes.sort_by_key(|code| names.area(code));
+            area_codes.dedup();
+            let rows = area_codes
+                .iter()
+                .map(|area| charts::MatrixRow {
+                    area: names.area(area),
+                    cells: names
+                        .themes
+                        .iter()
+                        .map(|(theme, _)| {
+                            cells
+                                .get(&(area.clone(), theme.clone()))
+                                .and_then(StatusCounts::worst)
+                                .map(status)
+                        })
+                        .collect(),
+                })
+                .collect();
+            ChartData::AreaThemeMatrix(charts::AreaThemeMatrix {
+                title: None,
+                themes: names.themes.iter().map(|(_, name)| name.clone()).collect(),
+                rows,
+            })
+        }
+        "milestones-burnup" => burnup_data(facts.milestones.values().flatten(), facts.cut_off),
+        "map" => {
+            let mut by_area: BTreeMap<String, StatusCounts> = BTreeMap::new();
+            for action in &facts.actions {
+                by_area
+                    .entry(action.area.clone())
+                    .or_default()
+                    .add(action.status);
+            }
+            ChartData::Map(charts::AreaMap {
+                title: None,
+                areas: names
+                    .areas
+                    .iter()
+                    .map(|(code, name, lat, lon)| charts::MapArea {
+                        name: name.clone(),
+                        lat: *lat,
+                        lon: *lon,
+                        status: by_area.get(code).and_then(StatusCounts::worst).map(status),
+                    })
+                    .collect(),
+            })
+        }
+        other => return Err(Error::NotFound(format!("chart `{other}`"))),
+    })
+}
+
+/// Milestones planned against done, up to the cut-off.
+pub fn burnup_data<'a>(
+    milestones: impl Iterator<Item = &'a crate::service::milestones::MilestoneJson>,
+    cut_off: chrono::NaiveDate,
+) -> ChartData {
+    let mut milestones: Vec<charts::Milestone> = milestones
+        .map(|m| charts::Milestone {
+            planned: m.due_date,
+            original_planned: Some(m.original_due_date),
+            done: m.done_on,
+        })
+        .collect();
+    milestones.sort_by_key(|m| (m.planned, m.original_planned, m.done));
+    ChartData::MilestonesBurnup(charts::MilestonesBurnup {
+        title: None,
+        cutoff: cut_off,
+        milestones,
+    })
+}
+
+/// An indicator's values against its baseline and target; the baseline is drawn from the first
+/// measurement (or the day the indicator was made, when it has none).
+pub fn indicator_trend_data(
+    indicator: &crate::service::indicators::IndicatorJson,
+    values: &[crate::service::indicators::ValueJson],
+    created_on: chrono::NaiveDate,
+) -> ChartData {
+    let first = values.first().map(|v| v.measured_on).unwrap_or(created_on);
+    ChartData::IndicatorTrend(charts::IndicatorTrend {
+        title: None,
+        indicator: indicator.name.clone(),
+        unit: Some(indicator.unit.clone()).filter(|u| !u.is_empty()),
+        values: values
+            .iter()
+            .map(|v| charts::DatedValue {
+                date: v.measured_on,
+                value: v.value,
+            })
+            .collect(),
+        baseline: Some(charts::DatedValue {
+            date: first,
+            value: indicator.baseline_value,
+        }),
+        target: indicator.target_date.map(|date| charts::DatedValue {
+            date,
+            value: indicator.target_value,
+        }),
+    })
+}
+
 /// Builds and renders one chart. Blocking and CPU-bound: call it off the async workers.
 pub fn render(
     conn: &mut DbConnection,
@@ -130,22 +333,7 @@ pub fn render(
 ) -> Result<Rendered> {
     let size = size(query)?;
     let filter = query.action_filter();
-    let draw_error = |err: charts::ChartError| match err {
-        charts::ChartError::InvalidSize { .. } => Error::validation("width", err.to_string()),
-        other => Error::internal(format!("chart {name}: {other}")),
-    };
-    let area_rows: Vec<(String, String, f64, f64)> = areas::table
-        .order(areas::name.asc())
-        .select((areas::code, areas::name, areas::latitude, areas::longitude))
-        .load(conn)?;
-    let area_name = |code: &str| {
-        area_rows
-            .iter()
-            .find(|(c, ..)| c == code)
-            .map(|(_, n, ..)| n.clone())
-            .unwrap_or_else(|| code.to_string())
-    };
-    let bytes = match name {
+    let data = match name {
         "indicator-trend" => {
             let id = query
                 .indicator
@@ -157,156 +345,24 @@ pub fn render(
                 .find(id)
                 .select(indicators::created_at)
                 .first(conn)?;
-            let first = values
-                .first()
-                .map(|v| v.measured_on)
-                .unwrap_or_else(|| progress::dutch_date(created));
-            let data = charts::IndicatorTrend {
-                title: None,
-                indicator: indicator.name.clone(),
-                unit: Some(indicator.unit.clone()).filter(|u| !u.is_empty()),
-                values: values
-                    .iter()
-                    .map(|v| charts::DatedValue {
-                        date: v.measured_on,
-                        value: v.value,
-                    })
-                    .collect(),
-                baseline: Some(charts::DatedValue {
-                    date: first,
-                    value: indicator.baseline_value,
-                }),
-                target: indicator.target_date.map(|date| charts::DatedValue {
-                    date,
-                    value: indicator.target_value,
-                }),
-            };
-            charts::indicator_trend(&data, format, size).map_err(draw_error)?
+            indicator_trend_data(&indicator, &values, progress::dutch_date(created))
         }
         _ => {
+            if !NAMES.contains(&name) {
+                return Err(Error::NotFound(format!("chart `{name}`")));
+            }
+            let names = ChartNames::load(conn)?;
             let facts = progress::load_facts(
                 conn,
                 &filter,
                 query.period.as_deref(),
                 query.as_of.as_deref(),
             )?;
-            match name {
-                "areas-status" => {
-                    let (groups, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
-                    let mut areas: Vec<charts::AreaCounts> = groups
-                        .iter()
-                        .map(|g| charts::AreaCounts {
-                            area: area_name(&g.key),
-                            counts: counts(&g.statuses),
-                        })
-                        .collect();
-                    areas.sort_by(|a, b| a.area.cmp(&b.area));
-                    charts::areas_status(&charts::AreasStatus { title: None, areas }, format, size)
-                        .map_err(draw_error)?
-                }
-                "ministry-status" => {
-                    let (groups, _) = facts.rollup(GroupBy::Ministry, DEFAULT_STALE_WEEKS);
-                    let ministries = groups
-                        .iter()
-                        .map(|g| charts::MinistryCounts {
-                            ministry: g.key.clone(),
-                            counts: counts(&g.statuses),
-                        })
-                        .collect();
-                    charts::ministry_status(
-                        &charts::MinistryStatus {
-                            title: None,
-                            ministries,
-                        },
-                        format,
-                        size,
-                    )
-                    .map_err(draw_error)?
-                }
-                "area-theme-matrix" => {
-                    let theme_rows: Vec<(String, String)> = themes::table
-                        .order(themes::id.asc())
-                        .select((themes::code, themes::name_nl))
-                        .load(conn)?;
-                    let mut cells: BTreeMap<(String, String), StatusCounts> = BTreeMap::new();
-                    for action in &facts.actions {
-                        cells
-                            .entry((action.area.clone(), action.theme.clone()))
-                            .or_default()
-                            .add(action.status);
-                    }
-                    let mut area_codes: Vec<String> =
-                        facts.actions.iter().map(|a| a.area.clone()).collect();
-                    area_codes.sort_by_key(|code| area_name(code));
-                    area_codes.dedup();
-                    let rows = area_codes
-                        .iter()
-                        .map(|area| charts::MatrixRow {
-                            area: area_name(area),
-                            cells: theme_rows
-                                .iter()
-                                .map(|(theme, _)| {
-                                    cells
-                                        .get(&(area.clone(), theme.clone()))
-                                        .and_then(StatusCounts::worst)
-                                        .map(status)
-                                })
-                                .collect(),
-                        })
-                        .collect();
-                    let data = charts::AreaThemeMatrix {
-                        title: None,
-                        themes: theme_rows.into_iter().map(|(_, name)| name).collect(),
-                        rows,
-                    };
-                    charts::area_theme_matrix(&data, format, size).map_err(draw_error)?
-                }
-                "milestones-burnup" => {
-                    let milestones = facts
-                        .milestones
-                        .values()
-                        .flatten()
-                        .map(|m| charts::Milestone {
-                            planned: m.due_date,
-                            original_planned: Some(m.original_due_date),
-                            done: m.done_on,
-                        })
-                        .collect::<Vec<_>>();
-                    let mut milestones = milestones;
-                    milestones.sort_by_key(|m| (m.planned, m.original_planned, m.done));
-                    let data = charts::MilestonesBurnup {
-                        title: None,
-                        cutoff: facts.cut_off,
-                        milestones,
-                    };
-                    charts::milestones_burnup(&data, format, size).map_err(draw_error)?
-                }
-                "map" => {
-                    let mut by_area: BTreeMap<String, StatusCounts> = BTreeMap::new();
-                    for action in &facts.actions {
-                        by_area
-                            .entry(action.area.clone())
-                            .or_default()
-                            .add(action.status);
-                    }
-                    let areas = area_rows
-                        .iter()
-                        .map(|(code, name, lat, lon)| charts::MapArea {
-                            name: name.clone(),
-                            lat: *lat,
-                            lon: *lon,
-                            status: by_area.get(code).and_then(StatusCounts::worst).map(status),
-                        })
-                        .collect();
-                    charts::map(&charts::AreaMap { title: None, areas }, format, size)
-                        .map_err(draw_error)?
-                }
-                other => return Err(Error::NotFound(format!("chart `{other}`"))),
-            }
+            overview_data(name, &facts, &names)?
         }
     };
     Ok(Rendered {
-        bytes,
+        bytes: data.render(format, size)?,
         content_type: format.content_type(),
     })
 }

@@ -1863,8 +1863,8 @@ fn render(
         NoteFormat::Xlsx => xlsx(&overview, now),
         NoteFormat::Pdf => {
             let note = markdown(&overview, &deadline);
-            let blocks = crate::reports::textpdf::from_markdown(&note);
-            Ok(crate::reports::textpdf::render(
+            let blocks = crate::reports::pdf::from_markdown(&note);
+            Ok(crate::reports::pdf::render(
                 &overview.consultation.title,
                 &blocks,
             ))

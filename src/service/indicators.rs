@@ -402,3 +402,21 @@ pub fn for_actions(
     }
     Ok(by_action)
 }
+
+/// The values of many indicators at once (reports), recorded before `as_of`, per indicator by
+/// measurement date (a correction for the same date after the value it corrects).
+pub fn values_for(
+    conn: &mut DbConnection,
+    indicator_ids: &[i64],
+    as_of: Option<AsOf>,
+) -> Result<std::collections::HashMap<i64, Vec<ValueJson>>> {
+    let mut by_indicator: std::collections::HashMap<i64, Vec<ValueJson>> = Default::default();
+    for pair in values_of(conn, indicator_ids, as_of)? {
+        let indicator_id = pair.0.indicator_id;
+        by_indicator
+            .entry(indicator_id)
+            .or_default()
+            .push(value_json(pair));
+    }
+    Ok(by_indicator)
+}

@@ -9,8 +9,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::ReportPeriod;
-use crate::db::schema::{period_signoffs, progress_updates, report_periods};
+use crate::db::schema::{progress_updates, report_periods};
 use crate::db::{self, DbConnection};
+use crate::domain::SignoffState;
 use crate::domain::asof::AsOf;
 use crate::domain::rollup::{
     self, ActionFacts, IndicatorFacts, MilestoneFacts, Rollup, RollupRules,
@@ -18,7 +19,7 @@ use crate::domain::rollup::{
 use crate::error::{Error, FieldError, Result};
 use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::codes::{Codes, check};
-use crate::service::{indicators, milestones};
+use crate::service::{indicators, milestones, signoffs};
 
 /// Weeks without an update after which an action counts as stale, unless asked otherwise.
 pub const DEFAULT_STALE_WEEKS: i64 = 6;
@@ -110,9 +111,28 @@ pub struct Readiness {
     pub ready: u32,
     /// The actions still without an update in the period.
     pub missing: Vec<i64>,
+    /// The same actions with what identifies them, for the readiness view.
+    pub missing_actions: Vec<MissingAction>,
     /// The ministry's sign-off for the period: `submitted` (ingediend), `approved`
-    /// (vastgesteld) or none.
+    /// (vastgesteld) or none (not yet, or reopened).
     pub signoff: Option<String>,
+    /// When and by whom the latest sign-off step was recorded (a reopening included).
+    #[serde(serialize_with = "crate::json::utc_option")]
+    pub signoff_at: Option<NaiveDateTime>,
+    pub signoff_by: Option<String>,
+}
+
+/// An action without a progress update in the period.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct MissingAction {
+    pub id: i64,
+    pub title: String,
+    pub area: String,
+    pub theme: String,
+    pub status: crate::domain::ActionStatus,
+    /// The latest update before the cut-off, if there was one (before the period began).
+    #[serde(serialize_with = "crate::json::utc_option")]
+    pub last_update_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -264,15 +284,16 @@ impl Facts {
     }
 }
 
-/// Per ministry: how many of its actions have an update in the period, and its sign-off.
+/// Per ministry: how many of its actions have an update in the period, and its sign-off as
+/// recorded before `signoffs_before` (sign-offs follow the cut-off, so this is usually now).
 fn readiness(
     conn: &mut DbConnection,
     codes: &Codes,
     facts: &Facts,
     period: &ReportPeriod,
+    signoffs_before: NaiveDateTime,
 ) -> Result<Vec<Readiness>> {
-    let start = period.starts_on.unwrap_or(NaiveDate::MIN);
-    let from = AsOf::end_of_day(start.pred_opt().unwrap_or(start)).before;
+    let from = AsOf::start_of_day(period.starts_on.unwrap_or(crate::domain::asof::NO_START)).before;
     let until = facts
         .as_of
         .before
@@ -290,27 +311,12 @@ fn readiness(
                 .load::<i64>(conn)?,
         );
     }
-    let mut signoffs: HashMap<i64, String> = HashMap::new();
-    for (ministry_id, state) in period_signoffs::table
-        .filter(period_signoffs::report_period_id.eq(period.id))
-        .filter(period_signoffs::recorded_at.lt(facts.as_of.before))
-        .order((
-            period_signoffs::recorded_at.asc(),
-            period_signoffs::id.asc(),
-        ))
-        .select((period_signoffs::ministry_id, period_signoffs::state))
-        .load::<(i64, String)>(conn)?
-    {
-        signoffs.insert(ministry_id, state);
-    }
+    let signoffs = signoffs::current_of(&signoffs::trail_of(conn, period, Some(signoffs_before))?);
     let mut by_ministry: std::collections::BTreeMap<String, Readiness> = codes
         .ministries
-        .iter()
-        .map(|(id, code)| {
-            let signoff = signoffs
-                .get(id)
-                .filter(|s| s.as_str() != "reopened")
-                .cloned();
+        .values()
+        .map(|code| {
+            let latest = signoffs.get(code);
             (
                 code.clone(),
                 Readiness {
@@ -318,7 +324,12 @@ fn readiness(
                     actions: 0,
                     ready: 0,
                     missing: vec![],
-                    signoff,
+                    missing_actions: vec![],
+                    signoff: latest
+                        .filter(|s| s.state != SignoffState::Reopened)
+                        .map(|s| s.state.as_str().to_string()),
+                    signoff_at: latest.map(|s| s.recorded_at),
+                    signoff_by: latest.and_then(|s| s.user.clone()),
                 },
             )
         })
@@ -335,6 +346,14 @@ fn readiness(
                 entry.ready += 1;
             } else {
                 entry.missing.push(action.id);
+                entry.missing_actions.push(MissingAction {
+                    id: action.id,
+                    title: action.title.clone(),
+                    area: action.area.clone(),
+                    theme: action.theme.clone(),
+                    status: action.status,
+                    last_update_at: action.last_update_at,
+                });
             }
         }
     }
@@ -370,7 +389,12 @@ pub fn report(conn: &mut DbConnection, query: &ProgressQuery) -> Result<Progress
     let readiness = match &facts.period {
         Some(period) => {
             let codes = Codes::load(conn)?;
-            readiness(conn, &codes, &facts, period)?
+            // An explicit moment shows the sign-offs of then; otherwise those of now.
+            let signoffs_before = match query.as_of {
+                Some(_) => facts.as_of.before,
+                None => AsOf::at(db::now()).before,
+            };
+            readiness(conn, &codes, &facts, period, signoffs_before)?
         }
         None => Vec::new(),
     };

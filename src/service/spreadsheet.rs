@@ -588,7 +588,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Protects text against formula injection when a CSV is opened in a spreadsheet program.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     if starts_like_formula(text) {
         format!("'{text}")
     } else {

@@ -19,6 +19,7 @@ mod openapi;
 mod policy;
 mod progress;
 mod reference;
+mod reports;
 mod scale;
 mod schema;
 mod spreadsheet;

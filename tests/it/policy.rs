@@ -45,6 +45,7 @@ struct Fixtures {
     milestones: [i64; 2],
     indicators: [i64; 2],
     submissions: [i64; 2],
+    report: i64,
 }
 
 async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
@@ -140,12 +141,26 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
             .expect("a submission");
         submissions[i] = submission["id"].as_i64().expect("submission id");
     }
+    // A draft report of the seeded period.
+    let report: serde_json::Value = app
+        .send(
+            Method::POST,
+            "/api/v1/reports",
+            Some(admin),
+            Some(serde_json::json!({"period": "voorjaar-2021"})),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .expect("a report");
     Fixtures {
         user_id,
         actions,
         milestones,
         indicators,
         submissions,
+        report: report["id"].as_i64().expect("report id"),
     }
 }
 
@@ -172,6 +187,8 @@ fn request_for(
         f.indicators[i].to_string()
     } else if path.starts_with("/api/v1/submissions/") {
         f.submissions[i].to_string()
+    } else if path.starts_with("/api/v1/reports/") {
+        f.report.to_string()
     } else {
         f.user_id.to_string()
     };
@@ -195,6 +212,8 @@ fn request_for(
         .replace("{code}", code)
         .replace("{token_id}", "999999")
         .replace("{municipality}", ["rotterdam", "den-haag"][i])
+        .replace("{ministry}", ["BZK", "SZW"][i])
+        .replace("{format}", "pdf")
         .replace("{id}", &id);
     let (ministry, area) = [("BZK", "rotterdam-zuid"), ("SZW", "den-haag-zuidwest")][i];
     let body = match (route.method, path) {
@@ -234,6 +253,10 @@ fn request_for(
             "code": format!("nieuw-{}", &crate::support::random_suffix()[..6]), "title": "Nieuw",
             "theme": "debt", "lead_ministry": ministry
         })),
+        ("POST", "/api/v1/reports") => Some(serde_json::json!({"period": "voorjaar-2021"})),
+        ("POST", "/api/v1/periods/{code}/signoffs/{ministry}") => {
+            Some(serde_json::json!({"state": "submitted"}))
+        }
         ("POST", "/api/v1/areas/{code}/notes") => {
             Some(serde_json::json!({"body": "Lokale notitie"}))
         }
@@ -348,7 +371,8 @@ app_test!(
                         assert_eq!(own, 403, "{what}");
                         assert_eq!(other, 403, "{what} (other)");
                     }
-                    Access::All => {
+                    // Unpublished objects are hidden (404), never forbidden.
+                    Access::All | Access::PublishedOnly => {
                         assert!(own != 401 && own != 403, "{what}: {own}");
                         assert!(other != 401 && other != 403, "{what} (other): {other}");
                     }

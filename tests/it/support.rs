@@ -325,6 +325,41 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// POST JSON with a token (and If-Match), asserting success; returns the JSON body.
+    pub async fn post_ok(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+        if_match: Option<&str>,
+    ) -> serde_json::Value {
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                path,
+                Some(token),
+                Some(body.clone()),
+                if_match,
+            )
+            .await;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path} {body}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The ETag a GET of `path` answers with.
+    pub async fn etag(&self, token: &str, path: &str) -> String {
+        let response = self
+            .send(reqwest::Method::GET, path, Some(token), None, None)
+            .await;
+        assert!(response.status().is_success(), "GET {path}");
+        response.headers()["etag"]
+            .to_str()
+            .expect("an ETag")
+            .to_string()
+    }
+
     /// GET with a token, asserting the status; returns the JSON body.
     pub async fn get_as(&self, token: &str, path: &str, status: u16) -> serde_json::Value {
         let response = self
@@ -492,5 +527,36 @@ impl TestApp {
         let id = self.create_user(&username, role, scope, WEB_PASSWORD);
         let session = self.web_login(&username, WEB_PASSWORD).await;
         (id, username, session)
+    }
+}
+
+/// The page count `pdfinfo` reads from a PDF; `None` (with a message) when poppler-utils is not
+/// installed, outside CI only.
+pub fn pdf_pages(pdf: &[u8]) -> Option<usize> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    match std::process::Command::new("pdfinfo").arg(&path).output() {
+        Ok(output) => {
+            let text = String::from_utf8_lossy(&output.stdout).to_string();
+            assert!(
+                output.status.success(),
+                "pdfinfo could not read the PDF: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let pages = text
+                .lines()
+                .find_map(|line| line.strip_prefix("Pages:"))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no page count in {text}"));
+            Some(pages)
+        }
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but pdfinfo (poppler-utils) is not installed")
+        }
+        Err(_) => {
+            eprintln!("skipped: counting PDF pages needs pdfinfo (apt-get install poppler-utils)");
+            None
+        }
     }
 }

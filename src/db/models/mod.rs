@@ -2,8 +2,10 @@
 //! Reference data and users here; what is tracked per action in `tracking`.
 
 mod consultations;
+mod reports;
 mod tracking;
 pub use consultations::*;
+pub use reports::*;
 pub use tracking::*;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,0 +1,506 @@
+//! Progress reports: generating a draft (the snapshot and every format, stored), reading them,
+//! publishing one per period (immutable from then on), checking a published report against a
+//! rebuild from history, and the automatic draft after a cut-off.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::{NewReport, Report, ReportFile, ReportPeriod};
+use crate::db::schema::{period_signoffs, report_files, report_periods, reports, users};
+use crate::db::{self, DbConnection};
+use crate::domain::asof::AsOf;
+use crate::domain::{ReportState, SignoffState};
+use crate::error::{Error, FieldError, Result};
+use crate::reports::build::{self, Moment};
+use crate::reports::model::ReportModel;
+use crate::reports::{self as documents, Format};
+use crate::service::audit::{self, Actor};
+use crate::service::signoffs;
+
+/// `POST /api/v1/reports`: the period to report on.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateInput {
+    /// Period code, e.g. `voorjaar-2021`.
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct FileJson {
+    pub format: Format,
+    pub content_type: &'static str,
+    pub file_name: String,
+    pub bytes: usize,
+    pub sha256: String,
+    /// Where to fetch it.
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct ReportJson {
+    pub id: i64,
+    pub period: String,
+    pub period_name: String,
+    pub cut_off: chrono::NaiveDate,
+    /// `draft` or `published`.
+    pub state: ReportState,
+    /// The last moment whose records the report shows (UTC).
+    #[serde(serialize_with = "crate::json::utc")]
+    pub as_of: NaiveDateTime,
+    /// SHA-256 of the canonical snapshot.
+    pub content_hash: String,
+    #[serde(serialize_with = "crate::json::utc")]
+    pub generated_at: NaiveDateTime,
+    pub generated_by: Option<String>,
+    #[serde(serialize_with = "crate::json::utc_option")]
+    pub published_at: Option<NaiveDateTime>,
+    pub published_by: Option<String>,
+    pub version: i64,
+    /// The totals of the summary: stoplicht counts, share on schedule, milestones, deviation.
+    #[schema(value_type = Object)]
+    pub totals: serde_json::Value,
+    pub files: Vec<FileJson>,
+}
+
+/// What `verify` found: does the report built again from history match the stored one?
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Verification {
+    pub report_id: i64,
+    pub snapshot_matches: bool,
+    /// (format, the stored bytes equal the rebuilt ones)
+    pub files: Vec<(Format, bool)>,
+}
+
+impl Verification {
+    pub fn identical(&self) -> bool {
+        self.snapshot_matches && self.files.iter().all(|(_, same)| *same)
+    }
+}
+
+fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
+    report_periods::table
+        .filter(report_periods::code.eq(code))
+        .select(ReportPeriod::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::validation("period", format!("unknown report period `{code}`")))
+}
+
+fn username(conn: &mut DbConnection, id: Option<i64>) -> Result<Option<String>> {
+    match id {
+        Some(id) => Ok(users::table
+            .find(id)
+            .select(users::username)
+            .first(conn)
+            .optional()?),
+        None => Ok(None),
+    }
+}
+
+fn to_json(conn: &mut DbConnection, report: Report) -> Result<ReportJson> {
+    let period: ReportPeriod = report_periods::table
+        .find(report.report_period_id)
+        .select(ReportPeriod::as_select())
+        .first(conn)?;
+    let files: Vec<(String, String, i32)> = report_files::table
+        .filter(report_files::report_id.eq(report.id))
+        .select((
+            report_files::format,
+            report_files::sha256,
+            diesel::dsl::sql::<diesel::sql_types::Integer>("CAST(length(content) AS INTEGER)"),
+        ))
+        .load(conn)?;
+    let mut files: Vec<FileJson> = files
+        .into_iter()
+        .filter_map(|(format, sha256, bytes)| {
+            let format: Format = format.parse().ok()?;
+            Some(FileJson {
+                format,
+                content_type: format.content_type(),
+                file_name: format.file_name(&period.code),
+                bytes: usize::try_from(bytes).unwrap_or(0),
+                sha256,
+                href: format!("/api/v1/reports/{}/files/{}", report.id, format.as_str()),
+            })
+        })
+        .collect();
+    files.sort_by_key(|f| f.format);
+    let totals = serde_json::from_str::<serde_json::Value>(&report.snapshot_json)
+        .ok()
+        .and_then(|v| v.get("summary")?.get("total").cloned())
+        .unwrap_or(serde_json::Value::Null);
+    Ok(ReportJson {
+        id: report.id,
+        period: period.code,
+        period_name: period.name,
+        cut_off: period.cut_off,
+        state: report.state.parse().map_err(Error::internal)?,
+        as_of: report.as_of,
+        content_hash: report.content_hash,
+        generated_at: report.generated_at,
+        generated_by: username(conn, report.generated_by)?,
+        published_at: report.published_at,
+        published_by: username(conn, report.published_by)?,
+        version: report.version,
+        totals,
+        files,
+    })
+}
+
+/// Builds the model of a period as a report made `now` would (no writing).
+pub fn model_for(conn: &mut DbConnection, code: &str, now: NaiveDateTime) -> Result<ReportModel> {
+    let period = find_period(conn, code)?;
+    build::build(conn, &period.code, Moment::for_period(period.cut_off, now))
+}
+
+/// Renders the formats of a model, telling `progress` (done, total, what) after each.
+pub fn render_formats(
+    model: &ReportModel,
+    formats: &[Format],
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<Vec<(Format, Vec<u8>)>> {
+    let mut files = Vec::with_capacity(formats.len());
+    for (i, format) in formats.iter().enumerate() {
+        progress(i, formats.len(), format.as_str());
+        files.push((*format, documents::render(model, *format)?));
+    }
+    progress(formats.len(), formats.len(), "klaar");
+    Ok(files)
+}
+
+/// Generates a draft of a period: the snapshot as of its cut-off (or now, before it), every
+/// format, stored. An earlier draft of the period is replaced; a period with a published report
+/// gets no new draft (409). `progress` hears each step.
+pub fn generate(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<ReportJson> {
+    let period = find_period(conn, code)?;
+    refuse_if_published(conn, &period)?;
+    let total = Format::ALL.len() + 1;
+    progress(0, total, "snapshot");
+    let model = build::build(conn, &period.code, Moment::for_period(period.cut_off, now))?;
+    let (snapshot, hash) = documents::snapshot(&model)?;
+    let files = render_formats(&model, &Format::ALL, &mut |done, _, what| {
+        progress(done + 1, total, what)
+    })?;
+    let id = db::write_transaction(conn, |conn| -> Result<i64> {
+        refuse_if_published(conn, &period)?;
+        let drafts: Vec<i64> = reports::table
+            .filter(reports::report_period_id.eq(period.id))
+            .filter(reports::state.eq(ReportState::Draft.as_str()))
+            .select(reports::id)
+            .load(conn)?;
+        diesel::delete(report_files::table.filter(report_files::report_id.eq_any(&drafts)))
+            .execute(conn)?;
+        diesel::delete(reports::table.filter(reports::id.eq_any(&drafts))).execute(conn)?;
+        let report: Report = diesel::insert_into(reports::table)
+            .values(NewReport {
+                report_period_id: period.id,
+                state: ReportState::Draft.as_str(),
+                as_of: model.as_of,
+                content_hash: &hash,
+                snapshot_json: &snapshot,
+                generated_at: now,
+                generated_by: actor.user_id,
+            })
+            .returning(reports::all_columns)
+            .get_result(conn)?;
+        for (format, bytes) in &files {
+            diesel::insert_into(report_files::table)
+                .values(ReportFile {
+                    report_id: report.id,
+                    format: format.as_str().to_string(),
+                    sha256: documents::sha256(bytes),
+                    content: bytes.clone(),
+                })
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            "report.generate",
+            "report",
+            Some(&report.id.to_string()),
+            (!drafts.is_empty())
+                .then(|| serde_json::json!({ "replaced_drafts": drafts }))
+                .as_ref(),
+            Some(&serde_json::json!({
+                "period": period.code,
+                "as_of": crate::json::utc_string(&model.as_of),
+                "content_hash": hash,
+            })),
+        )?;
+        Ok(report.id)
+    })?;
+    get(conn, id, true)
+}
+
+fn refuse_if_published(conn: &mut DbConnection, period: &ReportPeriod) -> Result<()> {
+    let published: Option<i64> = reports::table
+        .filter(reports::report_period_id.eq(period.id))
+        .filter(reports::state.eq(ReportState::Published.as_str()))
+        .select(reports::id)
+        .first(conn)
+        .optional()?;
+    match published {
+        Some(id) => Err(Error::Conflict {
+            message: format!(
+                "the report of `{}` is published (report {id}) and cannot change; corrections \
+                 appear in the next period's report",
+                period.code
+            ),
+            field: Some("period".into()),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The reports, newest first, of one period or all; drafts only when `drafts` is true.
+pub fn list(
+    conn: &mut DbConnection,
+    period: Option<&str>,
+    drafts: bool,
+) -> Result<Vec<ReportJson>> {
+    let mut query = reports::table.into_boxed();
+    if let Some(code) = period {
+        let period = find_period(conn, code)?;
+        query = query.filter(reports::report_period_id.eq(period.id));
+    }
+    if !drafts {
+        query = query.filter(reports::state.eq(ReportState::Published.as_str()));
+    }
+    let rows: Vec<Report> = query
+        .order((reports::generated_at.desc(), reports::id.desc()))
+        .select(Report::as_select())
+        .load(conn)?;
+    rows.into_iter().map(|r| to_json(conn, r)).collect()
+}
+
+fn load(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<Report> {
+    let report: Report = reports::table
+        .find(id)
+        .select(Report::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("report {id}")))?;
+    // A draft does not exist for those who may only read published reports.
+    if !drafts && report.state != ReportState::Published.as_str() {
+        return Err(Error::NotFound(format!("report {id}")));
+    }
+    Ok(report)
+}
+
+pub fn get(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<ReportJson> {
+    let report = load(conn, id, drafts)?;
+    to_json(conn, report)
+}
+
+/// One stored file of a report, with the file name it is served under.
+pub fn file(
+    conn: &mut DbConnection,
+    id: i64,
+    format: &str,
+    drafts: bool,
+) -> Result<(Format, String, Vec<u8>)> {
+    let format: Format = format
+        .parse()
+        .map_err(|message: String| Error::NotFound(format!("format: {message}")))?;
+    let report = load(conn, id, drafts)?;
+    let code: String = report_periods::table
+        .find(report.report_period_id)
+        .select(report_periods::code)
+        .first(conn)?;
+    let content: Vec<u8> = report_files::table
+        .filter(report_files::report_id.eq(id))
+        .filter(report_files::format.eq(format.as_str()))
+        .select(report_files::content)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("the {format} of report {id}")))?;
+    Ok((format, format.file_name(&code), content))
+}
+
+/// Publishes a draft at `expected_version`: its cut-off must have passed (the draft shows the
+/// state at the end of the cut-off day), every ministry in it must be approved (vastgesteld),
+/// and no sign-off may have changed since the draft was made. A period has at most one
+/// published report, and it never changes.
+pub fn publish(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    now: NaiveDateTime,
+) -> Result<ReportJson> {
+    db::write_transaction(conn, |conn| {
+        let report = load(conn, id, true)?;
+        if report.state == ReportState::Published.as_str() {
+            return Err(Error::Conflict {
+                message: format!("report {id} is already published"),
+                field: None,
+            });
+        }
+        if report.version != expected_version {
+            return Err(Error::PreconditionFailed);
+        }
+        let period: ReportPeriod = report_periods::table
+            .find(report.report_period_id)
+            .select(ReportPeriod::as_select())
+            .first(conn)?;
+        let end = AsOf::end_of_day(period.cut_off);
+        if !AsOf::at(report.as_of).eq(&end) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "this draft shows the state before the cut-off ({}) had passed; generate a \
+                     new draft now",
+                    period.cut_off
+                ),
+                field: None,
+            });
+        }
+        let trail = signoffs::trail_of(conn, &period, None)?;
+        if trail.iter().any(|s| s.recorded_at > report.generated_at) {
+            return Err(Error::Conflict {
+                message: "a ministry's sign-off changed after this draft was made; generate a \
+                          new draft"
+                    .into(),
+                field: None,
+            });
+        }
+        let current = signoffs::current_of(&trail);
+        let in_report: Vec<String> =
+            serde_json::from_str::<serde_json::Value>(&report.snapshot_json)
+                .ok()
+                .and_then(|v| {
+                    v.get("ministries")?.as_array().map(|list| {
+                        list.iter()
+                            .filter_map(|m| m.get("code")?.as_str().map(str::to_string))
+                            .collect()
+                    })
+                })
+                .unwrap_or_default();
+        let waiting: Vec<String> = in_report
+            .into_iter()
+            .filter(|m| {
+                current
+                    .get(m)
+                    .is_none_or(|s| s.state != SignoffState::Approved)
+            })
+            .collect();
+        if !waiting.is_empty() {
+            return Err(Error::Conflict {
+                message: format!(
+                    "not every ministry's sign-off is approved (vastgesteld): {}",
+                    waiting.join(", ")
+                ),
+                field: None,
+            });
+        }
+        let updated = diesel::update(
+            reports::table
+                .filter(reports::id.eq(id))
+                .filter(reports::version.eq(expected_version))
+                .filter(reports::state.eq(ReportState::Draft.as_str())),
+        )
+        .set((
+            reports::state.eq(ReportState::Published.as_str()),
+            reports::published_at.eq(now),
+            reports::published_by.eq(actor.user_id),
+            reports::version.eq(expected_version + 1),
+        ))
+        .execute(conn)
+        .map_err(|err| match Error::from(err) {
+            Error::Conflict { .. } => Error::Conflict {
+                message: format!("period `{}` already has a published report", period.code),
+                field: None,
+            },
+            other => other,
+        })?;
+        if updated == 0 {
+            return Err(Error::PreconditionFailed);
+        }
+        audit::record(
+            conn,
+            actor,
+            "report.publish",
+            "report",
+            Some(&id.to_string()),
+            Some(&serde_json::json!({"state": "draft"})),
+            Some(&serde_json::json!({"state": "published", "content_hash": report.content_hash})),
+        )?;
+        let fresh = load(conn, id, true)?;
+        to_json(conn, fresh)
+    })
+}
+
+/// Builds a stored report again from history, at its own moment, and compares the snapshot and
+/// every file byte for byte.
+pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
+    let report = load(conn, id, true)?;
+    let code: String = report_periods::table
+        .find(report.report_period_id)
+        .select(report_periods::code)
+        .first(conn)?;
+    let model = build::build(
+        conn,
+        &code,
+        Moment {
+            as_of: AsOf::at(report.as_of),
+            known_at: report.generated_at,
+        },
+    )?;
+    let (snapshot, hash) = documents::snapshot(&model)?;
+    let stored: Vec<(String, String)> = report_files::table
+        .filter(report_files::report_id.eq(id))
+        .select((report_files::format, report_files::sha256))
+        .load(conn)?;
+    let mut files = Vec::new();
+    for (format, sha) in stored {
+        let format: Format = format.parse().map_err(Error::internal)?;
+        files.push((
+            format,
+            documents::sha256(&documents::render(&model, format)?) == sha,
+        ));
+    }
+    files.sort();
+    Ok(Verification {
+        report_id: id,
+        snapshot_matches: hash == report.content_hash && snapshot == report.snapshot_json,
+        files,
+    })
+}
+
+/// The periods whose cut-off has passed (Europe/Amsterdam end of day) and that have no report
+/// yet, by cut-off.
+pub fn periods_due_for_a_draft(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<String>> {
+    let with_reports = reports::table.select(reports::report_period_id).distinct();
+    let periods: Vec<ReportPeriod> = report_periods::table
+        .filter(report_periods::id.ne_all(with_reports))
+        .order((report_periods::cut_off.asc(), report_periods::id.asc()))
+        .select(ReportPeriod::as_select())
+        .load(conn)?;
+    Ok(periods
+        .into_iter()
+        .filter(|p| AsOf::end_of_day(p.cut_off).before <= now)
+        .map(|p| p.code)
+        .collect())
+}
+
+/// Checks that no sign-off was recorded for a period (used by tests and the CLI's messages).
+pub fn signoff_steps(conn: &mut DbConnection, code: &str) -> Result<i64> {
+    let period = find_period(conn, code)?;
+    Ok(period_signoffs::table
+        .filter(period_signoffs::report_period_id.eq(period.id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Checks a comma-separated list of formats for the API, naming the field.
+pub fn formats_param(value: &str) -> Result<Vec<Format>> {
+    Format::parse_list(value)
+        .map_err(|message| Error::Validation(vec![FieldError::new("format", message)]))
+}
