@@ -1046,10 +1046,7 @@ pub fn build(conn: &mut DbConnection, code: &str, moment: Moment) -> Result<Repo
     // Every non-green action explained from its notes.
     let mut explanations = Vec::new();
     for action in &facts.actions {
-        if !matches!(
-            action.status,
-            ActionStatus::AtRisk | ActionStatus::OffTrack | ActionStatus::Discontinued
-        ) {
+        if !super::document::needs_explanation(action.status) {
             continue;
         }
         let mut dated: Vec<(NaiveDateTime, DatedNote)> = updates

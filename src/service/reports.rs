@@ -7,11 +7,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::{NewReport, Report, ReportFile, ReportPeriod};
-use crate::db::schema::{period_signoffs, report_files, report_periods, reports, users};
+use crate::db::schema::{report_files, report_periods, reports, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::{ReportState, SignoffState};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::reports::build::{self, Moment};
 use crate::reports::model::ReportModel;
 use crate::reports::{self as documents, Format};
@@ -488,19 +488,4 @@ pub fn periods_due_for_a_draft(conn: &mut DbConnection, now: NaiveDateTime) -> R
         .filter(|p| AsOf::end_of_day(p.cut_off).before <= now)
         .map(|p| p.code)
         .collect())
-}
-
-/// Checks that no sign-off was recorded for a period (used by tests and the CLI's messages).
-pub fn signoff_steps(conn: &mut DbConnection, code: &str) -> Result<i64> {
-    let period = find_period(conn, code)?;
-    Ok(period_signoffs::table
-        .filter(period_signoffs::report_period_id.eq(period.id))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Checks a comma-separated list of formats for the API, naming the field.
-pub fn formats_param(value: &str) -> Result<Vec<Format>> {
-    Format::parse_list(value)
-        .map_err(|message| Error::Validation(vec![FieldError::new("format", message)]))
 }
