@@ -203,6 +203,11 @@ route_table! {
     #[page] GET "/raadplegingen/{code}" ReadConsultations => crate::web::consultation::show;
     #[page] POST "/raadplegingen/{code}/inzendingen" WriteSubmission => crate::web::consultation::submit;
     #[page] POST "/raadplegingen/{code}/volgorde" WriteSubmission => crate::web::consultation::reorder;
+    #[page] POST "/ministeries/{code}/afronding" SignOffPeriod => crate::web::reports::sign_off;
+    #[page] GET "/rapportages" ReadReports => crate::web::reports::list;
+    #[page] POST "/rapportages" ManageReports => crate::web::reports::generate;
+    #[page] GET "/rapportages/{id}/bestanden/{format}" ReadReports => reports::report_file;
+    #[page] POST "/rapportages/{id}/publiceren" ManageReports => crate::web::reports::publish;
     #[page] GET "/beheer" ManageUsers => crate::web::admin::users;
     #[page] POST "/beheer/gebruikers" ManageUsers => crate::web::admin::create_user;
     #[page] GET "/beheer/gebruikers/{id}" ManageUsers => crate::web::admin::user;

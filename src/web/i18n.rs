@@ -466,6 +466,36 @@ texts! {
     latitude: "Breedtegraad", "Latitude";
     longitude: "Lengtegraad", "Longitude";
     focus_since: "Focusgebied sinds", "Focus area since";
+    reports_title: "Voortgangsrapportages", "Progress reports";
+    nav_reports: "Rapportages", "Reports";
+    report_draft: "concept", "draft";
+    report_published: "gepubliceerd", "published";
+    reports_intro_drafts: "Concepten en gepubliceerde rapportages. Een gepubliceerde rapportage verandert nooit meer; correcties staan in de volgende.", "Drafts and published reports. A published report never changes; corrections appear in the next one.";
+    reports_intro_published: "De gepubliceerde voortgangsrapportages.", "The published progress reports.";
+    no_reports: "Er zijn nog geen rapportages.", "There are no reports yet.";
+    report_period: "Periode", "Period";
+    report_state: "Stand", "State";
+    report_as_of: "Peildatum", "Cut-off";
+    report_generated: "Gemaakt", "Generated";
+    report_published_at: "Gepubliceerd op", "Published on";
+    report_hash: "Inhoudscontrole (SHA-256)", "Content hash (SHA-256)";
+    report_files: "Bestanden", "Files";
+    publish: "Publiceren", "Publish";
+    new_draft: "Nieuw concept maken", "Make a new draft";
+    new_draft_hint: "Het concept toont de stand op de peildatum van de periode, in alle formaten; het vervangt een eerder concept.", "The draft shows the state at the period's cut-off, in every format; it replaces an earlier draft.";
+    make_draft: "Concept maken", "Make draft";
+    signoff_title: "Afronding per periode", "Sign-off per period";
+    signoff_open: "nog niet ingediend", "not submitted yet";
+    signoff_submitted: "ingediend", "submitted";
+    signoff_approved: "vastgesteld", "approved";
+    signoff_ready: "Bijgewerkt in de periode", "Updated in the period";
+    signoff_missing: "Zonder update", "Without update";
+    signoff_note: "Toelichting", "Note";
+    signoff_note_hint: "Verplicht bij heropenen, en bij indienen terwijl acties nog geen update hebben.", "Required to reopen, and to submit while actions still lack an update.";
+    signoff_submit: "Indienen", "Submit";
+    signoff_approve: "Vaststellen", "Approve";
+    signoff_reopen: "Heropenen", "Reopen";
+    notice_published: "De rapportage is gepubliceerd.", "The report was published.";
     // notices after a POST
     notice_saved: "De voortgang is opgeslagen.", "The progress was saved.";
     notice_completed: "De mijlpaal is afgerond.", "The milestone was completed.";
@@ -489,6 +519,7 @@ impl Texts {
             "gewijzigd" => self.notice_changed,
             "ingetrokken" => self.notice_revoked,
             "uitgelogd" => self.notice_logged_out,
+            "gepubliceerd" => self.notice_published,
             _ => return None,
         })
     }

@@ -88,6 +88,9 @@ pub fn nav(ctx: &WebContext, path: &str) -> Vec<NavItem> {
     if policy::access(user.role, Operation::ReadConsultations) != Access::Denied {
         items.push(("/raadplegingen".into(), t.nav_consultations.into()));
     }
+    if policy::access(user.role, Operation::ReadReports) != Access::Denied {
+        items.push(("/rapportages".into(), t.nav_reports.into()));
+    }
     if policy::access(user.role, Operation::ManageUsers) != Access::Denied {
         items.push(("/beheer".into(), t.nav_admin.into()));
     }

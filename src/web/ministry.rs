@@ -2,16 +2,20 @@
 //! with a completion form, and its status per area with the numbers. Forms are shown only to
 //! who may submit them (the policy's object check, as the API applies it).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::AuthUser;
+use crate::auth::policy::Owner;
 use crate::auth::policy::{self, Operation};
+use crate::domain::Role;
 use crate::error::Error;
 use crate::service::actions::ActionFilter;
 use crate::service::codes::Codes;
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
-use crate::service::reference::Names;
+use crate::service::reference::{self, Names};
+use crate::service::signoffs;
 use crate::state::AppState;
 use crate::web::form::Problems;
 use crate::web::layout::Layout;
@@ -26,23 +30,56 @@ struct MinistryPage {
     by_area: Vec<RollupRow>,
     actions: Vec<ActionRow>,
     can_write_any: bool,
+    signoffs: Vec<SignoffView>,
     milestones: Vec<MilestoneRow>,
     today: String,
     problems: Problems,
 }
 
+/// One report period as this ministry stands in it, with the sign-off forms the caller may use.
+pub struct SignoffView {
+    pub period: String,
+    pub name: String,
+    pub cut_off: String,
+    pub actions: u32,
+    pub ready: u32,
+    pub missing: usize,
+    pub state: &'static str,
+    pub can_submit: bool,
+    pub can_approve: bool,
+}
+
 /// GET /ministeries/{code} — one ministry. Any logged-in user; the forms for those who may
-/// write its actions.
+/// write its actions or sign off its periods.
 pub async fn show(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
+    page(
+        &state,
+        &ctx,
+        &user,
+        code.into_inner(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The ministry page, with the problems of a refused sign-off when there are any.
+pub async fn page(
+    state: &AppState,
+    ctx: &WebContext,
+    user: &AuthUser,
+    code: String,
+    problems: Problems,
+    status: StatusCode,
+) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
-    let code = code.into_inner();
     let ministry = code.clone();
-    let (facts, names, codes) = state
+    let (facts, names, codes, readiness) = state
         .db(move |conn| {
             let names = Names::load(conn)?;
             if !names.ministries.contains_key(&ministry) {
@@ -53,10 +90,43 @@ pub async fn show(
                 ..Default::default()
             };
             let facts = progress::load_facts(conn, &filter, None, None)?;
-            Ok((facts, names, Codes::load(conn)?))
+            let mut readiness = Vec::new();
+            for period in reference::periods(conn)? {
+                readiness.push(signoffs::readiness(conn, &period.code)?);
+            }
+            Ok((facts, names, Codes::load(conn)?, readiness))
         })
         .await?;
-    let may_write = |owner| policy::authorize_object(&user, Operation::WriteAction, owner).is_ok();
+    let t = lang.texts();
+    let owner = Owner {
+        ministry_id: codes.ministry_id(&code),
+        municipality_id: None,
+    };
+    let may_sign = policy::authorize_object(user, Operation::SignOffPeriod, owner).is_ok();
+    let signoffs: Vec<SignoffView> = readiness
+        .iter()
+        .filter_map(|period| {
+            let mine = period.ministries.iter().find(|m| m.ministry == code)?;
+            Some(SignoffView {
+                period: period.period.clone(),
+                name: period.name.clone(),
+                cut_off: lang.date(period.cut_off),
+                actions: mine.actions,
+                ready: mine.ready,
+                missing: mine.missing.len(),
+                state: match mine.signoff.as_deref() {
+                    Some("submitted") => t.signoff_submitted,
+                    Some("approved") => t.signoff_approved,
+                    _ => t.signoff_open,
+                },
+                can_submit: may_sign && mine.signoff.is_none(),
+                can_approve: may_sign
+                    && user.role == Role::Admin
+                    && mine.signoff.as_deref() != Some("approved"),
+            })
+        })
+        .collect();
+    let may_write = |owner| policy::authorize_object(user, Operation::WriteAction, owner).is_ok();
 
     let (by_area, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
     let mut by_area = RollupRow::for_groups(
@@ -98,14 +168,15 @@ pub async fn show(
 
     let title = format!("{} ({code})", names.ministry(&code));
     let page = MinistryPage {
-        l: Layout::new(&ctx, title),
+        l: Layout::new(ctx, title),
+        signoffs,
         code,
         by_area,
         can_write_any: actions.iter().any(|a| a.can_write),
         actions,
         milestones,
         today: today.format("%Y-%m-%d").to_string(),
-        problems: Problems::default(),
+        problems,
     };
-    crate::web::ok(&page)
+    crate::web::render(status, &page)
 }

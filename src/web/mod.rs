@@ -19,6 +19,7 @@ pub mod layout;
 pub mod login;
 pub mod ministry;
 pub mod overview;
+pub mod reports;
 pub mod session;
 pub mod view;
 

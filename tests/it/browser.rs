@@ -243,6 +243,7 @@ async fn check_page(
 struct Fixtures {
     action: i64,
     consultation: &'static str,
+    draft_report: i64,
 }
 
 async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
@@ -284,9 +285,56 @@ async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
         }),
     )
     .await;
+    // Reports: every ministry approves the spring period, whose report is then published; the
+    // autumn period has a draft only.
+    for ministry in ["BZK", "SZW", "OCW", "VWS", "JenV"] {
+        for step in [
+            serde_json::json!({"state": "submitted", "note": "Compleet"}),
+            serde_json::json!({"state": "approved"}),
+        ] {
+            post(
+                format!("/api/v1/periods/voorjaar-2021/signoffs/{ministry}"),
+                step,
+            )
+            .await;
+        }
+    }
+    let spring = app
+        .send(
+            Method::POST,
+            "/api/v1/reports",
+            Some(admin),
+            Some(serde_json::json!({"period": "voorjaar-2021"})),
+            None,
+        )
+        .await;
+    assert_eq!(spring.status(), 201);
+    let etag = spring.headers()["etag"].to_str().unwrap().to_string();
+    let spring: serde_json::Value = spring.json().await.unwrap();
+    let published = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/reports/{}/publish", spring["id"]),
+            Some(admin),
+            None,
+            Some(&etag),
+        )
+        .await;
+    assert_eq!(published.status(), 200);
+    post(
+        "/api/v1/periods".into(),
+        serde_json::json!({"code": "najaar-2021", "name": "Najaar 2021", "cut_off": "2021-10-31"}),
+    )
+    .await;
+    let draft = post(
+        "/api/v1/reports".into(),
+        serde_json::json!({"period": "najaar-2021"}),
+    )
+    .await;
     Fixtures {
         action,
         consultation: "uitvraag",
+        draft_report: draft["id"].as_i64().unwrap(),
     }
 }
 
@@ -297,6 +345,7 @@ struct Setup {
     action: i64,
     consultation: String,
     viewer_id: i64,
+    draft_report: i64,
     axe_source: String,
     shots: PathBuf,
 }
@@ -330,6 +379,7 @@ app_test!(
             action: f.action,
             consultation: f.consultation.to_string(),
             viewer_id,
+            draft_report: f.draft_report,
             axe_source,
             shots: artifacts(backend),
         };
@@ -598,8 +648,95 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
     .await;
     log_out(&driver).await;
 
+    // A viewer sees the published report only; the draft does not exist for them.
+    log_in(&driver, base, "browser-viewer").await;
+    check_page(
+        &driver,
+        base,
+        "reports-viewer",
+        "/rapportages",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    let listed = driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains("Voorjaar 2021"), "{listed}");
+    assert!(listed.contains("gepubliceerd"), "{listed}");
+    assert!(
+        !listed.contains("Najaar 2021"),
+        "a viewer sees a draft: {listed}"
+    );
+    assert!(
+        !listed.contains("Publiceren"),
+        "a viewer sees the publish form: {listed}"
+    );
+    driver
+        .goto(format!(
+            "{base}/rapportages/{}/bestanden/html",
+            s.draft_report
+        ))
+        .await
+        .unwrap();
+    let missing = driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        missing.contains("404"),
+        "a viewer opened a draft: {missing}"
+    );
+    log_out(&driver).await;
+
     // The programme office: the lists and the administration.
     log_in(&driver, base, "browser-admin").await;
+    check_page(
+        &driver,
+        base,
+        "reports-admin",
+        "/rapportages",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    let listed = driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listed.contains("Najaar 2021") && listed.contains("concept"),
+        "{listed}"
+    );
+    driver
+        .find(By::Css(&format!(
+            "form[action='/rapportages/{}/publiceren'] button",
+            s.draft_report
+        )))
+        .await
+        .expect("admins see the publish button of a draft");
+    check_page(
+        &driver,
+        base,
+        "ministry-signoff-admin",
+        "/ministeries/SZW",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
     for (name, path) in [
         ("consultations", "/raadplegingen".to_string()),
         ("consultation-overview", consultation.clone()),
