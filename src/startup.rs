@@ -282,26 +282,51 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let settings = state.settings.clone();
     let data = web::Data::new(state);
     let max_body = settings.server.max_body_bytes;
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(crate::api::json_config(max_body))
-            .app_data(crate::api::path_config())
-            .app_data(web::PayloadConfig::new(max_body))
-            .configure(crate::api::routes)
-            .default_service(web::to(crate::api::not_found))
-            .wrap(NormalizePath::new(TrailingSlash::Trim))
-            .wrap(security_headers())
-            .wrap(from_fn(telemetry::observe))
-    })
-    .listen(listener)?
-    .shutdown_timeout(settings.server.shutdown_timeout_seconds)
-    .client_request_timeout(Duration::from_secs(
-        settings.server.client_request_timeout_seconds,
-    ))
-    .keep_alive(Duration::from_secs(settings.server.keep_alive_seconds));
-    if settings.server.workers > 0 {
-        server = server.workers(settings.server.workers);
+    run_http_server(
+        move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(crate::api::json_config(max_body))
+                .app_data(crate::api::path_config())
+                .app_data(web::PayloadConfig::new(max_body))
+                .configure(crate::api::routes)
+                .default_service(web::to(crate::api::not_found))
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                .wrap(security_headers())
+                .wrap(from_fn(telemetry::observe))
+        },
+        listener,
+        &settings.server,
+    )
+}
+
+/// Runs an actix-web application factory on `listener` with the server settings `serve` uses
+/// (workers, keep-alive, timeouts). The benchmark's reference server (`examples/`) uses it too,
+/// so both are measured under the same settings.
+pub fn run_http_server<F, I, S, B>(
+    factory: F,
+    listener: TcpListener,
+    settings: &crate::config::ServerSettings,
+) -> std::io::Result<Server>
+where
+    F: Fn() -> I + Send + Clone + 'static,
+    I: actix_service::IntoServiceFactory<S, actix_http::Request>,
+    S: actix_web::dev::ServiceFactory<actix_http::Request, Config = actix_web::dev::AppConfig>
+        + 'static,
+    S::Error: Into<actix_web::Error> + 'static,
+    S::InitError: std::fmt::Debug,
+    S::Response: Into<actix_http::Response<B>> + 'static,
+    <S::Service as actix_web::dev::Service<actix_http::Request>>::Future: 'static,
+    S::Service: 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    let mut server = HttpServer::new(factory)
+        .listen(listener)?
+        .shutdown_timeout(settings.shutdown_timeout_seconds)
+        .client_request_timeout(Duration::from_secs(settings.client_request_timeout_seconds))
+        .keep_alive(Duration::from_secs(settings.keep_alive_seconds));
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
     }
     Ok(server.run())
 }

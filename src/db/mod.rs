@@ -299,6 +299,39 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+#[derive(diesel::QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
+}
+
+/// The version of the tracked data: it grows with every committed change to a table that
+/// cached answers read (triggers of migration `2026-12-01-000009_data_version` raise it in the
+/// writing transaction), by this process, another instance on the same database, the CLI or
+/// plain SQL. Caches (`service::cache`) key their entries by it.
+pub fn data_version(conn: &mut DbConnection) -> diesel::QueryResult<i64> {
+    diesel::sql_query("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS version FROM data_version")
+        .get_result::<VersionRow>(conn)
+        .map(|row| row.version)
+}
+
+/// A boxed SQL fragment with one bound moment in the middle: `HEAD ? TAIL`. The as-of reads
+/// use it for correlated subqueries diesel's DSL cannot express ("the latest row before").
+pub fn sql_at<QS, ST>(
+    head: &str,
+    before: NaiveDateTime,
+    tail: &str,
+) -> Box<dyn diesel::BoxableExpression<QS, MultiBackend, SqlType = ST>>
+where
+    ST: diesel::sql_types::SqlType + diesel::expression::TypedExpressionType + Send + 'static,
+{
+    Box::new(
+        diesel::dsl::sql::<ST>(head)
+            .bind::<diesel::sql_types::Timestamp, _>(before)
+            .sql(tail),
+    )
+}
+
 /// Checks that the database answers.
 pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

@@ -142,6 +142,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_version (shard) {
+        shard -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     indicator_values (id) {
         id -> BigInt,
         indicator_id -> BigInt,
@@ -504,6 +511,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_municipalities,
     consultation_target_groups,
     consultations,
+    data_version,
     indicator_values,
     indicators,
     local_notes,

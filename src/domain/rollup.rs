@@ -302,9 +302,10 @@ pub fn rollup<'a>(
 ) -> (Vec<Rollup>, Rollup) {
     let mut groups: BTreeMap<String, Vec<&ActionFacts>> = BTreeMap::new();
     let mut everything = Vec::new();
+    let mut counted = std::collections::HashSet::new();
     for (key, action) in actions {
         // An action can fall in several groups (target groups); the total counts it once.
-        if !everything.iter().any(|a: &&ActionFacts| a.id == action.id) {
+        if counted.insert(action.id) {
             everything.push(action);
         }
         groups.entry(key).or_default().push(action);

@@ -48,6 +48,17 @@ fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> Error {
     move |err| Error::BadRequest(format!("cannot {what} {path}: {err}"))
 }
 
+/// The tables that hold data: all but `data_version`, the counter caches are keyed by. It is
+/// bookkeeping of this database, not content: a restore must raise it (so no cache anywhere
+/// keeps answers of the replaced data), never set it back to the backup's value.
+fn data_tables(conn: &mut DbConnection) -> Result<Vec<schema_gen::TableInfo>> {
+    Ok(schema_gen::introspect(conn)
+        .map_err(Error::internal)?
+        .into_iter()
+        .filter(|table| table.name != "data_version")
+        .collect())
+}
+
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -165,7 +176,7 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
     }
     std::fs::rename(&partial, out).map_err(io(out, "write"))?;
     let bytes = std::fs::metadata(out).map_err(io(out, "read"))?.len();
-    let tables = schema_gen::introspect(conn).map_err(Error::internal)?.len();
+    let tables = data_tables(conn)?.len();
     Ok(BackupSummary {
         path: out.to_path_buf(),
         bytes,
@@ -187,6 +198,7 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
                     file.display()
                 )));
             }
+            let version_before = db::data_version(conn)?;
             run(
                 Command::new("pg_restore")
                     .args([
@@ -201,7 +213,12 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
                     .arg(file),
                 "restore",
             )?;
-            return Ok(schema_gen::introspect(conn).map_err(Error::internal)?.len());
+            // pg_restore put back the backup's data_version: lift it above every version
+            // this database had, so no instance's cache serves answers of the replaced data.
+            diesel::sql_query("UPDATE data_version SET n = n + $1 WHERE shard = 0")
+                .bind::<BigInt, _>(version_before + 1)
+                .execute(conn)?;
+            return Ok(data_tables(conn)?.len());
         }
         _ => {
             return Err(Error::internal(
@@ -209,7 +226,8 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
             ));
         }
     }
-    let tables = schema_gen::introspect(conn).map_err(Error::internal)?;
+    // data_version is not copied: the triggers raise it with every row replaced.
+    let tables = data_tables(conn)?;
     // ATTACH cannot run inside a transaction; the copy itself is one write transaction.
     diesel::sql_query("ATTACH DATABASE ? AS restore_source")
         .bind::<Text, _>(file.to_string_lossy().to_string())
@@ -244,7 +262,7 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
 /// A digest of every table's rows (count and SHA-256 of the rows in key order), to compare two
 /// databases: after a restore it must equal the digest taken when the backup was made.
 pub fn digest(conn: &mut DbConnection) -> Result<BTreeMap<String, (i64, String)>> {
-    let tables = schema_gen::introspect(conn).map_err(Error::internal)?;
+    let tables = data_tables(conn)?;
     let mut out = BTreeMap::new();
     for table in tables {
         let order = if table.primary_key.is_empty() {
