@@ -214,15 +214,6 @@ pub async fn show(
     .await
 }
 
-/// The status of a page that shows a refused form again.
-fn refused(problems: &Problems) -> StatusCode {
-    if problems.fields.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
 /// POST /acties/{id}/voortgang — append a progress update (status, percentage, note) made
 /// from the version in the form. Admins; the action's ministry.
 pub async fn post_progress(
@@ -277,7 +268,7 @@ pub async fn post_progress(
         }
         Err(error) => {
             let problems = Problems::from_error(lang, error)?;
-            let status = refused(&problems);
+            let status = problems.status();
             page(&state, &ctx, &user, id, Some(form), problems, status).await
         }
     }
@@ -332,7 +323,7 @@ pub async fn complete_milestone(
                 problems.general = problems.fields.values().next().cloned();
                 problems.fields.clear();
             }
-            let status = refused(&problems);
+            let status = problems.status();
             page(&state, &ctx, &user, action_id, None, problems, status).await
         }
     }

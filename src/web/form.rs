@@ -149,6 +149,16 @@ impl Problems {
         }
     }
 
+    /// The status of a page that shows a refused form again: 422 for bad fields, 409 for a
+    /// refused step of the whole form.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.fields.is_empty() {
+            actix_web::http::StatusCode::CONFLICT
+        } else {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.general.is_none()
     }

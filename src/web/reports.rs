@@ -129,15 +129,6 @@ async fn page(
     render(status, &page)
 }
 
-/// 409 for a refused step, 422 for bad input: the page shows why, with the form.
-fn refused(problems: &Problems) -> StatusCode {
-    if problems.fields.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
 /// GET /rapportages — the reports the caller may read, newest first. Any user; viewers and
 /// municipalities see published reports only.
 pub async fn list(
@@ -171,7 +162,7 @@ pub async fn generate(
         Ok(_) => Ok(see_other(&with_notice("/rapportages", "aangemaakt"))),
         Err(error) => {
             let problems = Problems::from_error(ctx.lang, error)?;
-            page(&state, &ctx, &user, problems.clone(), refused(&problems)).await
+            page(&state, &ctx, &user, problems.clone(), problems.status()).await
         }
     }
 }
@@ -198,7 +189,7 @@ pub async fn publish(
         Ok(_) => Ok(see_other(&with_notice("/rapportages", "gepubliceerd"))),
         Err(error) => {
             let problems = Problems::from_error(ctx.lang, error)?;
-            page(&state, &ctx, &user, problems.clone(), refused(&problems)).await
+            page(&state, &ctx, &user, problems.clone(), problems.status()).await
         }
     }
 }
@@ -240,7 +231,7 @@ pub async fn sign_off(
         Ok(_) => Ok(see_other(&with_notice(&next, "gewijzigd"))),
         Err(error) => {
             let problems = Problems::from_error(ctx.lang, error)?;
-            let status = refused(&problems);
+            let status = problems.status();
             crate::web::ministry::page(&state, &ctx, &user, code_again, problems, status).await
         }
     }

@@ -721,7 +721,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         "{listed}"
     );
     driver
-        .find(By::Css(&format!(
+        .find(By::Css(format!(
             "form[action='/rapportages/{}/publiceren'] button",
             s.draft_report
         )))
