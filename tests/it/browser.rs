@@ -221,6 +221,17 @@ fn artifacts(backend: &str) -> PathBuf {
 }
 
 /// Opens a page, saves its screenshot and checks it with axe; problems go into `failures`.
+/// The text of the page's main content.
+async fn main_text(driver: &WebDriver) -> String {
+    driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn check_page(
     driver: &WebDriver,
     base: &str,
@@ -616,13 +627,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
             .unwrap(),
         "Geen toegang"
     );
-    let body = driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = main_text(&driver).await;
     assert!(body.contains("Foutcode 403"), "{body}");
     check_page(
         &driver,
@@ -660,13 +665,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         &mut failures,
     )
     .await;
-    let listed = driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listed = main_text(&driver).await;
     assert!(listed.contains("Voorjaar 2021"), "{listed}");
     assert!(listed.contains("gepubliceerd"), "{listed}");
     assert!(
@@ -684,13 +683,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         ))
         .await
         .unwrap();
-    let missing = driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let missing = main_text(&driver).await;
     assert!(
         missing.contains("404"),
         "a viewer opened a draft: {missing}"
@@ -709,13 +702,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         &mut failures,
     )
     .await;
-    let listed = driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listed = main_text(&driver).await;
     assert!(
         listed.contains("Najaar 2021") && listed.contains("concept"),
         "{listed}"
