@@ -129,16 +129,29 @@ async fn start_browser(chromedriver: &Chromedriver, profile: &Path) -> WebDriver
         .expect("a Chromium session")
 }
 
-/// Waits (up to 15 s) until the page's URL path is `path` after a click that navigates.
+/// Marks the page shown now, so [`wait_for_path`] can tell it from the page a click leads to
+/// (a form that redirects back to its own page has the same path before and after).
+async fn mark_page(driver: &WebDriver) {
+    driver
+        .execute("window.__leftBehind = true;", vec![])
+        .await
+        .expect("mark the current page");
+}
+
+/// Waits (up to 15 s) after a click that navigates, from a page marked with [`mark_page`],
+/// until a new page has loaded and its URL path is `path`.
 async fn wait_for_path(driver: &WebDriver, path: &str) {
     let started = Instant::now();
     loop {
         let url = driver.current_url().await.unwrap();
         if url.path() == path
             && driver
-                .execute("return document.readyState", vec![])
+                .execute(
+                    "return document.readyState === 'complete' && window.__leftBehind !== true",
+                    vec![],
+                )
                 .await
-                .is_ok_and(|r| r.json() == "complete")
+                .is_ok_and(|r| r.json() == true)
         {
             return;
         }
@@ -169,6 +182,7 @@ async fn log_in(driver: &WebDriver, base: &str, username: &str) {
         .send_keys(WEB_PASSWORD)
         .await
         .unwrap();
+    mark_page(driver).await;
     driver
         .find(By::Css("form[action='/inloggen'] button[type='submit']"))
         .await
@@ -180,6 +194,7 @@ async fn log_in(driver: &WebDriver, base: &str, username: &str) {
 }
 
 async fn log_out(driver: &WebDriver) {
+    mark_page(driver).await;
     driver
         .find(By::Css("form[action='/uitloggen'] button"))
         .await
@@ -505,6 +520,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         .send_keys("Vrijwilligers vallen uit; werving loopt")
         .await
         .unwrap();
+    mark_page(&driver).await;
     driver
         .find(By::Css(format!(
             "form[action='/acties/{}/voortgang'] button[type='submit']",
@@ -564,6 +580,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         .select_by_value("off_track")
         .await
         .unwrap();
+    mark_page(&driver).await;
     driver
         .find(By::Css("#voortgang button[type='submit']"))
         .await
@@ -598,6 +615,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         .await
         .unwrap();
     assert!(forms.is_empty(), "a municipality is shown a progress form");
+    mark_page(&driver).await;
     driver
         .execute(
             r#"const form = document.createElement('form');
@@ -735,6 +753,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         check_page(&driver, base, name, &path, axe_source, shots, &mut failures).await;
     }
     // And in English.
+    mark_page(&driver).await;
     driver
         .find(By::Css("form[action='/taal'] button"))
         .await
