@@ -47,6 +47,7 @@ pub struct Settings {
     pub web: WebSettings,
     pub log: LogSettings,
     pub reports: ReportSettings,
+    pub cache: CacheSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +71,7 @@ pub struct DatabaseSettings {
     pub connect_timeout_seconds: u64,
     pub sqlite_busy_timeout_ms: u32,
     pub sqlite_synchronous: SqliteSynchronous,
+    pub sqlite_group_commit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -112,6 +114,14 @@ pub struct WebSettings {
 pub struct ReportSettings {
     pub auto_draft: bool,
     pub auto_draft_check_seconds: u64,
+}
+
+/// Answers kept in memory, keyed by the data version (`service::cache`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSettings {
+    pub max_mb: usize,
+    pub time_dependent_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -433,6 +443,15 @@ impl Settings {
                 "reports.auto_draft_check_seconds",
                 "must be between 1 and 604800 (a week)",
             );
+        }
+        if self.cache.max_mb > 4096 {
+            return invalid(
+                "cache.max_mb",
+                "must be at most 4096 (0 switches the cache off)",
+            );
+        }
+        if !(1..=3600).contains(&self.cache.time_dependent_seconds) {
+            return invalid("cache.time_dependent_seconds", "must be between 1 and 3600");
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid(

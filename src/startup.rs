@@ -14,9 +14,11 @@ use actix_web::{App, HttpServer, web};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Secret, Settings};
+use crate::db::group_commit::GroupCommit;
 use crate::db::{self, Pool};
 use crate::seed;
 use crate::service;
+use crate::service::cache::AnswerCache;
 use crate::state::AppState;
 use crate::telemetry::{self, Metrics};
 
@@ -155,7 +157,21 @@ impl Application {
             );
         }
         let auth = &settings.auth;
+        let sqlite = matches!(settings.database_url()?, db::DatabaseUrl::Sqlite(_));
+        let group_commit = if sqlite && settings.database.sqlite_group_commit {
+            let writer = GroupCommit::start(pool.clone()).map_err(|err| {
+                StartupError::Other(format!("cannot start the SQLite writer: {err}"))
+            })?;
+            Some(Arc::new(writer))
+        } else {
+            None
+        };
         let state = AppState {
+            cache: Arc::new(AnswerCache::new(
+                settings.cache.max_mb * 1024 * 1024,
+                Duration::from_secs(settings.cache.time_dependent_seconds),
+            )),
+            group_commit,
             pool,
             settings: settings.clone(),
             metrics: Arc::new(Metrics::default()),

@@ -7,8 +7,10 @@ use actix_web::web;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
-use crate::db::{DbConnection, Pool};
+use crate::db::group_commit::GroupCommit;
+use crate::db::{self, DbConnection, Pool};
 use crate::error::Error;
+use crate::service::cache::{AnswerCache, Freshness};
 use crate::telemetry::Metrics;
 
 #[derive(Clone)]
@@ -21,6 +23,11 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Slots for CPU-heavy renders (charts, exports), so they cannot starve everything else.
     pub renders: Arc<tokio::sync::Semaphore>,
+    /// Roll-ups, action lists and charts, keyed by the data version.
+    pub cache: Arc<AnswerCache>,
+    /// SQLite's group commit for API writes (`database.sqlite_group_commit`); none on
+    /// PostgreSQL, whose server groups concurrent commits itself.
+    pub group_commit: Option<Arc<GroupCommit>>,
 }
 
 impl AppState {
@@ -50,5 +57,59 @@ impl AppState {
         })
         .await
         .map_err(|err| Error::internal(format!("blocking task failed: {err}")))?
+    }
+
+    /// Runs a write: with group commit (SQLite) in the next batch, answered once the batch is
+    /// on disk; otherwise like [`AppState::db`]. `work` opens its own transaction as always
+    /// (inside a batch it becomes a savepoint).
+    pub async fn write<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.group_commit {
+            Some(group) => group.write(work).await,
+            None => self.db(work).await,
+        }
+    }
+
+    /// The answer under `key` for the current data version, computed by `compute` (and kept)
+    /// when there is none. `key` must hold everything the answer depends on besides the data
+    /// (and, for [`Freshness::Clock`], the time).
+    pub async fn cached<F>(
+        &self,
+        key: String,
+        freshness: Freshness,
+        compute: F,
+    ) -> Result<web::Bytes, Error>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<Vec<u8>, Error> + Send + 'static,
+    {
+        let cache = self.cache.clone();
+        self.db(move |conn| {
+            if !cache.enabled() {
+                return compute(conn).map(web::Bytes::from);
+            }
+            // Read before computing: the answer holds data at least this new.
+            let version = db::data_version(conn)?;
+            if let Some(hit) = cache.get(&key, version) {
+                return Ok(hit);
+            }
+            let body = web::Bytes::from(compute(conn)?);
+            cache.put(key, version, freshness, body.clone());
+            Ok(body)
+        })
+        .await
+    }
+
+    /// The cached answer under `key` if there is one for the current data version, with that
+    /// version; for answers computed in two steps (charts wait for a render slot first).
+    pub async fn cache_lookup(&self, key: String) -> Result<(i64, Option<web::Bytes>), Error> {
+        let cache = self.cache.clone();
+        self.db(move |conn| {
+            let version = db::data_version(conn)?;
+            Ok((version, cache.get(&key, version)))
+        })
+        .await
     }
 }

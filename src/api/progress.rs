@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::api::extract::Query;
 use crate::error::Error;
+use crate::service::cache::Freshness;
 use crate::service::charts::{self, ChartQuery};
 use crate::service::progress::{self, ProgressQuery};
 use crate::state::AppState;
@@ -22,11 +23,22 @@ use crate::state::AppState;
 )]
 pub async fn progress(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: Query<ProgressQuery>,
 ) -> Result<HttpResponse, Error> {
     let query = query.0;
-    let report = state.db(move |conn| progress::report(conn, &query)).await?;
-    Ok(HttpResponse::Ok().json(report))
+    // The same question in the same words, for the same data: the same answer. Without
+    // `as_of` it is "now", so it also depends on the clock.
+    let key = format!("progress?{}", req.query_string());
+    let body = state
+        .cached(key, Freshness::Clock, move |conn| {
+            let report = progress::report(conn, &query)?;
+            serde_json::to_vec(&report).map_err(Error::internal)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 /// A stable short hash (FNV-1a) for ETags.
@@ -87,33 +99,39 @@ pub async fn chart(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let _slot = state.render_slot().await?;
-    let answer = state
-        .db(move |conn| {
-            let version = charts::data_version(conn)?;
-            let tag = format!(
-                "\"chart-{:016x}\"",
-                fnv(&[
-                    name.as_bytes(),
-                    extension_of(format).as_bytes(),
-                    question.as_bytes(),
-                    &version.to_le_bytes()
-                ])
-            );
-            if if_none_match
-                .as_deref()
-                .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
-            {
-                return Ok((tag, None));
-            }
-            charts::render(conn, &name, format, &query).map(|r| (tag, Some(r)))
-        })
-        .await?;
-    let (tag, rendered) = answer;
-    let Some(rendered) = rendered else {
+    let key = format!("chart/{name}.{}?{question}", extension_of(format));
+    let (version, hit) = state.cache_lookup(key.clone()).await?;
+    let tag = format!(
+        "\"chart-{:016x}\"",
+        fnv(&[
+            name.as_bytes(),
+            extension_of(format).as_bytes(),
+            question.as_bytes(),
+            &version.to_le_bytes()
+        ])
+    );
+    if if_none_match
+        .as_deref()
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+    {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, tag))
             .finish());
+    }
+    let body = match hit {
+        Some(body) => body,
+        None => {
+            let _slot = state.render_slot().await?;
+            let rendered = state
+                .db(move |conn| charts::render(conn, &name, format, &query))
+                .await?;
+            let body = web::Bytes::from(rendered.bytes);
+            // Drawn from data at least as new as `version`; "now" charts mark today.
+            state
+                .cache
+                .put(key, version, Freshness::Clock, body.clone());
+            body
+        }
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
@@ -123,8 +141,8 @@ pub async fn chart(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'",
         ))
-        .content_type(rendered.content_type)
-        .body(rendered.bytes))
+        .content_type(format.content_type())
+        .body(body))
 }
 
 fn extension_of(format: versnelling_charts::Format) -> &'static str {

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::service::actions::{
     self, ActionChange, ActionFilter, BulkUpdate, NewActionInput, ProgressInput, ReplanInput,
 };
+use crate::service::cache::Freshness;
 use crate::service::indicators::{self, IndicatorInput, ValueInput};
 use crate::service::milestones::{
     self, Change, CompleteInput, DescribeInput, NewMilestoneInput, ReopenInput, RescheduleInput,
@@ -90,7 +91,7 @@ pub async fn create_programme(
     let actor = user.actor(request_id(&req));
     let check = checker(&user, Operation::ManageProgrammes);
     let programme = state
-        .db(move |conn| programmes::create(conn, &actor, &body.0, &check))
+        .write(move |conn| programmes::create(conn, &actor, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::CREATED, programme.version, &programme))
 }
@@ -115,7 +116,7 @@ pub async fn update_programme(
     let check = checker(&user, Operation::ManageProgrammes);
     let code = code.into_inner();
     let programme = state
-        .db(move |conn| programmes::update(conn, &actor, &code, expected, &body.0, &check))
+        .write(move |conn| programmes::update(conn, &actor, &code, expected, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::OK, programme.version, &programme))
 }
@@ -134,6 +135,7 @@ pub async fn update_programme(
 )]
 pub async fn list_actions(
     state: web::Data<AppState>,
+    req: HttpRequest,
     filter: Query<ActionFilter>,
 ) -> Result<HttpResponse, Error> {
     let filter = filter.0;
@@ -142,15 +144,23 @@ pub async fn list_actions(
         offset: filter.offset,
     }
     .bounds()?;
-    let (items, total) = state
-        .db(move |conn| actions::list(conn, &filter, limit, offset))
+    // A list depends on the data and the question only (`as_of` is explicit or absent).
+    let key = format!("actions?{}", req.query_string());
+    let body = state
+        .cached(key, Freshness::Data, move |conn| {
+            let (items, total) = actions::list(conn, &filter, limit, offset)?;
+            serde_json::to_vec(&List {
+                items,
+                total,
+                limit,
+                offset,
+            })
+            .map_err(Error::internal)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(List {
-        items,
-        total,
-        limit,
-        offset,
-    }))
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 /// GET /api/v1/actions/{id} — one action, now or `as_of`, with its ETag. Any user.
@@ -188,7 +198,7 @@ pub async fn create_action(
     let actor = user.actor(request_id(&req));
     let check = checker(&user, Operation::WriteAction);
     let action = state
-        .db(move |conn| actions::create(conn, &actor, &body.0, &check))
+        .write(move |conn| actions::create(conn, &actor, &body.0, &check))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/actions/{}", action.id)))
@@ -217,7 +227,7 @@ pub async fn update_action(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let action = state
-        .db(move |conn| actions::update(conn, &actor, id, expected, &body.0, &check))
+        .write(move |conn| actions::update(conn, &actor, id, expected, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::OK, action.version, &action))
 }
@@ -269,7 +279,7 @@ pub async fn add_update(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let (update, version) = state
-        .db(move |conn| actions::add_progress(conn, &actor, id, expected, &body.0, &check))
+        .write(move |conn| actions::add_progress(conn, &actor, id, expected, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::CREATED, version, &update))
 }
@@ -291,7 +301,7 @@ pub async fn bulk_updates(
     let actor = user.actor(request_id(&req));
     let check = checker(&user, Operation::WriteAction);
     let done = state
-        .db(move |conn| actions::bulk_progress(conn, &actor, &body.0, &check))
+        .write(move |conn| actions::bulk_progress(conn, &actor, &body.0, &check))
         .await?;
     Ok(items(done))
 }
@@ -338,7 +348,7 @@ pub async fn replan(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let (plan, version) = state
-        .db(move |conn| actions::replan(conn, &actor, id, expected, &body.0, &check))
+        .write(move |conn| actions::replan(conn, &actor, id, expected, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::CREATED, version, &plan))
 }
@@ -386,7 +396,7 @@ pub async fn create_milestone(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let milestone = state
-        .db(move |conn| milestones::create(conn, &actor, id, &body.0, &check))
+        .write(move |conn| milestones::create(conn, &actor, id, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::CREATED, milestone.version, &milestone))
 }
@@ -441,7 +451,7 @@ async fn change_milestone(
     let actor = user.actor(request_id(&req));
     let check = checker(&user, Operation::WriteAction);
     let milestone = state
-        .db(move |conn| milestones::change(conn, &actor, id, expected, &change, &check))
+        .write(move |conn| milestones::change(conn, &actor, id, expected, &change, &check))
         .await?;
     Ok(tagged(StatusCode::OK, milestone.version, &milestone))
 }
@@ -594,7 +604,7 @@ pub async fn create_indicator(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let indicator = state
-        .db(move |conn| indicators::create(conn, &actor, id, &body.0, &check))
+        .write(move |conn| indicators::create(conn, &actor, id, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::CREATED, indicator.version, &indicator))
 }
@@ -640,7 +650,7 @@ pub async fn update_indicator(
     let check = checker(&user, Operation::WriteAction);
     let id = id.into_inner();
     let indicator = state
-        .db(move |conn| indicators::update(conn, &actor, id, expected, &body.0, &check))
+        .write(move |conn| indicators::update(conn, &actor, id, expected, &body.0, &check))
         .await?;
     Ok(tagged(StatusCode::OK, indicator.version, &indicator))
 }
@@ -686,7 +696,7 @@ pub async fn add_value(
     let check = checker(&user, Operation::RecordIndicatorValue);
     let id = id.into_inner();
     let value = state
-        .db(move |conn| indicators::add_value(conn, &actor, id, &body.0, &check))
+        .write(move |conn| indicators::add_value(conn, &actor, id, &body.0, &check))
         .await?;
     Ok(HttpResponse::Created().json(value))
 }
@@ -734,7 +744,7 @@ pub async fn create_note(
     let check = checker(&user, Operation::WriteLocalNote);
     let code = code.into_inner();
     let note = state
-        .db(move |conn| notes::create(conn, &actor, &code, &body.0, &check))
+        .write(move |conn| notes::create(conn, &actor, &code, &body.0, &check))
         .await?;
     Ok(HttpResponse::Created().json(note))
 }

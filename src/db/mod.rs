@@ -1,6 +1,7 @@
 //! The database layer: one connection type for SQLite and PostgreSQL, the pool, migrations and
 //! transactions. Nothing here knows HTTP.
 
+pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod schema_gen;
@@ -291,6 +292,25 @@ where
             Err(rollback_error) => Err(rollback_error.into()),
         },
     }
+}
+
+/// Locks the rows of `table` with these ids until the transaction ends (PostgreSQL: `SELECT …
+/// FOR UPDATE`, in id order so two lockers cannot deadlock), so a read-then-write based on them
+/// cannot race another writer. SQLite needs nothing: `BEGIN IMMEDIATE` already keeps every
+/// other writer out.
+pub fn lock_rows(
+    conn: &mut DbConnection,
+    table: &'static str,
+    ids: &[i64],
+) -> diesel::QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query(format!(
+            "SELECT id FROM {table} WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+        ))
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids)
+        .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// The current time as stored: UTC, naive, microsecond precision (what PostgreSQL keeps), so

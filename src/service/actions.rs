@@ -556,18 +556,7 @@ pub fn list(
             Ok((to_json(conn, &codes, rows, None)?, total))
         }
         Some(as_of) => {
-            // The status then is known only after replaying history: filter, sort and page here.
-            let rows: Vec<Action> = filtered(&resolved, false)
-                .select(Action::as_select())
-                .load(conn)?;
-            let mut items = to_json(conn, &codes, rows, Some(as_of))?;
-            if let Some(statuses) = &resolved.statuses {
-                items.retain(|a| statuses.contains(&a.status));
-            }
-            items.sort_by(|a, b| compare(a, b, resolved.sort));
-            if resolved.descending {
-                items.reverse();
-            }
+            let items = replayed(conn, &codes, &resolved, as_of)?;
             let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
             let page = items
                 .into_iter()
@@ -579,8 +568,36 @@ pub fn list(
     }
 }
 
-/// Every action that matches, without paging (exports).
+/// Every action that matched at a moment, sorted: the status then is known only after
+/// replaying history, so filtering by status, sorting and paging happen here.
+fn replayed(
+    conn: &mut DbConnection,
+    codes: &Codes,
+    resolved: &ResolvedFilter,
+    as_of: AsOf,
+) -> Result<Vec<ActionJson>> {
+    let rows: Vec<Action> = filtered(resolved, false)
+        .select(Action::as_select())
+        .load(conn)?;
+    let mut items = to_json(conn, codes, rows, Some(as_of))?;
+    if let Some(statuses) = &resolved.statuses {
+        items.retain(|a| statuses.contains(&a.status));
+    }
+    items.sort_by(|a, b| compare(a, b, resolved.sort));
+    if resolved.descending {
+        items.reverse();
+    }
+    Ok(items)
+}
+
+/// Every action that matches, without paging (exports, roll-ups).
 pub fn all(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Vec<ActionJson>> {
+    let codes = Codes::load(conn)?;
+    let resolved = resolve_filter(filter, &codes)?;
+    if let Some(as_of) = resolved.as_of {
+        // One replay for everything, not one per page.
+        return replayed(conn, &codes, &resolved, as_of);
+    }
     let mut items = Vec::new();
     let mut offset = 0;
     loop {
@@ -1084,6 +1101,9 @@ pub fn add_progress(
     check(errors)?;
     let codes = Codes::load(conn)?;
     db::write_transaction(conn, |conn| {
+        // Without If-Match two updates at once are both meant: the second waits for the first
+        // instead of finding the version changed under it.
+        db::lock_rows(conn, "actions", &[id])?;
         let row = load_row(conn, id)?;
         authorize(owner_of(&row, &codes))?;
         if expected_version.is_some_and(|v| v != row.version) {
@@ -1186,6 +1206,8 @@ pub fn bulk_progress(
     check(errors)?;
     let codes = Codes::load(conn)?;
     db::write_transaction(conn, |conn| {
+        let ids: Vec<i64> = bulk.items.iter().map(|item| item.action_id).collect();
+        db::lock_rows(conn, "actions", &ids)?;
         let mut errors = Vec::new();
         let mut done = Vec::new();
         for (i, item) in bulk.items.iter().enumerate() {

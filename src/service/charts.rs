@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use versnelling_charts as charts;
 
 use crate::db::DbConnection;
-use crate::db::schema::{areas, audit_log, indicators, themes};
+use crate::db::schema::{areas, indicators, themes};
 use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
@@ -85,14 +85,6 @@ fn counts(c: &StatusCounts) -> charts::StatusCounts {
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
-}
-
-/// The version of the data charts are drawn from: every write adds an audit row.
-pub fn data_version(conn: &mut DbConnection) -> Result<i64> {
-    Ok(audit_log::table
-        .select(diesel::dsl::max(audit_log::id))
-        .first::<Option<i64>>(conn)?
-        .unwrap_or(0))
 }
 
 /// Checks the size against the chart crate's limits, naming the parameter at fault.

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
+pub mod cache;
 pub mod charts;
 pub mod codes;
 pub mod consultations;

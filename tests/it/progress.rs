@@ -416,3 +416,123 @@ async fn renders_beyond_the_cap_get_503_with_retry_after() {
         .await;
     assert_eq!(again.status(), 200);
 }
+
+/// The roll-up without a moment is what the tables hold now; with `as_of` it is rebuilt from
+/// history. For the same moment both must agree, group for group.
+app_test!(
+    async fn the_roll_up_now_equals_the_one_rebuilt_from_history(app: TestApp) {
+        let (admin, _) = data_set(&app).await;
+        // Strictly after every write above (as_of counts what was recorded before it).
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let moment = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
+        for group_by in ["area", "ministry", "theme"] {
+            let now = app
+                .get_as(
+                    &admin,
+                    &format!("/api/v1/progress?group_by={group_by}"),
+                    200,
+                )
+                .await;
+            let rebuilt = app
+                .get_as(
+                    &admin,
+                    &format!("/api/v1/progress?group_by={group_by}&as_of={moment}"),
+                    200,
+                )
+                .await;
+            assert_eq!(now["groups"], rebuilt["groups"], "group_by={group_by}");
+            assert_eq!(now["total"], rebuilt["total"], "group_by={group_by}");
+            assert!(now["total"]["actions"].as_u64().unwrap() >= 3, "{now}");
+        }
+    }
+);
+
+/// Roll-ups, lists and charts are kept in memory, keyed by the data version: a write through
+/// the API, a write in plain SQL and a write through another instance on the same database must
+/// each show at once.
+app_test!(
+    async fn kept_answers_follow_every_write_from_anywhere(app: TestApp) {
+        use diesel::RunQueryDsl;
+        let (admin, ids) = data_set(&app).await;
+        let progress = "/api/v1/progress?area=rotterdam-zuid";
+        let list = "/api/v1/actions?area=rotterdam-zuid&limit=100";
+        let chart = "/api/v1/charts/areas-status.svg";
+        let first = app.get_as(&admin, progress, 200).await;
+        assert_eq!(first, app.get_as(&admin, progress, 200).await);
+        let tag = etag(&app, &admin, chart).await;
+        assert_eq!(
+            tag,
+            etag(&app, &admin, chart).await,
+            "unchanged data, same chart"
+        );
+
+        // Through the API.
+        post(
+            &app,
+            &admin,
+            &format!("/api/v1/actions/{}/updates", ids[0]),
+            json!({"status": "off_track", "percent_complete": 41, "note": "Vertraging"}),
+            None,
+        )
+        .await;
+        let after_api = app.get_as(&admin, progress, 200).await;
+        assert_ne!(first["total"], after_api["total"], "{after_api}");
+        let actions = app.get_as(&admin, list, 200).await;
+        let a1 = actions["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == ids[0])
+            .unwrap();
+        assert_eq!(a1["percent_complete"], 41);
+        let tag_after = etag(&app, &admin, chart).await;
+        assert_ne!(tag, tag_after, "a write changes the chart's ETag");
+
+        // In plain SQL, past the service.
+        diesel::sql_query(format!(
+            "UPDATE actions SET title = 'Hernoemd buiten de dienst om' WHERE id = {}",
+            ids[0]
+        ))
+        .execute(&mut app.connect())
+        .unwrap();
+        let actions = app.get_as(&admin, list, 200).await;
+        assert!(
+            actions["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["title"] == "Hernoemd buiten de dienst om"),
+            "{actions}"
+        );
+        assert_ne!(tag_after, etag(&app, &admin, chart).await);
+
+        // Through a second instance on the same database.
+        let other = versnelling::startup::Application::build(app.database.settings())
+            .await
+            .expect("a second instance starts");
+        let other_address = format!("http://127.0.0.1:{}", other.port());
+        actix_web::rt::spawn(other.into_server());
+        let response = app
+            .client
+            .post(format!("{other_address}/api/v1/actions/{}/updates", ids[1]))
+            .bearer_auth(&admin)
+            .json(&json!({"status": "completed", "percent_complete": 100}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let here = app.get_as(&admin, progress, 200).await;
+        let there: Value = app
+            .client
+            .get(format!("{other_address}{progress}"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(here["total"], there["total"], "both instances answer alike");
+        assert_ne!(here["total"], after_api["total"], "{here}");
+    }
+);

@@ -1024,3 +1024,101 @@ app_test!(
         assert_eq!(list["items"][0]["body"], "Wijkteam versterkt");
     }
 );
+
+/// Writes that arrive together (on SQLite they are committed together, each in its own
+/// savepoint): every acknowledged one is there exactly once, and a refused one in the same
+/// batch changes nothing.
+app_test!(
+    async fn concurrent_updates_are_each_kept_once_and_a_refused_one_changes_nothing(app: TestApp) {
+        let admin = app.admin_token().await;
+        let open = create_action(
+            &app,
+            &admin,
+            action_body("Open", "BZK", "rotterdam-zuid", "housing"),
+        )
+        .await;
+        let guarded = create_action(
+            &app,
+            &admin,
+            action_body("Bewaakt", "SZW", "rotterdam-zuid", "debt"),
+        )
+        .await;
+        let stale = etag_of(&app, &admin, &format!("/api/v1/actions/{}", guarded["id"])).await;
+        // The guarded action changes, so every write based on the old version must be refused.
+        app.post_ok(
+            &admin,
+            &format!("/api/v1/actions/{}/updates", guarded["id"]),
+            json!({"status": "on_track", "percent_complete": 10}),
+            None,
+        )
+        .await;
+        let mut writes = Vec::new();
+        for i in 0..64 {
+            let client = app.client.clone();
+            let (id, if_match) = if i % 4 == 3 {
+                (guarded["id"].as_i64().unwrap(), Some(stale.clone()))
+            } else {
+                (open["id"].as_i64().unwrap(), None)
+            };
+            let url = app.url(&format!("/api/v1/actions/{id}/updates"));
+            let token = admin.clone();
+            writes.push(actix_web::rt::spawn(async move {
+                let mut request = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"status": "on_track", "percent_complete": i, "note": format!("gelijktijdig {i}")}));
+                if let Some(tag) = if_match {
+                    request = request.header("If-Match", tag);
+                }
+                let response = request.send().await.unwrap();
+                (i, response.status().as_u16())
+            }));
+        }
+        let mut acknowledged = Vec::new();
+        for write in writes {
+            let (i, status) = write.await.unwrap();
+            if i % 4 == 3 {
+                assert_eq!(status, 412, "write {i} was based on a stale version");
+            } else {
+                assert_eq!(status, 201, "write {i}");
+                acknowledged.push(i);
+            }
+        }
+        assert_eq!(acknowledged.len(), 48);
+        let history = app
+            .get_as(
+                &admin,
+                &format!("/api/v1/actions/{}/updates", open["id"]),
+                200,
+            )
+            .await;
+        let mut notes: Vec<String> = history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["note"].as_str().unwrap().to_string())
+            .collect();
+        notes.sort();
+        let mut expected: Vec<String> = acknowledged
+            .iter()
+            .map(|i| format!("gelijktijdig {i}"))
+            .collect();
+        expected.sort();
+        assert_eq!(
+            notes, expected,
+            "every acknowledged write once, nothing else"
+        );
+        let action = app
+            .get_as(&admin, &format!("/api/v1/actions/{}", open["id"]), 200)
+            .await;
+        assert_eq!(action["version"], open["version"].as_i64().unwrap() + 48);
+        let guarded_history = app
+            .get_as(
+                &admin,
+                &format!("/api/v1/actions/{}/updates", guarded["id"]),
+                200,
+            )
+            .await;
+        assert_eq!(guarded_history["total"], 1, "refused writes left nothing");
+    }
+);
