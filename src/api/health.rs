@@ -41,9 +41,10 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Error> {
 )]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.state();
-    let body = state
+    let mut body = state
         .metrics
         .render(pool.connections, pool.idle_connections);
+    body.push_str(&state.cache.render_metrics());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(body)

@@ -175,6 +175,37 @@ impl AnswerCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The cache's counters in Prometheus' text format, for `/metrics`.
+    pub fn render_metrics(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for (name, help, value) in [
+            (
+                "hits_total",
+                "Answers served from the cache.",
+                self.stats.hits.load(Ordering::Relaxed),
+            ),
+            (
+                "misses_total",
+                "Answers computed because none was kept for the data version.",
+                self.stats.misses.load(Ordering::Relaxed),
+            ),
+            (
+                "evictions_total",
+                "Answers dropped to stay within cache.max_mb.",
+                self.stats.evictions.load(Ordering::Relaxed),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP versnelling_cache_{name} {help}");
+            let _ = writeln!(out, "# TYPE versnelling_cache_{name} counter");
+            let _ = writeln!(out, "versnelling_cache_{name} {value}");
+        }
+        let _ = writeln!(out, "# HELP versnelling_cache_bytes Bytes of answers kept.");
+        let _ = writeln!(out, "# TYPE versnelling_cache_bytes gauge");
+        let _ = writeln!(out, "versnelling_cache_bytes {}", self.bytes());
+        out
+    }
 }
 
 #[cfg(test)]

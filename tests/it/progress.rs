@@ -459,6 +459,14 @@ app_test!(
         let chart = "/api/v1/charts/areas-status.svg";
         let first = app.get_as(&admin, progress, 200).await;
         assert_eq!(first, app.get_as(&admin, progress, 200).await);
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let hits: u64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("versnelling_cache_hits_total "))
+            .expect("the cache's hits in /metrics")
+            .parse()
+            .unwrap();
+        assert!(hits >= 1, "the repeated roll-up came from the cache: {metrics}");
         let tag = etag(&app, &admin, chart).await;
         assert_eq!(
             tag,
