@@ -417,8 +417,8 @@ async fn renders_beyond_the_cap_get_503_with_retry_after() {
     assert_eq!(again.status(), 200);
 }
 
-/// The roll-up without a moment is what the tables hold now; with `as_of` it is rebuilt from
-/// history. For the same moment both must agree, group for group.
+// The roll-up without a moment is what the tables hold now; with `as_of` it is rebuilt from
+// history. For the same moment both must agree, group for group.
 app_test!(
     async fn the_roll_up_now_equals_the_one_rebuilt_from_history(app: TestApp) {
         let (admin, _) = data_set(&app).await;
@@ -447,9 +447,9 @@ app_test!(
     }
 );
 
-/// Roll-ups, lists and charts are kept in memory, keyed by the data version: a write through
-/// the API, a write in plain SQL and a write through another instance on the same database must
-/// each show at once.
+// Roll-ups, lists and charts are kept in memory, keyed by the data version: a write through
+// the API, a write in plain SQL and a write through another instance on the same database must
+// each show at once.
 app_test!(
     async fn kept_answers_follow_every_write_from_anywhere(app: TestApp) {
         use diesel::RunQueryDsl;
@@ -466,7 +466,10 @@ app_test!(
             .expect("the cache's hits in /metrics")
             .parse()
             .unwrap();
-        assert!(hits >= 1, "the repeated roll-up came from the cache: {metrics}");
+        assert!(
+            hits >= 1,
+            "the repeated roll-up came from the cache: {metrics}"
+        );
         let tag = etag(&app, &admin, chart).await;
         assert_eq!(
             tag,

@@ -1025,9 +1025,9 @@ app_test!(
     }
 );
 
-/// Writes that arrive together (on SQLite they are committed together, each in its own
-/// savepoint): every acknowledged one is there exactly once, and a refused one in the same
-/// batch changes nothing.
+// Writes that arrive together (on SQLite they are committed together, each in its own
+// savepoint): every acknowledged one is there exactly once, and a refused one in the same
+// batch changes nothing.
 app_test!(
     async fn concurrent_updates_are_each_kept_once_and_a_refused_one_changes_nothing(app: TestApp) {
         let admin = app.admin_token().await;
