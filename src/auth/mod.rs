@@ -65,6 +65,10 @@ type ApiTokenRow = (
 
 type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
 
+/// By primary key, so at most one row: `get_result`, not `first`. On SQLite a statement with
+/// `LIMIT ?` (what `first` adds) is compiled again every time it is run, because the planner
+/// looks at the bound limit; on the path of every request that was a quarter of a cached read's
+/// work (callgrind, bench/RESULTS.md).
 fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRow>, Error> {
     Ok(users::table
         .find(user_id)
@@ -77,7 +81,7 @@ fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRow>, E
             users::disabled,
             users::auth_epoch,
         ))
-        .first::<UserRow>(conn)
+        .get_result::<UserRow>(conn)
         .optional()?)
 }
 
@@ -155,7 +159,7 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUs
             api_tokens::revoked_at,
             api_tokens::last_used_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let (token_id, user_id, access, expires_at, revoked_at, last_used_at) =
         found.ok_or_else(|| unauthorized("the API token is not valid"))?;

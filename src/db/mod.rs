@@ -211,6 +211,10 @@ pub fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> Result<Pool, D
     })?;
     r2d2::Pool::builder()
         .max_size(settings.pool_size)
+        // A file cannot go away under an open SQLite connection, so checking it before every
+        // use (a statement per checkout, two checkouts per request) buys nothing; a PostgreSQL
+        // connection is checked, since the server may have closed it.
+        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
         .connection_timeout(Duration::from_secs(settings.connect_timeout_seconds))
         .build(manager)
         .map_err(|err| DbSetupError::Pool(one_line(&err.to_string())))
@@ -319,20 +323,19 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
-#[derive(diesel::QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    version: i64,
-}
-
 /// The version of the tracked data: it grows with every committed change to a table that
 /// cached answers read (triggers of migration `2026-12-01-000009_data_version` raise it in the
 /// writing transaction), by this process, another instance on the same database, the CLI or
 /// plain SQL. Caches (`service::cache`) key their entries by it.
 pub fn data_version(conn: &mut DbConnection) -> diesel::QueryResult<i64> {
-    diesel::sql_query("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS version FROM data_version")
-        .get_result::<VersionRow>(conn)
-        .map(|row| row.version)
+    use diesel::prelude::*;
+    // The counters themselves, summed here: a query of diesel's DSL is prepared once per
+    // connection, where raw SQL was prepared again on every read.
+    Ok(schema::data_version::table
+        .select(schema::data_version::n)
+        .load::<i64>(conn)?
+        .into_iter()
+        .sum())
 }
 
 /// A boxed SQL fragment with one bound moment in the middle: `HEAD ? TAIL`. The as-of reads

@@ -615,7 +615,7 @@ fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {
     actions::table
         .find(id)
         .select(Action::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("action {id}")))
 }
@@ -1215,7 +1215,7 @@ pub fn bulk_progress(
             let row = match actions::table
                 .find(item.action_id)
                 .select(Action::as_select())
-                .first(conn)
+                .get_result(conn)
                 .optional()?
             {
                 Some(row) => row,

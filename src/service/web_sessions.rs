@@ -115,7 +115,7 @@ pub fn find(
             web_sessions::expires_at,
             web_sessions::revoked_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((id, csrf_token, epoch, last_seen_at, expires_at, revoked_at)) = found else {
         return Ok(None);
@@ -137,7 +137,7 @@ pub fn find(
             users::disabled,
             users::auth_epoch,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((user_id, username, role, ministry_id, municipality_id, disabled, user_epoch)) = user
     else {

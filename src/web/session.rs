@@ -134,7 +134,7 @@ fn load_scope(conn: &mut DbConnection, user: &AuthUser) -> Result<Scope, Error> 
                 scope.ministry = ministries::table
                     .find(id)
                     .select((ministries::code, ministries::name))
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?;
             }
         }
@@ -148,7 +148,7 @@ fn load_scope(conn: &mut DbConnection, user: &AuthUser) -> Result<Scope, Error> 
                 scope.municipality = crate::db::schema::municipalities::table
                     .find(id)
                     .select(crate::db::schema::municipalities::code)
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?;
             }
         }
