@@ -138,6 +138,17 @@ app_test!(
         assert_eq!(app.get_json("/healthz", 200).await["status"], "ok");
         assert_eq!(app.get_json("/readyz", 200).await["status"], "ready");
         let token = app.admin_token().await;
+        // A trailing slash and doubled slashes find the same route, the query kept.
+        let plain = app.get_as(&token, "/api/v1/areas?limit=3", 200).await;
+        assert_eq!(plain["items"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            app.get_as(&token, "/api/v1/areas/?limit=3", 200).await,
+            plain
+        );
+        assert_eq!(
+            app.get_as(&token, "//api//v1/areas?limit=3", 200).await,
+            plain
+        );
         let response = app
             .send(
                 reqwest::Method::GET,
@@ -173,7 +184,7 @@ app_test!(
         let metrics = app.get("/metrics").await.text().await.unwrap();
         assert!(
             metrics.contains(
-                "versnelling_http_requests_total{method=\"GET\",route=\"/api/v1/areas\",status=\"200\"} 1"
+                "versnelling_http_requests_total{method=\"GET\",route=\"/api/v1/areas\",status=\"200\"} 4"
             ),
             "{metrics}"
         );
