@@ -107,6 +107,20 @@ pub fn owner_of(action: &Action, codes: &Codes) -> Owner {
     }
 }
 
+/// The same as [`owner_of`] with one lookup instead of every code list, for the writes that
+/// touch one action (a progress update: the code lists were a fifth of its work).
+fn owner_in(conn: &mut DbConnection, action: &Action) -> Result<Owner> {
+    let municipality_id = crate::db::schema::areas::table
+        .find(action.area_id)
+        .select(crate::db::schema::areas::municipality_id)
+        .get_result::<i64>(conn)
+        .optional()?;
+    Ok(Owner {
+        ministry_id: Some(action.ministry_id),
+        municipality_id,
+    })
+}
+
 /// Filters, sort and paging of the action list. Lists of codes are comma-separated.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -1099,13 +1113,12 @@ pub fn add_progress(
     let mut errors = Vec::new();
     check_progress(input, "", &mut errors);
     check(errors)?;
-    let codes = Codes::load(conn)?;
     db::write_transaction(conn, |conn| {
         // Without If-Match two updates at once are both meant: the second waits for the first
         // instead of finding the version changed under it.
         db::lock_rows(conn, "actions", &[id])?;
         let row = load_row(conn, id)?;
-        authorize(owner_of(&row, &codes))?;
+        authorize(owner_in(conn, &row)?)?;
         if expected_version.is_some_and(|v| v != row.version) {
             return Err(Error::PreconditionFailed);
         }
