@@ -36,6 +36,9 @@ struct Entry {
     body: Bytes,
     /// A tick of the last use, for eviction.
     used: u64,
+    /// When a request began computing the fresh answer of an expired clock-dependent entry;
+    /// until it stores it, the others get this (older) answer instead of all computing at once.
+    refreshing_since: Option<Instant>,
 }
 
 struct Inner {
@@ -88,6 +91,11 @@ impl AnswerCache {
     }
 
     /// The answer stored under `key` for data `version`, if it is still valid.
+    ///
+    /// A clock-dependent answer past its time to live is recomputed by one caller (it gets
+    /// `None`); callers meanwhile get the expired answer, which is still for the current data,
+    /// so a busy roll-up is not computed by every waiting request at once. If that caller has
+    /// not stored a new answer within another time to live, the next caller tries.
     pub fn get(&self, key: &str, version: i64) -> Option<Bytes> {
         if !self.enabled() {
             return None;
@@ -95,14 +103,20 @@ impl AnswerCache {
         let mut inner = self.lock();
         inner.tick += 1;
         let tick = inner.tick;
+        let ttl = self.ttl;
         let found = match inner.entries.get_mut(key) {
-            Some(entry)
-                if entry.version == version
-                    && (entry.freshness == Freshness::Data
-                        || entry.stored.elapsed() < self.ttl) =>
-            {
-                entry.used = tick;
-                Some(entry.body.clone())
+            Some(entry) if entry.version == version => {
+                let fresh = entry.freshness == Freshness::Data || entry.stored.elapsed() < ttl;
+                let someone_refreshing = entry
+                    .refreshing_since
+                    .is_some_and(|since| since.elapsed() < ttl);
+                if fresh || someone_refreshing {
+                    entry.used = tick;
+                    Some(entry.body.clone())
+                } else {
+                    entry.refreshing_since = Some(Instant::now());
+                    None
+                }
             }
             _ => None,
         };
@@ -132,6 +146,7 @@ impl AnswerCache {
             freshness,
             body,
             used,
+            refreshing_since: None,
         };
         if let Some(old) = inner.entries.insert(key.clone(), entry) {
             inner.bytes -= key.len() + old.body.len();
@@ -239,6 +254,27 @@ mod tests {
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(cache.get("clock", 1), None);
         assert_eq!(cache.get("data", 1), Some(body("y")));
+    }
+
+    #[test]
+    fn one_caller_refreshes_an_expired_answer_while_the_others_get_it_still() {
+        let cache = AnswerCache::new(1 << 20, Duration::from_millis(40));
+        cache.put("roll-up".into(), 3, Freshness::Clock, body("old"));
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(cache.get("roll-up", 3), None, "the first caller recomputes");
+        assert_eq!(
+            cache.get("roll-up", 3),
+            Some(body("old")),
+            "the others get the expired answer meanwhile"
+        );
+        assert_eq!(cache.get("roll-up", 4), None, "never across a data change");
+        cache.put("roll-up".into(), 3, Freshness::Clock, body("new"));
+        assert_eq!(cache.get("roll-up", 3), Some(body("new")));
+        // A refresher that never comes back: after another time to live the next one tries.
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(cache.get("roll-up", 3), None);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(cache.get("roll-up", 3), None);
     }
 
     #[test]
