@@ -107,7 +107,11 @@ if info["writes"]:
 targets = []
 
 
-def target(name, measured, met):
+def target(name, measured, met, r=None):
+    # A run that got no answers, or refusals and errors, meets no target whatever its figures.
+    if r is not None and (r["rps"] <= 0 or r["non2xx"] > 0 or r["errors"] > 0):
+        met = False
+        measured += f" ({r['rps']:,.0f} req/s, {r['non2xx']} non-2xx, {r['errors']} errors)"
     targets.append((name, measured, "met" if met else "**not met**"))
 
 
@@ -131,6 +135,7 @@ for backend in ("sqlite", "postgres"):
                     f"({test}) p99 < 10 ms at 64 conns, {dataset}, {backend}",
                     f"{r['p99']:.2f} ms",
                     r["p99"] < 10,
+                    r,
                 )
 for backend in ("sqlite", "postgres"):
     for conns in (16, 64):
@@ -164,6 +169,7 @@ for backend in ("sqlite", "postgres"):
                     f"(d) a chart under 10 ms (p50), {dataset}, {backend}, {conns} conns",
                     f"p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms",
                     r["p50"] < 10,
+                    r,
                 )
 app_rss = [float(r["rss"]) for r in rows if r["test"] not in ("a", "a2") and "+" not in r["rss"] and r["rss"] != "?"]
 for r in rows:
