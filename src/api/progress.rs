@@ -121,16 +121,24 @@ pub async fn chart(
     let body = match hit {
         Some(body) => body,
         None => {
+            let waiting_since = std::time::Instant::now();
             let _slot = state.render_slot().await?;
-            let rendered = state
-                .db(move |conn| charts::render(conn, &name, format, &query))
-                .await?;
-            let body = web::Bytes::from(rendered.bytes);
-            // Drawn from data at least as new as `version`; "now" charts mark today.
-            state
-                .cache
-                .put(key, version, Freshness::Clock, body.clone());
-            body
+            // Many requests for the same chart after a change wait here; the first to get a
+            // slot draws it, the others find its answer instead of drawing it again.
+            match state.cache.stored_after(&key, version, waiting_since) {
+                Some(body) => body,
+                None => {
+                    let rendered = state
+                        .db(move |conn| charts::render(conn, &name, format, &query))
+                        .await?;
+                    let body = web::Bytes::from(rendered.bytes);
+                    // Drawn from data at least as new as `version`; "now" charts mark today.
+                    state
+                        .cache
+                        .put(key, version, Freshness::Clock, body.clone());
+                    body
+                }
+            }
         }
     };
     Ok(HttpResponse::Ok()

@@ -75,6 +75,16 @@ impl StatusCounts {
         }
     }
 
+    /// Adds another group's counts to these.
+    pub fn add_all(&mut self, other: &StatusCounts) {
+        self.not_started += other.not_started;
+        self.on_track += other.on_track;
+        self.at_risk += other.at_risk;
+        self.off_track += other.off_track;
+        self.completed += other.completed;
+        self.discontinued += other.discontinued;
+    }
+
     pub fn total(&self) -> u32 {
         self.not_started
             + self.on_track

@@ -2,7 +2,7 @@
 //! Reads take an optional `as_of` and then rebuild the state from history; without it they use
 //! the cached current state on the action row, which every write keeps in step.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -16,6 +16,7 @@ use crate::db::schema::{action_target_groups, actions, baselines, progress_updat
 use crate::db::{self, DbConnection};
 use crate::domain::ActionStatus;
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
+use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::{Codes, check, resolve, resolve_list};
@@ -612,17 +613,88 @@ pub fn all(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Vec<ActionJ
         // One replay for everything, not one per page.
         return replayed(conn, &codes, &resolved, as_of);
     }
-    let mut items = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (page, total) = list(conn, filter, 1_000, offset)?;
-        let done = page.is_empty();
-        offset += i64::try_from(page.len()).unwrap_or(0);
-        items.extend(page);
-        if done || offset >= total {
-            return Ok(items);
-        }
+    // One query for the rows (paging with OFFSET would scan the skipped rows again for every
+    // page), then their related rows a chunk at a time.
+    let rows: Vec<Action> = sorted(
+        filtered(&resolved, true),
+        resolved.sort,
+        resolved.descending,
+    )
+    .select(Action::as_select())
+    .load(conn)?;
+    to_json(conn, &codes, rows, None)
+}
+
+/// The matching actions now, counted per (area, ministry, theme) code and status: what the
+/// overview charts draw, read as four columns per action instead of every action in full.
+pub fn status_counts(
+    conn: &mut DbConnection,
+    filter: &ActionFilter,
+) -> Result<BTreeMap<(String, String, String), StatusCounts>> {
+    let codes = Codes::load(conn)?;
+    let resolved = resolve_filter(filter, &codes)?;
+    if resolved.as_of.is_some() {
+        return Err(Error::internal("status_counts is for now, not a moment"));
     }
+    let rows: Vec<(i64, i64, i64, String)> = filtered(&resolved, true)
+        .select((
+            actions::area_id,
+            actions::ministry_id,
+            actions::theme_id,
+            actions::status,
+        ))
+        .load(conn)?;
+    let name = |map: &HashMap<i64, String>, id: i64| map.get(&id).cloned().unwrap_or_default();
+    let mut by_id: HashMap<(i64, i64, i64), StatusCounts> = HashMap::new();
+    for (area, ministry, theme, status) in rows {
+        let status: ActionStatus = status.parse().map_err(Error::internal)?;
+        by_id
+            .entry((area, ministry, theme))
+            .or_default()
+            .add(status);
+    }
+    Ok(by_id
+        .into_iter()
+        .map(|((area, ministry, theme), counts)| {
+            let area = codes
+                .areas
+                .get(&area)
+                .map(|(code, _)| code.clone())
+                .unwrap_or_default();
+            (
+                (
+                    area,
+                    name(&codes.ministries, ministry),
+                    name(&codes.themes, theme),
+                ),
+                counts,
+            )
+        })
+        .collect())
+}
+
+/// The milestones of the matching actions now, as (original due, due, done) dates.
+pub fn milestone_dates(
+    conn: &mut DbConnection,
+    filter: &ActionFilter,
+) -> Result<Vec<(NaiveDate, NaiveDate, Option<NaiveDate>)>> {
+    use crate::db::schema::milestones;
+    let codes = Codes::load(conn)?;
+    let resolved = resolve_filter(filter, &codes)?;
+    if resolved.as_of.is_some() {
+        return Err(Error::internal("milestone_dates is for now, not a moment"));
+    }
+    let ids: Vec<i64> = filtered(&resolved, true).select(actions::id).load(conn)?;
+    Ok(in_chunks(&ids, |chunk| {
+        milestones::table
+            .filter(milestones::action_id.eq_any(chunk))
+            .select((
+                milestones::original_due_date,
+                milestones::due_date,
+                milestones::done_on,
+            ))
+            .load(conn)
+    })?)
 }
 
 fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {

@@ -130,6 +130,26 @@ impl AnswerCache {
         found
     }
 
+    /// The answer stored under `key` for `version` after `since`, if any: for a request that
+    /// waited its turn to compute an answer and finds another request stored it meanwhile.
+    pub fn stored_after(&self, key: &str, version: i64, since: Instant) -> Option<Bytes> {
+        if !self.enabled() {
+            return None;
+        }
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        let entry = inner.entries.get_mut(key)?;
+        if entry.version != version || entry.stored < since {
+            return None;
+        }
+        entry.used = tick;
+        let body = entry.body.clone();
+        drop(inner);
+        self.stats.hits.fetch_add(1, Ordering::Relaxed);
+        Some(body)
+    }
+
     /// Stores an answer computed from data at least as new as `version`.
     pub fn put(&self, key: String, version: i64, freshness: Freshness, body: Bytes) {
         let size = key.len() + body.len();
@@ -275,6 +295,21 @@ mod tests {
         assert_eq!(cache.get("roll-up", 3), None);
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(cache.get("roll-up", 3), None);
+    }
+
+    #[test]
+    fn a_waiting_request_finds_only_an_answer_stored_while_it_waited() {
+        let cache = AnswerCache::new(1 << 20, Duration::from_secs(60));
+        cache.put("chart".into(), 5, Freshness::Clock, body("before"));
+        let since = Instant::now();
+        assert_eq!(cache.stored_after("chart", 5, since), None, "stored before");
+        cache.put("chart".into(), 5, Freshness::Clock, body("meanwhile"));
+        assert_eq!(
+            cache.stored_after("chart", 5, since),
+            Some(body("meanwhile"))
+        );
+        assert_eq!(cache.stored_after("chart", 6, since), None, "other data");
+        assert_eq!(cache.stored_after("other", 5, since), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
 use crate::service::actions::ActionFilter;
-use crate::service::progress::{self, DEFAULT_STALE_WEEKS, Facts, GroupBy};
+use crate::service::progress::{self, Facts};
 
 /// The charts there are, by the name in their URL.
 pub const NAMES: &[&str] = &[
@@ -177,46 +177,112 @@ impl ChartNames {
     }
 }
 
-/// One of the overview charts (every name but `indicator-trend`) from the facts.
+/// What the overview charts are drawn from: the actions counted per (area, ministry, theme)
+/// code and status, and their milestones' dates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartFacts {
+    pub counts: BTreeMap<(String, String, String), StatusCounts>,
+    /// (original due, due, done)
+    pub milestones: Vec<(
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+    )>,
+    pub cut_off: chrono::NaiveDate,
+}
+
+impl ChartFacts {
+    /// From facts loaded in full (a moment in the past, a period: rebuilt from history).
+    pub fn from_facts(facts: &Facts) -> Self {
+        let mut counts: BTreeMap<(String, String, String), StatusCounts> = BTreeMap::new();
+        for action in &facts.actions {
+            counts
+                .entry((
+                    action.area.clone(),
+                    action.ministry.clone(),
+                    action.theme.clone(),
+                ))
+                .or_default()
+                .add(action.status);
+        }
+        Self {
+            counts,
+            milestones: facts
+                .milestones
+                .values()
+                .flatten()
+                .map(|m| (m.original_due_date, m.due_date, m.done_on))
+                .collect(),
+            cut_off: facts.cut_off,
+        }
+    }
+
+    /// The matching actions now, counted in a lean query: a chart of the whole programme reads
+    /// four columns per action and three dates per milestone, not every action in full.
+    pub fn now(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Self> {
+        Ok(Self {
+            counts: crate::service::actions::status_counts(conn, filter)?,
+            milestones: crate::service::actions::milestone_dates(conn, filter)?,
+            cut_off: progress::dutch_date(crate::db::now()),
+        })
+    }
+
+    /// The counts summed per key.
+    fn by(
+        &self,
+        key: impl Fn(&(String, String, String)) -> String,
+    ) -> BTreeMap<String, StatusCounts> {
+        let mut out: BTreeMap<String, StatusCounts> = BTreeMap::new();
+        for (cell, counts) in &self.counts {
+            out.entry(key(cell)).or_default().add_all(counts);
+        }
+        out.retain(|_, counts| counts.total() > 0);
+        out
+    }
+}
+
+/// One of the overview charts (every name but `indicator-trend`) from facts loaded in full.
 pub fn overview_data(name: &str, facts: &Facts, names: &ChartNames) -> Result<ChartData> {
+    overview_from(name, &ChartFacts::from_facts(facts), names)
+}
+
+/// One of the overview charts from its counts and milestones.
+pub fn overview_from(name: &str, facts: &ChartFacts, names: &ChartNames) -> Result<ChartData> {
     Ok(match name {
         "areas-status" => {
-            let (groups, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
-            let mut areas: Vec<charts::AreaCounts> = groups
+            let mut areas: Vec<charts::AreaCounts> = facts
+                .by(|(area, ..)| area.clone())
                 .iter()
-                .map(|g| charts::AreaCounts {
-                    area: names.area(&g.key),
-                    counts: counts(&g.statuses),
+                .map(|(area, c)| charts::AreaCounts {
+                    area: names.area(area),
+                    counts: counts(c),
                 })
                 .collect();
             areas.sort_by(|a, b| a.area.cmp(&b.area));
             ChartData::AreasStatus(charts::AreasStatus { title: None, areas })
         }
-        "ministry-status" => {
-            let (groups, _) = facts.rollup(GroupBy::Ministry, DEFAULT_STALE_WEEKS);
-            ChartData::MinistryStatus(charts::MinistryStatus {
-                title: None,
-                ministries: groups
-                    .iter()
-                    .map(|g| charts::MinistryCounts {
-                        ministry: g.key.clone(),
-                        counts: counts(&g.statuses),
-                    })
-                    .collect(),
-            })
-        }
+        "ministry-status" => ChartData::MinistryStatus(charts::MinistryStatus {
+            title: None,
+            ministries: facts
+                .by(|(_, ministry, _)| ministry.clone())
+                .iter()
+                .map(|(ministry, c)| charts::MinistryCounts {
+                    ministry: ministry.clone(),
+                    counts: counts(c),
+                })
+                .collect(),
+        }),
         "area-theme-matrix" => {
             let mut cells: BTreeMap<(String, String), StatusCounts> = BTreeMap::new();
-            for action in &facts.actions {
+            for ((area, _, theme), c) in &facts.counts {
                 cells
-                    .entry((action.area.clone(), action.theme.clone()))
+                    .entry((area.clone(), theme.clone()))
                     .or_default()
-                    .add(action.status);
+                    .add_all(c);
             }
             let mut area_codes: Vec<String> =
-                facts.actions.iter().map(|a| a.area.clone()).collect();
+                facts.by(|(area, ..)| area.clone()).into_keys().collect();
             area_codes.sort_by_key(|code| names.area(code));
-            area_codes.dedup();
             let rows = area_codes
                 .iter()
                 .map(|area| charts::MatrixRow {
@@ -239,15 +305,9 @@ pub fn overview_data(name: &str, facts: &Facts, names: &ChartNames) -> Result<Ch
                 rows,
             })
         }
-        "milestones-burnup" => burnup_data(facts.milestones.values().flatten(), facts.cut_off),
+        "milestones-burnup" => burnup_from(&facts.milestones, facts.cut_off),
         "map" => {
-            let mut by_area: BTreeMap<String, StatusCounts> = BTreeMap::new();
-            for action in &facts.actions {
-                by_area
-                    .entry(action.area.clone())
-                    .or_default()
-                    .add(action.status);
-            }
+            let by_area = facts.by(|(area, ..)| area.clone());
             ChartData::Map(charts::AreaMap {
                 title: None,
                 areas: names
@@ -271,11 +331,27 @@ pub fn burnup_data<'a>(
     milestones: impl Iterator<Item = &'a crate::service::milestones::MilestoneJson>,
     cut_off: chrono::NaiveDate,
 ) -> ChartData {
-    let mut milestones: Vec<charts::Milestone> = milestones
-        .map(|m| charts::Milestone {
-            planned: m.due_date,
-            original_planned: Some(m.original_due_date),
-            done: m.done_on,
+    let dates: Vec<_> = milestones
+        .map(|m| (m.original_due_date, m.due_date, m.done_on))
+        .collect();
+    burnup_from(&dates, cut_off)
+}
+
+/// The burn-up from (original due, due, done) dates.
+fn burnup_from(
+    dates: &[(
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+    )],
+    cut_off: chrono::NaiveDate,
+) -> ChartData {
+    let mut milestones: Vec<charts::Milestone> = dates
+        .iter()
+        .map(|(original, due, done)| charts::Milestone {
+            planned: *due,
+            original_planned: Some(*original),
+            done: *done,
         })
         .collect();
     milestones.sort_by_key(|m| (m.planned, m.original_planned, m.done));
@@ -344,13 +420,17 @@ pub fn render(
                 return Err(Error::NotFound(format!("chart `{name}`")));
             }
             let names = ChartNames::load(conn)?;
-            let facts = progress::load_facts(
-                conn,
-                &filter,
-                query.period.as_deref(),
-                query.as_of.as_deref(),
-            )?;
-            overview_data(name, &facts, &names)?
+            let facts = if query.period.is_none() && query.as_of.is_none() {
+                ChartFacts::now(conn, &filter)?
+            } else {
+                ChartFacts::from_facts(&progress::load_facts(
+                    conn,
+                    &filter,
+                    query.period.as_deref(),
+                    query.as_of.as_deref(),
+                )?)
+            };
+            overview_from(name, &facts, &names)?
         }
     };
     Ok(Rendered {

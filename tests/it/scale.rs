@@ -270,3 +270,66 @@ both_backends!(
         assert_eq!(row_counts(&mut conn), before);
     }
 );
+
+both_backends!(
+    fn the_lean_chart_counts_draw_the_same_charts_as_the_actions_loaded_in_full(
+        database: TestDatabase,
+    ) {
+        use versnelling::service::actions::ActionFilter;
+        use versnelling::service::charts::{self, ChartFacts, ChartNames};
+        use versnelling::service::progress;
+
+        let config = ScaleConfig {
+            areas: 24,
+            actions: 600,
+        };
+        let (mut conn, _) = seeded(&database, &config);
+        let filters = [
+            ActionFilter::default(),
+            ActionFilter {
+                ministry: Some("BZK,SZW".into()),
+                ..Default::default()
+            },
+            ActionFilter {
+                area: Some("rotterdam-zuid".into()),
+                status: Some("on_track,at_risk".into()),
+                ..Default::default()
+            },
+            ActionFilter {
+                municipality: Some("rotterdam".into()),
+                theme: Some("housing".into()),
+                ..Default::default()
+            },
+            ActionFilter {
+                target_group: Some("youth".into()),
+                ..Default::default()
+            },
+        ];
+        let names = ChartNames::load(&mut conn).unwrap();
+        for filter in filters {
+            let full = progress::load_facts(&mut conn, &filter, None, None).unwrap();
+            let lean = ChartFacts::now(&mut conn, &filter).unwrap();
+            let mut from_full = ChartFacts::from_facts(&full);
+            let counted: u32 = lean.counts.values().map(|c| c.total()).sum();
+            assert_eq!(counted as usize, full.actions.len(), "{filter:?}");
+            from_full.milestones.sort();
+            let mut lean_sorted = lean.clone();
+            lean_sorted.milestones.sort();
+            assert_eq!(lean_sorted, from_full, "{filter:?}");
+            for name in charts::NAMES.iter().filter(|n| **n != "indicator-trend") {
+                assert_eq!(
+                    charts::overview_from(name, &lean, &names).unwrap(),
+                    charts::overview_data(name, &full, &names).unwrap(),
+                    "{name} {filter:?}"
+                );
+            }
+        }
+        // The unfiltered programme is not empty: the comparison above compared something.
+        let everything = ChartFacts::now(&mut conn, &ActionFilter::default()).unwrap();
+        assert_eq!(
+            everything.counts.values().map(|c| c.total()).sum::<u32>(),
+            600
+        );
+        assert!(everything.milestones.len() > 600);
+    }
+);
