@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
+use actix_web::{HttpMessage, HttpRequest, web};
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
@@ -78,6 +78,7 @@ impl AppState {
     /// (and, for [`Freshness::Clock`], the time).
     pub async fn cached<F>(
         &self,
+        req: &HttpRequest,
         key: String,
         freshness: Freshness,
         compute: F,
@@ -86,15 +87,29 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<Vec<u8>, Error> + Send + 'static,
     {
         let cache = self.cache.clone();
+        if !cache.enabled() {
+            return self
+                .db(move |conn| compute(conn).map(web::Bytes::from))
+                .await;
+        }
+        let known = known_version(req);
+        if let Some(version) = known
+            && let Some(hit) = cache.get(&key, version)
+        {
+            return Ok(hit);
+        }
         self.db(move |conn| {
-            if !cache.enabled() {
-                return compute(conn).map(web::Bytes::from);
-            }
             // Read before computing: the answer holds data at least this new.
-            let version = db::data_version(conn)?;
-            if let Some(hit) = cache.get(&key, version) {
-                return Ok(hit);
-            }
+            let version = match known {
+                Some(version) => version,
+                None => {
+                    let version = db::data_version(conn)?;
+                    if let Some(hit) = cache.get(&key, version) {
+                        return Ok(hit);
+                    }
+                    version
+                }
+            };
             let body = web::Bytes::from(compute(conn)?);
             cache.put(key, version, freshness, body.clone());
             Ok(body)
@@ -104,12 +119,24 @@ impl AppState {
 
     /// The cached answer under `key` if there is one for the current data version, with that
     /// version; for answers computed in two steps (charts wait for a render slot first).
-    pub async fn cache_lookup(&self, key: String) -> Result<(i64, Option<web::Bytes>), Error> {
+    pub async fn cache_lookup(
+        &self,
+        req: &HttpRequest,
+        key: String,
+    ) -> Result<(i64, Option<web::Bytes>), Error> {
         let cache = self.cache.clone();
+        if let Some(version) = known_version(req) {
+            return Ok((version, cache.get(&key, version)));
+        }
         self.db(move |conn| {
             let version = db::data_version(conn)?;
             Ok((version, cache.get(&key, version)))
         })
         .await
     }
+}
+
+/// The data version the route guard read for this request, if it read one.
+fn known_version(req: &HttpRequest) -> Option<i64> {
+    req.extensions().get::<db::DataVersion>().map(|v| v.0)
 }

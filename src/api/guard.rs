@@ -68,11 +68,12 @@ pub async fn guard(
             .ok_or_else(|| Error::internal("application state missing"))?;
         let token = bearer_token(req.headers())?;
         let keys = state.jwt.clone();
-        let user = state
+        let (user, version) = state
             .db(move |conn| auth::authenticate(conn, &keys, &token))
             .await?;
         policy::authorize(&user, operation)?;
         req.extensions_mut().insert(user);
+        req.extensions_mut().insert(crate::db::DataVersion(version));
     }
     next.call(req).await
 }

@@ -31,7 +31,7 @@ pub async fn progress(
     // `as_of` it is "now", so it also depends on the clock.
     let key = format!("progress?{}", req.query_string());
     let body = state
-        .cached(key, Freshness::Clock, move |conn| {
+        .cached(&req, key, Freshness::Clock, move |conn| {
             let report = progress::report(conn, &query)?;
             serde_json::to_vec(&report).map_err(Error::internal)
         })
@@ -100,7 +100,7 @@ pub async fn chart(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let key = format!("chart/{name}.{}?{question}", extension_of(format));
-    let (version, hit) = state.cache_lookup(key.clone()).await?;
+    let (version, hit) = state.cache_lookup(&req, key.clone()).await?;
     let tag = format!(
         "\"chart-{:016x}\"",
         fnv(&[

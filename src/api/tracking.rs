@@ -147,7 +147,7 @@ pub async fn list_actions(
     // A list depends on the data and the question only (`as_of` is explicit or absent).
     let key = format!("actions?{}", req.query_string());
     let body = state
-        .cached(key, Freshness::Data, move |conn| {
+        .cached(&req, key, Freshness::Data, move |conn| {
             let (items, total) = actions::list(conn, &filter, limit, offset)?;
             serde_json::to_vec(&List {
                 items,

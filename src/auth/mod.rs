@@ -70,18 +70,39 @@ type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
 /// looks at the bound limit; on the path of every request that was a quarter of a cached read's
 /// work (callgrind, bench/RESULTS.md).
 fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRow>, Error> {
+    Ok(load_user_checked(conn, user_id, "")?.map(|(row, _, _)| row))
+}
+
+/// The user, whether access token `jti` is revoked, and the data version, in one statement: on
+/// PostgreSQL each statement is a round trip, and this is on the path of every request. One
+/// statement also sees one snapshot, so the three agree.
+fn load_user_checked(
+    conn: &mut DbConnection,
+    user_id: i64,
+    jti: &str,
+) -> Result<Option<(UserRow, bool, i64)>, Error> {
+    let revoked = diesel::dsl::exists(
+        revoked_access_tokens::table.filter(revoked_access_tokens::jti.eq(jti.to_string())),
+    );
+    let version = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM data_version)",
+    );
     Ok(users::table
         .find(user_id)
         .select((
-            users::id,
-            users::username,
-            users::role,
-            users::ministry_id,
-            users::municipality_id,
-            users::disabled,
-            users::auth_epoch,
+            (
+                users::id,
+                users::username,
+                users::role,
+                users::ministry_id,
+                users::municipality_id,
+                users::disabled,
+                users::auth_epoch,
+            ),
+            revoked,
+            version,
         ))
-        .get_result::<UserRow>(conn)
+        .get_result::<(UserRow, bool, i64)>(conn)
         .optional()?)
 }
 
@@ -103,15 +124,17 @@ fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result
     })
 }
 
-/// Resolves a bearer token (an access JWT or a personal API token) to the user it stands for.
+/// Resolves a bearer token (an access JWT or a personal API token) to the user it stands for,
+/// with the data version read as part of the same check (see [`crate::db::DataVersion`]).
 /// Blocking: call it off the async workers.
 pub fn authenticate(
     conn: &mut DbConnection,
     keys: &JwtKeys,
     token: &str,
-) -> Result<AuthUser, Error> {
+) -> Result<(AuthUser, i64), Error> {
     if token.starts_with(tokens::API_TOKEN_PREFIX) {
-        return authenticate_api_token(conn, token);
+        let user = authenticate_api_token(conn, token)?;
+        return Ok((user, db::data_version(conn)?));
     }
     let claims = keys.verify(token).map_err(|err| match err {
         TokenError::Expired => unauthorized("the access token has expired"),
@@ -123,29 +146,23 @@ pub fn authenticate(
         .sub
         .parse()
         .map_err(|_| unauthorized("the access token is not valid"))?;
-    let row =
-        load_user(conn, user_id)?.ok_or_else(|| unauthorized("the access token is not valid"))?;
+    let (row, revoked, version) = load_user_checked(conn, user_id, &claims.jti)?
+        .ok_or_else(|| unauthorized("the access token is not valid"))?;
     if row.5 {
         return Err(unauthorized("this account is disabled"));
     }
-    if row.6 != claims.epoch {
+    if row.6 != claims.epoch || revoked {
         return Err(unauthorized("the access token has been revoked"));
     }
-    let revoked: i64 = revoked_access_tokens::table
-        .filter(revoked_access_tokens::jti.eq(&claims.jti))
-        .count()
-        .get_result(conn)?;
-    if revoked > 0 {
-        return Err(unauthorized("the access token has been revoked"));
-    }
-    to_auth_user(
+    let user = to_auth_user(
         row,
         false,
         Credential::AccessToken {
             jti: claims.jti,
             expires_at: claims.exp,
         },
-    )
+    )?;
+    Ok((user, version))
 }
 
 fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUser, Error> {

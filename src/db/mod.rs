@@ -327,6 +327,13 @@ pub fn now() -> NaiveDateTime {
 /// cached answers read (triggers of migration `2026-12-01-000009_data_version` raise it in the
 /// writing transaction), by this process, another instance on the same database, the CLI or
 /// plain SQL. Caches (`service::cache`) key their entries by it.
+/// The data version as the route guard read it while authenticating a request, kept in the
+/// request's extensions: a cached answer for it is served without another trip to the database.
+/// Read before the handler computes anything, so an answer computed afterwards holds data at
+/// least that new, and a write the caller made before this request is already counted in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataVersion(pub i64);
+
 pub fn data_version(conn: &mut DbConnection) -> diesel::QueryResult<i64> {
     use diesel::prelude::*;
     // The counters themselves, summed here: a query of diesel's DSL is prepared once per
