@@ -22,7 +22,8 @@ use crate::error::Error;
 
 /// What a write hands back to be called once its batch's fate is known.
 type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&mut DbConnection) -> Deliver + Send>;
+/// A write: run on the batch's connection, or refused (`None`) when there is none.
+type Job = Box<dyn FnOnce(Option<&mut DbConnection>) -> Deliver + Send>;
 
 /// The most writes committed together.
 pub const MAX_BATCH: usize = 256;
@@ -51,7 +52,12 @@ impl GroupCommit {
     {
         let (answer, answered) = tokio::sync::oneshot::channel::<Result<T, Error>>();
         let job: Job = Box::new(move |conn| {
-            let outcome = db::write_transaction(conn, work);
+            let outcome = match conn {
+                Some(conn) => db::write_transaction(conn, work),
+                None => Err(Error::Unavailable(
+                    "no database connection for the write; nothing was changed".into(),
+                )),
+            };
             Box::new(move |commit: Result<(), String>| {
                 let result = match commit {
                     Ok(()) => outcome,
@@ -91,15 +97,18 @@ fn run_batch(pool: &Pool, batch: Vec<Job>) {
     let mut conn = match pool.get() {
         Ok(conn) => conn,
         Err(err) => {
-            // The jobs never ran; dropping them answers each with an error.
+            // None of the writes ran: each is answered "unavailable" (503), not a crash.
             tracing::error!(error = %err, writes = size, "no database connection for a group commit");
+            for job in batch {
+                job(None)(Ok(()));
+            }
             return;
         }
     };
     let mut deliveries: Vec<Deliver> = Vec::with_capacity(size);
     let result = db::write_transaction(&mut conn, |conn| -> Result<(), Error> {
         for job in batch {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| job(conn))) {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| job(Some(conn)))) {
                 Ok(deliver) => deliveries.push(deliver),
                 Err(_) => {
                     return Err(Error::internal(
@@ -116,5 +125,45 @@ fn run_batch(pool: &Pool, batch: Vec<Job>) {
     });
     for deliver in deliveries {
         deliver(commit.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{DatabaseSettings, Secret, SqliteSynchronous};
+    use crate::db::DatabaseUrl;
+
+    #[test]
+    fn a_write_without_a_free_connection_is_answered_unavailable_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = DatabaseUrl::Sqlite(dir.path().join("gc.db"));
+        let settings = DatabaseSettings {
+            url: Secret::new(url.to_string()),
+            pool_size: 1,
+            connect_timeout_seconds: 1,
+            sqlite_busy_timeout_ms: 1_000,
+            sqlite_synchronous: SqliteSynchronous::Full,
+            sqlite_group_commit: true,
+        };
+        let pool = db::connect(&url, &settings).expect("pool");
+        let group = GroupCommit::start(pool.clone()).expect("writer");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        let create = |conn: &mut DbConnection| -> Result<usize, Error> {
+            use diesel::RunQueryDsl;
+            Ok(diesel::sql_query("CREATE TABLE t (x INTEGER)").execute(conn)?)
+        };
+        // The only connection is taken: the writer cannot get one within the timeout.
+        let held = pool.get().expect("the one connection");
+        let refused = runtime.block_on(group.write(create));
+        assert!(matches!(refused, Err(Error::Unavailable(_))), "{refused:?}");
+        drop(held);
+        // Nothing ran, so the same write now succeeds (the table did not exist).
+        runtime
+            .block_on(group.write(create))
+            .expect("the write once a connection is free");
     }
 }
