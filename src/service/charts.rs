@@ -218,11 +218,20 @@ impl ChartFacts {
     }
 
     /// The matching actions now, counted in a lean query: a chart of the whole programme reads
-    /// four columns per action and three dates per milestone, not every action in full.
-    pub fn now(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Self> {
+    /// four columns per action and, for the burn-up only (`with_milestones`), three dates per
+    /// milestone, not every action in full.
+    pub fn now(
+        conn: &mut DbConnection,
+        filter: &ActionFilter,
+        with_milestones: bool,
+    ) -> Result<Self> {
         Ok(Self {
             counts: crate::service::actions::status_counts(conn, filter)?,
-            milestones: crate::service::actions::milestone_dates(conn, filter)?,
+            milestones: if with_milestones {
+                crate::service::actions::milestone_dates(conn, filter)?
+            } else {
+                Vec::new()
+            },
             cut_off: progress::dutch_date(crate::db::now()),
         })
     }
@@ -421,7 +430,7 @@ pub fn render(
             }
             let names = ChartNames::load(conn)?;
             let facts = if query.period.is_none() && query.as_of.is_none() {
-                ChartFacts::now(conn, &filter)?
+                ChartFacts::now(conn, &filter, name == "milestones-burnup")?
             } else {
                 ChartFacts::from_facts(&progress::load_facts(
                     conn,

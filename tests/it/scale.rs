@@ -308,7 +308,7 @@ both_backends!(
         let names = ChartNames::load(&mut conn).unwrap();
         for filter in filters {
             let full = progress::load_facts(&mut conn, &filter, None, None).unwrap();
-            let lean = ChartFacts::now(&mut conn, &filter).unwrap();
+            let lean = ChartFacts::now(&mut conn, &filter, true).unwrap();
             let mut from_full = ChartFacts::from_facts(&full);
             let counted: u32 = lean.counts.values().map(|c| c.total()).sum();
             assert_eq!(counted as usize, full.actions.len(), "{filter:?}");
@@ -325,7 +325,10 @@ both_backends!(
             }
         }
         // The unfiltered programme is not empty: the comparison above compared something.
-        let everything = ChartFacts::now(&mut conn, &ActionFilter::default()).unwrap();
+        let everything = ChartFacts::now(&mut conn, &ActionFilter::default(), true).unwrap();
+        let counts_only = ChartFacts::now(&mut conn, &ActionFilter::default(), false).unwrap();
+        assert_eq!(counts_only.counts, everything.counts);
+        assert!(counts_only.milestones.is_empty());
         assert_eq!(
             everything.counts.values().map(|c| c.total()).sum::<u32>(),
             600
