@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{api_tokens, revoked_access_tokens, users};
+use crate::db::schema::{api_tokens, revoked_access_tokens};
 use crate::db::{self, DbConnection};
 use crate::domain::Role;
 use crate::error::Error;
@@ -81,26 +81,24 @@ fn load_user_checked(
     user_id: i64,
     jti: &str,
 ) -> Result<Option<(UserRow, bool, i64)>, Error> {
+    use crate::db::users_with_data_version as u;
     let revoked = diesel::dsl::exists(
         revoked_access_tokens::table.filter(revoked_access_tokens::jti.eq(jti.to_string())),
     );
-    let version = diesel::dsl::sql::<diesel::sql_types::BigInt>(
-        "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM data_version)",
-    );
-    Ok(users::table
+    Ok(u::table
         .find(user_id)
         .select((
             (
-                users::id,
-                users::username,
-                users::role,
-                users::ministry_id,
-                users::municipality_id,
-                users::disabled,
-                users::auth_epoch,
+                u::id,
+                u::username,
+                u::role,
+                u::ministry_id,
+                u::municipality_id,
+                u::disabled,
+                u::auth_epoch,
             ),
             revoked,
-            version,
+            u::data_version,
         ))
         .get_result::<(UserRow, bool, i64)>(conn)
         .optional()?)

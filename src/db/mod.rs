@@ -212,8 +212,9 @@ pub fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> Result<Pool, D
     r2d2::Pool::builder()
         .max_size(settings.pool_size)
         // A file cannot go away under an open SQLite connection, so checking it before every
-        // use (a statement per checkout, two checkouts per request) buys nothing; a PostgreSQL
-        // connection is checked, since the server may have closed it.
+        // use (a statement per checkout) buys nothing; a PostgreSQL connection is checked,
+        // since the server may have closed it, and diesel does not notice a dead connection
+        // (it would stay in the pool, failing every request that gets it).
         .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
         .connection_timeout(Duration::from_secs(settings.connect_timeout_seconds))
         .build(manager)
@@ -334,15 +335,40 @@ pub fn now() -> NaiveDateTime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataVersion(pub i64);
 
+diesel::table! {
+    /// The view `data_version_total` (migration `2026-12-02-000010`): the shards' sum. Views
+    /// are not in `schema.rs`, which lists tables only.
+    data_version_total (n) {
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The view `users_with_data_version`: each user's row as the route guard reads it, with
+    /// the data version, so one statement answers both.
+    users_with_data_version (id) {
+        id -> BigInt,
+        username -> Text,
+        role -> Text,
+        ministry_id -> Nullable<BigInt>,
+        municipality_id -> Nullable<BigInt>,
+        disabled -> Bool,
+        auth_epoch -> BigInt,
+        data_version -> BigInt,
+    }
+}
+
+mod version_joins {
+    use super::schema::revoked_access_tokens;
+    use super::users_with_data_version;
+    diesel::allow_tables_to_appear_in_same_query!(users_with_data_version, revoked_access_tokens);
+}
+
 pub fn data_version(conn: &mut DbConnection) -> diesel::QueryResult<i64> {
     use diesel::prelude::*;
-    // The counters themselves, summed here: a query of diesel's DSL is prepared once per
-    // connection, where raw SQL was prepared again on every read.
-    Ok(schema::data_version::table
-        .select(schema::data_version::n)
-        .load::<i64>(conn)?
-        .into_iter()
-        .sum())
+    data_version_total::table
+        .select(data_version_total::n)
+        .get_result(conn)
 }
 
 /// A boxed SQL fragment with one bound moment in the middle: `HEAD ? TAIL`. The as-of reads
