@@ -18,7 +18,8 @@
 #        (b)  GET /api/v1/progress?area=$BENCH_AREA          an area's roll-up
 #        (c)  GET /api/v1/actions?area=$BENCH_AREA&limit=100 an area's action list
 #        (c*) GET /api/v1/actions?limit=100                  100 actions (demo areas hold ~10)
-#        (d)  GET /api/v1/charts/areas-status.svg            a chart of the whole programme
+#        (d)  GET /api/v1/charts/areas-status.svg            a chart of the whole programme, asked
+#             for as a browser does (Accept-Encoding: gzip; runs before 2026-12-02 07:30 did not)
 #        (e)  POST /api/v1/actions/{random id}/updates       a progress update (bench/post_update.lua)
 #      recording req/s, p50 and p99 latency, non-2xx answers and the server's peak RSS (VmHWM,
 #      reset before each run through /proc/PID/clear_refs);
@@ -317,7 +318,8 @@ block() {
     measure "$backend" "$dataset" b "$conns" "$APP_PID" "$app/api/v1/progress?area=$AREA" "${auth[@]}"
     measure "$backend" "$dataset" c "$conns" "$APP_PID" "$app/api/v1/actions?area=$AREA&limit=100" "${auth[@]}"
     measure "$backend" "$dataset" 'c*' "$conns" "$APP_PID" "$app/api/v1/actions?limit=100" "${auth[@]}"
-    measure "$backend" "$dataset" d "$conns" "$APP_PID" "$app/api/v1/charts/areas-status.svg" "${auth[@]}"
+    measure "$backend" "$dataset" d "$conns" "$APP_PID" "$app/api/v1/charts/areas-status.svg" "${auth[@]}" \
+      -H "Accept-Encoding: gzip"
     local tag="bench-$STAMP-$backend-$dataset-$conns"
     BENCH_TOKEN=$tok BENCH_ACTION_MAX=$action_max BENCH_TAG=$tag \
       measure "$backend" "$dataset" e "$conns" "$APP_PID" "$app" -s bench/post_update.lua

@@ -56,7 +56,8 @@ fn fnv(parts: &[&[u8]]) -> u64 {
 /// GET /api/v1/charts/{name}.svg|.png — one of the charts (`areas-status`, `area-theme-matrix`,
 /// `milestones-burnup`, `ministry-status`, `indicator-trend` with `indicator`, `map`) with the
 /// action filters, `period`, `as_of`, `width`, `height`. Answers 304 while the data and the
-/// question are unchanged. Any user.
+/// question are unchanged. SVG is sent gzip-compressed to a client that accepts it
+/// (`Accept-Encoding: gzip`). Any user.
 #[utoipa::path(
     get,
     path = "/api/v1/charts/{file}",
@@ -99,7 +100,13 @@ pub async fn chart(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let key = format!("chart/{name}.{}?{question}", extension_of(format));
+    // SVG is text and compresses about tenfold; PNG is compressed already.
+    let gzip = format == versnelling_charts::Format::Svg && accepts_gzip(&req);
+    let encoding = if gzip { "gzip" } else { "identity" };
+    let key = format!(
+        "chart/{name}.{}?{question}#{encoding}",
+        extension_of(format)
+    );
     let (version, hit) = state.cache_lookup(&req, key.clone()).await?;
     let tag = format!(
         "\"chart-{:016x}\"",
@@ -107,6 +114,7 @@ pub async fn chart(
             name.as_bytes(),
             extension_of(format).as_bytes(),
             question.as_bytes(),
+            encoding.as_bytes(),
             &version.to_le_bytes()
         ])
     );
@@ -116,6 +124,7 @@ pub async fn chart(
     {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, tag))
+            .insert_header((header::VARY, "Accept-Encoding"))
             .finish());
     }
     let body = match hit {
@@ -129,9 +138,15 @@ pub async fn chart(
                 Some(body) => body,
                 None => {
                     let rendered = state
-                        .db(move |conn| charts::render(conn, &name, format, &query))
+                        .db(move |conn| {
+                            let rendered = charts::render(conn, &name, format, &query)?;
+                            if gzip {
+                                return gzipped(&rendered.bytes);
+                            }
+                            Ok(rendered.bytes)
+                        })
                         .await?;
-                    let body = web::Bytes::from(rendered.bytes);
+                    let body = web::Bytes::from(rendered);
                     // Drawn from data at least as new as `version`; "now" charts mark today.
                     state
                         .cache
@@ -141,8 +156,13 @@ pub async fn chart(
             }
         }
     };
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    if gzip {
+        response.insert_header((header::CONTENT_ENCODING, "gzip"));
+    }
+    Ok(response
         .insert_header((header::ETAG, tag))
+        .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         // An SVG opened on its own is a document: let its inline styles apply, nothing else.
         .insert_header((
@@ -151,6 +171,34 @@ pub async fn chart(
         ))
         .content_type(format.content_type())
         .body(body))
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, or `*`, without `q=0`).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
+}
+
+/// The bytes gzip-compressed (a fast level: a chart is compressed once per data version).
+fn gzipped(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 8),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(bytes).map_err(Error::internal)?;
+    encoder.finish().map_err(Error::internal)
 }
 
 fn extension_of(format: versnelling_charts::Format) -> &'static str {
