@@ -361,7 +361,7 @@ app_test!(
             .unwrap();
             assert_eq!(unpacked, plain.to_vec(), "{accept}");
         }
-        for refused in ["gzip;q=0", "br", "identity"] {
+        for refused in ["gzip;q=0", "br", "identity", "gzip;q=0, *"] {
             let as_is = app
                 .client
                 .get(app.url("/api/v1/charts/areas-status.svg"))
