@@ -65,17 +65,12 @@ type ApiTokenRow = (
 
 type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
 
-/// By primary key, so at most one row: `get_result`, not `first`. On SQLite a statement with
-/// `LIMIT ?` (what `first` adds) is compiled again every time it is run, because the planner
-/// looks at the bound limit; on the path of every request that was a quarter of a cached read's
-/// work (callgrind, bench/RESULTS.md).
-fn load_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRow>, Error> {
-    Ok(load_user_checked(conn, user_id, "")?.map(|(row, _, _)| row))
-}
-
-/// The user, whether access token `jti` is revoked, and the data version, in one statement: on
-/// PostgreSQL each statement is a round trip, and this is on the path of every request. One
-/// statement also sees one snapshot, so the three agree.
+/// The user, whether access token `jti` is revoked (`""` for none: no access token has an
+/// empty jti, `verify` refuses those), and the data version, in one statement: on PostgreSQL
+/// each statement is a round trip, and this is on the path of every request. One statement also
+/// sees one snapshot, so the three agree. By primary key, so at most one row: `get_result`, not
+/// `first` — on SQLite a statement with `LIMIT ?` (what `first` adds) is compiled again every
+/// time it is run (callgrind, bench/RESULTS.md).
 fn load_user_checked(
     conn: &mut DbConnection,
     user_id: i64,
@@ -131,8 +126,7 @@ pub fn authenticate(
     token: &str,
 ) -> Result<(AuthUser, i64), Error> {
     if token.starts_with(tokens::API_TOKEN_PREFIX) {
-        let user = authenticate_api_token(conn, token)?;
-        return Ok((user, db::data_version(conn)?));
+        return authenticate_api_token(conn, token);
     }
     let claims = keys.verify(token).map_err(|err| match err {
         TokenError::Expired => unauthorized("the access token has expired"),
@@ -163,7 +157,7 @@ pub fn authenticate(
     Ok((user, version))
 }
 
-fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUser, Error> {
+fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<(AuthUser, i64), Error> {
     let found: Option<ApiTokenRow> = api_tokens::table
         .filter(api_tokens::token_hash.eq(tokens::hash(token)))
         .select((
@@ -185,8 +179,8 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUs
     if expires_at.is_some_and(|at| at <= now) {
         return Err(unauthorized("the API token has expired"));
     }
-    let row =
-        load_user(conn, user_id)?.ok_or_else(|| unauthorized("the API token is not valid"))?;
+    let (row, _, version) = load_user_checked(conn, user_id, "")?
+        .ok_or_else(|| unauthorized("the API token is not valid"))?;
     if row.5 {
         return Err(unauthorized("this account is disabled"));
     }
@@ -196,9 +190,10 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<AuthUs
             .set(api_tokens::last_used_at.eq(now))
             .execute(conn)?;
     }
-    to_auth_user(
+    let user = to_auth_user(
         row,
         access != "read_write",
         Credential::ApiToken { id: token_id },
-    )
+    )?;
+    Ok((user, version))
 }

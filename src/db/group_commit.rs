@@ -179,19 +179,24 @@ mod tests {
     use crate::config::{DatabaseSettings, Secret, SqliteSynchronous};
     use crate::db::DatabaseUrl;
 
+    /// A pool of `size` connections on a new SQLite file in `dir`.
+    fn pool_in(dir: &std::path::Path, size: u32, timeout_seconds: u64) -> Pool {
+        let url = DatabaseUrl::Sqlite(dir.join("gc.db"));
+        let settings = DatabaseSettings {
+            url: Secret::new(url.to_string()),
+            pool_size: size,
+            connect_timeout_seconds: timeout_seconds,
+            sqlite_busy_timeout_ms: 5_000,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_group_commit: true,
+        };
+        db::connect(&url, &settings).expect("pool")
+    }
+
     #[test]
     fn a_write_without_a_free_connection_is_answered_unavailable_and_changes_nothing() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let url = DatabaseUrl::Sqlite(dir.path().join("gc.db"));
-        let settings = DatabaseSettings {
-            url: Secret::new(url.to_string()),
-            pool_size: 1,
-            connect_timeout_seconds: 1,
-            sqlite_busy_timeout_ms: 1_000,
-            sqlite_synchronous: SqliteSynchronous::Full,
-            sqlite_group_commit: true,
-        };
-        let pool = db::connect(&url, &settings).expect("pool");
+        let pool = pool_in(dir.path(), 1, 1);
         let group = GroupCommit::start(pool.clone()).expect("writer");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
@@ -216,17 +221,7 @@ mod tests {
     fn a_steady_stream_of_writes_keeps_the_wal_bounded_and_every_write() {
         use diesel::RunQueryDsl;
         let dir = tempfile::tempdir().expect("temporary directory");
-        let path = dir.path().join("stream.db");
-        let url = DatabaseUrl::Sqlite(path.clone());
-        let settings = DatabaseSettings {
-            url: Secret::new(url.to_string()),
-            pool_size: 4,
-            connect_timeout_seconds: 5,
-            sqlite_busy_timeout_ms: 5_000,
-            sqlite_synchronous: SqliteSynchronous::Normal,
-            sqlite_group_commit: true,
-        };
-        let pool = db::connect(&url, &settings).expect("pool");
+        let pool = pool_in(dir.path(), 4, 5);
         diesel::sql_query("CREATE TABLE blobs (b BLOB NOT NULL)")
             .execute(&mut pool.get().expect("connection"))
             .expect("table");
@@ -262,7 +257,7 @@ mod tests {
                 task.await.expect("task").expect("write");
             }
         });
-        let wal = std::fs::metadata(dir.path().join("stream.db-wal"))
+        let wal = std::fs::metadata(dir.path().join("gc.db-wal"))
             .map(|m| m.len())
             .unwrap_or(0);
         assert!(

@@ -625,19 +625,28 @@ pub fn all(conn: &mut DbConnection, filter: &ActionFilter) -> Result<Vec<ActionJ
     to_json(conn, &codes, rows, None)
 }
 
-/// The matching actions now, counted per (area, ministry, theme) code and status: what the
-/// overview charts draw, read as four columns per action instead of every action in full.
-pub fn status_counts(
+/// Status counts per (area, ministry, theme) code.
+pub type StatusCells = BTreeMap<(String, String, String), StatusCounts>;
+/// A milestone's (original due, due, done) dates.
+pub type MilestoneDates = (NaiveDate, NaiveDate, Option<NaiveDate>);
+
+/// The matching actions now, counted per (area, ministry, theme) code and status, and with
+/// `with_milestones` their milestones' dates: what the overview charts draw, read as five
+/// columns per action and three per milestone instead of every action in full.
+pub fn chart_rows(
     conn: &mut DbConnection,
     filter: &ActionFilter,
-) -> Result<BTreeMap<(String, String, String), StatusCounts>> {
+    with_milestones: bool,
+) -> Result<(StatusCells, Vec<MilestoneDates>)> {
+    use crate::db::schema::milestones;
     let codes = Codes::load(conn)?;
     let resolved = resolve_filter(filter, &codes)?;
     if resolved.as_of.is_some() {
-        return Err(Error::internal("status_counts is for now, not a moment"));
+        return Err(Error::internal("chart_rows is for now, not a moment"));
     }
-    let rows: Vec<(i64, i64, i64, String)> = filtered(&resolved, true)
+    let rows: Vec<(i64, i64, i64, i64, String)> = filtered(&resolved, true)
         .select((
+            actions::id,
             actions::area_id,
             actions::ministry_id,
             actions::theme_id,
@@ -646,14 +655,14 @@ pub fn status_counts(
         .load(conn)?;
     let name = |map: &HashMap<i64, String>, id: i64| map.get(&id).cloned().unwrap_or_default();
     let mut by_id: HashMap<(i64, i64, i64), StatusCounts> = HashMap::new();
-    for (area, ministry, theme, status) in rows {
+    for (_, area, ministry, theme, status) in &rows {
         let status: ActionStatus = status.parse().map_err(Error::internal)?;
         by_id
-            .entry((area, ministry, theme))
+            .entry((*area, *ministry, *theme))
             .or_default()
             .add(status);
     }
-    Ok(by_id
+    let cells = by_id
         .into_iter()
         .map(|((area, ministry, theme), counts)| {
             let area = codes
@@ -670,22 +679,12 @@ pub fn status_counts(
                 counts,
             )
         })
-        .collect())
-}
-
-/// The milestones of the matching actions now, as (original due, due, done) dates.
-pub fn milestone_dates(
-    conn: &mut DbConnection,
-    filter: &ActionFilter,
-) -> Result<Vec<(NaiveDate, NaiveDate, Option<NaiveDate>)>> {
-    use crate::db::schema::milestones;
-    let codes = Codes::load(conn)?;
-    let resolved = resolve_filter(filter, &codes)?;
-    if resolved.as_of.is_some() {
-        return Err(Error::internal("milestone_dates is for now, not a moment"));
+        .collect();
+    if !with_milestones {
+        return Ok((cells, Vec::new()));
     }
-    let ids: Vec<i64> = filtered(&resolved, true).select(actions::id).load(conn)?;
-    Ok(in_chunks(&ids, |chunk| {
+    let ids: Vec<i64> = rows.iter().map(|(id, ..)| *id).collect();
+    let dates = in_chunks(&ids, |chunk| {
         milestones::table
             .filter(milestones::action_id.eq_any(chunk))
             .select((
@@ -694,7 +693,8 @@ pub fn milestone_dates(
                 milestones::done_on,
             ))
             .load(conn)
-    })?)
+    })?;
+    Ok((cells, dates))
 }
 
 fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {

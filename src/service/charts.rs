@@ -11,7 +11,7 @@ use crate::db::schema::{areas, indicators, themes};
 use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
-use crate::service::actions::ActionFilter;
+use crate::service::actions::{ActionFilter, MilestoneDates, StatusCells};
 use crate::service::progress::{self, Facts};
 
 /// The charts there are, by the name in their URL.
@@ -181,20 +181,16 @@ impl ChartNames {
 /// code and status, and their milestones' dates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChartFacts {
-    pub counts: BTreeMap<(String, String, String), StatusCounts>,
+    pub counts: StatusCells,
     /// (original due, due, done)
-    pub milestones: Vec<(
-        chrono::NaiveDate,
-        chrono::NaiveDate,
-        Option<chrono::NaiveDate>,
-    )>,
+    pub milestones: Vec<MilestoneDates>,
     pub cut_off: chrono::NaiveDate,
 }
 
 impl ChartFacts {
     /// From facts loaded in full (a moment in the past, a period: rebuilt from history).
     pub fn from_facts(facts: &Facts) -> Self {
-        let mut counts: BTreeMap<(String, String, String), StatusCounts> = BTreeMap::new();
+        let mut counts = StatusCells::new();
         for action in &facts.actions {
             counts
                 .entry((
@@ -225,13 +221,11 @@ impl ChartFacts {
         filter: &ActionFilter,
         with_milestones: bool,
     ) -> Result<Self> {
+        let (counts, milestones) =
+            crate::service::actions::chart_rows(conn, filter, with_milestones)?;
         Ok(Self {
-            counts: crate::service::actions::status_counts(conn, filter)?,
-            milestones: if with_milestones {
-                crate::service::actions::milestone_dates(conn, filter)?
-            } else {
-                Vec::new()
-            },
+            counts,
+            milestones,
             cut_off: progress::dutch_date(crate::db::now()),
         })
     }
@@ -347,14 +341,7 @@ pub fn burnup_data<'a>(
 }
 
 /// The burn-up from (original due, due, done) dates.
-fn burnup_from(
-    dates: &[(
-        chrono::NaiveDate,
-        chrono::NaiveDate,
-        Option<chrono::NaiveDate>,
-    )],
-    cut_off: chrono::NaiveDate,
-) -> ChartData {
+fn burnup_from(dates: &[MilestoneDates], cut_off: chrono::NaiveDate) -> ChartData {
     let mut milestones: Vec<charts::Milestone> = dates
         .iter()
         .map(|(original, due, done)| charts::Milestone {
