@@ -64,14 +64,20 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
+    /// Counts one action with `status`.
     pub fn add(&mut self, status: ActionStatus) {
+        self.add_many(status, 1);
+    }
+
+    /// Counts `n` actions with `status`.
+    pub fn add_many(&mut self, status: ActionStatus, n: u32) {
         match status {
-            ActionStatus::NotStarted => self.not_started += 1,
-            ActionStatus::OnTrack => self.on_track += 1,
-            ActionStatus::AtRisk => self.at_risk += 1,
-            ActionStatus::OffTrack => self.off_track += 1,
-            ActionStatus::Completed => self.completed += 1,
-            ActionStatus::Discontinued => self.discontinued += 1,
+            ActionStatus::NotStarted => self.not_started += n,
+            ActionStatus::OnTrack => self.on_track += n,
+            ActionStatus::AtRisk => self.at_risk += n,
+            ActionStatus::OffTrack => self.off_track += n,
+            ActionStatus::Completed => self.completed += n,
+            ActionStatus::Discontinued => self.discontinued += n,
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::policy::Owner;
@@ -335,31 +336,39 @@ fn escape_like(text: &str) -> String {
 }
 
 type BoxedActions<'a> = actions::BoxedQuery<'a, crate::db::MultiBackend>;
+/// A condition on the actions table, boxed so the same filter goes into differently shaped
+/// queries (a page of rows, counts grouped per cell).
+type ActionPredicate =
+    Box<dyn BoxableExpression<actions::table, crate::db::MultiBackend, SqlType = Bool>>;
 
-/// The SQL part of the filter (everything but an as-of status).
-fn filtered(filter: &ResolvedFilter, with_status: bool) -> BoxedActions<'static> {
-    let mut query = actions::table.into_boxed();
+/// The SQL part of the filter (everything but an as-of status), as one condition; `None`
+/// when it lets every action through.
+fn predicate(filter: &ResolvedFilter, with_status: bool) -> Option<ActionPredicate> {
+    let mut parts: Vec<ActionPredicate> = Vec::new();
     if let Some(ids) = &filter.areas {
-        query = query.filter(actions::area_id.eq_any(ids.clone()));
+        parts.push(Box::new(actions::area_id.eq_any(ids.clone())));
     }
     if let Some(ids) = &filter.ministries {
-        query = query.filter(actions::ministry_id.eq_any(ids.clone()));
+        parts.push(Box::new(actions::ministry_id.eq_any(ids.clone())));
     }
     if let Some(ids) = &filter.themes {
-        query = query.filter(actions::theme_id.eq_any(ids.clone()));
+        parts.push(Box::new(actions::theme_id.eq_any(ids.clone())));
     }
     if let Some(ids) = &filter.programmes {
-        query = query.filter(actions::programme_id.eq_any(ids.clone()));
+        // NULL is in no list: assuming it away changes the type, not the answer.
+        parts.push(Box::new(
+            actions::programme_id.assume_not_null().eq_any(ids.clone()),
+        ));
     }
     if let Some(ids) = &filter.target_groups {
         let tagged = action_target_groups::table
             .filter(action_target_groups::target_group_id.eq_any(ids.clone()))
             .select(action_target_groups::action_id);
-        query = query.filter(actions::id.eq_any(tagged));
+        parts.push(Box::new(actions::id.eq_any(tagged)));
     }
     if let Some(q) = &filter.q {
         let pattern = escape_like(q);
-        query = query.filter(
+        parts.push(Box::new(
             lower(actions::title)
                 .like(pattern.clone())
                 .escape('\\')
@@ -367,16 +376,27 @@ fn filtered(filter: &ResolvedFilter, with_status: bool) -> BoxedActions<'static>
                     .like(pattern.clone())
                     .escape('\\'))
                 .or(lower(actions::responsible).like(pattern).escape('\\')),
-        );
+        ));
     }
     if with_status && let Some(statuses) = &filter.statuses {
         let codes: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
-        query = query.filter(actions::status.eq_any(codes));
+        parts.push(Box::new(actions::status.eq_any(codes)));
     }
     if let Some(as_of) = filter.as_of {
-        query = query.filter(actions::created_at.lt(as_of.before));
+        parts.push(Box::new(actions::created_at.lt(as_of.before)));
     }
-    query
+    parts
+        .into_iter()
+        .reduce(|all, next| Box::new(all.and(next)))
+}
+
+/// The actions matching the SQL part of the filter.
+fn filtered(filter: &ResolvedFilter, with_status: bool) -> BoxedActions<'static> {
+    let query = actions::table.into_boxed();
+    match predicate(filter, with_status) {
+        Some(condition) => query.filter(condition),
+        None => query,
+    }
 }
 
 fn sorted(query: BoxedActions<'static>, sort: SortKey, descending: bool) -> BoxedActions<'static> {
@@ -644,23 +664,34 @@ pub fn chart_rows(
     if resolved.as_of.is_some() {
         return Err(Error::internal("chart_rows is for now, not a moment"));
     }
-    let rows: Vec<(i64, i64, i64, i64, String)> = filtered(&resolved, true)
-        .select((
-            actions::id,
+    // Counted by the database: a few thousand cells come back instead of a row per action.
+    let mut counted = actions::table
+        .group_by((
             actions::area_id,
             actions::ministry_id,
             actions::theme_id,
             actions::status,
         ))
-        .load(conn)?;
+        .select((
+            actions::area_id,
+            actions::ministry_id,
+            actions::theme_id,
+            actions::status,
+            diesel::dsl::count_star(),
+        ))
+        .into_boxed();
+    if let Some(condition) = predicate(&resolved, true) {
+        counted = counted.filter(condition);
+    }
+    let rows: Vec<(i64, i64, i64, String, i64)> = counted.load(conn)?;
     let name = |map: &HashMap<i64, String>, id: i64| map.get(&id).cloned().unwrap_or_default();
     let mut by_id: HashMap<(i64, i64, i64), StatusCounts> = HashMap::new();
-    for (_, area, ministry, theme, status) in &rows {
+    for (area, ministry, theme, status, count) in &rows {
         let status: ActionStatus = status.parse().map_err(Error::internal)?;
         by_id
             .entry((*area, *ministry, *theme))
             .or_default()
-            .add(status);
+            .add_many(status, u32::try_from(*count).map_err(Error::internal)?);
     }
     let cells = by_id
         .into_iter()
@@ -683,7 +714,8 @@ pub fn chart_rows(
     if !with_milestones {
         return Ok((cells, Vec::new()));
     }
-    let ids: Vec<i64> = rows.iter().map(|(id, ..)| *id).collect();
+    // Only the ids: a boxed query for the multi-backend connection cannot be a subquery.
+    let ids: Vec<i64> = filtered(&resolved, true).select(actions::id).load(conn)?;
     let dates = in_chunks(&ids, |chunk| {
         milestones::table
             .filter(milestones::action_id.eq_any(chunk))
