@@ -181,6 +181,7 @@ impl Application {
             renders: Arc::new(tokio::sync::Semaphore::new(
                 settings.server.max_concurrent_renders,
             )),
+            computing: Arc::default(),
             throttle: Arc::new(LoginThrottle::new(
                 Duration::from_secs(auth.login_window_seconds),
                 auth.login_max_failures,

@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::db::group_commit::GroupCommit;
 use crate::db::{self, DbConnection, Pool};
 use crate::error::Error;
-use crate::service::cache::{AnswerCache, Freshness};
+use crate::service::cache::{AnswerCache, Freshness, KeyedLocks};
 use crate::telemetry::Metrics;
 
 #[derive(Clone)]
@@ -25,6 +25,8 @@ pub struct AppState {
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Roll-ups, action lists and charts, keyed by the data version.
     pub cache: Arc<AnswerCache>,
+    /// One computation per cache key at a time (charts): the others wait and take its answer.
+    pub computing: Arc<KeyedLocks>,
     /// SQLite's group commit for API writes (`database.sqlite_group_commit`); none on
     /// PostgreSQL, whose server groups concurrent commits itself.
     pub group_commit: Option<Arc<GroupCommit>>,
@@ -38,6 +40,24 @@ impl AppState {
         match tokio::time::timeout(wait, self.renders.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(_)) => Err(Error::internal("the render semaphore was closed")),
+            Err(_) => Err(Error::Busy {
+                retry_after_seconds: self.settings.server.render_wait_seconds.max(1),
+            }),
+        }
+    }
+
+    /// Waits up to `server.render_wait_seconds` for the lock of `key` when the cache is on (see
+    /// [`KeyedLocks`]); `None` when it is off, for then nothing is gained by waiting.
+    pub async fn computing_lock(
+        &self,
+        key: &str,
+    ) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, Error> {
+        if !self.cache.enabled() {
+            return Ok(None);
+        }
+        let wait = std::time::Duration::from_secs(self.settings.server.render_wait_seconds);
+        match tokio::time::timeout(wait, self.computing.lock(key)).await {
+            Ok(guard) => Ok(Some(guard)),
             Err(_) => Err(Error::Busy {
                 retry_after_seconds: self.settings.server.render_wait_seconds.max(1),
             }),

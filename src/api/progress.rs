@@ -131,9 +131,11 @@ pub async fn chart(
         Some(body) => body,
         None => {
             let waiting_since = std::time::Instant::now();
+            // Many requests for the same chart after a change wait here; the first draws it,
+            // the others find its answer instead of drawing it again (each drawing of the
+            // whole programme holds its own copy of the counts and the SVG).
+            let _computing = state.computing_lock(&key).await?;
             let _slot = state.render_slot().await?;
-            // Many requests for the same chart after a change wait here; the first to get a
-            // slot draws it, the others find its answer instead of drawing it again.
             match state.cache.stored_after(&key, version, waiting_since) {
                 Some(body) => body,
                 None => {

@@ -14,8 +14,8 @@
 //! The cache is bounded in bytes and evicts the least recently used answer first.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
@@ -52,6 +52,8 @@ struct Inner {
 pub struct CacheStats {
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+    /// Answers computed and kept (a chart drawn once for many waiting requests counts once).
+    pub stores: AtomicU64,
     pub evictions: AtomicU64,
 }
 
@@ -175,6 +177,8 @@ impl AnswerCache {
         if inner.bytes > self.max_bytes {
             self.evict(&mut inner);
         }
+        drop(inner);
+        self.stats.stores.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Drops the least recently used answers until at most three quarters of the budget is in
@@ -227,6 +231,11 @@ impl AnswerCache {
                 self.stats.misses.load(Ordering::Relaxed),
             ),
             (
+                "stores_total",
+                "Answers computed and kept.",
+                self.stats.stores.load(Ordering::Relaxed),
+            ),
+            (
                 "evictions_total",
                 "Answers dropped to stay within cache.max_mb.",
                 self.stats.evictions.load(Ordering::Relaxed),
@@ -240,6 +249,46 @@ impl AnswerCache {
         let _ = writeln!(out, "# TYPE versnelling_cache_bytes gauge");
         let _ = writeln!(out, "versnelling_cache_bytes {}", self.bytes());
         out
+    }
+}
+
+/// One lock per key, for answers that are expensive to compute: while one request computes
+/// the answer for a key, the others asking for the same key wait for it (and then find it in
+/// the cache) instead of computing it alongside, each holding its own copy of the data.
+/// Different keys do not wait for each other.
+#[derive(Default)]
+pub struct KeyedLocks {
+    locks: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+}
+
+impl KeyedLocks {
+    /// Waits for the lock of `key`; held until the guard is dropped.
+    pub async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+            match locks.get(key).and_then(Weak::upgrade) {
+                Some(lock) => lock,
+                None => {
+                    // A key nobody holds any more is dropped when a new one comes in, so the
+                    // map holds about as many keys as are being computed at once.
+                    locks.retain(|_, lock| lock.strong_count() > 0);
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    locks.insert(key.to_string(), Arc::downgrade(&lock));
+                    lock
+                }
+            }
+        };
+        lock.lock_owned().await
+    }
+
+    /// How many keys the map holds (for tests).
+    pub fn len(&self) -> usize {
+        self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether the map holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -347,5 +396,32 @@ mod tests {
         let small = AnswerCache::new(800, Duration::from_secs(60));
         small.put("big".into(), 1, Freshness::Data, Bytes::from(vec![0; 200]));
         assert_eq!(small.get("big", 1), None);
+    }
+
+    #[tokio::test]
+    async fn one_key_is_computed_by_one_caller_at_a_time_and_other_keys_do_not_wait() {
+        let locks = Arc::new(KeyedLocks::default());
+        let first = locks.lock("chart/a").await;
+        // Another key is free at once.
+        let other = locks.lock("chart/b").await;
+        drop(other);
+        // The same key waits until the first caller is done.
+        let waiting = {
+            let locks = locks.clone();
+            tokio::spawn(async move {
+                let _guard = locks.lock("chart/a").await;
+            })
+        };
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            !waiting.is_finished(),
+            "the second caller got the lock of a held key"
+        );
+        drop(first);
+        waiting.await.expect("the second caller ends");
+        // Keys nobody holds are dropped when a new one comes in.
+        let _c = locks.lock("chart/c").await;
+        assert_eq!(locks.len(), 1);
     }
 }
