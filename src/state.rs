@@ -25,7 +25,7 @@ pub struct AppState {
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Roll-ups, action lists and charts, keyed by the data version.
     pub cache: Arc<AnswerCache>,
-    /// One computation per cache key at a time (charts): the others wait and take its answer.
+    /// One computation per cache key at a time: the others wait and take its answer.
     pub computing: Arc<KeyedLocks>,
     /// SQLite's group commit for API writes (`database.sqlite_group_commit`); none on
     /// PostgreSQL, whose server groups concurrent commits itself.
@@ -47,7 +47,8 @@ impl AppState {
     }
 
     /// Waits up to `server.render_wait_seconds` for the lock of `key` when the cache is on (see
-    /// [`KeyedLocks`]); `None` when it is off, for then nothing is gained by waiting.
+    /// [`KeyedLocks`]); `None` when it is off, for then nothing is gained by waiting. Used by
+    /// [`AppState::cached`] and by the charts, which wait for a render slot after it.
     pub async fn computing_lock(
         &self,
         key: &str,
@@ -115,6 +116,16 @@ impl AppState {
         let known = known_version(req);
         if let Some(version) = known
             && let Some(hit) = cache.get(&key, version)
+        {
+            return Ok(hit);
+        }
+        // Many requests for one new answer (after a write) wait here; the first computes it,
+        // the others take it instead of computing it alongside, each with its own copy of the
+        // data (a roll-up of the whole programme reads every action).
+        let waiting_since = std::time::Instant::now();
+        let _computing = self.computing_lock(&key).await?;
+        if let Some(version) = known
+            && let Some(hit) = cache.stored_after(&key, version, waiting_since)
         {
             return Ok(hit);
         }

@@ -281,14 +281,9 @@ impl KeyedLocks {
         lock.lock_owned().await
     }
 
-    /// How many keys the map holds (for tests).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn keys_held(&self) -> usize {
         self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    /// Whether the map holds no key.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -422,6 +417,6 @@ mod tests {
         waiting.await.expect("the second caller ends");
         // Keys nobody holds are dropped when a new one comes in.
         let _c = locks.lock("chart/c").await;
-        assert_eq!(locks.len(), 1);
+        assert_eq!(locks.keys_held(), 1);
     }
 }

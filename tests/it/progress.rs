@@ -503,6 +503,31 @@ async fn metric(app: &TestApp, name: &str) -> u64 {
         .unwrap()
 }
 
+/// `n` GETs of `path` sent at once; every answer must be 200. Their bodies, in order.
+async fn all_at_once(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    n: usize,
+) -> Vec<actix_web::web::Bytes> {
+    let requests: Vec<_> = (0..n)
+        .map(|_| {
+            let request = app.client.get(app.url(path)).bearer_auth(token).send();
+            actix_web::rt::spawn(async move {
+                let response = request.await.expect("request");
+                (response.status().as_u16(), response.bytes().await.unwrap())
+            })
+        })
+        .collect();
+    let mut bodies = Vec::new();
+    for request in requests {
+        let (status, body) = request.await.unwrap();
+        assert_eq!(status, 200, "GET {path}");
+        bodies.push(body);
+    }
+    bodies
+}
+
 // After a change many people open the same chart at once (a dashboard after a progress
 // update). The first request draws it; the others wait for that drawing and get its answer,
 // instead of each drawing their own copy alongside (memory grew by about 25 MB per concurrent
@@ -521,21 +546,7 @@ app_test!(
         )
         .await;
         let before = metric(&app, "versnelling_cache_stores_total").await;
-        let requests: Vec<_> = (0..12)
-            .map(|_| {
-                let request = app.client.get(app.url(chart)).bearer_auth(&admin).send();
-                actix_web::rt::spawn(async move {
-                    let response = request.await.expect("request");
-                    (response.status().as_u16(), response.bytes().await.unwrap())
-                })
-            })
-            .collect();
-        let mut bodies = Vec::new();
-        for request in requests {
-            let (status, body) = request.await.unwrap();
-            assert_eq!(status, 200);
-            bodies.push(body);
-        }
+        let bodies = all_at_once(&app, &admin, chart, 12).await;
         assert!(bodies.windows(2).all(|w| w[0] == w[1]), "one chart for all");
         assert!(String::from_utf8_lossy(&bodies[0]).contains("<svg"));
         let after = metric(&app, "versnelling_cache_stores_total").await;
@@ -550,6 +561,18 @@ app_test!(
         assert_eq!(
             metric(&app, "versnelling_cache_stores_total").await,
             after + 1
+        );
+        // The same for the roll-up of the whole programme (the shared cached path).
+        let before = metric(&app, "versnelling_cache_stores_total").await;
+        let bodies = all_at_once(&app, &admin, "/api/v1/progress", 12).await;
+        assert!(
+            bodies.windows(2).all(|w| w[0] == w[1]),
+            "one roll-up for all"
+        );
+        assert_eq!(
+            metric(&app, "versnelling_cache_stores_total").await - before,
+            1,
+            "the roll-up was computed once for 12 requests"
         );
     }
 );
@@ -566,17 +589,8 @@ app_test!(
         let chart = "/api/v1/charts/areas-status.svg";
         let first = app.get_as(&admin, progress, 200).await;
         assert_eq!(first, app.get_as(&admin, progress, 200).await);
-        let metrics = app.get("/metrics").await.text().await.unwrap();
-        let hits: u64 = metrics
-            .lines()
-            .find_map(|l| l.strip_prefix("versnelling_cache_hits_total "))
-            .expect("the cache's hits in /metrics")
-            .parse()
-            .unwrap();
-        assert!(
-            hits >= 1,
-            "the repeated roll-up came from the cache: {metrics}"
-        );
+        let hits = metric(&app, "versnelling_cache_hits_total").await;
+        assert!(hits >= 1, "the repeated roll-up came from the cache");
         let tag = etag(&app, &admin, chart).await;
         assert_eq!(
             tag,
