@@ -65,6 +65,10 @@ impl Moment {
 /// The chart sizes in a report.
 const OVERVIEW: (u32, u32) = (1000, 650);
 const AREA_CHART: (u32, u32) = (900, 450);
+/// An area with more indicators than this gets no trend chart per indicator: its table and
+/// summary say it all, and a chapter of hundreds of charts (a generated programme has ~140 per
+/// area) is neither readable nor cheap to draw. The demo programme has at most 10 in an area.
+pub const INDICATOR_CHARTS_PER_AREA: usize = 12;
 
 /// The first "before" image per entity of changes recorded at or after `since`.
 fn before_images(
@@ -973,7 +977,8 @@ pub fn build(conn: &mut DbConnection, code: &str, moment: Moment) -> Result<Repo
                 },
             });
         }
-        for action in &actions {
+        let chart_each = indicator_lines.len() <= INDICATOR_CHARTS_PER_AREA;
+        for action in actions.iter().filter(|_| chart_each) {
             for i in indicators_by_action.get(&action.id).into_iter().flatten() {
                 let list = values.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
                 let created = created_on.get(&i.id).copied().unwrap_or(period.cut_off);

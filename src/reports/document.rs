@@ -2,6 +2,7 @@
 //! in the order the report reads. Markdown, HTML and PDF render this one outline, so the three
 //! say the same thing in the same order.
 
+use super::build::INDICATOR_CHARTS_PER_AREA;
 use super::model::*;
 use crate::domain::ActionStatus;
 use crate::domain::rollup::Rollup;
@@ -151,6 +152,56 @@ fn yes_no(value: bool) -> String {
 }
 
 /// "12 acties: 5 groen, 3 oranje, …".
+/// How far an area's indicators are on their way from baseline to target, in one sentence;
+/// where the area has too many for a chart each, it says so.
+pub fn indicators_sentence(lines: &[IndicatorLine]) -> String {
+    let (mut reached, mut half, mut below, mut unmeasured) = (0, 0, 0, 0);
+    for line in lines {
+        match line.progress_percent {
+            _ if line.latest.is_none() => unmeasured += 1,
+            Some(p) if p >= 100.0 => reached += 1,
+            Some(p) if p >= 50.0 => half += 1,
+            _ => below += 1,
+        }
+    }
+    let parts: Vec<String> = [
+        (reached, "met het doel bereikt"),
+        (half, "minstens halverwege"),
+        (below, "minder dan halverwege"),
+        (unmeasured, "nog niet gemeten"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{n} {label}"))
+    .collect();
+    let mut text = format!(
+        "{}, waarvan {}.",
+        plural(
+            u32::try_from(lines.len()).unwrap_or(u32::MAX),
+            "indicator",
+            "indicatoren"
+        ),
+        join_nl(&parts)
+    );
+    if lines.len() > INDICATOR_CHARTS_PER_AREA {
+        text.push_str(&format!(
+            " Een gebied met meer dan {INDICATOR_CHARTS_PER_AREA} indicatoren krijgt geen \
+             grafiek per indicator: de tabel geeft de cijfers, het dashboard de grafiek bij elke \
+             actie."
+        ));
+    }
+    text
+}
+
+/// "a", "a en b", "a, b en c".
+fn join_nl(parts: &[String]) -> String {
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} en {last}", rest.join(", ")),
+    }
+}
+
 pub fn counts_sentence(rollup: &Rollup) -> String {
     let s = &rollup.statuses;
     let parts: Vec<String> = [
@@ -726,6 +777,7 @@ pub fn outline(model: &ReportModel) -> Doc {
         }
         if !area.indicators.is_empty() {
             o.heading(3, "Indicatoren");
+            o.paragraph(indicators_sentence(&area.indicators));
             o.items.push(indicator_rows(&area.indicators, false));
         }
         if !area.notes.is_empty() {

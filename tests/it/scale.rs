@@ -346,3 +346,86 @@ both_backends!(
         assert!(everything.milestones.len() > 600);
     }
 );
+
+both_backends!(
+    fn a_report_of_a_generated_programme_charts_each_indicator_only_where_an_area_has_few(
+        database: TestDatabase,
+    ) {
+        use versnelling::reports::build::{self, INDICATOR_CHARTS_PER_AREA, Moment};
+        use versnelling::reports::{self as documents, Format};
+
+        // ~10 indicators per area on average: some areas have more than the limit, some fewer.
+        let config = ScaleConfig {
+            areas: 32,
+            actions: 700,
+        };
+        let (mut conn, _) = seeded(&database, &config);
+        let cut_off = chrono::NaiveDate::from_ymd_opt(2021, 3, 31).unwrap();
+        let model = build::build(
+            &mut conn,
+            "voorjaar-2021",
+            Moment::for_period(cut_off, db::now()),
+        )
+        .unwrap();
+        let (mut few, mut many) = (0, 0);
+        for area in &model.areas {
+            let charted: Vec<&str> = area
+                .charts
+                .iter()
+                .filter_map(|c| c.id.strip_prefix("indicator-"))
+                .collect();
+            if area.indicators.len() <= INDICATOR_CHARTS_PER_AREA {
+                // one chart per indicator, in the order of the table
+                let listed: Vec<String> =
+                    area.indicators.iter().map(|i| i.id.to_string()).collect();
+                assert_eq!(charted, listed, "{}", area.code);
+                few += usize::from(!area.indicators.is_empty());
+            } else {
+                assert!(charted.is_empty(), "{}: {charted:?}", area.code);
+                many += 1;
+            }
+        }
+        assert!(
+            few > 0 && many > 0,
+            "both kinds of area: {few} with few, {many} with many"
+        );
+
+        // Every area with indicators says how far they are, and those without charts say why.
+        let markdown = String::from_utf8(documents::render(&model, Format::Md).unwrap()).unwrap();
+        for area in model.areas.iter().filter(|a| !a.indicators.is_empty()) {
+            let count = area.indicators.len();
+            // its heading ("### 3.1 Name (gemeente X)"), not its line in the contents
+            let heading = format!(" {} (gemeente {})", area.name, area.municipality);
+            let chapter_start = markdown
+                .match_indices("\n### ")
+                .map(|(i, _)| i + 1)
+                .find(|&i| {
+                    markdown[i..]
+                        .lines()
+                        .next()
+                        .is_some_and(|line| line.ends_with(&heading))
+                })
+                .unwrap_or_else(|| panic!("a chapter for {}", area.code));
+            let chapter = &markdown[chapter_start..];
+            // up to the next area (### in Markdown) or chapter (##)
+            let end = ["\n### ", "\n## "]
+                .iter()
+                .filter_map(|h| chapter[1..].find(h))
+                .min()
+                .map_or(chapter.len(), |i| i + 1);
+            let chapter = &chapter[..end];
+            assert!(
+                chapter.contains(&format!("{count} indicatoren, waarvan"))
+                    || chapter.contains("1 indicator, waarvan"),
+                "{}: {chapter}",
+                area.code
+            );
+            assert_eq!(
+                chapter.contains("krijgt geen grafiek per indicator"),
+                count > INDICATOR_CHARTS_PER_AREA,
+                "{}",
+                area.code
+            );
+        }
+    }
+);
