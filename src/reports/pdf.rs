@@ -154,11 +154,12 @@ fn pdf_text_string(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// A PNG's pixels as a PDF image: 8-bit RGB, not interlaced; its zlib data is used as is.
+/// Cloning shares the data (both layout passes place the same images).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PngImage {
     pub width: u32,
     pub height: u32,
-    data: Vec<u8>,
+    data: std::sync::Arc<[u8]>,
 }
 
 /// Reads the chunks of a PNG. Only what our chart renderer writes is accepted: 8-bit RGB
@@ -202,7 +203,7 @@ pub fn parse_png(png: &[u8]) -> Result<PngImage> {
     Ok(PngImage {
         width,
         height,
-        data,
+        data: data.into(),
     })
 }
 
@@ -223,12 +224,26 @@ const BAND: Colour = Colour(0.93, 0.94, 0.96);
 #[derive(Debug, Default)]
 struct Page {
     content: String,
+    /// The content, deflated, once the page is full: a report of thousands of pages does not
+    /// keep them all as text.
+    packed: Option<Vec<u8>>,
     /// Images drawn on the page, by index into the document's images.
     images: Vec<usize>,
     /// (rect, anchor) of links to headings.
     links: Vec<([f64; 4], String)>,
     /// Pages without a footer (the cover).
     bare: bool,
+    /// Something was drawn on it (also when only measuring, with no content written).
+    drawn: bool,
+}
+
+impl Page {
+    fn pack(&mut self) {
+        if self.packed.is_none() {
+            self.packed = Some(deflate(self.content.as_bytes()));
+            self.content = String::new();
+        }
+    }
 }
 
 /// Where a heading landed: for the contents, bookmarks and links.
@@ -246,16 +261,28 @@ struct Layout {
     y: f64,
     marks: Vec<Mark>,
     images: Vec<PngImage>,
+    /// Only where things land (the first pass, for the page numbers of the contents): no page
+    /// content is written, which for a report of thousands of pages is most of the work.
+    measure_only: bool,
 }
 
 impl Layout {
-    fn new() -> Self {
+    fn new(measure_only: bool) -> Self {
         Self {
             pages: vec![Page::default()],
             y: TOP,
             marks: Vec::new(),
             images: Vec::new(),
+            measure_only,
         }
+    }
+
+    /// The current page's content to draw on, or `None` when only measuring.
+    fn draw(&mut self) -> Option<&mut String> {
+        let measure_only = self.measure_only;
+        let page = self.page();
+        page.drawn = true;
+        (!measure_only).then_some(&mut page.content)
     }
 
     fn page(&mut self) -> &mut Page {
@@ -269,10 +296,13 @@ impl Layout {
     fn page_is_empty(&self) -> bool {
         self.pages
             .last()
-            .is_none_or(|p| p.content.is_empty() && p.images.is_empty())
+            .is_none_or(|p| !p.drawn && p.images.is_empty())
     }
 
     fn new_page(&mut self) {
+        if let Some(full) = self.pages.last_mut() {
+            full.pack();
+        }
         self.pages.push(Page::default());
         self.y = TOP;
     }
@@ -287,7 +317,7 @@ impl Layout {
     fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, colour: Colour, text: &str) {
         let Colour(r, g, b) = colour;
         let font = if bold { "F2" } else { "F1" };
-        let content = &mut self.page().content;
+        let Some(content) = self.draw() else { return };
         let _ = writeln!(
             content,
             "{r:.3} {g:.3} {b:.3} rg BT /{font} {size:.1} Tf {x:.2} {y:.2} Td {} Tj ET",
@@ -297,16 +327,18 @@ impl Layout {
 
     fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, colour: Colour) {
         let Colour(r, g, b) = colour;
+        let Some(content) = self.draw() else { return };
         let _ = writeln!(
-            self.page().content,
+            content,
             "{r:.3} {g:.3} {b:.3} rg {x:.2} {y:.2} {w:.2} {h:.2} re f"
         );
     }
 
     fn rule(&mut self, x1: f64, x2: f64, y: f64, width: f64, colour: Colour) {
         let Colour(r, g, b) = colour;
+        let Some(content) = self.draw() else { return };
         let _ = writeln!(
-            self.page().content,
+            content,
             "{r:.3} {g:.3} {b:.3} RG {width:.2} w {x1:.2} {y:.2} m {x2:.2} {y:.2} l S"
         );
     }
@@ -478,12 +510,13 @@ impl Layout {
         self.images.push(png);
         let y = self.y;
         let x = MARGIN + (TEXT_WIDTH - w) / 2.0;
-        let page = self.page();
-        page.images.push(index);
-        let _ = writeln!(
-            page.content,
-            "q {w:.2} 0 0 {h:.2} {x:.2} {y:.2} cm /Im{index} Do Q"
-        );
+        self.page().images.push(index);
+        if let Some(content) = self.draw() {
+            let _ = writeln!(
+                content,
+                "q {w:.2} 0 0 {h:.2} {x:.2} {y:.2} cm /Im{index} Do Q"
+            );
+        }
         self.y -= 6.0;
     }
 }
@@ -508,6 +541,59 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
 }
 
+/// The file's numbered objects, written out as they come (a report of thousands of pages is
+/// not held twice), with their offsets for the cross-reference table.
+struct Objects {
+    out: Vec<u8>,
+    offsets: Vec<usize>,
+}
+
+impl Objects {
+    fn new() -> Self {
+        Self {
+            out: b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec(),
+            offsets: Vec::new(),
+        }
+    }
+
+    /// How many objects there are so far.
+    fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    /// Writes the next object from its parts.
+    fn push_parts(&mut self, parts: &[&[u8]]) {
+        self.offsets.push(self.out.len());
+        let number = self.offsets.len();
+        self.out
+            .extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        for part in parts {
+            self.out.extend_from_slice(part);
+        }
+        self.out.extend_from_slice(b"\nendobj\n");
+    }
+
+    fn push(&mut self, object: impl AsRef<[u8]>) {
+        self.push_parts(&[object.as_ref()]);
+    }
+
+    /// The cross-reference table and trailer, and the file.
+    fn finish(mut self) -> Vec<u8> {
+        let xref = self.out.len();
+        let count = self.offsets.len() + 1;
+        let mut trailer = format!("xref\n0 {count}\n0000000000 65535 f \n");
+        for offset in &self.offsets {
+            let _ = writeln!(trailer, "{offset:010} 00000 n ");
+        }
+        let _ = write!(
+            trailer,
+            "trailer\n<< /Size {count} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+        );
+        self.out.extend_from_slice(trailer.as_bytes());
+        self.out
+    }
+}
+
 fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     let Layout {
         pages,
@@ -520,9 +606,10 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     // and its content per page, then the bookmarks.
     let first_image = 7;
     let first_page = first_image + images.len();
-    let page_id = |i: usize| first_page + 2 * i;
-    let first_outline = first_page + 2 * count;
-    let mut objects: Vec<Vec<u8>> = Vec::new();
+    // Per page three objects: the page, its content and its footer (which needs the page count).
+    let page_id = |i: usize| first_page + 3 * i;
+    let first_outline = first_page + 3 * count;
+    let mut objects = Objects::new();
     let dest = |mark: &Mark| format!("[{} 0 R /XYZ 0 {:.2} 0]", page_id(mark.page), mark.y + 4.0);
 
     let outline_marks: Vec<&Mark> = marks.iter().filter(|m| m.level <= 2).collect();
@@ -545,13 +632,10 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         )
         .into_bytes(),
     );
+    objects
+        .push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
     objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
-    );
-    objects.push(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
     );
     let mut info = format!(
         "<< /Title {} /Author {} /Subject {} /Creator (Versnellingsmonitor) /Producer (Versnellingsmonitor)",
@@ -577,7 +661,7 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     }
     let outline_id = |i: usize| first_outline + i;
     if outline_marks.is_empty() {
-        objects.push(b"<< /Type /Outlines /Count 0 >>".to_vec());
+        objects.push(b"<< /Type /Outlines /Count 0 >>");
     } else {
         let first = tree.first().map(|t| t.0).unwrap_or(0);
         let last = tree.last().map(|t| t.0).unwrap_or(0);
@@ -593,35 +677,33 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     }
 
     for image in &images {
-        let mut object = format!(
+        let head = format!(
             "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB \
              /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 3 \
              /BitsPerComponent 8 /Columns {w} >> /Length {} >>\nstream\n",
             image.data.len(),
             w = image.width,
             h = image.height
-        )
-        .into_bytes();
-        object.extend_from_slice(&image.data);
-        object.extend_from_slice(b"\nendstream");
-        objects.push(object);
+        );
+        objects.push_parts(&[head.as_bytes(), &image.data, b"\nendstream"]);
     }
 
     let anchors: HashMap<&str, &Mark> = marks.iter().map(|m| (m.anchor.as_str(), m)).collect();
-    for (number, page) in pages.iter().enumerate() {
-        let mut content = page.content.clone();
+    for (number, mut page) in pages.into_iter().enumerate() {
+        page.pack();
+        let mut footer_content = String::new();
         if !page.bare {
             let footer = format!("Pagina {} van {count}", number + 1);
             let Colour(r, g, b) = MUTED;
             let _ = writeln!(
-                content,
+                footer_content,
                 "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {:.2} 32 Td {} Tj ET",
                 PAGE_WIDTH - MARGIN - text_width(&footer, 8.0, false),
                 pdf_string(&footer)
             );
             let left = truncate(&meta.footer, 8.0, false, TEXT_WIDTH - 90.0);
             let _ = writeln!(
-                content,
+                footer_content,
                 "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {MARGIN:.2} 32 Td {} Tj ET",
                 pdf_string(&left)
             );
@@ -653,23 +735,23 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         }
         let mut page_object = format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] \
-             /Resources << {resources} >> /Contents {} 0 R",
-            page_id(number) + 1
+             /Resources << {resources} >> /Contents [{} 0 R {} 0 R]",
+            page_id(number) + 1,
+            page_id(number) + 2
         );
         if !annots.is_empty() {
             let _ = write!(page_object, " /Annots [{}]", annots.join(" "));
         }
         page_object.push_str(" >>");
         objects.push(page_object.into_bytes());
-        let packed = deflate(content.as_bytes());
-        let mut stream = format!(
-            "<< /Length {} /Filter /FlateDecode >>\nstream\n",
-            packed.len()
-        )
-        .into_bytes();
-        stream.extend_from_slice(&packed);
-        stream.extend_from_slice(b"\nendstream");
-        objects.push(stream);
+        let packed = page.packed.unwrap_or_default();
+        for stream in [&packed[..], &deflate(footer_content.as_bytes())] {
+            let head = format!(
+                "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+                stream.len()
+            );
+            objects.push_parts(&[head.as_bytes(), stream, b"\nendstream"]);
+        }
     }
 
     for (position, (chapter, sections)) in tree.iter().enumerate() {
@@ -723,26 +805,7 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         }
     }
 
-    let mut out: Vec<u8> = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::with_capacity(objects.len());
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(object);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    let mut trailer = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-    for offset in offsets {
-        let _ = writeln!(trailer, "{offset:010} 00000 n ");
-    }
-    let _ = write!(
-        trailer,
-        "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    );
-    out.extend_from_slice(trailer.as_bytes());
-    out
+    objects.finish()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -830,8 +893,9 @@ fn lay_out_report(
     doc: &Doc,
     pages: &HashMap<String, usize>,
     charts: &HashMap<String, PngImage>,
+    measure_only: bool,
 ) -> Result<Layout> {
-    let mut layout = Layout::new();
+    let mut layout = Layout::new(measure_only);
     cover(&mut layout, doc);
     contents(&mut layout, doc, pages);
     for item in &doc.items {
@@ -874,18 +938,21 @@ pub fn render_report(doc: &Doc, meta: &Meta) -> Result<Vec<u8>> {
             charts.insert(chart.id.clone(), parse_png(&png)?);
         }
     }
-    // First pass: where does every heading land? The contents have as many lines either way,
+    // First pass, measuring only: where does every heading land? The contents have as many lines either way,
     // so the second pass puts every heading on the same page and can print its number.
-    let first = lay_out_report(doc, &HashMap::new(), &charts)?;
+    let first = lay_out_report(doc, &HashMap::new(), &charts, true)?;
     let pages: HashMap<String, usize> = first
         .marks
         .iter()
         .map(|m| (m.anchor.clone(), m.page))
         .collect();
-    let second = lay_out_report(doc, &pages, &charts)?;
+    let first_pages: Vec<usize> = first.marks.iter().map(|m| m.page).collect();
+    drop(first);
+    let second = lay_out_report(doc, &pages, &charts, false)?;
+    drop(charts);
     debug_assert_eq!(
         second.marks.iter().map(|m| m.page).collect::<Vec<_>>(),
-        first.marks.iter().map(|m| m.page).collect::<Vec<_>>()
+        first_pages
     );
     Ok(write_file(second, meta))
 }
@@ -908,7 +975,7 @@ pub enum Block {
 
 /// Writes the blocks as a PDF document with `title` in its metadata and page footers.
 pub fn render(title: &str, blocks: &[Block]) -> Vec<u8> {
-    let mut layout = Layout::new();
+    let mut layout = Layout::new(false);
     for block in blocks {
         match block {
             Block::Title(text) => {
