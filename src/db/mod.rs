@@ -264,6 +264,17 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, DbSetupEr
     reverted.map_err(|err| DbSetupError::Migrate(one_line(&err.to_string())))
 }
 
+/// Reverts the newest migration (used by tests of a migration that fills in data).
+pub fn revert_last_migration(conn: &mut DbConnection) -> Result<(), DbSetupError> {
+    let reverted = match conn {
+        DbConnection::Sqlite(inner) => inner.revert_last_migration(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgresql(inner) => {
+            inner.revert_last_migration(POSTGRES_MIGRATIONS).map(|_| ())
+        }
+    };
+    reverted.map_err(|err| DbSetupError::Migrate(one_line(&err.to_string())))
+}
+
 type MultiTransactionManager = <DbConnection as Connection>::TransactionManager;
 
 /// Runs `f` in a transaction meant for writing. On SQLite it takes the write lock at the start

@@ -339,6 +339,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         published_by -> Nullable<BigInt>,
         version -> BigInt,
+        totals_json -> Nullable<Text>,
     }
 }
 

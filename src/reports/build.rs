@@ -91,10 +91,13 @@ fn before_images(
     let mut first = HashMap::new();
     for (id, operation, before) in rows {
         let Some(id) = id else { continue };
-        let before = before
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            .unwrap_or(Value::Null);
-        first.entry(id).or_insert((operation, before));
+        // Only the first image of an entity counts: the later ones are not parsed.
+        if let std::collections::hash_map::Entry::Vacant(entry) = first.entry(id) {
+            let before = before
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .unwrap_or(Value::Null);
+            entry.insert((operation, before));
+        }
     }
     Ok(first)
 }
@@ -525,9 +528,8 @@ fn previous_report(
     };
     let view: PublishedView = serde_json::from_str(&snapshot)
         .map_err(|err| Error::internal(format!("report {id}'s snapshot cannot be read: {err}")))?;
-    let period: PeriodInfo = serde_json::from_str::<Value>(&snapshot)
-        .ok()
-        .and_then(|v| serde_json::from_value(v.get("period")?.clone()).ok())
+    let period: PeriodInfo = SnapshotHead::read(&snapshot)
+        .and_then(|head| head.period)
         .ok_or_else(|| Error::internal(format!("report {id}'s snapshot has no period ({code})")))?;
     Ok(Some((
         PreviousReport {

@@ -6,14 +6,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::models::{NewReport, Report, ReportFile, ReportPeriod};
+use crate::db::models::{NewReport, Report, ReportPeriod};
 use crate::db::schema::{report_files, report_periods, reports, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::{ReportState, SignoffState};
 use crate::error::{Error, Result};
 use crate::reports::build::{self, Moment};
-use crate::reports::model::ReportModel;
+use crate::reports::model::{ReportModel, SnapshotHead};
 use crate::reports::{self as documents, Format};
 use crate::service::audit::{self, Actor};
 use crate::service::signoffs;
@@ -126,9 +126,10 @@ fn to_json(conn: &mut DbConnection, report: Report) -> Result<ReportJson> {
         })
         .collect();
     files.sort_by_key(|f| f.format);
-    let totals = serde_json::from_str::<serde_json::Value>(&report.snapshot_json)
-        .ok()
-        .and_then(|v| v.get("summary")?.get("total").cloned())
+    let totals = report
+        .totals_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or(serde_json::Value::Null);
     Ok(ReportJson {
         id: report.id,
@@ -154,19 +155,55 @@ pub fn model_for(conn: &mut DbConnection, code: &str, now: NaiveDateTime) -> Res
     build::build(conn, &period.code, Moment::for_period(period.cut_off, now))
 }
 
-/// Renders the formats of a model, telling `progress` (done, total, what) after each.
-pub fn render_formats(
+/// A rendered format (or the snapshot) waiting to be stored: its bytes in an unnamed temporary
+/// file, gone when dropped, so that a report of a large programme holds one format in memory
+/// at a time, not the snapshot and all five.
+struct Spooled {
+    /// "pdf", "html", ... or "snapshot".
+    what: &'static str,
+    sha256: String,
+    file: std::fs::File,
+}
+
+impl Spooled {
+    fn write(what: &'static str, bytes: &[u8]) -> Result<Self> {
+        use std::io::Write;
+        let mut file = tempfile::tempfile()
+            .map_err(|err| Error::internal(format!("temporary file for the {what}: {err}")))?;
+        file.write_all(bytes)
+            .map_err(|err| Error::internal(format!("spooling the {what}: {err}")))?;
+        Ok(Self {
+            what,
+            sha256: documents::sha256(bytes),
+            file,
+        })
+    }
+
+    fn read(&mut self) -> Result<Vec<u8>> {
+        use std::io::{Read, Seek};
+        let mut bytes = Vec::new();
+        self.file
+            .rewind()
+            .and_then(|()| self.file.read_to_end(&mut bytes))
+            .map_err(|err| Error::internal(format!("reading the spooled {}: {err}", self.what)))?;
+        Ok(bytes)
+    }
+}
+
+/// Renders the formats of a model, telling `progress` (done, total, what) before each, and
+/// hands each to `take` as soon as it is drawn.
+fn render_formats(
     model: &ReportModel,
     formats: &[Format],
     progress: &mut dyn FnMut(usize, usize, &str),
-) -> Result<Vec<(Format, Vec<u8>)>> {
-    let mut files = Vec::with_capacity(formats.len());
+    take: &mut dyn FnMut(Format, Vec<u8>) -> Result<()>,
+) -> Result<()> {
     for (i, format) in formats.iter().enumerate() {
         progress(i, formats.len(), format.as_str());
-        files.push((*format, documents::render(model, *format)?));
+        take(*format, documents::render(model, *format)?)?;
     }
     progress(formats.len(), formats.len(), "klaar");
-    Ok(files)
+    Ok(())
 }
 
 /// Generates a draft of a period: the snapshot as of its cut-off (or now, before it), every
@@ -184,10 +221,26 @@ pub fn generate(
     let total = Format::ALL.len() + 1;
     progress(0, total, "snapshot");
     let model = build::build(conn, &period.code, Moment::for_period(period.cut_off, now))?;
-    let (snapshot, hash) = documents::snapshot(&model)?;
-    let files = render_formats(&model, &Format::ALL, &mut |done, _, what| {
-        progress(done + 1, total, what)
-    })?;
+    // (A shadowed string would live on: the block drops it.)
+    let (mut spooled_snapshot, hash) = {
+        let (json, hash) = documents::snapshot(&model)?;
+        (Spooled::write("snapshot", json.as_bytes())?, hash)
+    };
+    let mut files = Vec::with_capacity(Format::ALL.len());
+    render_formats(
+        &model,
+        &Format::ALL,
+        &mut |done, _, what| progress(done + 1, total, what),
+        &mut |format, bytes| {
+            files.push((format, Spooled::write(format.as_str(), &bytes)?));
+            Ok(())
+        },
+    )?;
+    let as_of = model.as_of;
+    let totals = serde_json::to_string(&model.summary.total).map_err(Error::internal)?;
+    drop(model);
+    let snapshot = String::from_utf8(spooled_snapshot.read()?).map_err(Error::internal)?;
+    drop(spooled_snapshot);
     let id = db::write_transaction(conn, |conn| -> Result<i64> {
         refuse_if_published(conn, &period)?;
         let drafts: Vec<i64> = reports::table
@@ -198,26 +251,30 @@ pub fn generate(
         diesel::delete(report_files::table.filter(report_files::report_id.eq_any(&drafts)))
             .execute(conn)?;
         diesel::delete(reports::table.filter(reports::id.eq_any(&drafts))).execute(conn)?;
-        let report: Report = diesel::insert_into(reports::table)
+        let report_id: i64 = diesel::insert_into(reports::table)
             .values(NewReport {
                 report_period_id: period.id,
                 state: ReportState::Draft.as_str(),
-                as_of: model.as_of,
+                as_of,
                 content_hash: &hash,
                 snapshot_json: &snapshot,
+                totals_json: &totals,
                 generated_at: now,
                 generated_by: actor.user_id,
             })
-            .returning(reports::all_columns)
+            // (not every column: the snapshot of a large programme is hundreds of megabytes)
+            .returning(reports::id)
             .get_result(conn)?;
-        for (format, bytes) in &files {
+        drop(snapshot);
+        for (format, file) in &mut files {
+            let bytes = file.read()?;
             diesel::insert_into(report_files::table)
-                .values(ReportFile {
-                    report_id: report.id,
-                    format: format.as_str().to_string(),
-                    sha256: documents::sha256(bytes),
-                    content: bytes.clone(),
-                })
+                .values((
+                    report_files::report_id.eq(report_id),
+                    report_files::format.eq(format.as_str()),
+                    report_files::sha256.eq(&file.sha256),
+                    report_files::content.eq(bytes.as_slice()),
+                ))
                 .execute(conn)?;
         }
         audit::record(
@@ -225,17 +282,17 @@ pub fn generate(
             actor,
             "report.generate",
             "report",
-            Some(&report.id.to_string()),
+            Some(&report_id.to_string()),
             (!drafts.is_empty())
                 .then(|| serde_json::json!({ "replaced_drafts": drafts }))
                 .as_ref(),
             Some(&serde_json::json!({
                 "period": period.code,
-                "as_of": crate::json::utc_string(&model.as_of),
+                "as_of": crate::json::utc_string(&as_of),
                 "content_hash": hash,
             })),
         )?;
-        Ok(report.id)
+        Ok(report_id)
     })?;
     get(conn, id, true)
 }
@@ -279,6 +336,14 @@ pub fn list(
         .select(Report::as_select())
         .load(conn)?;
     rows.into_iter().map(|r| to_json(conn, r)).collect()
+}
+
+/// A report's stored snapshot (the canonical JSON of its model).
+fn snapshot_of(conn: &mut DbConnection, id: i64) -> Result<String> {
+    Ok(reports::table
+        .find(id)
+        .select(reports::snapshot_json)
+        .first(conn)?)
 }
 
 fn load(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<Report> {
@@ -372,17 +437,9 @@ pub fn publish(
             });
         }
         let current = signoffs::current_of(&trail);
-        let in_report: Vec<String> =
-            serde_json::from_str::<serde_json::Value>(&report.snapshot_json)
-                .ok()
-                .and_then(|v| {
-                    v.get("ministries")?.as_array().map(|list| {
-                        list.iter()
-                            .filter_map(|m| m.get("code")?.as_str().map(str::to_string))
-                            .collect()
-                    })
-                })
-                .unwrap_or_default();
+        let in_report: Vec<String> = SnapshotHead::read(&snapshot_of(conn, report.id)?)
+            .map(|head| head.ministries.into_iter().map(|m| m.code).collect())
+            .unwrap_or_default();
         let waiting: Vec<String> = in_report
             .into_iter()
             .filter(|m| {
@@ -469,7 +526,7 @@ pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
     files.sort();
     Ok(Verification {
         report_id: id,
-        snapshot_matches: hash == report.content_hash && snapshot == report.snapshot_json,
+        snapshot_matches: hash == report.content_hash && snapshot == snapshot_of(conn, id)?,
         files,
     })
 }

@@ -45,3 +45,46 @@ both_backends!(
         assert_eq!(first, second);
     }
 );
+
+both_backends!(
+    fn the_report_totals_migration_fills_in_the_totals_of_earlier_reports(database: TestDatabase) {
+        use diesel::prelude::*;
+        use versnelling::db::schema::reports;
+        use versnelling::seed::scale::{ScaleConfig, seed_scale};
+        use versnelling::service::{audit::Actor, reports as report_service};
+
+        let mut conn = database.connect();
+        db::run_migrations(&mut conn).expect("migrate");
+        let config = ScaleConfig {
+            areas: 4,
+            actions: 40,
+        };
+        seed_scale(&mut conn, &config, &mut |_, _| {}).expect("seed");
+        let report = report_service::generate(
+            &mut conn,
+            &Actor::system("test"),
+            "voorjaar-2021",
+            db::now(),
+            &mut |_, _, _| {},
+        )
+        .expect("a draft");
+        assert!(
+            report.totals["actions"].as_u64().is_some_and(|n| n > 0),
+            "{}",
+            report.totals
+        );
+
+        // A report made before the column existed: the migration reads its snapshot.
+        db::revert_last_migration(&mut conn).expect("revert");
+        let applied = db::run_migrations(&mut conn).expect("migrate again");
+        assert_eq!(applied, 1);
+        let stored: Option<String> = reports::table
+            .find(report.id)
+            .select(reports::totals_json)
+            .first(&mut conn)
+            .unwrap();
+        assert!(stored.is_some());
+        let again = report_service::get(&mut conn, report.id, true).unwrap();
+        assert_eq!(again.totals, report.totals);
+    }
+);

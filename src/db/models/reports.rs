@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{period_signoffs, report_files, reports};
+use crate::db::schema::{period_signoffs, reports};
 
 /// One step in a ministry's sign-off of a period: submitted, approved or reopened.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -41,7 +41,8 @@ pub struct Report {
     pub state: String,
     pub as_of: NaiveDateTime,
     pub content_hash: String,
-    pub snapshot_json: String,
+    /// The summary's roll-up as JSON (the snapshot itself is read only where it is needed).
+    pub totals_json: Option<String>,
     pub generated_at: NaiveDateTime,
     pub generated_by: Option<i64>,
     pub published_at: Option<NaiveDateTime>,
@@ -57,16 +58,7 @@ pub struct NewReport<'a> {
     pub as_of: NaiveDateTime,
     pub content_hash: &'a str,
     pub snapshot_json: &'a str,
+    pub totals_json: &'a str,
     pub generated_at: NaiveDateTime,
     pub generated_by: Option<i64>,
-}
-
-/// One rendered format of a report.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = report_files)]
-pub struct ReportFile {
-    pub report_id: i64,
-    pub format: String,
-    pub content: Vec<u8>,
-    pub sha256: String,
 }
