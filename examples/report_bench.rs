@@ -1,15 +1,15 @@
-//! Benchmark of the full spring report (voorjaar-2021) of the demo programme (16 areas, 161
-//! actions) in every format: time per format against the time to build the snapshot alone, in
-//! one run, and the peak resident memory of each step (the process's high-water mark, reset
-//! before the step, so it starts from what was in use).
+//! Benchmark of the full spring report (voorjaar-2021) in every format: time per format against
+//! the time to build the snapshot alone, in one run, and the peak resident memory of each step
+//! (the process's high-water mark, reset before the step, so it starts from what was in use).
 //!
 //! ```sh
-//! cargo run --release --example report_bench -- [RUNS]
+//! cargo run --release --example report_bench -- [RUNS] [--scale N]
 //! ```
 //!
-//! Seeds the demo into a fresh SQLite database in a temporary directory, then per step runs it
-//! RUNS times (default 5) and prints the median. The snapshot build reads the database; the
-//! renderers take only the model.
+//! Seeds the demo programme (16 areas, 161 actions) into a fresh SQLite database in a temporary
+//! directory, or with `--scale N` a generated programme (`versnelling seed --scale N`: N × 1,000
+//! actions), then per step runs it RUNS times (default 5) and prints the median. The snapshot
+//! build reads the database; the renderers take only the model.
 
 #![expect(
     clippy::expect_used,
@@ -56,11 +56,17 @@ fn median(mut times: Vec<Duration>) -> Duration {
 
 fn main() {
     versnelling::init_process();
-    let runs: usize = std::env::args()
-        .nth(1)
-        .map(|n| n.parse().expect("RUNS is a number"))
-        .unwrap_or(5)
-        .max(1);
+    let mut runs = 5;
+    let mut scale = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--scale" {
+            let n = args.next().expect("--scale N");
+            scale = Some(n.parse::<u32>().expect("--scale takes a number"));
+        } else {
+            runs = arg.parse::<usize>().expect("RUNS is a number").max(1);
+        }
+    }
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut builder = SettingsBuilder::new().unwrap();
     builder
@@ -80,9 +86,23 @@ fn main() {
     let settings = builder.build().unwrap();
     let pool = startup::open_database(&settings).expect("database");
     let mut conn = pool.get().expect("connection");
-    seed::demo::seed_demo(&mut conn, &mut |_| {}).expect("demo");
+    let programme = match scale {
+        None => {
+            seed::demo::seed_demo(&mut conn, &mut |_| {}).expect("demo");
+            "the demo".to_string()
+        }
+        Some(n) => {
+            let config = seed::scale::ScaleConfig::for_scale(n);
+            let summary = seed::scale::seed_scale(&mut conn, &config, &mut |_, _| {})
+                .expect("generated programme");
+            format!(
+                "scale {n} ({} areas, {} actions, {} progress updates, {} indicators)",
+                summary.areas, summary.actions, summary.progress_updates, summary.indicators
+            )
+        }
+    };
     let rss_seeded = peak_rss_mib();
-    println!("runs: {runs}; peak RSS after seeding the demo: {rss_seeded:.1} MiB");
+    println!("runs: {runs}; peak RSS after seeding {programme}: {rss_seeded:.1} MiB");
 
     let moment = Moment::for_period(
         chrono::NaiveDate::from_ymd_opt(2021, 3, 31).unwrap(),
