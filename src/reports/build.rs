@@ -528,8 +528,9 @@ fn previous_report(
     };
     let view: PublishedView = serde_json::from_str(&snapshot)
         .map_err(|err| Error::internal(format!("report {id}'s snapshot cannot be read: {err}")))?;
-    let period: PeriodInfo = SnapshotHead::read(&snapshot)
-        .and_then(|head| head.period)
+    let period: PeriodInfo = view
+        .period
+        .clone()
         .ok_or_else(|| Error::internal(format!("report {id}'s snapshot has no period ({code})")))?;
     Ok(Some((
         PreviousReport {
@@ -979,18 +980,19 @@ pub fn build(conn: &mut DbConnection, code: &str, moment: Moment) -> Result<Repo
                 },
             });
         }
-        let chart_each = indicator_lines.len() <= INDICATOR_CHARTS_PER_AREA;
-        for action in actions.iter().filter(|_| chart_each) {
-            for i in indicators_by_action.get(&action.id).into_iter().flatten() {
-                let list = values.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
-                let created = created_on.get(&i.id).copied().unwrap_or(period.cut_off);
-                charts_of_area.push(Chart {
-                    id: format!("indicator-{}", i.id),
-                    title: format!("{} ({})", i.name, action.title),
-                    width: AREA_CHART.0,
-                    height: AREA_CHART.1,
-                    data: charts::indicator_trend_data(i, list, created),
-                });
+        if indicator_lines.len() <= INDICATOR_CHARTS_PER_AREA {
+            for action in &actions {
+                for i in indicators_by_action.get(&action.id).into_iter().flatten() {
+                    let list = values.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
+                    let created = created_on.get(&i.id).copied().unwrap_or(period.cut_off);
+                    charts_of_area.push(Chart {
+                        id: format!("indicator-{}", i.id),
+                        title: format!("{} ({})", i.name, action.title),
+                        width: AREA_CHART.0,
+                        height: AREA_CHART.1,
+                        data: charts::indicator_trend_data(i, list, created),
+                    });
+                }
             }
         }
         let area_notes = notes

@@ -151,31 +151,48 @@ fn yes_no(value: bool) -> String {
     if value { "ja" } else { "nee" }.into()
 }
 
-/// "12 acties: 5 groen, 3 oranje, …".
-/// How far an area's indicators are on their way from baseline to target, in one sentence;
-/// where the area has too many for a chart each, it says so.
+/// How far an area's indicators are on their way from baseline to target, in one sentence
+/// ("29 indicatoren: 2 zijn minstens halverwege, 26 zijn nog niet halverwege en 1 is nog niet
+/// gemeten."); where the area has too many for a chart each, it says so.
 pub fn indicators_sentence(lines: &[IndicatorLine]) -> String {
-    let (mut reached, mut half, mut below, mut unmeasured) = (0, 0, 0, 0);
+    let [
+        mut reached,
+        mut half,
+        mut below,
+        mut no_span,
+        mut unmeasured,
+    ] = [0u32; 5];
     for line in lines {
         match line.progress_percent {
             _ if line.latest.is_none() => unmeasured += 1,
+            // baseline and target are equal: no way to go, so no share of it
+            None => no_span += 1,
             Some(p) if p >= 100.0 => reached += 1,
             Some(p) if p >= 50.0 => half += 1,
-            _ => below += 1,
+            Some(_) => below += 1,
         }
     }
     let parts: Vec<String> = [
-        (reached, "met het doel bereikt"),
-        (half, "minstens halverwege"),
-        (below, "minder dan halverwege"),
-        (unmeasured, "nog niet gemeten"),
+        (
+            reached,
+            "heeft zijn doel bereikt",
+            "hebben hun doel bereikt",
+        ),
+        (half, "is minstens halverwege", "zijn minstens halverwege"),
+        (below, "is nog niet halverwege", "zijn nog niet halverwege"),
+        (
+            no_span,
+            "heeft een doel gelijk aan de nulmeting",
+            "hebben een doel gelijk aan de nulmeting",
+        ),
+        (unmeasured, "is nog niet gemeten", "zijn nog niet gemeten"),
     ]
     .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, label)| format!("{n} {label}"))
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
     .collect();
     let mut text = format!(
-        "{}, waarvan {}.",
+        "{}: {}.",
         plural(
             u32::try_from(lines.len()).unwrap_or(u32::MAX),
             "indicator",
@@ -185,9 +202,9 @@ pub fn indicators_sentence(lines: &[IndicatorLine]) -> String {
     );
     if lines.len() > INDICATOR_CHARTS_PER_AREA {
         text.push_str(&format!(
-            " Een gebied met meer dan {INDICATOR_CHARTS_PER_AREA} indicatoren krijgt geen \
-             grafiek per indicator: de tabel geeft de cijfers, het dashboard de grafiek bij elke \
-             actie."
+            " In een gebied met meer dan {INDICATOR_CHARTS_PER_AREA} indicatoren staat geen \
+             grafiek per indicator; de tabel geeft de cijfers en het dashboard toont de grafiek \
+             bij elke actie."
         ));
     }
     text
@@ -202,6 +219,7 @@ fn join_nl(parts: &[String]) -> String {
     }
 }
 
+/// "12 acties: 5 groen, 3 oranje, …".
 pub fn counts_sentence(rollup: &Rollup) -> String {
     let s = &rollup.statuses;
     let parts: Vec<String> = [

@@ -400,25 +400,17 @@ pub struct AnnexPlan {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PublishedView {
     #[serde(default)]
+    pub period: Option<PeriodInfo>,
+    #[serde(default)]
     pub annex: Annex,
 }
 
-/// The few fields the service reads back from a stored snapshot (the period, the ministries in
-/// the report), read without building the whole tree: the
-/// snapshot of a generated programme of 100,000 actions is hundreds of megabytes, and as a
-/// `serde_json::Value` several gigabytes. Unknown fields are skipped.
-#[derive(Debug, Default, Deserialize)]
-pub struct SnapshotHead {
-    pub period: Option<PeriodInfo>,
-    #[serde(default)]
+/// What publishing reads back from a stored snapshot: the ministries in the report, and nothing
+/// else (a generated programme's snapshot is hundreds of megabytes; as a `serde_json::Value`
+/// several gigabytes). Unknown fields are skipped.
+#[derive(Debug, Deserialize)]
+pub struct SnapshotMinistries {
     pub ministries: Vec<CodeOnly>,
-}
-
-impl SnapshotHead {
-    /// Reads the head of a snapshot; `None` when it is not a snapshot at all.
-    pub fn read(snapshot: &str) -> Option<Self> {
-        serde_json::from_str(snapshot).ok()
-    }
 }
 
 #[derive(Debug, Deserialize)]

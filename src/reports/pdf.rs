@@ -300,7 +300,10 @@ impl Layout {
     }
 
     fn new_page(&mut self) {
-        if let Some(full) = self.pages.last_mut() {
+        // (a measuring pass has no content to pack)
+        if !self.measure_only
+            && let Some(full) = self.pages.last_mut()
+        {
             full.pack();
         }
         self.pages.push(Page::default());
@@ -687,6 +690,7 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         );
         objects.push_parts(&[head.as_bytes(), &image.data, b"\nendstream"]);
     }
+    drop(images);
 
     let anchors: HashMap<&str, &Mark> = marks.iter().map(|m| (m.anchor.as_str(), m)).collect();
     for (number, mut page) in pages.into_iter().enumerate() {
@@ -745,13 +749,14 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         page_object.push_str(" >>");
         objects.push(page_object.into_bytes());
         let packed = page.packed.unwrap_or_default();
-        for stream in [&packed[..], &deflate(footer_content.as_bytes())] {
-            let head = format!(
-                "<< /Length {} /Filter /FlateDecode >>\nstream\n",
-                stream.len()
-            );
-            objects.push_parts(&[head.as_bytes(), stream, b"\nendstream"]);
-        }
+        let head = format!(
+            "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            packed.len()
+        );
+        objects.push_parts(&[head.as_bytes(), &packed, b"\nendstream"]);
+        // The footer is two short lines: not worth a compressor per page.
+        let head = format!("<< /Length {} >>\nstream\n", footer_content.len());
+        objects.push_parts(&[head.as_bytes(), footer_content.as_bytes(), b"\nendstream"]);
     }
 
     for (position, (chapter, sections)) in tree.iter().enumerate() {
@@ -1093,14 +1098,26 @@ mod tests {
     use crate::reports::document::{Column, Heading};
 
     fn inflated_contents(pdf: &[u8]) -> String {
-        // Every content stream, inflated, one after the other.
+        // Every content stream (deflated or not; no images), one after the other.
         let mut out = String::new();
         let mut rest = pdf;
-        while let Some(start) = find(rest, b"/Filter /FlateDecode >>\nstream\n") {
-            let body = &rest[start + 31..];
+        while let Some(start) = find(rest, b">>\nstream\n") {
+            // the stream's whole dictionary: from the start of its object
+            let dict_start = rest[..start]
+                .windows(4)
+                .rposition(|w| w == b"obj\n")
+                .unwrap_or(0);
+            let dict = &rest[dict_start..start];
+            let body = &rest[start + 10..];
             let end = find(body, b"\nendstream").unwrap_or(body.len());
-            if let Ok(data) = miniz_oxide::inflate::decompress_to_vec_zlib(&body[..end]) {
-                out.push_str(&String::from_utf8_lossy(&data));
+            if find(dict, b"/Subtype /Image").is_none() {
+                if find(dict, b"/FlateDecode").is_some() {
+                    if let Ok(data) = miniz_oxide::inflate::decompress_to_vec_zlib(&body[..end]) {
+                        out.push_str(&String::from_utf8_lossy(&data));
+                    }
+                } else {
+                    out.push_str(&String::from_utf8_lossy(&body[..end]));
+                }
             }
             rest = &body[end..];
         }

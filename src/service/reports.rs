@@ -13,7 +13,7 @@ use crate::domain::asof::AsOf;
 use crate::domain::{ReportState, SignoffState};
 use crate::error::{Error, Result};
 use crate::reports::build::{self, Moment};
-use crate::reports::model::{ReportModel, SnapshotHead};
+use crate::reports::model::{ReportModel, SnapshotMinistries};
 use crate::reports::{self as documents, Format};
 use crate::service::audit::{self, Actor};
 use crate::service::signoffs;
@@ -437,9 +437,16 @@ pub fn publish(
             });
         }
         let current = signoffs::current_of(&trail);
-        let in_report: Vec<String> = SnapshotHead::read(&snapshot_of(conn, report.id)?)
-            .map(|head| head.ministries.into_iter().map(|m| m.code).collect())
-            .unwrap_or_default();
+        // A snapshot that cannot be read must not pass as "no ministries to wait for".
+        let in_report: Vec<String> =
+            serde_json::from_str::<SnapshotMinistries>(&snapshot_of(conn, report.id)?)
+                .map_err(|err| {
+                    Error::internal(format!("report {id}'s snapshot cannot be read: {err}"))
+                })?
+                .ministries
+                .into_iter()
+                .map(|m| m.code)
+                .collect();
         let waiting: Vec<String> = in_report
             .into_iter()
             .filter(|m| {
@@ -510,7 +517,11 @@ pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
             known_at: report.generated_at,
         },
     )?;
-    let (snapshot, hash) = documents::snapshot(&model)?;
+    // The snapshots are compared first and dropped before the formats are drawn.
+    let snapshot_matches = {
+        let (snapshot, hash) = documents::snapshot(&model)?;
+        hash == report.content_hash && snapshot == snapshot_of(conn, id)?
+    };
     let stored: Vec<(String, String)> = report_files::table
         .filter(report_files::report_id.eq(id))
         .select((report_files::format, report_files::sha256))
@@ -526,7 +537,7 @@ pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
     files.sort();
     Ok(Verification {
         report_id: id,
-        snapshot_matches: hash == report.content_hash && snapshot == snapshot_of(conn, id)?,
+        snapshot_matches,
         files,
     })
 }

@@ -414,14 +414,31 @@ both_backends!(
                 .min()
                 .map_or(chapter.len(), |i| i + 1);
             let chapter = &chapter[..end];
+            let noun = if count == 1 {
+                "indicator"
+            } else {
+                "indicatoren"
+            };
             assert!(
-                chapter.contains(&format!("{count} indicatoren, waarvan"))
-                    || chapter.contains("1 indicator, waarvan"),
+                chapter.contains(&format!("{count} {noun}: ")),
                 "{}: {chapter}",
                 area.code
             );
+            let unmeasured = area
+                .indicators
+                .iter()
+                .filter(|i| i.latest.is_none())
+                .count();
+            if unmeasured > 0 {
+                let verb = if unmeasured == 1 { "is" } else { "zijn" };
+                assert!(
+                    chapter.contains(&format!("{unmeasured} {verb} nog niet gemeten")),
+                    "{}: {unmeasured} not measured: {chapter}",
+                    area.code
+                );
+            }
             assert_eq!(
-                chapter.contains("krijgt geen grafiek per indicator"),
+                chapter.contains("staat geen grafiek per indicator"),
                 count > INDICATOR_CHARTS_PER_AREA,
                 "{}",
                 area.code
