@@ -605,11 +605,10 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         ..
     } = layout;
     let count = pages.len();
-    // Objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 info, 6 outlines, then images, then a page
-    // and its content per page, then the bookmarks.
+    // Objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 info, 6 outlines, then images, then per page
+    // three (the page, its content, its footer, which needs the page count), then the bookmarks.
     let first_image = 7;
     let first_page = first_image + images.len();
-    // Per page three objects: the page, its content and its footer (which needs the page count).
     let page_id = |i: usize| first_page + 3 * i;
     let first_outline = first_page + 3 * count;
     let mut objects = Objects::new();
@@ -943,8 +942,9 @@ pub fn render_report(doc: &Doc, meta: &Meta) -> Result<Vec<u8>> {
             charts.insert(chart.id.clone(), parse_png(&png)?);
         }
     }
-    // First pass, measuring only: where does every heading land? The contents have as many lines either way,
-    // so the second pass puts every heading on the same page and can print its number.
+    // First pass, measuring only: where does every heading land? The contents have as many
+    // lines either way, so the second pass puts every heading on the same page and can print
+    // its number.
     let first = lay_out_report(doc, &HashMap::new(), &charts, true)?;
     let pages: HashMap<String, usize> = first
         .marks

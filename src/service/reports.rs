@@ -161,7 +161,6 @@ pub fn model_for(conn: &mut DbConnection, code: &str, now: NaiveDateTime) -> Res
 struct Spooled {
     /// "pdf", "html", ... or "snapshot".
     what: &'static str,
-    sha256: String,
     file: std::fs::File,
 }
 
@@ -172,11 +171,7 @@ impl Spooled {
             .map_err(|err| Error::internal(format!("temporary file for the {what}: {err}")))?;
         file.write_all(bytes)
             .map_err(|err| Error::internal(format!("spooling the {what}: {err}")))?;
-        Ok(Self {
-            what,
-            sha256: documents::sha256(bytes),
-            file,
-        })
+        Ok(Self { what, file })
     }
 
     fn read(&mut self) -> Result<Vec<u8>> {
@@ -232,7 +227,8 @@ pub fn generate(
         &Format::ALL,
         &mut |done, _, what| progress(done + 1, total, what),
         &mut |format, bytes| {
-            files.push((format, Spooled::write(format.as_str(), &bytes)?));
+            let sha256 = documents::sha256(&bytes);
+            files.push((format, sha256, Spooled::write(format.as_str(), &bytes)?));
             Ok(())
         },
     )?;
@@ -266,13 +262,13 @@ pub fn generate(
             .returning(reports::id)
             .get_result(conn)?;
         drop(snapshot);
-        for (format, file) in &mut files {
+        for (format, sha256, file) in &mut files {
             let bytes = file.read()?;
             diesel::insert_into(report_files::table)
                 .values((
                     report_files::report_id.eq(report_id),
                     report_files::format.eq(format.as_str()),
-                    report_files::sha256.eq(&file.sha256),
+                    report_files::sha256.eq(&*sha256),
                     report_files::content.eq(bytes.as_slice()),
                 ))
                 .execute(conn)?;
