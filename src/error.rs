@@ -3,71 +3,157 @@
 //! log and never show it to a client.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use serde::Serialize;
+
+use crate::i18n::{Label, Lang, Msg};
 
 /// A problem with one field of the input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field at fault, as a dotted path (`milestones.2.due_date`) or the query parameter name.
     pub field: String,
-    pub message: String,
+    pub msg: Msg,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, msg: impl Into<Msg>) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            msg: msg.into(),
         }
+    }
+}
+
+impl std::fmt::Display for Msg {
+    /// English, for logs and the command line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the input is not valid")]
+    #[error("the input is not valid: {}", field_summary(.0))]
     Validation(Vec<FieldError>),
     #[error("{0}")]
-    BadRequest(String),
-    #[error("{0} not found")]
-    NotFound(String),
+    BadRequest(Msg),
     #[error("{0}")]
-    PayloadTooLarge(String),
+    NotFound(Msg),
+    #[error("{0}")]
+    PayloadTooLarge(Msg),
     #[error("{message}")]
-    Conflict {
-        message: String,
-        field: Option<String>,
-    },
-    #[error("authentication required")]
-    Unauthorized(String),
+    Conflict { message: Msg, field: Option<String> },
     #[error("{0}")]
-    Forbidden(String),
-    #[error("the resource was changed by someone else; reload it and try again")]
+    Unauthorized(Msg),
+    #[error("{0}")]
+    Forbidden(Msg),
+    #[error("{}", Msg::Stale)]
     PreconditionFailed,
-    #[error("this change needs an If-Match header with the resource's current ETag")]
+    #[error("{}", Msg::IfMatchRequired)]
     PreconditionRequired,
     #[error("this URL does not take this method; it takes {0}")]
     MethodNotAllowed(String),
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     TooManyRequests { retry_after_seconds: u64 },
+    /// The detail is for the log; the client is told the service is unavailable.
     #[error("the service is unavailable: {0}")]
     Unavailable(String),
     #[error("the server is busy rendering; try again in {retry_after_seconds} seconds")]
     Busy { retry_after_seconds: u64 },
     #[error("database error: {0}")]
     Database(DieselError),
+    /// The detail is for the log; the client gets a fixed text.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn field_summary(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.msg))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, message)])
+    pub fn validation(field: impl Into<String>, msg: impl Into<Msg>) -> Self {
+        Self::Validation(vec![FieldError::new(field, msg)])
     }
 
     pub fn internal(err: impl std::fmt::Display) -> Self {
         Self::Internal(err.to_string())
+    }
+
+    /// No `kind` with this id: `action 7 not found`.
+    pub fn not_found(kind: Label, id: impl std::fmt::Display) -> Self {
+        Self::NotFound(Msg::NotFound {
+            kind,
+            id: id.to_string(),
+        })
+    }
+
+    /// No `kind` with this code: ``area `atlantis` not found``.
+    pub fn not_found_code(kind: Label, code: &str) -> Self {
+        Self::NotFound(Msg::NotFound {
+            kind,
+            id: format!("`{code}`"),
+        })
+    }
+
+    /// A refused step that concerns one field.
+    pub fn conflict(field: impl Into<String>, message: Msg) -> Self {
+        Self::Conflict {
+            message,
+            field: Some(field.into()),
+        }
+    }
+
+    /// The message of the whole error, as a reader sees it in one line.
+    pub fn message(&self) -> Msg {
+        match self {
+            Error::Validation(errors) => match errors.as_slice() {
+                [one] => one.msg.clone(),
+                _ => Msg::InvalidFields {
+                    count: errors.len(),
+                },
+            },
+            Error::BadRequest(msg)
+            | Error::NotFound(msg)
+            | Error::PayloadTooLarge(msg)
+            | Error::Conflict { message: msg, .. }
+            | Error::Unauthorized(msg)
+            | Error::Forbidden(msg) => msg.clone(),
+            Error::PreconditionFailed => Msg::Stale,
+            Error::PreconditionRequired => Msg::IfMatchRequired,
+            Error::MethodNotAllowed(allowed) => Msg::MethodNotAllowed {
+                allowed: allowed.clone(),
+            },
+            Error::TooManyRequests {
+                retry_after_seconds,
+            } => Msg::TooManyRequests {
+                seconds: *retry_after_seconds,
+            },
+            Error::Unavailable(_) => Msg::Unavailable,
+            Error::Busy {
+                retry_after_seconds,
+            } => Msg::Busy {
+                seconds: *retry_after_seconds,
+            },
+            Error::Database(_) | Error::Internal(_) => Msg::Internal,
+        }
+    }
+
+    /// The problems per field: a validation's, or a conflict's that names its field.
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            Error::Validation(errors) => errors.clone(),
+            Error::Conflict {
+                message,
+                field: Some(field),
+            } => vec![FieldError::new(field.clone(), message.clone())],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -75,7 +161,7 @@ impl From<DieselError> for Error {
     /// Constraint violations become client errors naming the field; the rest stays internal.
     fn from(err: DieselError) -> Self {
         match &err {
-            DieselError::NotFound => Error::NotFound("the resource".into()),
+            DieselError::NotFound => Error::NotFound(Msg::NoRecord),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 let field = unique_violation_field(
                     info.message(),
@@ -83,21 +169,21 @@ impl From<DieselError> for Error {
                     info.table_name(),
                 );
                 Error::Conflict {
-                    message: match &field {
-                        Some(field) => format!("another record already has this {field}"),
-                        None => "another record already has these values".into(),
+                    message: match field {
+                        Some(_) => Msg::Duplicate,
+                        None => Msg::DuplicateRecord,
                     },
                     field,
                 }
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Error::Conflict {
-                    message: "the record refers to, or is referred to by, another record".into(),
+                    message: Msg::Referenced,
                     field: None,
                 }
             }
             DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, _) => {
-                Error::BadRequest("a value is outside what the database allows".into())
+                Error::BadRequest(Msg::OutsideDatabaseRange)
             }
             _ => Error::Database(err),
         }

@@ -933,7 +933,7 @@ fn describe(err: versnelling::error::Error) -> String {
     match err {
         versnelling::error::Error::Validation(errors) => errors
             .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
+            .map(|e| format!("{}: {}", e.field, e.msg))
             .collect::<Vec<_>>()
             .join("; "),
         other => other.to_string(),

@@ -17,6 +17,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Secret, Settings};
 use crate::db::group_commit::GroupCommit;
+use crate::db::writer::Writer;
 use crate::db::{self, Pool};
 use crate::seed;
 use crate::service;
@@ -173,7 +174,7 @@ impl Application {
                 settings.cache.max_mb * 1024 * 1024,
                 Duration::from_secs(settings.cache.time_dependent_seconds),
             )),
-            group_commit,
+            writer: Writer::new(pool.clone(), group_commit),
             pool,
             settings: settings.clone(),
             metrics: Arc::new(Metrics::default()),
@@ -237,7 +238,7 @@ async fn auto_draft(state: AppState) {
     let every = Duration::from_secs(state.settings.reports.auto_draft_check_seconds);
     loop {
         let due = state
-            .db(|conn| service::reports::periods_due_for_a_draft(conn, db::now()))
+            .read(|conn| service::reports::periods_due_for_a_draft(conn, db::now()))
             .await;
         match due {
             Ok(periods) => {
@@ -246,7 +247,7 @@ async fn auto_draft(state: AppState) {
                         Ok(_slot) => {
                             let code = period.clone();
                             state
-                                .db(move |conn| {
+                                .write_long(move |conn| {
                                     service::reports::generate(
                                         conn,
                                         &service::audit::Actor::system("auto-draft"),

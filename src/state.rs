@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, web};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
-use crate::db::group_commit::GroupCommit;
+use crate::db::writer::{self, Writer};
 use crate::db::{self, DbConnection, Pool};
 use crate::error::Error;
 use crate::service::cache::{AnswerCache, Freshness, KeyedLocks};
@@ -27,9 +27,8 @@ pub struct AppState {
     pub cache: Arc<AnswerCache>,
     /// One computation per cache key at a time: the others wait and take its answer.
     pub computing: Arc<KeyedLocks>,
-    /// SQLite's group commit for API writes (`database.sqlite_group_commit`); none on
-    /// PostgreSQL, whose server groups concurrent commits itself.
-    pub group_commit: Option<Arc<GroupCommit>>,
+    /// The one write path: every write of every request runs through it.
+    pub writer: Writer,
 }
 
 impl AppState {
@@ -65,8 +64,9 @@ impl AppState {
         }
     }
 
-    /// Runs blocking database work on the blocking thread pool with a pooled connection.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, Error>
+    /// Runs a read on the blocking thread pool with a pooled connection. Writes go through
+    /// [`AppState::write`]: in debug builds the connection refuses them.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, Error>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
@@ -74,24 +74,45 @@ impl AppState {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;
+            writer::reading(&mut conn)?;
             work(&mut conn)
         })
         .await
         .map_err(|err| Error::internal(format!("blocking task failed: {err}")))?
     }
 
-    /// Runs a write: with group commit (SQLite) in the next batch, answered once the batch is
-    /// on disk; otherwise like [`AppState::db`]. `work` opens its own transaction as always
-    /// (inside a batch it becomes a savepoint).
+    /// Runs a write through the one write path ([`Writer::write`]).
     pub async fn write<T, F>(&self, work: F) -> Result<T, Error>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
         T: Send + 'static,
     {
-        match &self.group_commit {
-            Some(group) => group.write(work).await,
-            None => self.db(work).await,
-        }
+        self.writer.write(work).await
+    }
+
+    /// Records that a credential was used, through the write path, without making the request
+    /// wait for it: a failure is logged and the next request tries again.
+    pub fn record_use(&self, touch: Option<crate::auth::Touch>) {
+        let Some(touch) = touch else { return };
+        let state = self.clone();
+        actix_web::rt::spawn(async move {
+            if let Err(err) = state
+                .write(move |conn| crate::auth::touch(conn, touch))
+                .await
+            {
+                tracing::warn!(error = %err, "could not record the use of a credential");
+            }
+        });
+    }
+
+    /// Runs a long write (a report, an import) through the one write path, on a connection
+    /// of its own ([`Writer::write_long`]).
+    pub async fn write_long<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.writer.write_long(work).await
     }
 
     /// The answer under `key` for the current data version, computed by `compute` (and kept)
@@ -110,7 +131,7 @@ impl AppState {
         let cache = self.cache.clone();
         if !cache.enabled() {
             return self
-                .db(move |conn| compute(conn).map(web::Bytes::from))
+                .read(move |conn| compute(conn).map(web::Bytes::from))
                 .await;
         }
         let known = known_version(req);
@@ -129,7 +150,7 @@ impl AppState {
         {
             return Ok(hit);
         }
-        self.db(move |conn| {
+        self.read(move |conn| {
             // Read before computing: the answer holds data at least this new.
             let version = match known {
                 Some(version) => version,
@@ -159,7 +180,7 @@ impl AppState {
         if let Some(version) = known_version(req) {
             return Ok((version, cache.get(&key, version)));
         }
-        self.db(move |conn| {
+        self.read(move |conn| {
             let version = db::data_version(conn)?;
             Ok((version, cache.get(&key, version)))
         })

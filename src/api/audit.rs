@@ -29,7 +29,7 @@ pub async fn list(
     }
     .bounds()?;
     let (items, total) = state
-        .db(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
+        .read(move |conn| Ok(audit::list(conn, &filter, limit, offset)?))
         .await?;
     Ok(HttpResponse::Ok().json(List {
         items,

@@ -10,6 +10,7 @@ use crate::api::guard::request_id;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, POLICY};
 use crate::error::Error;
+use crate::i18n::Msg;
 use crate::service::{api_tokens, sessions, users};
 use crate::state::AppState;
 
@@ -27,19 +28,17 @@ fn client_address(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Runs a password check under the login throttle, for the API and the dashboard alike: refused
-/// (429) while the username or the client address has too many recent failures; a wrong
-/// password counts as a failure, a success clears the username's.
-pub async fn throttled_login<T, F>(
+/// Checks a username and password under the login throttle, for the API and the dashboard
+/// alike: refused (429) while the username or the client address has too many recent failures;
+/// a wrong password counts as a failure, a success clears the username's. The check is a read
+/// (a password hash takes tens of milliseconds, which a batch of writes should not wait for);
+/// the caller then opens the session through the write path.
+pub async fn throttled_login(
     state: &AppState,
     req: &HttpRequest,
     username: &str,
-    work: F,
-) -> Result<T, Error>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, Error> + Send + 'static,
-{
+    password: String,
+) -> Result<sessions::Verified, Error> {
     let address = client_address(req);
     if let Some(retry_after_seconds) =
         state
@@ -50,7 +49,10 @@ where
             retry_after_seconds,
         });
     }
-    let result = state.db(work).await;
+    let name = username.to_string();
+    let result = state
+        .read(move |conn| sessions::verify_credentials(conn, &name, &password))
+        .await;
     match &result {
         Ok(_) => state.throttle.record_success(username),
         Err(Error::Unauthorized(_)) => {
@@ -79,18 +81,17 @@ pub async fn token(
 ) -> Result<HttpResponse, Error> {
     let LoginRequest { username, password } = body.0;
     if username.len() > 200 || password.len() > 1024 {
-        return Err(Error::Unauthorized("wrong username or password".into()));
+        return Err(Error::Unauthorized(Msg::WrongCredentials));
     }
     let keys = state.jwt.clone();
     let refresh_days = state.settings.auth.refresh_token_days;
-    let name = username.clone();
-    let result = throttled_login(&state, &req, &username, move |conn| {
-        sessions::login(conn, &keys, refresh_days, &name, &password)
-    })
-    .await;
+    let verified = throttled_login(&state, &req, &username, password).await?;
+    let pair = state
+        .write(move |conn| sessions::login(conn, &keys, refresh_days, verified))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(result?))
+        .json(pair))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -115,8 +116,9 @@ pub async fn refresh(
     let refresh_days = state.settings.auth.refresh_token_days;
     let token = body.0.refresh_token;
     let pair = state
-        .db(move |conn| sessions::refresh(conn, &keys, refresh_days, &token))
-        .await?;
+        .write(move |conn| sessions::refresh(conn, &keys, refresh_days, &token))
+        .await?
+        .into_result()?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(pair))
@@ -143,7 +145,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, Error> {
     let refresh_token = body.and_then(|b| b.0.refresh_token);
     state
-        .db(move |conn| sessions::logout(conn, &user, refresh_token.as_deref()))
+        .write(move |conn| sessions::logout(conn, &user, refresh_token.as_deref()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -173,7 +175,7 @@ pub struct Permission {
 )]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, Error> {
     let id = user.id;
-    let (summary, _) = state.db(move |conn| users::get(conn, id)).await?;
+    let (summary, _) = state.read(move |conn| users::get(conn, id)).await?;
     let permissions = POLICY
         .iter()
         .filter(|(op, ..)| *op != Operation::Public)
@@ -214,9 +216,7 @@ pub async fn change_password(
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, Error> {
     if user.read_only || matches!(user.credential, crate::auth::Credential::ApiToken { .. }) {
-        return Err(Error::Forbidden(
-            "log in with your password to change it".into(),
-        ));
+        return Err(Error::Forbidden(Msg::PasswordLoginToChange));
     }
     let actor = user.actor(request_id(&req));
     let PasswordChange {
@@ -224,7 +224,7 @@ pub async fn change_password(
         new_password,
     } = body.0;
     state
-        .db(move |conn| {
+        .write(move |conn| {
             users::change_own_password(conn, &actor, user.id, &current_password, &new_password)
         })
         .await?;
@@ -243,7 +243,7 @@ pub async fn list_my_tokens(
     user: AuthUser,
 ) -> Result<HttpResponse, Error> {
     let items = state
-        .db(move |conn| api_tokens::list(conn, user.id))
+        .read(move |conn| api_tokens::list(conn, user.id))
         .await?;
     let total = items.len();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": total })))
@@ -264,13 +264,11 @@ pub async fn create_my_token(
     body: Json<api_tokens::NewApiToken>,
 ) -> Result<HttpResponse, Error> {
     if matches!(user.credential, crate::auth::Credential::ApiToken { .. }) {
-        return Err(Error::Forbidden(
-            "an API token cannot create API tokens".into(),
-        ));
+        return Err(Error::Forbidden(Msg::ApiTokenCannotMakeTokens));
     }
     let actor = user.actor(request_id(&req));
     let created = state
-        .db(move |conn| api_tokens::create(conn, &actor, user.id, &body.0))
+        .write(move |conn| api_tokens::create(conn, &actor, user.id, &body.0))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
@@ -294,7 +292,7 @@ pub async fn revoke_my_token(
     let actor = user.actor(request_id(&req));
     let token_id = path.into_inner();
     let revoked = state
-        .db(move |conn| api_tokens::revoke(conn, &actor, user.id, token_id))
+        .write(move |conn| api_tokens::revoke(conn, &actor, user.id, token_id))
         .await?;
     Ok(HttpResponse::Ok().json(revoked))
 }

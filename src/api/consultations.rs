@@ -34,7 +34,7 @@ use crate::state::AppState;
 pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let (items, total) = state
-        .db(move |conn| consultations::list(conn, limit, offset, db::now()))
+        .read(move |conn| consultations::list(conn, limit, offset, db::now()))
         .await?;
     Ok(HttpResponse::Ok().json(List {
         items,
@@ -59,7 +59,7 @@ pub async fn get(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let consultation = state
-        .db(move |conn| consultations::get(conn, &code, db::now()))
+        .read(move |conn| consultations::get(conn, &code, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, consultation.version, &consultation))
 }
@@ -80,7 +80,7 @@ pub async fn create(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let consultation = state
-        .db(move |conn| consultations::create(conn, &actor, &body.0, db::now()))
+        .write(move |conn| consultations::create(conn, &actor, &body.0, db::now()))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -111,7 +111,7 @@ pub async fn update(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let consultation = state
-        .db(move |conn| consultations::update(conn, &actor, &code, expected, &body.0, db::now()))
+        .write(move |conn| consultations::update(conn, &actor, &code, expected, &body.0, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, consultation.version, &consultation))
 }
@@ -137,7 +137,7 @@ pub async fn reopen(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let consultation = state
-        .db(move |conn| consultations::reopen(conn, &actor, &code, expected, &body.0, db::now()))
+        .write(move |conn| consultations::reopen(conn, &actor, &code, expected, &body.0, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, consultation.version, &consultation))
 }
@@ -159,7 +159,7 @@ pub async fn overview(
     let code = code.into_inner();
     let role = user.role;
     let overview = state
-        .db(move |conn| consultations::overview(conn, &code, role, db::now()))
+        .read(move |conn| consultations::overview(conn, &code, role, db::now()))
         .await?;
     Ok(HttpResponse::Ok().json(overview))
 }
@@ -206,7 +206,7 @@ pub async fn export(
     let role = user.role;
     let _slot = state.render_slot().await?;
     let bytes = state
-        .db(move |conn| consultations::export(conn, &code, format, role, db::now()))
+        .read(move |conn| consultations::export(conn, &code, format, role, db::now()))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, format.content_type()))
@@ -237,7 +237,7 @@ pub async fn list_submissions(
     let role = user.role;
     let check = checker(&user, Operation::ReadSubmissions);
     let submissions = state
-        .db(move |conn| {
+        .read(move |conn| {
             consultations::list_submissions(conn, &code, &municipality, role, &check, db::now())
         })
         .await?;
@@ -267,7 +267,7 @@ pub async fn create_submission(
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let submission = state
-        .db(move |conn| {
+        .write(move |conn| {
             consultations::create_submission(
                 conn,
                 &actor,
@@ -308,7 +308,7 @@ pub async fn reorder(
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let submissions = state
-        .db(move |conn| {
+        .write(move |conn| {
             consultations::reorder(
                 conn,
                 &actor,
@@ -341,7 +341,7 @@ pub async fn get_submission(
     let role = user.role;
     let check = checker(&user, Operation::ReadSubmissions);
     let submission = state
-        .db(move |conn| consultations::get_submission(conn, id, role, &check, db::now()))
+        .read(move |conn| consultations::get_submission(conn, id, role, &check, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, submission.version, &submission))
 }
@@ -369,7 +369,7 @@ pub async fn update_submission(
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let submission = state
-        .db(move |conn| {
+        .write(move |conn| {
             consultations::update_submission(
                 conn,
                 &actor,
@@ -405,7 +405,7 @@ pub async fn link_actions(
     let actor = user.actor(request_id(&req));
     let id = id.into_inner();
     let submission = state
-        .db(move |conn| consultations::link_actions(conn, &actor, id, &body.0, db::now()))
+        .write(move |conn| consultations::link_actions(conn, &actor, id, &body.0, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, submission.version, &submission))
 }

@@ -93,7 +93,7 @@ pub async fn export_actions(
     let filter = query.0.filter();
     let _slot = state.render_slot().await?;
     let export = state
-        .db(move |conn| spreadsheet::export_actions(conn, &filter, format))
+        .read(move |conn| spreadsheet::export_actions(conn, &filter, format))
         .await?;
     let file_name = spreadsheet::file_name(format, export.as_of);
     Ok(HttpResponse::Ok()

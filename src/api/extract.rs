@@ -7,6 +7,7 @@ use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, FieldError};
+use crate::i18n::Msg;
 
 /// Largest query string accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
@@ -26,9 +27,9 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
     if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::BadRequest(format!(
-            "the query string is longer than {MAX_QUERY_BYTES} bytes"
-        )));
+        return Err(Error::BadRequest(Msg::QueryTooLong {
+            max: MAX_QUERY_BYTES,
+        }));
     }
     let deserializer =
         serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
@@ -45,8 +46,37 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
         } else {
             path
         };
-        Error::Validation(vec![FieldError::new(field, message)])
+        Error::Validation(vec![FieldError::new(field, serde_msg(&message))])
     })
+}
+
+/// What serde said of a field, as a message: a missing field is required, an unknown one is no
+/// field of the request, an unknown code lists the valid ones; anything else (a wrong type, a
+/// number out of range) keeps serde's words.
+pub fn serde_msg(message: &str) -> Msg {
+    if message.starts_with("missing field `") {
+        return Msg::Required;
+    }
+    if message.starts_with("unknown field `") {
+        return Msg::UnknownField;
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once('`')
+    {
+        let valid = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        return Msg::OneOf {
+            value: value.to_string(),
+            valid,
+        };
+    }
+    Msg::InvalidValue {
+        detail: message.to_string(),
+    }
 }
 
 /// A JSON body deserialized with the failing field named. Body structs use
@@ -74,22 +104,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let body = actix_web::web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
-                return Err(Error::BadRequest(
-                    "the request body must be JSON (Content-Type: application/json)".into(),
-                ));
+                return Err(Error::BadRequest(Msg::BodyNotJson));
             }
             let bytes = body
                 .await
                 .map_err(|err| match err.as_response_error().status_code() {
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge(
-                        format!("the request body is larger than {limit} bytes"),
-                    ),
-                    _ => Error::BadRequest("the request body could not be read".into()),
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                        Error::PayloadTooLarge(Msg::BodyTooLarge { max: limit })
+                    }
+                    _ => Error::BadRequest(Msg::BodyUnreadable),
                 })?;
             if bytes.len() > limit {
-                return Err(Error::PayloadTooLarge(format!(
-                    "the request body is larger than {limit} bytes"
-                )));
+                return Err(Error::PayloadTooLarge(Msg::BodyTooLarge { max: limit }));
             }
             parse_json(&bytes).map(Json)
         })
@@ -110,7 +136,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             .unwrap_or(&message)
             .to_string();
         if inner.is_syntax() || inner.is_eof() {
-            return Error::BadRequest(format!("the request body is not valid JSON: {message}"));
+            return Error::BadRequest(Msg::BodyInvalidJson { detail: message });
         }
         // The path names the failing field, an unknown one included; a missing field is
         // reported at its parent.
@@ -123,11 +149,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             None if path == "." => "body".to_string(),
             None => path,
         };
-        Error::Validation(vec![FieldError::new(field, message)])
+        Error::Validation(vec![FieldError::new(field, serde_msg(&message))])
     })?;
     deserializer
         .end()
-        .map_err(|_| Error::BadRequest("the request body has data after the JSON value".into()))?;
+        .map_err(|_| Error::BadRequest(Msg::BodyTrailingData))?;
     Ok(value)
 }
 
@@ -221,6 +247,22 @@ mod tests {
             parse_json::<Body>(b"{\"name\": \"x\"} []"),
             Err(Error::BadRequest(_))
         ));
+    }
+
+    #[test]
+    fn serde_messages_become_codes() {
+        assert_eq!(serde_msg("missing field `title`"), Msg::Required);
+        assert_eq!(
+            serde_msg("unknown field `titel`, expected one of `title`, `note`"),
+            Msg::UnknownField
+        );
+        assert_eq!(
+            serde_msg("unknown variant `green`, expected one of `on_track`, `at_risk`"),
+            Msg::OneOf {
+                value: "green".into(),
+                valid: vec!["on_track".into(), "at_risk".into()]
+            }
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, HeaderMap};
 use actix_web::middleware::Next;
@@ -12,6 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use crate::auth::policy::{self, Operation};
 use crate::auth::{self, AuthUser};
 use crate::error::Error;
+use crate::i18n::{Lang, Msg};
 use crate::state::AppState;
 use crate::telemetry::RequestId;
 
@@ -19,19 +20,15 @@ use crate::telemetry::RequestId;
 pub fn bearer_token(headers: &HeaderMap) -> Result<String, Error> {
     let value = headers
         .get(AUTHORIZATION)
-        .ok_or_else(|| {
-            Error::Unauthorized("log in first: send Authorization: Bearer <token>".into())
-        })?
+        .ok_or(Error::Unauthorized(Msg::LoginRequired))?
         .to_str()
-        .map_err(|_| Error::Unauthorized("the Authorization header is not valid".into()))?;
+        .map_err(|_| Error::Unauthorized(Msg::AuthorizationInvalid))?;
     let (scheme, token) = value
         .split_once(' ')
-        .ok_or_else(|| Error::Unauthorized("the Authorization header is not valid".into()))?;
+        .ok_or(Error::Unauthorized(Msg::AuthorizationInvalid))?;
     let token = token.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.len() > 4096 {
-        return Err(Error::Unauthorized(
-            "use Authorization: Bearer <token>".into(),
-        ));
+        return Err(Error::Unauthorized(Msg::UseBearer));
     }
     Ok(token.to_string())
 }
@@ -44,9 +41,7 @@ pub async fn route_guard(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     match kind {
-        crate::api::RouteKind::Api => guard(operation, req, next)
-            .await
-            .map(ServiceResponse::map_into_boxed_body),
+        crate::api::RouteKind::Api => guard(operation, req, next).await,
         crate::api::RouteKind::Page => crate::web::session::guard(operation, req, next).await,
         crate::api::RouteKind::Asset => next
             .call(req)
@@ -55,27 +50,55 @@ pub async fn route_guard(
     }
 }
 
-/// Authenticates and authorises a request for `operation`; public operations pass untouched.
+/// Authenticates and authorises a request for `operation` (public operations pass untouched)
+/// and answers errors in the caller's language (`Accept-Language`; English by default).
 pub async fn guard(
     operation: Operation,
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if operation != Operation::Public {
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-            .ok_or_else(|| Error::internal("application state missing"))?;
-        let token = bearer_token(req.headers())?;
-        let keys = state.jwt.clone();
-        let (user, version) = state
-            .db(move |conn| auth::authenticate(conn, &keys, &token))
-            .await?;
-        policy::authorize(&user, operation)?;
-        req.extensions_mut().insert(user);
-        req.extensions_mut().insert(crate::db::DataVersion(version));
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let lang = crate::api::api_language(req.request());
+    if operation != Operation::Public
+        && let Err(error) = authenticate(operation, &req).await
+    {
+        let (http_req, _) = req.into_parts();
+        return Ok(ServiceResponse::new(http_req, error.respond(lang)));
     }
-    next.call(req).await
+    let response = next.call(req).await?.map_into_boxed_body();
+    if lang == Lang::En {
+        return Ok(response);
+    }
+    // The error type answered in English; answer again in the caller's language.
+    match response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<Error>())
+    {
+        Some(error) => {
+            let answer = error.answer(lang);
+            let (http_req, _) = response.into_parts();
+            Ok(ServiceResponse::new(http_req, answer))
+        }
+        None => Ok(response),
+    }
+}
+
+/// Puts the caller and the data version the guard read into the request, or says why not.
+async fn authenticate(operation: Operation, req: &ServiceRequest) -> Result<(), Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| Error::internal("application state missing"))?;
+    let token = bearer_token(req.headers())?;
+    let keys = state.jwt.clone();
+    let (user, version, touch) = state
+        .read(move |conn| auth::authenticate(conn, &keys, &token))
+        .await?;
+    state.record_use(touch);
+    policy::authorize(&user, operation)?;
+    req.extensions_mut().insert(user);
+    req.extensions_mut().insert(crate::db::DataVersion(version));
+    Ok(())
 }
 
 /// The user the guard authenticated.

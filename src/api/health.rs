@@ -27,7 +27,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, Error> {
     state
-        .db(|conn| db::ping(conn).map_err(|err| Error::Unavailable(err.to_string())))
+        .read(|conn| db::ping(conn).map_err(|err| Error::Unavailable(err.to_string())))
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ready" })))
 }

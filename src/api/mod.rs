@@ -23,6 +23,7 @@ use actix_web::{HttpRequest, HttpResponse, guard as method, web};
 
 use crate::auth::policy::Operation;
 use crate::error::Error;
+use crate::i18n::Msg;
 
 /// Who a route answers: API clients (Bearer token, problem+json; in the OpenAPI document),
 /// browsers (the dashboard's session cookie and CSRF token, HTML pages, a redirect to the login
@@ -228,8 +229,7 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
         .map(|route| route.method)
         .collect();
     if !allowed.is_empty() {
-        let mut response =
-            actix_web::ResponseError::error_response(&Error::MethodNotAllowed(allowed.join(", ")));
+        let mut response = Error::MethodNotAllowed(allowed.join(", ")).respond(api_language(&req));
         if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
             response
                 .headers_mut()
@@ -237,7 +237,11 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
         }
         return response;
     }
-    actix_web::ResponseError::error_response(&Error::NotFound(format!("no resource at {path}")))
+    let lang = api_language(&req);
+    Error::NotFound(Msg::NoResource {
+        path: path.to_string(),
+    })
+    .respond(lang)
 }
 
 /// Turns actix's own JSON extractor errors into problem+json (our handlers use `extract::Json`).
@@ -249,15 +253,14 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
             let error = match &err {
                 JsonPayloadError::OverflowKnownLength { .. }
                 | JsonPayloadError::Overflow { .. } => {
-                    Error::BadRequest(format!("the request body is larger than {limit} bytes"))
+                    Error::BadRequest(Msg::BodyTooLarge { max: limit })
                 }
-                JsonPayloadError::ContentType => {
-                    Error::BadRequest("the request body must be application/json".into())
-                }
-                JsonPayloadError::Deserialize(inner) => {
-                    Error::validation("body", crate::db::one_line(&inner.to_string()))
-                }
-                _ => Error::BadRequest("the request body could not be read".into()),
+                JsonPayloadError::ContentType => Error::BadRequest(Msg::BodyNotJson),
+                JsonPayloadError::Deserialize(inner) => Error::validation(
+                    "body",
+                    extract::serde_msg(&crate::db::one_line(&inner.to_string())),
+                ),
+                _ => Error::BadRequest(Msg::BodyUnreadable),
             };
             error.into()
         })
@@ -265,6 +268,19 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 
 /// A path segment that does not parse (`/users/abc`) is a 404: there is no such resource.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|_err, req| Error::NotFound(format!("no resource at {}", req.path())).into())
+    web::PathConfig::default().error_handler(|_err, req| {
+        Error::NotFound(Msg::NoResource {
+            path: req.path().to_string(),
+        })
+        .into()
+    })
+}
+
+/// The language of an API answer: Dutch when `Accept-Language` prefers it, else English.
+pub fn api_language(req: &HttpRequest) -> crate::i18n::Lang {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::Lang::from_accept_language)
+        .unwrap_or(crate::i18n::Lang::En)
 }

@@ -262,9 +262,11 @@ fn serve_docs(file: &str) -> HttpResponse {
     let served = match utoipa_swagger_ui::serve(file, SWAGGER_CONFIG.clone()) {
         Ok(Some(served)) => served,
         Ok(None) => {
-            return actix_web::ResponseError::error_response(&Error::NotFound(format!(
-                "no resource at {DOCS_PATH}/{file}"
-            )));
+            return actix_web::ResponseError::error_response(&Error::NotFound(
+                crate::i18n::Msg::NoResource {
+                    path: format!("{DOCS_PATH}/{file}"),
+                },
+            ));
         }
         Err(err) => {
             return actix_web::ResponseError::error_response(&Error::internal(err.to_string()));

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::api::extract::Query;
 use crate::error::Error;
+use crate::i18n::{Label, Msg};
 use crate::service::cache::Freshness;
 use crate::service::charts::{self, ChartQuery};
 use crate::service::progress::{self, ProgressQuery};
@@ -75,20 +76,20 @@ pub async fn chart(
     let file = file.into_inner();
     let (name, extension) = file
         .rsplit_once('.')
-        .ok_or_else(|| Error::NotFound(format!("chart `{file}`")))?;
+        .ok_or_else(|| Error::not_found_code(Label::Chart, &file))?;
     if !charts::NAMES.contains(&name) {
-        return Err(Error::NotFound(format!(
-            "chart `{name}`; there are {}",
-            charts::NAMES.join(", ")
-        )));
+        return Err(Error::NotFound(Msg::ChartName {
+            name: name.to_string(),
+            valid: charts::NAMES.iter().map(|n| n.to_string()).collect(),
+        }));
     }
     let format = match extension {
         "svg" => versnelling_charts::Format::Svg,
         "png" => versnelling_charts::Format::Png,
         _ => {
-            return Err(Error::NotFound(format!(
-                "chart format `{extension}`; use .svg or .png"
-            )));
+            return Err(Error::NotFound(Msg::ChartFormat {
+                format: extension.to_string(),
+            }));
         }
     };
     let query = query.0;
@@ -140,7 +141,7 @@ pub async fn chart(
                 Some(body) => body,
                 None => {
                     let rendered = state
-                        .db(move |conn| {
+                        .read(move |conn| {
                             let rendered = charts::render(conn, &name, format, &query)?;
                             if gzip {
                                 return gzipped(&rendered.bytes);

@@ -17,6 +17,7 @@ use crate::db::schema::{
     areas, aspects, ministries, municipalities, report_periods, target_groups, themes,
 };
 use crate::error::{Error, FieldError};
+use crate::i18n::{Label, Msg};
 use crate::service::reference as service;
 use crate::state::AppState;
 
@@ -41,11 +42,14 @@ impl Page {
         if !(1..=MAX_LIMIT).contains(&limit) {
             errors.push(FieldError::new(
                 "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
+                Msg::Between {
+                    min: 1,
+                    max: MAX_LIMIT,
+                },
             ));
         }
         if offset < 0 {
-            errors.push(FieldError::new("offset", "must not be negative"));
+            errors.push(FieldError::new("offset", Msg::NotNegative));
         }
         if errors.is_empty() {
             Ok((limit, offset))
@@ -110,7 +114,7 @@ pub async fn list_areas(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = areas::table.count().get_result(conn)?;
             let rows: Vec<(Area, Municipality)> = areas::table
                 .inner_join(municipalities::table)
@@ -144,7 +148,7 @@ pub async fn get_area(
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let (area, version) = state.db(move |conn| load_area(conn, &code)).await?;
+    let (area, version) = state.read(move |conn| load_area(conn, &code)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(version)))
         .json(area))
@@ -161,7 +165,7 @@ fn load_area(conn: &mut crate::db::DbConnection, code: &str) -> Result<(AreaJson
         let version = a.version;
         (area_json(a, &m), version)
     })
-    .ok_or_else(|| Error::NotFound(format!("area `{code}`")))
+    .ok_or_else(|| Error::not_found_code(Label::Area, code))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -186,7 +190,7 @@ pub async fn list_municipalities(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = municipalities::table.count().get_result(conn)?;
             let rows: Vec<Municipality> = municipalities::table
                 .select(Municipality::as_select())
@@ -244,7 +248,7 @@ pub async fn list_ministries(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = ministries::table.count().get_result(conn)?;
             let items = ministries::table
                 .select(Ministry::as_select())
@@ -289,7 +293,7 @@ pub async fn list_themes(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = themes::table.count().get_result(conn)?;
             let items = themes::table
                 .select(Theme::as_select())
@@ -325,7 +329,7 @@ pub async fn list_target_groups(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = target_groups::table.count().get_result(conn)?;
             let items = target_groups::table
                 .select(TargetGroup::as_select())
@@ -366,7 +370,7 @@ pub async fn list_aspects(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = aspects::table.count().get_result(conn)?;
             let items = aspects::table
                 .select(Aspect::as_select())
@@ -416,7 +420,7 @@ pub async fn list_periods(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let list = state
-        .db(move |conn| {
+        .read(move |conn| {
             let total = report_periods::table.count().get_result(conn)?;
             let items = report_periods::table
                 .select(ReportPeriod::as_select())
@@ -481,7 +485,7 @@ pub async fn create_area(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let (area, version) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let area = service::create_area(conn, &actor, &body.0)?;
             load_area(conn, &area.code)
         })
@@ -508,7 +512,7 @@ pub async fn update_area(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let (area, version) = state
-        .db(move |conn| {
+        .write(move |conn| {
             service::update_area(conn, &actor, &code, expected, &body.0)?;
             load_area(conn, &code)
         })
@@ -531,7 +535,7 @@ pub async fn create_municipality(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let m = state
-        .db(move |conn| service::create_municipality(conn, &actor, &body.0))
+        .write(move |conn| service::create_municipality(conn, &actor, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(MunicipalityJson {
         code: m.code,
@@ -555,13 +559,13 @@ pub async fn get_ministry(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let m: Ministry = state
-        .db(move |conn| {
+        .read(move |conn| {
             ministries::table
                 .filter(ministries::code.eq(&code))
                 .select(Ministry::as_select())
                 .first(conn)
                 .optional()?
-                .ok_or_else(|| Error::NotFound(format!("ministry `{code}`")))
+                .ok_or_else(|| Error::not_found_code(Label::Ministry, &code))
         })
         .await?;
     Ok(tagged(StatusCode::OK, m.version, ministry_json(m)))
@@ -582,7 +586,7 @@ pub async fn create_ministry(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let m = state
-        .db(move |conn| service::create_ministry(conn, &actor, &body.0))
+        .write(move |conn| service::create_ministry(conn, &actor, &body.0))
         .await?;
     Ok(tagged(StatusCode::CREATED, m.version, ministry_json(m)))
 }
@@ -606,7 +610,7 @@ pub async fn update_ministry(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let m = state
-        .db(move |conn| service::update_ministry(conn, &actor, &code, expected, &body.0))
+        .write(move |conn| service::update_ministry(conn, &actor, &code, expected, &body.0))
         .await?;
     Ok(tagged(StatusCode::OK, m.version, ministry_json(m)))
 }
@@ -625,13 +629,13 @@ pub async fn get_theme(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let t: Theme = state
-        .db(move |conn| {
+        .read(move |conn| {
             themes::table
                 .filter(themes::code.eq(&code))
                 .select(Theme::as_select())
                 .first(conn)
                 .optional()?
-                .ok_or_else(|| Error::NotFound(format!("theme `{code}`")))
+                .ok_or_else(|| Error::not_found_code(Label::Theme, &code))
         })
         .await?;
     Ok(tagged(StatusCode::OK, t.version, theme_json(t)))
@@ -652,7 +656,7 @@ pub async fn create_theme(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let t = state
-        .db(move |conn| service::create_theme(conn, &actor, &body.0))
+        .write(move |conn| service::create_theme(conn, &actor, &body.0))
         .await?;
     Ok(tagged(StatusCode::CREATED, t.version, theme_json(t)))
 }
@@ -676,7 +680,7 @@ pub async fn update_theme(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let t = state
-        .db(move |conn| service::update_theme(conn, &actor, &code, expected, &body.0))
+        .write(move |conn| service::update_theme(conn, &actor, &code, expected, &body.0))
         .await?;
     Ok(tagged(StatusCode::OK, t.version, theme_json(t)))
 }
@@ -695,13 +699,13 @@ pub async fn get_period(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let p: ReportPeriod = state
-        .db(move |conn| {
+        .read(move |conn| {
             report_periods::table
                 .filter(report_periods::code.eq(&code))
                 .select(ReportPeriod::as_select())
                 .first(conn)
                 .optional()?
-                .ok_or_else(|| Error::NotFound(format!("period `{code}`")))
+                .ok_or_else(|| Error::not_found_code(Label::Period, &code))
         })
         .await?;
     Ok(tagged(StatusCode::OK, p.version, period_json(p)))
@@ -722,7 +726,7 @@ pub async fn create_period(
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let p = state
-        .db(move |conn| service::create_period(conn, &actor, &body.0))
+        .write(move |conn| service::create_period(conn, &actor, &body.0))
         .await?;
     Ok(tagged(StatusCode::CREATED, p.version, period_json(p)))
 }
@@ -746,7 +750,7 @@ pub async fn update_period(
     let actor = user.actor(request_id(&req));
     let code = code.into_inner();
     let p = state
-        .db(move |conn| service::update_period(conn, &actor, &code, expected, &body.0))
+        .write(move |conn| service::update_period(conn, &actor, &code, expected, &body.0))
         .await?;
     Ok(tagged(StatusCode::OK, p.version, period_json(p)))
 }

@@ -33,7 +33,7 @@ pub async fn readiness(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let readiness = state
-        .db(move |conn| signoffs::readiness(conn, &code))
+        .read(move |conn| signoffs::readiness(conn, &code))
         .await?;
     Ok(HttpResponse::Ok().json(readiness))
 }
@@ -53,7 +53,7 @@ pub async fn list_signoffs(
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
     let overview = state
-        .db(move |conn| signoffs::overview(conn, &code))
+        .read(move |conn| signoffs::overview(conn, &code))
         .await?;
     Ok(HttpResponse::Ok().json(overview))
 }
@@ -82,7 +82,9 @@ pub async fn sign_off(
     let role = user.role;
     let check = checker(&user, Operation::SignOffPeriod);
     let step = state
-        .db(move |conn| signoffs::sign_off(conn, &actor, role, &code, &ministry, &body.0, &check))
+        .write(move |conn| {
+            signoffs::sign_off(conn, &actor, role, &code, &ministry, &body.0, &check)
+        })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(step))
 }
@@ -118,7 +120,7 @@ pub async fn list_reports(
     let drafts = sees_drafts(&user);
     let period = query.0.period;
     let list = state
-        .db(move |conn| reports::list(conn, period.as_deref(), drafts))
+        .read(move |conn| reports::list(conn, period.as_deref(), drafts))
         .await?;
     Ok(items(list))
 }
@@ -143,7 +145,9 @@ pub async fn generate_report(
     let period = body.0.period;
     let _slot = state.render_slot().await?;
     let report = state
-        .db(move |conn| reports::generate(conn, &actor, &period, db::now(), &mut |_, _, _| {}))
+        .write_long(move |conn| {
+            reports::generate(conn, &actor, &period, db::now(), &mut |_, _, _| {})
+        })
         .await?;
     let mut response = tagged(StatusCode::CREATED, report.version, &report);
     if let Ok(location) =
@@ -172,7 +176,9 @@ pub async fn get_report(
 ) -> Result<HttpResponse, Error> {
     let drafts = sees_drafts(&user);
     let id = id.into_inner();
-    let report = state.db(move |conn| reports::get(conn, id, drafts)).await?;
+    let report = state
+        .read(move |conn| reports::get(conn, id, drafts))
+        .await?;
     Ok(tagged(StatusCode::OK, report.version, &report))
 }
 
@@ -197,7 +203,7 @@ pub async fn report_file(
     let drafts = sees_drafts(&user);
     let (id, format) = path.into_inner();
     let (format, file_name, bytes) = state
-        .db(move |conn| reports::file(conn, id, &format, drafts))
+        .read(move |conn| reports::file(conn, id, &format, drafts))
         .await?;
     let mut response = HttpResponse::Ok();
     response
@@ -238,7 +244,7 @@ pub async fn publish_report(
     let actor = user.actor(request_id(&req));
     let id = id.into_inner();
     let report = state
-        .db(move |conn| reports::publish(conn, &actor, id, expected, db::now()))
+        .write(move |conn| reports::publish(conn, &actor, id, expected, db::now()))
         .await?;
     Ok(tagged(StatusCode::OK, report.version, &report))
 }

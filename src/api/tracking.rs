@@ -48,7 +48,7 @@ pub async fn list_programmes(
 ) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let (items, total) = state
-        .db(move |conn| programmes::list(conn, limit, offset))
+        .read(move |conn| programmes::list(conn, limit, offset))
         .await?;
     Ok(HttpResponse::Ok().json(List {
         items,
@@ -71,7 +71,7 @@ pub async fn get_programme(
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let programme = state.db(move |conn| programmes::get(conn, &code)).await?;
+    let programme = state.read(move |conn| programmes::get(conn, &code)).await?;
     Ok(tagged(StatusCode::OK, programme.version, &programme))
 }
 
@@ -178,7 +178,9 @@ pub async fn get_action(
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
-    let action = state.db(move |conn| actions::get(conn, id, as_of)).await?;
+    let action = state
+        .read(move |conn| actions::get(conn, id, as_of))
+        .await?;
     Ok(tagged(StatusCode::OK, action.version, &action))
 }
 
@@ -249,7 +251,7 @@ pub async fn list_updates(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| actions::history(conn, id, as_of))
+            .read(move |conn| actions::history(conn, id, as_of))
             .await?,
     ))
 }
@@ -323,7 +325,7 @@ pub async fn list_baselines(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| actions::plans(conn, id, as_of))
+            .read(move |conn| actions::plans(conn, id, as_of))
             .await?,
     ))
 }
@@ -372,7 +374,7 @@ pub async fn list_milestones(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| milestones::list(conn, id, as_of))
+            .read(move |conn| milestones::list(conn, id, as_of))
             .await?,
     ))
 }
@@ -417,7 +419,7 @@ pub async fn get_milestone(
     let id = id.into_inner();
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     let milestone = state
-        .db(move |conn| milestones::get(conn, id, as_of))
+        .read(move |conn| milestones::get(conn, id, as_of))
         .await?;
     Ok(tagged(StatusCode::OK, milestone.version, &milestone))
 }
@@ -436,7 +438,7 @@ pub async fn milestone_events(
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     Ok(items(
-        state.db(move |conn| milestones::events(conn, id)).await?,
+        state.read(move |conn| milestones::events(conn, id)).await?,
     ))
 }
 
@@ -580,7 +582,7 @@ pub async fn list_indicators(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| indicators::list(conn, id, as_of))
+            .read(move |conn| indicators::list(conn, id, as_of))
             .await?,
     ))
 }
@@ -625,7 +627,7 @@ pub async fn get_indicator(
     let id = id.into_inner();
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     let indicator = state
-        .db(move |conn| indicators::get(conn, id, as_of))
+        .read(move |conn| indicators::get(conn, id, as_of))
         .await?;
     Ok(tagged(StatusCode::OK, indicator.version, &indicator))
 }
@@ -672,7 +674,7 @@ pub async fn list_values(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| indicators::values(conn, id, as_of))
+            .read(move |conn| indicators::values(conn, id, as_of))
             .await?,
     ))
 }
@@ -720,7 +722,7 @@ pub async fn list_notes(
     let as_of = actions::as_of_param(query.0.as_of.as_deref())?;
     Ok(items(
         state
-            .db(move |conn| notes::list(conn, &code, as_of))
+            .read(move |conn| notes::list(conn, &code, as_of))
             .await?,
     ))
 }

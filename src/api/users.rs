@@ -8,6 +8,7 @@ use crate::api::guard::request_id;
 use crate::api::reference::{List, Page};
 use crate::auth::AuthUser;
 use crate::error::Error;
+use crate::i18n::Msg;
 use crate::service::api_tokens;
 use crate::service::users::{self, NewUserInput, UserChange};
 use crate::state::AppState;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpResponse, Error> {
     let (limit, offset) = page.0.bounds()?;
     let (items, total) = state
-        .db(move |conn| users::list(conn, limit, offset))
+        .read(move |conn| users::list(conn, limit, offset))
         .await?;
     Ok(HttpResponse::Ok().json(List {
         items,
@@ -78,7 +79,7 @@ pub async fn create(
         password,
     };
     let created = state
-        .db(move |conn| users::create_user(conn, &actor, &input))
+        .write(move |conn| users::create_user(conn, &actor, &input))
         .await?;
     let id = created.id;
     Ok(HttpResponse::Created()
@@ -98,7 +99,7 @@ pub async fn create(
 )]
 pub async fn get(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, Error> {
     let id = path.into_inner();
-    let (user, version) = state.db(move |conn| users::get(conn, id)).await?;
+    let (user, version) = state.read(move |conn| users::get(conn, id)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(version)))
         .json(user))
@@ -126,13 +127,13 @@ pub async fn update(
         && (body.0.disabled == Some(true) || body.0.role.as_deref().is_some_and(|r| r != "admin"))
     {
         return Err(Error::Conflict {
-            message: "you cannot disable or demote yourself; ask another admin".into(),
+            message: Msg::NotYourself,
             field: None,
         });
     }
     let actor = user.actor(request_id(&req));
     let (updated, version) = state
-        .db(move |conn| users::update(conn, &actor, id, Some(expected), &body.0))
+        .write(move |conn| users::update(conn, &actor, id, Some(expected), &body.0))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(version)))
@@ -163,7 +164,7 @@ pub async fn set_password(
     let actor = user.actor(request_id(&req));
     let id = path.into_inner();
     state
-        .db(move |conn| users::set_password(conn, &actor, id, &body.0.password))
+        .write(move |conn| users::set_password(conn, &actor, id, &body.0.password))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -183,7 +184,7 @@ pub async fn list_tokens(
 ) -> Result<HttpResponse, Error> {
     let id = path.into_inner();
     let items = state
-        .db(move |conn| {
+        .read(move |conn| {
             users::get(conn, id)?;
             api_tokens::list(conn, id)
         })
@@ -210,7 +211,7 @@ pub async fn revoke_token(
     let actor = user.actor(request_id(&req));
     let (id, token_id) = path.into_inner();
     let revoked = state
-        .db(move |conn| api_tokens::revoke(conn, &actor, id, token_id))
+        .write(move |conn| api_tokens::revoke(conn, &actor, id, token_id))
         .await?;
     Ok(HttpResponse::Ok().json(revoked))
 }

@@ -15,6 +15,7 @@ use crate::db::schema::{api_tokens, revoked_access_tokens};
 use crate::db::{self, DbConnection};
 use crate::domain::Role;
 use crate::error::Error;
+use crate::i18n::Msg;
 use jwt::{JwtKeys, TokenError};
 
 /// How the caller proved who they are.
@@ -99,10 +100,6 @@ fn load_user_checked(
         .optional()?)
 }
 
-fn unauthorized(reason: &str) -> Error {
-    Error::Unauthorized(reason.to_string())
-}
-
 fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result<AuthUser, Error> {
     let (id, username, role, ministry_id, municipality_id, _, _) = row;
     let role = role.parse::<Role>().map_err(Error::internal)?;
@@ -117,34 +114,66 @@ fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result
     })
 }
 
-/// Resolves a bearer token (an access JWT or a personal API token) to the user it stands for,
-/// with the data version read as part of the same check (see [`crate::db::DataVersion`]).
-/// Blocking: call it off the async workers.
+/// A note that a credential was used, recorded through the write path after the read that
+/// found it (at most once a minute per credential, so reads do not turn into a write each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    ApiToken(i64),
+    WebSession(i64),
+}
+
+/// Records a [`Touch`]: when an API token was last used, when a dashboard session was last
+/// seen (its idle timeout counts from there).
+pub fn touch(conn: &mut DbConnection, touch: Touch) -> Result<(), Error> {
+    use crate::db::schema::web_sessions;
+    let now = db::now();
+    match touch {
+        Touch::ApiToken(id) => diesel::update(api_tokens::table.find(id))
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(conn)?,
+        Touch::WebSession(id) => diesel::update(web_sessions::table.find(id))
+            .set(web_sessions::last_seen_at.eq(now))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Whether a credential last used at `last` is due a [`Touch`].
+pub fn due_a_touch(last: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    last.is_none_or(|at| now - at > chrono::Duration::minutes(1))
+}
+
+/// Who a request is from: the user, the data version read in the same statement (see
+/// [`crate::db::DataVersion`]), and a [`Touch`] to record when one is due.
+pub type Authenticated = (AuthUser, i64, Option<Touch>);
+
+/// Resolves a bearer token (an access JWT or a personal API token) to the user it stands for.
+/// A read: blocking, call it off the async workers.
 pub fn authenticate(
     conn: &mut DbConnection,
     keys: &JwtKeys,
     token: &str,
-) -> Result<(AuthUser, i64), Error> {
+) -> Result<Authenticated, Error> {
     if token.starts_with(tokens::API_TOKEN_PREFIX) {
         return authenticate_api_token(conn, token);
     }
     let claims = keys.verify(token).map_err(|err| match err {
-        TokenError::Expired => unauthorized("the access token has expired"),
+        TokenError::Expired => Error::Unauthorized(Msg::AccessTokenExpired),
         TokenError::NotYetValid | TokenError::Invalid => {
-            unauthorized("the access token is not valid")
+            Error::Unauthorized(Msg::AccessTokenInvalid)
         }
     })?;
     let user_id: i64 = claims
         .sub
         .parse()
-        .map_err(|_| unauthorized("the access token is not valid"))?;
+        .map_err(|_| Error::Unauthorized(Msg::AccessTokenInvalid))?;
     let (row, revoked, version) = load_user_checked(conn, user_id, &claims.jti)?
-        .ok_or_else(|| unauthorized("the access token is not valid"))?;
+        .ok_or_else(|| Error::Unauthorized(Msg::AccessTokenInvalid))?;
     if row.5 {
-        return Err(unauthorized("this account is disabled"));
+        return Err(Error::Unauthorized(Msg::AccountDisabled));
     }
     if row.6 != claims.epoch || revoked {
-        return Err(unauthorized("the access token has been revoked"));
+        return Err(Error::Unauthorized(Msg::AccessTokenRevoked));
     }
     let user = to_auth_user(
         row,
@@ -154,10 +183,10 @@ pub fn authenticate(
             expires_at: claims.exp,
         },
     )?;
-    Ok((user, version))
+    Ok((user, version, None))
 }
 
-fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<(AuthUser, i64), Error> {
+fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<Authenticated, Error> {
     let found: Option<ApiTokenRow> = api_tokens::table
         .filter(api_tokens::token_hash.eq(tokens::hash(token)))
         .select((
@@ -171,29 +200,24 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<(AuthU
         .get_result(conn)
         .optional()?;
     let (token_id, user_id, access, expires_at, revoked_at, last_used_at) =
-        found.ok_or_else(|| unauthorized("the API token is not valid"))?;
+        found.ok_or_else(|| Error::Unauthorized(Msg::ApiTokenInvalid))?;
     let now = db::now();
     if revoked_at.is_some() {
-        return Err(unauthorized("the API token has been revoked"));
+        return Err(Error::Unauthorized(Msg::ApiTokenRevoked));
     }
     if expires_at.is_some_and(|at| at <= now) {
-        return Err(unauthorized("the API token has expired"));
+        return Err(Error::Unauthorized(Msg::ApiTokenExpired));
     }
     let (row, _, version) = load_user_checked(conn, user_id, "")?
-        .ok_or_else(|| unauthorized("the API token is not valid"))?;
+        .ok_or_else(|| Error::Unauthorized(Msg::ApiTokenInvalid))?;
     if row.5 {
-        return Err(unauthorized("this account is disabled"));
+        return Err(Error::Unauthorized(Msg::AccountDisabled));
     }
-    // Record use at most once a minute, so reads do not turn into a write each.
-    if last_used_at.is_none_or(|at| now - at > chrono::Duration::minutes(1)) {
-        diesel::update(api_tokens::table.find(token_id))
-            .set(api_tokens::last_used_at.eq(now))
-            .execute(conn)?;
-    }
+    let touch = due_a_touch(last_used_at, now).then_some(Touch::ApiToken(token_id));
     let user = to_auth_user(
         row,
         access != "read_write",
         Credential::ApiToken { id: token_id },
     )?;
-    Ok((user, version))
+    Ok((user, version, touch))
 }

@@ -3,6 +3,8 @@
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use crate::i18n::Msg;
+
 /// Shortest password accepted (NIST SP 800-63B asks for at least 8; we ask a little more).
 pub const MIN_PASSWORD_LENGTH: usize = 10;
 pub const MAX_PASSWORD_LENGTH: usize = 1024;
@@ -20,6 +22,20 @@ pub enum PasswordError {
     TooLong,
     #[error("password hashing failed")]
     Hash,
+}
+
+impl From<PasswordError> for Msg {
+    fn from(err: PasswordError) -> Self {
+        match err {
+            PasswordError::TooShort => Msg::PasswordTooShort {
+                min: MIN_PASSWORD_LENGTH,
+            },
+            PasswordError::TooLong => Msg::PasswordTooLong {
+                max: MAX_PASSWORD_LENGTH,
+            },
+            PasswordError::Hash => Msg::Internal,
+        }
+    }
 }
 
 /// Checks a new password against the rules.

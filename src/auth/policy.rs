@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::AuthUser;
 use crate::domain::Role;
 use crate::error::Error;
+use crate::i18n::Msg;
 
 /// What a route does, for the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
@@ -181,13 +182,12 @@ pub fn writes(operation: Operation) -> bool {
 pub fn authorize(user: &AuthUser, operation: Operation) -> Result<Access, Error> {
     let access = access(user.role, operation);
     if access == Denied {
-        return Err(Error::Forbidden(format!(
-            "a {} user may not do this",
-            user.role.as_str()
-        )));
+        return Err(Error::Forbidden(Msg::RoleMayNot {
+            role: user.role.into(),
+        }));
     }
     if writes(operation) && user.read_only {
-        return Err(Error::Forbidden("this API token may only read".into()));
+        return Err(Error::Forbidden(Msg::ApiTokenReadOnly));
     }
     Ok(access)
 }
@@ -214,9 +214,7 @@ pub fn authorize_object(user: &AuthUser, operation: Operation, owner: Owner) -> 
     if allowed {
         Ok(())
     } else {
-        Err(Error::Forbidden(
-            "this belongs to another ministry or municipality".into(),
-        ))
+        Err(Error::Forbidden(Msg::OtherScope))
     }
 }
 

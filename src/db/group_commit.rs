@@ -142,6 +142,13 @@ fn run_batch(pool: &Pool, batch: Vec<Job>) {
             return;
         }
     };
+    if let Err(err) = crate::db::writer::writing(&mut conn) {
+        tracing::error!(error = %err, writes = size, "cannot mark a connection for writing");
+        for job in batch {
+            job(None)(Ok(()));
+        }
+        return;
+    }
     // The checkpointer thread copies most of the WAL back; this connection's commits only
     // finish the job now and then, which bounds the WAL.
     if let Err(err) = diesel::connection::SimpleConnection::batch_execute(

@@ -5,6 +5,7 @@ pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod schema_gen;
+pub mod writer;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

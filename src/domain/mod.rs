@@ -2,12 +2,16 @@
 //! the stoplicht roll-up, progress maths and as-of reconstruction.
 
 pub mod asof;
+pub mod dates;
+pub mod lang;
 pub mod rollup;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub use lang::Lang;
 
 /// Defines a closed set of codes stored as text, with parsing, display and serde.
 macro_rules! code_enum {
@@ -67,8 +71,41 @@ code_enum! {
     }
 }
 
+/// The percentages an action can be complete.
+pub const PERCENT: std::ops::RangeInclusive<i32> = 0..=100;
+
+/// The longest title of an action, milestone, programme or indicator, in characters.
+pub const MAX_TITLE: usize = 300;
+
+/// The longest note or description, in characters.
+pub const MAX_NOTE: usize = 10_000;
+
 impl ActionStatus {
-    /// The Dutch label used in reports and pages.
+    /// Oranje, rood and gestopt are explained in reports from their notes: a progress update
+    /// with one of them needs a note.
+    pub fn needs_note(self) -> bool {
+        matches!(self, Self::AtRisk | Self::OffTrack | Self::Discontinued)
+    }
+
+    /// The stoplicht word of a status (`groen`, `green`), shown as text beside every colour.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::NotStarted, Lang::Nl) => "niet gestart",
+            (Self::NotStarted, Lang::En) => "not started",
+            (Self::OnTrack, Lang::Nl) => "groen",
+            (Self::OnTrack, Lang::En) => "green",
+            (Self::AtRisk, Lang::Nl) => "oranje",
+            (Self::AtRisk, Lang::En) => "amber",
+            (Self::OffTrack, Lang::Nl) => "rood",
+            (Self::OffTrack, Lang::En) => "red",
+            (Self::Completed, Lang::Nl) => "afgerond",
+            (Self::Completed, Lang::En) => "completed",
+            (Self::Discontinued, Lang::Nl) => "gestopt",
+            (Self::Discontinued, Lang::En) => "stopped",
+        }
+    }
+
+    /// The Dutch label with its meaning, as the report's legend gives it.
     pub fn label_nl(self) -> &'static str {
         match self {
             Self::NotStarted => "niet gestart",

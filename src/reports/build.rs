@@ -422,7 +422,7 @@ fn colour_rank(status: ActionStatus) -> Option<u8> {
 }
 
 fn dutch_date(at: NaiveDateTime) -> NaiveDate {
-    progress::dutch_date(at)
+    crate::domain::dates::amsterdam_date(at)
 }
 
 struct Context<'a> {

@@ -1193,7 +1193,7 @@ fn annex(o: &mut Outline, model: &ReportModel) {
             .map(|u| {
                 vec![
                     u.action_id.to_string(),
-                    crate::service::progress::dutch_date(u.recorded_at).to_string(),
+                    crate::domain::dates::amsterdam_date(u.recorded_at).to_string(),
                     status_nl(u.status).to_string(),
                     u.percent_complete.to_string(),
                     u.note.clone(),

@@ -6,9 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use super::model::*;
+use crate::domain::dates::amsterdam_date as dutch_date;
 use crate::domain::rollup::Rollup;
 use crate::error::{Error, Result};
-use crate::service::progress::dutch_date;
 
 enum Cell {
     Text(String),

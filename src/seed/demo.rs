@@ -148,7 +148,7 @@ pub fn seed_demo(conn: &mut DbConnection, progress: &mut dyn FnMut(&str)) -> Res
 
 fn demo_already_present() -> Error {
     Error::Conflict {
-        message: "demo data is already present".into(),
+        message: crate::i18n::Msg::DemoPresent,
         field: None,
     }
 }
@@ -175,7 +175,8 @@ fn ensure_usernames_free(conn: &mut DbConnection, specs: &[DemoUserSpec]) -> Res
             message: format!(
                 "the demo needs the username `{}`, which is taken",
                 spec.username
-            ),
+            )
+            .into(),
             field: Some("username".into()),
         }),
         None => Ok(()),

@@ -15,20 +15,21 @@ use crate::db::models::{
 };
 use crate::db::schema::{action_target_groups, actions, baselines, progress_updates};
 use crate::db::{self, DbConnection};
-use crate::domain::ActionStatus;
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
 use crate::domain::rollup::StatusCounts;
+use crate::domain::{self, ActionStatus};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::{Codes, check, resolve, resolve_list};
+use crate::service::validate;
 
 /// Checks that the caller may change an object of this owner (the policy's object check).
 pub type Authorize<'a> = &'a dyn Fn(Owner) -> Result<()>;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-pub const MAX_NOTE: usize = 10_000;
-pub const MAX_TITLE: usize = 300;
+pub use crate::domain::{MAX_NOTE, MAX_TITLE};
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct PlanJson {
@@ -198,7 +199,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
     let mut errors = Vec::new();
     let list = |field: &str,
                 value: &Option<String>,
-                kind: &str,
+                kind: Label,
                 lookup: &dyn Fn(&str) -> Option<i64>,
                 errors: &mut Vec<FieldError>| {
         value
@@ -208,14 +209,14 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
     let mut areas = list(
         "area",
         &filter.area,
-        "area",
+        Label::Area,
         &|c| codes.area_id(c),
         &mut errors,
     );
     if let Some(municipality_codes) = &filter.municipality {
         let municipalities = resolve_list(
             "municipality",
-            "municipality",
+            Label::Municipality,
             municipality_codes,
             |c| codes.municipality_id(c),
             &mut errors,
@@ -237,28 +238,28 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
     let ministries = list(
         "ministry",
         &filter.ministry,
-        "ministry",
+        Label::Ministry,
         &|c| codes.ministry_id(c),
         &mut errors,
     );
     let themes = list(
         "theme",
         &filter.theme,
-        "theme",
+        Label::Theme,
         &|c| codes.theme_id(c),
         &mut errors,
     );
     let target_groups = list(
         "target_group",
         &filter.target_group,
-        "target group",
+        Label::TargetGroup,
         &|c| codes.target_group_id(c),
         &mut errors,
     );
     let programmes = list(
         "programme",
         &filter.programme,
-        "programme",
+        Label::Programme,
         &|c| codes.programme_id(c),
         &mut errors,
     );
@@ -270,7 +271,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
             .filter_map(|s| match s.parse::<ActionStatus>() {
                 Ok(status) => Some(status),
                 Err(err) => {
-                    errors.push(FieldError::new("status", err.to_string()));
+                    errors.push(FieldError::new("status", Msg::from(err)));
                     None
                 }
             })
@@ -283,7 +284,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
         .filter(|q| !q.is_empty())
         .map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        errors.push(FieldError::new("q", "must be at most 200 characters"));
+        errors.push(FieldError::new("q", Msg::TooLong { max: 200 }));
     }
     let sort_text = filter.sort.as_deref().unwrap_or("id");
     let (descending, key) = match sort_text.strip_prefix('-') {
@@ -299,10 +300,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
         "planned_end" => SortKey::PlannedEnd,
         "updated_at" => SortKey::UpdatedAt,
         _ => {
-            errors.push(FieldError::new(
-                "sort",
-                "must be one of id, title, area, status, percent_complete, planned_end, updated_at (with - for descending)",
-            ));
+            errors.push(FieldError::new("sort", Msg::SortKey));
             SortKey::Id
         }
     };
@@ -735,7 +733,7 @@ fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {
         .select(Action::as_select())
         .get_result(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("action {id}")))
+        .ok_or_else(|| Error::not_found(Label::Action, id))
 }
 
 /// One action, now or as of a moment (404 when it did not exist yet).
@@ -743,11 +741,14 @@ pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Acti
     let codes = Codes::load(conn)?;
     let row = load_row(conn, id)?;
     if as_of.is_some_and(|a| !a.includes(row.created_at)) {
-        return Err(Error::NotFound(format!("action {id} at that moment")));
+        return Err(Error::NotFound(Msg::NotFoundThen {
+            kind: Label::Action,
+            id: id.to_string(),
+        }));
     }
     to_json(conn, &codes, vec![row], as_of)?
         .pop()
-        .ok_or_else(|| Error::NotFound(format!("action {id}")))
+        .ok_or_else(|| Error::not_found(Label::Action, id))
 }
 
 /// A new action and its original plan.
@@ -774,46 +775,13 @@ pub struct NewActionInput {
     pub planned_end: NaiveDate,
 }
 
-fn check_text(field: &str, value: &str, min: usize, max: usize, errors: &mut Vec<FieldError>) {
-    let length = value.trim().chars().count();
-    if length < min || length > max {
-        if min == 0 {
-            errors.push(FieldError::new(
-                field,
-                format!("must be at most {max} characters"),
-            ));
-        } else {
-            errors.push(FieldError::new(
-                field,
-                format!("must be {min} to {max} characters"),
-            ));
-        }
-    }
-}
-
 fn check_plan(start: NaiveDate, end: NaiveDate, budget: Option<i64>, errors: &mut Vec<FieldError>) {
     if end < start {
-        errors.push(FieldError::new(
-            "planned_end",
-            "must not be before planned_start",
-        ));
+        errors.push(FieldError::new("planned_end", Msg::EndBeforeStart));
     }
-    if budget.is_some_and(|b| b < 0) {
-        errors.push(FieldError::new("budget_cents", "must not be negative"));
-    }
-    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
-    if !sane(start) {
-        errors.push(FieldError::new(
-            "planned_start",
-            "must be between the years 2000 and 2100",
-        ));
-    }
-    if !sane(end) {
-        errors.push(FieldError::new(
-            "planned_end",
-            "must be between the years 2000 and 2100",
-        ));
-    }
+    validate::not_negative("budget_cents", budget, errors);
+    validate::year("planned_start", start, errors);
+    validate::year("planned_end", end, errors);
 }
 
 fn target_group_ids(codes: &Codes, groups: &[String], errors: &mut Vec<FieldError>) -> Vec<i64> {
@@ -821,7 +789,7 @@ fn target_group_ids(codes: &Codes, groups: &[String], errors: &mut Vec<FieldErro
     for (i, code) in groups.iter().enumerate() {
         if let Some(id) = resolve(
             &format!("target_groups.{i}"),
-            "target group",
+            Label::TargetGroup,
             code,
             |c| codes.target_group_id(c),
             errors,
@@ -858,26 +826,26 @@ pub fn create(
 ) -> Result<ActionJson> {
     let codes = Codes::load(conn)?;
     let mut errors = Vec::new();
-    check_text("title", &input.title, 1, MAX_TITLE, &mut errors);
-    check_text("description", &input.description, 0, MAX_NOTE, &mut errors);
-    check_text("responsible", &input.responsible, 0, 200, &mut errors);
+    validate::text("title", &input.title, 1, MAX_TITLE, &mut errors);
+    validate::text("description", &input.description, 0, MAX_NOTE, &mut errors);
+    validate::text("responsible", &input.responsible, 0, 200, &mut errors);
     let area_id = resolve(
         "area",
-        "area",
+        Label::Area,
         &input.area,
         |c| codes.area_id(c),
         &mut errors,
     );
     let ministry_id = resolve(
         "ministry",
-        "ministry",
+        Label::Ministry,
         &input.ministry,
         |c| codes.ministry_id(c),
         &mut errors,
     );
     let theme_id = resolve(
         "theme",
-        "theme",
+        Label::Theme,
         &input.theme,
         |c| codes.theme_id(c),
         &mut errors,
@@ -885,7 +853,7 @@ pub fn create(
     let programme_id = input.programme.as_deref().and_then(|p| {
         resolve(
             "programme",
-            "programme",
+            Label::Programme,
             p,
             |c| codes.programme_id(c),
             &mut errors,
@@ -997,50 +965,50 @@ pub fn update(
 ) -> Result<ActionJson> {
     let codes = Codes::load(conn)?;
     let mut errors = Vec::new();
-    let replan = "re-plan with POST /api/v1/actions/{id}/baselines";
-    let progress = "post a progress update to /api/v1/actions/{id}/updates";
     for (field, value, message) in [
-        ("planned_start", &change.planned_start, replan),
-        ("planned_end", &change.planned_end, replan),
-        ("status", &change.status, progress),
-        ("percent_complete", &change.percent_complete, progress),
         (
-            "area",
-            &change.area,
-            "cannot be changed; create the action in the other area",
+            "planned_start",
+            &change.planned_start,
+            Msg::ReplanInstead { id },
         ),
         (
-            "ministry",
-            &change.ministry,
-            "cannot be changed; the other ministry creates its own action",
+            "planned_end",
+            &change.planned_end,
+            Msg::ReplanInstead { id },
         ),
+        ("status", &change.status, Msg::ProgressInstead { id }),
+        (
+            "percent_complete",
+            &change.percent_complete,
+            Msg::ProgressInstead { id },
+        ),
+        ("area", &change.area, Msg::AreaFixed),
+        ("ministry", &change.ministry, Msg::MinistryFixed),
     ] {
         if value.is_some() {
             errors.push(FieldError::new(field, message));
         }
     }
     if let Some(title) = &change.title {
-        check_text("title", title, 1, MAX_TITLE, &mut errors);
+        validate::text("title", title, 1, MAX_TITLE, &mut errors);
     }
     if let Some(description) = &change.description {
-        check_text("description", description, 0, MAX_NOTE, &mut errors);
+        validate::text("description", description, 0, MAX_NOTE, &mut errors);
     }
     if let Some(responsible) = &change.responsible {
-        check_text("responsible", responsible, 0, 200, &mut errors);
+        validate::text("responsible", responsible, 0, 200, &mut errors);
     }
-    if change.budget_cents.is_some_and(|b| b < 0) {
-        errors.push(FieldError::new("budget_cents", "must not be negative"));
-    }
+    validate::not_negative("budget_cents", change.budget_cents, &mut errors);
     let theme_id = change
         .theme
         .as_deref()
-        .and_then(|t| resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors));
+        .and_then(|t| resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors));
     let programme_id = match change.programme.as_deref() {
         None => None,
         Some("") => Some(None),
         Some(p) => resolve(
             "programme",
-            "programme",
+            Label::Programme,
             p,
             |c| codes.programme_id(c),
             &mut errors,
@@ -1099,7 +1067,7 @@ pub fn update(
         after
             .into_iter()
             .next()
-            .ok_or_else(|| Error::NotFound(format!("action {id}")))
+            .ok_or_else(|| Error::not_found(Label::Action, id))
     })
 }
 
@@ -1114,33 +1082,24 @@ pub struct ProgressInput {
 }
 
 fn check_progress(input: &ProgressInput, prefix: &str, errors: &mut Vec<FieldError>) {
-    if !(0..=100).contains(&input.percent_complete) {
+    if !domain::PERCENT.contains(&input.percent_complete) {
         errors.push(FieldError::new(
             format!("{prefix}percent_complete"),
-            "must be between 0 and 100",
+            Msg::Between {
+                min: i64::from(*domain::PERCENT.start()),
+                max: i64::from(*domain::PERCENT.end()),
+            },
         ));
     } else if input.status == ActionStatus::Completed && input.percent_complete != 100 {
         errors.push(FieldError::new(
             format!("{prefix}percent_complete"),
-            "must be 100 for a completed action",
+            Msg::CompletedIs100,
         ));
     }
-    if input.note.chars().count() > MAX_NOTE {
-        errors.push(FieldError::new(
-            format!("{prefix}note"),
-            format!("must be at most {MAX_NOTE} characters"),
-        ));
-    }
+    validate::text(&format!("{prefix}note"), &input.note, 0, MAX_NOTE, errors);
     // Non-green statuses are explained in reports from their notes: ask for one.
-    if matches!(
-        input.status,
-        ActionStatus::AtRisk | ActionStatus::OffTrack | ActionStatus::Discontinued
-    ) && input.note.trim().is_empty()
-    {
-        errors.push(FieldError::new(
-            format!("{prefix}note"),
-            "explain an oranje, rood or stopped status in a note",
-        ));
+    if input.status.needs_note() && input.note.trim().is_empty() {
+        errors.push(FieldError::new(format!("{prefix}note"), Msg::NoteRequired));
     }
 }
 
@@ -1305,7 +1264,9 @@ pub fn bulk_progress(
     if bulk.items.is_empty() || bulk.items.len() > MAX_BULK_ITEMS {
         errors.push(FieldError::new(
             "items",
-            format!("must hold 1 to {MAX_BULK_ITEMS} updates"),
+            Msg::BulkItems {
+                max: MAX_BULK_ITEMS,
+            },
         ));
     }
     for (i, item) in bulk.items.iter().enumerate() {
@@ -1316,7 +1277,7 @@ pub fn bulk_progress(
         {
             errors.push(FieldError::new(
                 format!("items.{i}.action_id"),
-                "appears twice in one bulk update",
+                Msg::BulkTwice,
             ));
         }
     }
@@ -1339,23 +1300,25 @@ pub fn bulk_progress(
                 None => {
                     errors.push(FieldError::new(
                         field,
-                        format!("action {} not found", item.action_id),
+                        Msg::NotFound {
+                            kind: Label::Action,
+                            id: item.action_id.to_string(),
+                        },
                     ));
                     continue;
                 }
             };
             if let Err(err) = authorize(owner_of(&row, &codes)) {
-                errors.push(FieldError::new(field, err.to_string()));
+                errors.push(FieldError::new(field, err.message()));
                 continue;
             }
             if item.version.is_some_and(|v| v != row.version) {
                 errors.push(FieldError::new(
                     format!("items.{i}.version"),
-                    format!(
-                        "the action changed since version {}; it is at {}",
-                        item.version.unwrap_or_default(),
-                        row.version
-                    ),
+                    Msg::BulkStale {
+                        version: item.version.unwrap_or_default(),
+                        current: row.version,
+                    },
                 ));
                 continue;
             }
@@ -1423,8 +1386,8 @@ pub fn replan(
         input.budget_cents,
         &mut errors,
     );
-    check_text("reason", &input.reason, 1, MAX_NOTE, &mut errors);
-    check_text("target_note", &input.target_note, 0, MAX_NOTE, &mut errors);
+    validate::text("reason", &input.reason, 1, MAX_NOTE, &mut errors);
+    validate::text("target_note", &input.target_note, 0, MAX_NOTE, &mut errors);
     check(errors)?;
     let codes = Codes::load(conn)?;
     db::write_transaction(conn, |conn| {

@@ -10,7 +10,9 @@ use crate::auth::tokens;
 use crate::db::schema::api_tokens;
 use crate::db::{self, DbConnection};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ApiTokenJson {
@@ -108,11 +110,15 @@ pub fn create(
 ) -> Result<CreatedApiToken> {
     let mut errors = Vec::new();
     let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
-    }
+    validate::text("name", name, 1, 100, &mut errors);
     if input.access != "read" && input.access != "read_write" {
-        errors.push(FieldError::new("access", "must be `read` or `read_write`"));
+        errors.push(FieldError::new(
+            "access",
+            Msg::OneOf {
+                value: input.access.clone(),
+                valid: vec!["read".into(), "read_write".into()],
+            },
+        ));
     }
     if input
         .expires_in_days
@@ -120,7 +126,7 @@ pub fn create(
     {
         errors.push(FieldError::new(
             "expires_in_days",
-            "must be between 1 and 730",
+            Msg::Between { min: 1, max: 730 },
         ));
     }
     if !errors.is_empty() {
@@ -145,7 +151,9 @@ pub fn create(
             .get_result(conn)
             .map_err(|err| match Error::from(err) {
                 Error::Conflict { .. } => Error::Conflict {
-                    message: format!("you already have a token named `{name}`"),
+                    message: Msg::ApiTokenNameTaken {
+                        name: name.to_string(),
+                    },
                     field: Some("name".into()),
                 },
                 other => other,
@@ -192,7 +200,7 @@ pub fn revoke(
             .select(columns())
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("API token {token_id}")))?;
+            .ok_or_else(|| Error::not_found(Label::ApiToken, token_id))?;
         let before = to_json(before);
         diesel::update(
             api_tokens::table

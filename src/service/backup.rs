@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{self, DatabaseUrl, DbConnection, schema_gen};
 use crate::error::{Error, Result};
+use crate::i18n::Msg;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupSummary {
@@ -42,10 +43,17 @@ struct DigestRow {
     content: String,
 }
 
-fn io(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> Error {
+/// An error of reading or writing `path`, for the operator.
+fn io(path: &Path, writing: bool) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.display().to_string();
-    let what = what.to_string();
-    move |err| Error::BadRequest(format!("cannot {what} {path}: {err}"))
+    move |err| {
+        let detail = err.to_string();
+        Error::BadRequest(if writing {
+            Msg::CannotWrite { path, detail }
+        } else {
+            Msg::CannotRead { path, detail }
+        })
+    }
 }
 
 /// The tables that hold data: all but `data_version`, the counter caches are keyed by. It is
@@ -77,49 +85,42 @@ fn migrations_of(conn: &mut SqliteConnection) -> Result<Vec<String>> {
 /// Opens a SQLite file and checks it is a sound database of this program's schema version.
 fn check_sqlite_file(file: &Path, expected_migrations: &[String]) -> Result<()> {
     if !file.is_file() {
-        return Err(Error::BadRequest(format!(
-            "{} is not a file",
-            file.display()
-        )));
+        return Err(Error::BadRequest(Msg::NotAFile {
+            path: file.display().to_string(),
+        }));
     }
     let mut copy = SqliteConnection::establish(&file.to_string_lossy()).map_err(|err| {
-        Error::BadRequest(format!(
-            "{} is not a SQLite database: {err}",
-            file.display()
-        ))
+        Error::BadRequest(Msg::NotSqlite {
+            path: file.display().to_string(),
+            detail: err.to_string(),
+        })
     })?;
     let integrity: Vec<TextRow> =
         diesel::sql_query("SELECT integrity_check AS value FROM pragma_integrity_check()")
             .load(&mut copy)
             .map_err(|err| {
-                Error::BadRequest(format!(
-                    "{} is not a SQLite database: {}",
-                    file.display(),
-                    db::one_line(&err.to_string())
-                ))
+                Error::BadRequest(Msg::NotSqlite {
+                    path: file.display().to_string(),
+                    detail: db::one_line(&err.to_string()),
+                })
             })?;
     if integrity.len() != 1 || integrity[0].value != "ok" {
-        return Err(Error::BadRequest(format!(
-            "{} fails SQLite's integrity check",
-            file.display()
-        )));
+        return Err(Error::BadRequest(Msg::IntegrityCheckFailed {
+            path: file.display().to_string(),
+        }));
     }
     let versions = migrations_of(&mut copy).map_err(|_| {
-        Error::BadRequest(format!(
-            "{} is not a Versnellingsmonitor database",
-            file.display()
-        ))
+        Error::BadRequest(Msg::NotOurDatabase {
+            path: file.display().to_string(),
+        })
     })?;
     if versions != expected_migrations {
-        return Err(Error::BadRequest(format!(
-            "{} has schema version {}, this program {}: migrate one of them first",
-            file.display(),
-            versions.last().map(String::as_str).unwrap_or("none"),
-            expected_migrations
-                .last()
-                .map(String::as_str)
-                .unwrap_or("none"),
-        )));
+        let last = |versions: &[String]| versions.last().cloned().unwrap_or_else(|| "none".into());
+        return Err(Error::BadRequest(Msg::SchemaVersionDiffers {
+            path: file.display().to_string(),
+            theirs: last(&versions),
+            ours: last(expected_migrations),
+        }));
     }
     Ok(())
 }
@@ -134,10 +135,10 @@ fn run(command: &mut Command, what: &str) -> Result<()> {
     if output.status.success() {
         Ok(())
     } else {
-        Err(Error::BadRequest(format!(
-            "{program} failed ({what}): {}",
-            db::one_line(&String::from_utf8_lossy(&output.stderr))
-        )))
+        Err(Error::BadRequest(Msg::ToolFailed {
+            program: format!("{program} ({what})"),
+            detail: db::one_line(&String::from_utf8_lossy(&output.stderr)),
+        }))
     }
 }
 
@@ -145,7 +146,9 @@ fn run(command: &mut Command, what: &str) -> Result<()> {
 pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<BackupSummary> {
     if out.exists() {
         return Err(Error::Conflict {
-            message: format!("{} exists; choose a new file", out.display()),
+            message: Msg::FileExists {
+                path: out.display().to_string(),
+            },
             field: None,
         });
     }
@@ -174,8 +177,8 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
             ));
         }
     }
-    std::fs::rename(&partial, out).map_err(io(out, "write"))?;
-    let bytes = std::fs::metadata(out).map_err(io(out, "read"))?.len();
+    std::fs::rename(&partial, out).map_err(io(out, true))?;
+    let bytes = std::fs::metadata(out).map_err(io(out, false))?.len();
     let tables = data_tables(conn)?.len();
     Ok(BackupSummary {
         path: out.to_path_buf(),
@@ -193,10 +196,9 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
         }
         (DatabaseUrl::Postgres(url), DbConnection::Postgresql(_)) => {
             if !file.is_file() {
-                return Err(Error::BadRequest(format!(
-                    "{} is not a file",
-                    file.display()
-                )));
+                return Err(Error::BadRequest(Msg::NotAFile {
+                    path: file.display().to_string(),
+                }));
             }
             let version_before = db::data_version(conn)?;
             run(

@@ -11,8 +11,10 @@ use crate::db::schema::{areas, indicators, themes};
 use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{ActionFilter, MilestoneDates, StatusCells};
 use crate::service::progress::{self, Facts};
+use crate::service::validate;
 
 /// The charts there are, by the name in their URL.
 pub const NAMES: &[&str] = &[
@@ -94,23 +96,28 @@ pub fn size(query: &ChartQuery) -> Result<charts::Size> {
     let height = query.height.unwrap_or(default.height);
     let mut errors = Vec::new();
     if !charts::Size::WIDTH_RANGE.contains(&width) {
-        let r = charts::Size::WIDTH_RANGE;
-        errors.push(FieldError::new(
-            "width",
-            format!("must be between {} and {}", r.start(), r.end()),
-        ));
+        errors.push(FieldError::new("width", width_range()));
     }
     if !charts::Size::HEIGHT_RANGE.contains(&height) {
         let r = charts::Size::HEIGHT_RANGE;
         errors.push(FieldError::new(
             "height",
-            format!("must be between {} and {}", r.start(), r.end()),
+            Msg::Between {
+                min: i64::from(*r.start()),
+                max: i64::from(*r.end()),
+            },
         ));
     }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
+    validate::check(errors)?;
+    charts::Size::new(width, height).map_err(|_| Error::validation("width", width_range()))
+}
+
+fn width_range() -> Msg {
+    let r = charts::Size::WIDTH_RANGE;
+    Msg::Between {
+        min: i64::from(*r.start()),
+        max: i64::from(*r.end()),
     }
-    charts::Size::new(width, height).map_err(|err| Error::validation("width", err.to_string()))
 }
 
 /// The data of one chart, as the chart crate draws it. Reports keep it in their snapshot, so a
@@ -138,7 +145,7 @@ impl ChartData {
             Self::Map(data) => charts::map(data, format, size),
         };
         drawn.map_err(|err| match err {
-            charts::ChartError::InvalidSize { .. } => Error::validation("width", err.to_string()),
+            charts::ChartError::InvalidSize { .. } => Error::validation("width", width_range()),
             other => Error::internal(format!("chart: {other}")),
         })
     }
@@ -226,7 +233,7 @@ impl ChartFacts {
         Ok(Self {
             counts,
             milestones,
-            cut_off: progress::dutch_date(crate::db::now()),
+            cut_off: crate::domain::dates::amsterdam_date(crate::db::now()),
         })
     }
 
@@ -325,7 +332,7 @@ pub fn overview_from(name: &str, facts: &ChartFacts, names: &ChartNames) -> Resu
                     .collect(),
             })
         }
-        other => return Err(Error::NotFound(format!("chart `{other}`"))),
+        other => return Err(Error::not_found_code(Label::Chart, other)),
     })
 }
 
@@ -401,7 +408,7 @@ pub fn render(
         "indicator-trend" => {
             let id = query
                 .indicator
-                .ok_or_else(|| Error::validation("indicator", "name the indicator to draw"))?;
+                .ok_or_else(|| Error::validation("indicator", Msg::IndicatorToDraw))?;
             let as_of = crate::service::actions::as_of_param(query.as_of.as_deref())?;
             let indicator = crate::service::indicators::get(conn, id, as_of)?;
             let values = crate::service::indicators::values(conn, id, as_of)?;
@@ -409,11 +416,15 @@ pub fn render(
                 .find(id)
                 .select(indicators::created_at)
                 .first(conn)?;
-            indicator_trend_data(&indicator, &values, progress::dutch_date(created))
+            indicator_trend_data(
+                &indicator,
+                &values,
+                crate::domain::dates::amsterdam_date(created),
+            )
         }
         _ => {
             if !NAMES.contains(&name) {
-                return Err(Error::NotFound(format!("chart `{name}`")));
+                return Err(Error::not_found_code(Label::Chart, name));
             }
             let names = ChartNames::load(conn)?;
             let facts = if query.period.is_none() && query.as_of.is_none() {

@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{areas, ministries, municipalities, programmes, target_groups, themes};
-use crate::error::{Error, FieldError, Result};
+use crate::error::{FieldError, Result};
+use crate::i18n::{Label, Msg};
 
 #[derive(Debug, Default, Clone)]
 pub struct Codes {
@@ -164,14 +165,20 @@ impl Codes {
 /// Resolves a code with `lookup`, or records "unknown KIND `code`" against `field`.
 pub fn resolve(
     field: &str,
-    kind: &str,
+    kind: Label,
     code: &str,
     lookup: impl Fn(&str) -> Option<i64>,
     errors: &mut Vec<FieldError>,
 ) -> Option<i64> {
     let found = lookup(code);
     if found.is_none() {
-        errors.push(FieldError::new(field, format!("unknown {kind} `{code}`")));
+        errors.push(FieldError::new(
+            field,
+            Msg::Unknown {
+                kind,
+                value: code.to_string(),
+            },
+        ));
     }
     found
 }
@@ -179,7 +186,7 @@ pub fn resolve(
 /// Resolves a comma-separated list of codes (`?status=on_track,at_risk`).
 pub fn resolve_list(
     field: &str,
-    kind: &str,
+    kind: Label,
     codes: &str,
     lookup: impl Fn(&str) -> Option<i64>,
     errors: &mut Vec<FieldError>,
@@ -192,11 +199,4 @@ pub fn resolve_list(
         .collect()
 }
 
-/// Turns collected field errors into a validation error.
-pub fn check(errors: Vec<FieldError>) -> Result<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Validation(errors))
-    }
-}
+pub use crate::service::validate::check;

@@ -156,7 +156,7 @@ fn closed_error(consultation: &Consultation) -> Error {
         let _ = write!(message, " (it was reopened until {})", spoken(until, zone));
     }
     Error::Conflict {
-        message,
+        message: message.into(),
         field: None,
     }
 }
@@ -373,7 +373,7 @@ fn load_consultation(conn: &mut DbConnection, code: &str) -> Result<Consultation
         .select(Consultation::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("consultation `{code}`")))
+        .ok_or_else(|| Error::NotFound(format!("consultation `{code}`").into()))
 }
 
 fn consultation_json(
@@ -743,7 +743,8 @@ pub fn update(
                 message: format!(
                     "{} already has {count} submissions; the maximum cannot go below that",
                     code_of(&places, *municipality)
-                ),
+                )
+                .into(),
                 field: Some("max_submissions".into()),
             });
         }
@@ -767,7 +768,8 @@ pub fn update(
                     message: format!(
                         "submission {} uses `{code}`; it cannot be removed",
                         s.row.id
-                    ),
+                    )
+                    .into(),
                     field: Some(field.into()),
                 });
             }
@@ -994,7 +996,7 @@ fn load_submission(conn: &mut DbConnection, id: i64) -> Result<(Submission, Cons
         .select((Submission::as_select(), Consultation::as_select()))
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("submission {id}")))
+        .ok_or_else(|| Error::NotFound(format!("submission {id}").into()))
 }
 
 fn one(conn: &mut DbConnection, id: i64) -> Result<Loaded> {
@@ -1002,7 +1004,7 @@ fn one(conn: &mut DbConnection, id: i64) -> Result<Loaded> {
     submissions_of(conn, row.consultation_id, Some(row.municipality_id))?
         .into_iter()
         .find(|s| s.row.id == id)
-        .ok_or_else(|| Error::NotFound(format!("submission {id}")))
+        .ok_or_else(|| Error::NotFound(format!("submission {id}").into()))
 }
 
 fn submission_json(
@@ -1049,7 +1051,7 @@ fn single(conn: &mut DbConnection, consultation: &str, id: i64) -> Result<Submis
     let loaded = one(conn, id)?;
     submission_json(conn, consultation, vec![loaded])?
         .pop()
-        .ok_or_else(|| Error::NotFound(format!("submission {id}")))
+        .ok_or_else(|| Error::NotFound(format!("submission {id}").into()))
 }
 
 fn owner(municipality_id: i64) -> Owner {
@@ -1074,11 +1076,14 @@ fn authorize_read(
 
 fn drafts_rule(consultation: &Consultation, role: Role, now: NaiveDateTime) -> Result<()> {
     if !matches!(role, Role::Admin | Role::Municipality) && is_open(consultation, now) {
-        return Err(Error::Forbidden(format!(
-            "the submissions are drafts until consultation `{}` closes, {}",
-            consultation.code,
-            spoken(consultation.deadline_at, zone_of(consultation))
-        )));
+        return Err(Error::Forbidden(
+            format!(
+                "the submissions are drafts until consultation `{}` closes, {}",
+                consultation.code,
+                spoken(consultation.deadline_at, zone_of(consultation))
+            )
+            .into(),
+        ));
     }
     Ok(())
 }
@@ -1101,10 +1106,13 @@ fn authorize_write(
         .get_result::<i64>(conn)?
         > 0;
     if !asked {
-        return Err(Error::Forbidden(format!(
-            "this municipality is not asked in consultation `{}`",
-            consultation.code
-        )));
+        return Err(Error::Forbidden(
+            format!(
+                "this municipality is not asked in consultation `{}`",
+                consultation.code
+            )
+            .into(),
+        ));
     }
     if role != Role::Admin && !is_open(consultation, now) {
         return Err(closed_error(consultation));
@@ -1118,7 +1126,7 @@ fn municipality_id(conn: &mut DbConnection, code: &str) -> Result<i64> {
         .select(municipalities::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("municipality `{code}`")))
+        .ok_or_else(|| Error::NotFound(format!("municipality `{code}`").into()))
 }
 
 /// The submissions of one municipality to a consultation, by rank.
@@ -1297,7 +1305,7 @@ pub fn create_submission(
                 message: format!(
                     "consultation `{code}` takes at most {max} submissions per municipality and {municipality} has {}; change or re-rank one instead",
                     existing.len()
-                ),
+                ).into(),
                 field: None,
             });
         }
@@ -2143,15 +2151,15 @@ mod tests {
         );
         let skipped = parse_local("deadline", "2021-03-28T02:30:00", TIME_ZONE).unwrap_err();
         assert!(
-            skipped.message.contains("does not exist"),
-            "{}",
-            skipped.message
+            skipped.msg.to_string().contains("does not exist"),
+            "{:?}",
+            skipped.msg
         );
         let twice = parse_local("deadline", "2020-10-25T02:30:00", TIME_ZONE).unwrap_err();
         assert!(
-            twice.message.contains("+02:00 or +01:00"),
-            "{}",
-            twice.message
+            twice.msg.to_string().contains("+02:00 or +01:00"),
+            "{:?}",
+            twice.msg
         );
         assert_eq!(
             parse_local("deadline", "2020-10-25T02:30:00+01:00", TIME_ZONE).unwrap(),

@@ -9,10 +9,13 @@ use crate::db::models::{Indicator, IndicatorValue, NewIndicator, NewIndicatorVal
 use crate::db::schema::{indicator_values, indicators, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
+use crate::domain::dates;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::{Codes, check};
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ValueJson {
@@ -152,14 +155,17 @@ fn load(conn: &mut DbConnection, id: i64) -> Result<Indicator> {
         .select(Indicator::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("indicator {id}")))
+        .ok_or_else(|| Error::not_found(Label::Indicator, id))
 }
 
 pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<IndicatorJson> {
     let row = load(conn, id)?;
-    to_json(conn, vec![row], as_of)?
-        .pop()
-        .ok_or_else(|| Error::NotFound(format!("indicator {id} at that moment")))
+    to_json(conn, vec![row], as_of)?.pop().ok_or_else(|| {
+        Error::NotFound(Msg::NotFoundThen {
+            kind: Label::Indicator,
+            id: id.to_string(),
+        })
+    })
 }
 
 pub fn values(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<ValueJson>> {
@@ -183,33 +189,26 @@ pub struct IndicatorInput {
 
 fn check_input(input: &IndicatorInput, creating: bool, errors: &mut Vec<FieldError>) {
     match &input.name {
-        Some(name) if !(1..=MAX_TITLE).contains(&name.trim().chars().count()) => errors.push(
-            FieldError::new("name", format!("must be 1 to {MAX_TITLE} characters")),
-        ),
-        None if creating => errors.push(FieldError::new("name", "is required")),
-        _ => {}
+        Some(name) => validate::text("name", name, 1, MAX_TITLE, errors),
+        None if creating => errors.push(FieldError::new("name", Msg::Required)),
+        None => {}
     }
-    if input.unit.as_ref().is_some_and(|u| u.chars().count() > 50) {
-        errors.push(FieldError::new("unit", "must be at most 50 characters"));
+    if let Some(unit) = &input.unit {
+        validate::text("unit", unit, 0, 50, errors);
     }
     if let Some(direction) = &input.direction
         && direction != "increase"
         && direction != "decrease"
     {
-        errors.push(FieldError::new(
-            "direction",
-            "must be `increase` or `decrease`",
-        ));
+        errors.push(FieldError::new("direction", Msg::DirectionIncreaseDecrease));
     }
     for (field, value) in [
         ("baseline_value", input.baseline_value),
         ("target_value", input.target_value),
     ] {
         match value {
-            Some(v) if !v.is_finite() => {
-                errors.push(FieldError::new(field, "must be a finite number"))
-            }
-            None if creating => errors.push(FieldError::new(field, "is required")),
+            Some(v) if !v.is_finite() => errors.push(FieldError::new(field, Msg::Number)),
+            None if creating => errors.push(FieldError::new(field, Msg::Required)),
             _ => {}
         }
     }
@@ -306,7 +305,7 @@ pub fn update(
         )?;
         to_json(conn, vec![after], None)?
             .pop()
-            .ok_or_else(|| Error::NotFound(format!("indicator {id}")))
+            .ok_or_else(|| Error::not_found(Label::Indicator, id))
     })
 }
 
@@ -332,25 +331,20 @@ pub fn add_value(
     authorize(actions::owner(conn, &codes, row.action_id)?)?;
     let mut errors = Vec::new();
     if !input.value.is_finite() {
-        errors.push(FieldError::new("value", "must be a finite number"));
+        errors.push(FieldError::new("value", Msg::Number));
     }
-    let today =
-        chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Amsterdam, &db::now()).date_naive();
-    if input.measured_on > today {
-        errors.push(FieldError::new("measured_on", "must not be in the future"));
+    if input.measured_on > dates::amsterdam_date(db::now()) {
+        errors.push(FieldError::new("measured_on", Msg::NotInFuture));
     }
-    if chrono::Datelike::year(&input.measured_on) < 2000 {
+    if chrono::Datelike::year(&input.measured_on) < *validate::YEARS.start() {
         errors.push(FieldError::new(
             "measured_on",
-            "must be in the year 2000 or later",
+            Msg::YearFrom {
+                from: i64::from(*validate::YEARS.start()),
+            },
         ));
     }
-    if input.note.chars().count() > MAX_NOTE {
-        errors.push(FieldError::new(
-            "note",
-            format!("must be at most {MAX_NOTE} characters"),
-        ));
-    }
+    validate::text("note", &input.note, 0, MAX_NOTE, &mut errors);
     check(errors)?;
     db::write_transaction(conn, |conn| {
         let value: IndicatorValue = diesel::insert_into(indicator_values::table)

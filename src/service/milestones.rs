@@ -12,10 +12,13 @@ use crate::db::models::{Milestone, MilestoneEvent, NewMilestone, NewMilestoneEve
 use crate::db::schema::{milestone_events, milestones, report_periods, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
+use crate::domain::dates;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::{Codes, check};
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MilestoneJson {
@@ -70,7 +73,10 @@ fn period_id(
     if id.is_none() {
         errors.push(FieldError::new(
             "report_period",
-            format!("unknown report period `{code}`"),
+            Msg::Unknown {
+                kind: Label::Period,
+                value: code.to_string(),
+            },
         ));
     }
     Ok(id)
@@ -81,7 +87,7 @@ fn today_at(as_of: Option<AsOf>) -> NaiveDate {
     let instant = as_of
         .map(|a| a.before - chrono::Duration::microseconds(1))
         .unwrap_or_else(db::now);
-    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Amsterdam, &instant).date_naive()
+    dates::amsterdam_date(instant)
 }
 
 /// Builds the JSON of milestones, replaying their events up to `as_of` when given.
@@ -166,14 +172,17 @@ fn load(conn: &mut DbConnection, id: i64) -> Result<Milestone> {
         .select(Milestone::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("milestone {id}")))
+        .ok_or_else(|| Error::not_found(Label::Milestone, id))
 }
 
 pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<MilestoneJson> {
     let row = load(conn, id)?;
-    to_json(conn, vec![row], as_of)?
-        .pop()
-        .ok_or_else(|| Error::NotFound(format!("milestone {id} at that moment")))
+    to_json(conn, vec![row], as_of)?.pop().ok_or_else(|| {
+        Error::NotFound(Msg::NotFoundThen {
+            kind: Label::Milestone,
+            id: id.to_string(),
+        })
+    })
 }
 
 pub fn events(conn: &mut DbConnection, id: i64) -> Result<Vec<EventJson>> {
@@ -210,34 +219,6 @@ pub struct NewMilestoneInput {
     pub report_period: Option<String>,
 }
 
-fn check_title(title: &str, errors: &mut Vec<FieldError>) {
-    let length = title.trim().chars().count();
-    if length == 0 || length > MAX_TITLE {
-        errors.push(FieldError::new(
-            "title",
-            format!("must be 1 to {MAX_TITLE} characters"),
-        ));
-    }
-}
-
-fn check_note(field: &str, note: &str, errors: &mut Vec<FieldError>) {
-    if note.chars().count() > MAX_NOTE {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {MAX_NOTE} characters"),
-        ));
-    }
-}
-
-fn check_year(field: &str, date: NaiveDate, errors: &mut Vec<FieldError>) {
-    if !(2000..=2100).contains(&chrono::Datelike::year(&date)) {
-        errors.push(FieldError::new(
-            field,
-            "must be between the years 2000 and 2100",
-        ));
-    }
-}
-
 fn record_event(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -271,9 +252,9 @@ pub fn create(
     let owner = actions::owner(conn, &codes, action_id)?;
     authorize(owner)?;
     let mut errors = Vec::new();
-    check_title(&input.title, &mut errors);
-    check_note("description", &input.description, &mut errors);
-    check_year("due_date", input.due_date, &mut errors);
+    validate::text("title", &input.title, 1, MAX_TITLE, &mut errors);
+    validate::text("description", &input.description, 0, MAX_NOTE, &mut errors);
+    validate::year("due_date", input.due_date, &mut errors);
     let period = match &input.report_period {
         Some(code) => period_id(conn, code, &mut errors)?,
         None => None,
@@ -391,34 +372,34 @@ pub fn change(
             report_period,
         } => {
             if let Some(title) = title {
-                check_title(title, &mut errors);
+                validate::text("title", title, 1, MAX_TITLE, &mut errors);
             }
             if let Some(description) = description {
-                check_note("description", description, &mut errors);
+                validate::text("description", description, 0, MAX_NOTE, &mut errors);
             }
             if let Some(code) = report_period {
                 period = period_id(conn, code, &mut errors)?;
             }
         }
         Change::Reschedule { due_date, note } => {
-            check_year("due_date", *due_date, &mut errors);
+            validate::year("due_date", *due_date, &mut errors);
             if note.trim().is_empty() {
-                errors.push(FieldError::new("note", "say why the milestone moves"));
+                errors.push(FieldError::new("note", Msg::MilestoneMoveReason));
             }
-            check_note("note", note, &mut errors);
+            validate::text("note", note, 0, MAX_NOTE, &mut errors);
         }
         Change::Complete { done_on, note } => {
-            check_year("done_on", *done_on, &mut errors);
+            validate::year("done_on", *done_on, &mut errors);
             if *done_on > today_at(None) {
-                errors.push(FieldError::new("done_on", "must not be in the future"));
+                errors.push(FieldError::new("done_on", Msg::NotInFuture));
             }
-            check_note("note", note, &mut errors);
+            validate::text("note", note, 0, MAX_NOTE, &mut errors);
         }
         Change::Reopen { note } => {
             if note.trim().is_empty() {
-                errors.push(FieldError::new("note", "say why the milestone is reopened"));
+                errors.push(FieldError::new("note", Msg::MilestoneReopenReason));
             }
-            check_note("note", note, &mut errors);
+            validate::text("note", note, 0, MAX_NOTE, &mut errors);
         }
     }
     check(errors)?;
@@ -452,10 +433,7 @@ pub fn change(
             ),
             Change::Reschedule { due_date, note } => {
                 if before.done_on.is_some() {
-                    return Err(Error::Conflict {
-                        message: "the milestone is done; reopen it before rescheduling".into(),
-                        field: Some("due_date".into()),
-                    });
+                    return Err(Error::conflict("due_date", Msg::MilestoneDoneReopenFirst));
                 }
                 record_event(conn, actor, id, "rescheduled", (*due_date, None), note, now)?;
                 (
@@ -469,7 +447,7 @@ pub fn change(
             Change::Complete { done_on, note } => {
                 if before.done_on.is_some() {
                     return Err(Error::Conflict {
-                        message: "the milestone is already done".into(),
+                        message: Msg::MilestoneAlreadyDone,
                         field: None,
                     });
                 }
@@ -493,7 +471,7 @@ pub fn change(
             Change::Reopen { note } => {
                 if before.done_on.is_none() {
                     return Err(Error::Conflict {
-                        message: "the milestone is not done".into(),
+                        message: Msg::MilestoneNotDone,
                         field: None,
                     });
                 }
@@ -551,7 +529,7 @@ pub fn change(
         )?;
         to_json(conn, vec![after], None)?
             .pop()
-            .ok_or_else(|| Error::NotFound(format!("milestone {id}")))
+            .ok_or_else(|| Error::not_found(Label::Milestone, id))
     })
 }
 

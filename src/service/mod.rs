@@ -19,4 +19,5 @@ pub mod sessions;
 pub mod signoffs;
 pub mod spreadsheet;
 pub mod users;
+pub mod validate;
 pub mod web_sessions;

@@ -11,9 +11,11 @@ use crate::db::schema::{actions, areas, local_notes, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::check;
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct NoteJson {
@@ -40,7 +42,7 @@ fn area(conn: &mut DbConnection, code: &str) -> Result<(i64, i64)> {
         .select((areas::id, areas::municipality_id))
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("area `{code}`")))
+        .ok_or_else(|| Error::not_found_code(Label::Area, code))
 }
 
 /// The notes on an area, newest first.
@@ -83,13 +85,7 @@ pub fn create(
         municipality_id: Some(municipality_id),
     })?;
     let mut errors = Vec::new();
-    let length = input.body.trim().chars().count();
-    if length == 0 || length > MAX_NOTE {
-        errors.push(FieldError::new(
-            "body",
-            format!("must be 1 to {MAX_NOTE} characters"),
-        ));
-    }
+    validate::text("body", &input.body, 1, MAX_NOTE, &mut errors);
     if let Some(action_id) = input.action_id {
         let action_area: Option<i64> = actions::table
             .find(action_id)
@@ -99,7 +95,10 @@ pub fn create(
         if action_area != Some(area_id) {
             errors.push(FieldError::new(
                 "action_id",
-                format!("no action {action_id} in area `{code}`"),
+                Msg::NotInArea {
+                    action: action_id,
+                    area: code.to_string(),
+                },
             ));
         }
     }

@@ -9,10 +9,11 @@ use crate::db::models::{NewProgramme, Programme};
 use crate::db::schema::{actions, programmes};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::{Codes, check, resolve};
-use crate::service::reference::check_slug;
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ProgrammeJson {
@@ -64,7 +65,7 @@ fn load(conn: &mut DbConnection, code: &str) -> Result<Programme> {
         .select(Programme::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("programme `{code}`")))
+        .ok_or_else(|| Error::not_found_code(Label::Programme, code))
 }
 
 pub fn get(conn: &mut DbConnection, code: &str) -> Result<ProgrammeJson> {
@@ -85,21 +86,12 @@ pub struct ProgrammeInput {
 
 fn check_texts(input: &ProgrammeInput, creating: bool, errors: &mut Vec<FieldError>) {
     match &input.title {
-        Some(title) if !(1..=MAX_TITLE).contains(&title.trim().chars().count()) => errors.push(
-            FieldError::new("title", format!("must be 1 to {MAX_TITLE} characters")),
-        ),
-        None if creating => errors.push(FieldError::new("title", "is required")),
-        _ => {}
+        Some(title) => validate::text("title", title, 1, MAX_TITLE, errors),
+        None if creating => errors.push(FieldError::new("title", Msg::Required)),
+        None => {}
     }
-    if input
-        .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > MAX_NOTE)
-    {
-        errors.push(FieldError::new(
-            "description",
-            format!("must be at most {MAX_NOTE} characters"),
-        ));
+    if let Some(description) = &input.description {
+        validate::text("description", description, 0, MAX_NOTE, errors);
     }
 }
 
@@ -113,25 +105,25 @@ pub fn create(
     let codes = Codes::load(conn)?;
     let mut errors = Vec::new();
     let code = input.code.clone().unwrap_or_default();
-    check_slug("code", &code, &mut errors);
+    validate::slug("code", &code, 80, &mut errors);
     check_texts(input, true, &mut errors);
     let theme = match &input.theme {
-        Some(t) => resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors),
+        Some(t) => resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors),
         None => {
-            errors.push(FieldError::new("theme", "is required"));
+            errors.push(FieldError::new("theme", Msg::Required));
             None
         }
     };
     let ministry = match &input.lead_ministry {
         Some(m) => resolve(
             "lead_ministry",
-            "ministry",
+            Label::Ministry,
             m,
             |c| codes.ministry_id(c),
             &mut errors,
         ),
         None => {
-            errors.push(FieldError::new("lead_ministry", "is required"));
+            errors.push(FieldError::new("lead_ministry", Msg::Required));
             None
         }
     };
@@ -158,10 +150,12 @@ pub fn create(
             .returning(programmes::all_columns)
             .get_result(conn)
             .map_err(|err| match Error::from(err) {
-                Error::Conflict { .. } => Error::Conflict {
-                    message: format!("`{code}` is already in use"),
-                    field: Some("code".into()),
-                },
+                Error::Conflict { .. } => Error::conflict(
+                    "code",
+                    Msg::InUse {
+                        value: code.clone(),
+                    },
+                ),
                 other => other,
             })?;
         audit::record::<(), _>(
@@ -188,22 +182,16 @@ pub fn update(
     let codes = Codes::load(conn)?;
     let mut errors = Vec::new();
     if input.code.is_some() {
-        errors.push(FieldError::new(
-            "code",
-            "cannot be changed: actions and links use it",
-        ));
+        errors.push(FieldError::new("code", Msg::CannotChange));
     }
     if input.lead_ministry.is_some() {
-        errors.push(FieldError::new(
-            "lead_ministry",
-            "cannot be changed; create a programme for the other ministry",
-        ));
+        errors.push(FieldError::new("lead_ministry", Msg::ProgrammeLeadFixed));
     }
     check_texts(input, false, &mut errors);
     let theme = input
         .theme
         .as_deref()
-        .and_then(|t| resolve("theme", "theme", t, |c| codes.theme_id(c), &mut errors));
+        .and_then(|t| resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors));
     check(errors)?;
     db::write_transaction(conn, |conn| {
         let before = load(conn, code)?;

@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 use crate::db::models::ReportPeriod;
 use crate::db::schema::{progress_updates, report_periods};
 use crate::db::{self, DbConnection};
-use crate::domain::SignoffState;
 use crate::domain::asof::AsOf;
 use crate::domain::rollup::{
     self, ActionFacts, IndicatorFacts, MilestoneFacts, Rollup, RollupRules,
 };
+use crate::domain::{SignoffState, dates};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::codes::{Codes, check};
 use crate::service::{indicators, milestones, signoffs};
@@ -64,10 +65,7 @@ impl GroupBy {
             "programme" => Self::Programme,
             "target_group" => Self::TargetGroup,
             _ => {
-                errors.push(FieldError::new(
-                    "group_by",
-                    "must be one of area, municipality, ministry, theme, programme, target_group",
-                ));
+                errors.push(FieldError::new("group_by", Msg::GroupBy));
                 Self::Area
             }
         }
@@ -168,12 +166,15 @@ fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::validation("period", format!("unknown report period `{code}`")))
-}
-
-/// The date in the Netherlands at an instant.
-pub fn dutch_date(instant: NaiveDateTime) -> NaiveDate {
-    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Amsterdam, &instant).date_naive()
+        .ok_or_else(|| {
+            Error::validation(
+                "period",
+                Msg::Unknown {
+                    kind: Label::Period,
+                    value: code.to_string(),
+                },
+            )
+        })
 }
 
 /// Loads the actions that match with everything a roll-up needs, as of the moment asked for:
@@ -200,7 +201,7 @@ pub fn load_facts(
         .or_else(|| period.as_ref().map(|p| AsOf::end_of_day(p.cut_off)))
         .unwrap_or_else(|| AsOf::at(db::now()));
     let moment = as_of.before - Duration::microseconds(1);
-    let today = dutch_date(moment);
+    let today = dates::amsterdam_date(moment);
     let cut_off = period.as_ref().map(|p| p.cut_off).unwrap_or(today);
     let mut filter = filter.clone();
     // A moment in the past is rebuilt from history. Now is what the tables hold: the same
@@ -371,7 +372,10 @@ pub fn report(conn: &mut DbConnection, query: &ProgressQuery) -> Result<Progress
     let group_by = GroupBy::parse(query.group_by.as_deref(), &mut errors);
     let stale_weeks = query.stale_weeks.unwrap_or(DEFAULT_STALE_WEEKS);
     if !(1..=104).contains(&stale_weeks) {
-        errors.push(FieldError::new("stale_weeks", "must be between 1 and 104"));
+        errors.push(FieldError::new(
+            "stale_weeks",
+            Msg::Between { min: 1, max: 104 },
+        ));
     }
     check(errors)?;
     let filter = ActionFilter {

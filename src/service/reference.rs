@@ -9,51 +9,21 @@ use crate::db::models::{Area, Ministry, ReportPeriod, Theme};
 use crate::db::schema::{areas, ministries, municipalities, report_periods, themes};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
-
-/// Codes are lower-case slugs (`rotterdam-zuid`), except ministries (`BZK`, `JenV`).
-pub fn check_slug(field: &str, code: &str, errors: &mut Vec<FieldError>) {
-    let ok = (1..=80).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !code.starts_with('-')
-        && !code.ends_with('-');
-    if !ok {
-        errors.push(FieldError::new(
-            field,
-            "must be 1–80 lower-case letters, digits and dashes",
-        ));
-    }
-}
-
-pub fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    let length = value.trim().chars().count();
-    if length == 0 || length > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be 1 to {max} characters"),
-        ));
-    }
-}
-
-fn finish(errors: Vec<FieldError>) -> Result<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Validation(errors))
-    }
-}
+use crate::service::validate;
 
 fn conflict_on<'a>(
     field: &'static str,
     code: &'a str,
 ) -> impl FnOnce(diesel::result::Error) -> Error + 'a {
     move |err| match Error::from(err) {
-        Error::Conflict { .. } => Error::Conflict {
-            message: format!("`{code}` is already in use"),
-            field: Some(field.into()),
-        },
+        Error::Conflict { .. } => Error::conflict(
+            field,
+            Msg::InUse {
+                value: code.to_string(),
+            },
+        ),
         other => other,
     }
 }
@@ -90,19 +60,28 @@ pub struct AreaChange {
 
 fn check_coordinates(latitude: Option<f64>, longitude: Option<f64>, errors: &mut Vec<FieldError>) {
     if latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-        errors.push(FieldError::new("latitude", "must be between -90 and 90"));
+        errors.push(FieldError::new(
+            "latitude",
+            Msg::Between { min: -90, max: 90 },
+        ));
     }
     if longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
-        errors.push(FieldError::new("longitude", "must be between -180 and 180"));
+        errors.push(FieldError::new(
+            "longitude",
+            Msg::Between {
+                min: -180,
+                max: 180,
+            },
+        ));
     }
 }
 
 pub fn create_area(conn: &mut DbConnection, actor: &Actor, input: &NewAreaInput) -> Result<Area> {
     let mut errors = Vec::new();
-    check_slug("code", &input.code, &mut errors);
-    check_text("name", &input.name, 200, &mut errors);
+    validate::slug("code", &input.code, 80, &mut errors);
+    validate::text("name", &input.name, 1, 200, &mut errors);
     check_coordinates(Some(input.latitude), Some(input.longitude), &mut errors);
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let municipality_id: i64 = municipalities::table
             .filter(municipalities::code.eq(&input.municipality))
@@ -112,7 +91,10 @@ pub fn create_area(conn: &mut DbConnection, actor: &Actor, input: &NewAreaInput)
             .ok_or_else(|| {
                 Error::validation(
                     "municipality",
-                    format!("unknown municipality `{}`", input.municipality),
+                    Msg::Unknown {
+                        kind: Label::Municipality,
+                        value: input.municipality.clone(),
+                    },
                 )
             })?;
         let now = db::now();
@@ -152,16 +134,16 @@ pub fn update_area(
 ) -> Result<Area> {
     let mut errors = Vec::new();
     if let Some(name) = &change.name {
-        check_text("name", name, 200, &mut errors);
+        validate::text("name", name, 1, 200, &mut errors);
     }
     check_coordinates(change.latitude, change.longitude, &mut errors);
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let before: Area = areas::table
             .filter(areas::code.eq(code))
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("area `{code}`")))?;
+            .ok_or_else(|| Error::not_found_code(Label::Area, code))?;
         check_version(before.version, expected)?;
         let after: Area = diesel::update(
             areas::table
@@ -211,10 +193,10 @@ pub fn create_municipality(
     input: &NewMunicipalityInput,
 ) -> Result<crate::db::models::Municipality> {
     let mut errors = Vec::new();
-    check_slug("code", &input.code, &mut errors);
-    check_text("name", &input.name, 200, &mut errors);
-    check_text("province", &input.province, 100, &mut errors);
-    finish(errors)?;
+    validate::slug("code", &input.code, 80, &mut errors);
+    validate::text("name", &input.name, 1, 200, &mut errors);
+    validate::text("province", &input.province, 1, 100, &mut errors);
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let row: crate::db::models::Municipality = diesel::insert_into(municipalities::table)
             .values((
@@ -254,18 +236,16 @@ pub fn create_ministry(
     let mut errors = Vec::new();
     let code = input.code.clone().unwrap_or_default();
     if !(1..=20).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        errors.push(FieldError::new(
-            "code",
-            "must be 1–20 letters or digits, e.g. BZK",
-        ));
+        errors.push(FieldError::new("code", Msg::MinistryCode));
     }
-    check_text(
+    validate::text(
         "name",
         input.name.as_deref().unwrap_or_default(),
+        1,
         200,
         &mut errors,
     );
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let now = db::now();
         let row: Ministry = diesel::insert_into(ministries::table)
@@ -300,21 +280,18 @@ pub fn update_ministry(
 ) -> Result<Ministry> {
     let mut errors = Vec::new();
     if input.code.is_some() {
-        errors.push(FieldError::new(
-            "code",
-            "cannot be changed: other records and links use it",
-        ));
+        errors.push(FieldError::new("code", Msg::CannotChange));
     }
     if let Some(name) = &input.name {
-        check_text("name", name, 200, &mut errors);
+        validate::text("name", name, 1, 200, &mut errors);
     }
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let before: Ministry = ministries::table
             .filter(ministries::code.eq(code))
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("ministry `{code}`")))?;
+            .ok_or_else(|| Error::not_found_code(Label::Ministry, code))?;
         check_version(before.version, expected)?;
         let after: Ministry = diesel::update(
             ministries::table
@@ -355,20 +332,22 @@ pub struct ThemeInput {
 pub fn create_theme(conn: &mut DbConnection, actor: &Actor, input: &ThemeInput) -> Result<Theme> {
     let mut errors = Vec::new();
     let code = input.code.clone().unwrap_or_default();
-    check_slug("code", &code, &mut errors);
-    check_text(
+    validate::slug("code", &code, 80, &mut errors);
+    validate::text(
         "name_nl",
         input.name_nl.as_deref().unwrap_or_default(),
+        1,
         200,
         &mut errors,
     );
-    check_text(
+    validate::text(
         "name_en",
         input.name_en.as_deref().unwrap_or_default(),
+        1,
         200,
         &mut errors,
     );
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let now = db::now();
         let row: Theme = diesel::insert_into(themes::table)
@@ -405,23 +384,20 @@ pub fn update_theme(
 ) -> Result<Theme> {
     let mut errors = Vec::new();
     if input.code.is_some() {
-        errors.push(FieldError::new(
-            "code",
-            "cannot be changed: other records and links use it",
-        ));
+        errors.push(FieldError::new("code", Msg::CannotChange));
     }
     for (field, value) in [("name_nl", &input.name_nl), ("name_en", &input.name_en)] {
         if let Some(value) = value {
-            check_text(field, value, 200, &mut errors);
+            validate::text(field, value, 1, 200, &mut errors);
         }
     }
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let before: Theme = themes::table
             .filter(themes::code.eq(code))
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("theme `{code}`")))?;
+            .ok_or_else(|| Error::not_found_code(Label::Theme, code))?;
         check_version(before.version, expected)?;
         let after: Theme = diesel::update(
             themes::table
@@ -477,16 +453,10 @@ fn check_period_dates(
     errors: &mut Vec<FieldError>,
 ) {
     if starts_on.is_some_and(|s| s > cut_off) {
-        errors.push(FieldError::new(
-            "starts_on",
-            "must not be after the cut-off",
-        ));
+        errors.push(FieldError::new("starts_on", Msg::NotAfterCutOff));
     }
     if due_date.is_some_and(|d| d < cut_off) {
-        errors.push(FieldError::new(
-            "due_date",
-            "must not be before the cut-off",
-        ));
+        errors.push(FieldError::new("due_date", Msg::NotBeforeCutOff));
     }
 }
 
@@ -497,21 +467,22 @@ pub fn create_period(
 ) -> Result<ReportPeriod> {
     let mut errors = Vec::new();
     let code = input.code.clone().unwrap_or_default();
-    check_slug("code", &code, &mut errors);
-    check_text(
+    validate::slug("code", &code, 80, &mut errors);
+    validate::text(
         "name",
         input.name.as_deref().unwrap_or_default(),
+        1,
         200,
         &mut errors,
     );
     match input.cut_off {
         Some(cut_off) => check_period_dates(input.starts_on, cut_off, input.due_date, &mut errors),
-        None => errors.push(FieldError::new("cut_off", "is required")),
+        None => errors.push(FieldError::new("cut_off", Msg::Required)),
     }
-    finish(errors)?;
+    validate::check(errors)?;
     let cut_off = input
         .cut_off
-        .ok_or_else(|| Error::validation("cut_off", "is required"))?;
+        .ok_or_else(|| Error::validation("cut_off", Msg::Required))?;
     db::write_transaction(conn, |conn| {
         let now = db::now();
         let row: ReportPeriod = diesel::insert_into(report_periods::table)
@@ -549,28 +520,25 @@ pub fn update_period(
 ) -> Result<ReportPeriod> {
     let mut errors = Vec::new();
     if input.code.is_some() {
-        errors.push(FieldError::new(
-            "code",
-            "cannot be changed: other records and links use it",
-        ));
+        errors.push(FieldError::new("code", Msg::CannotChange));
     }
     if let Some(name) = &input.name {
-        check_text("name", name, 200, &mut errors);
+        validate::text("name", name, 1, 200, &mut errors);
     }
-    finish(errors)?;
+    validate::check(errors)?;
     db::write_transaction(conn, |conn| {
         let before: ReportPeriod = report_periods::table
             .filter(report_periods::code.eq(code))
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("period `{code}`")))?;
+            .ok_or_else(|| Error::not_found_code(Label::Period, code))?;
         check_version(before.version, expected)?;
         let starts_on = input.starts_on.or(before.starts_on);
         let cut_off = input.cut_off.unwrap_or(before.cut_off);
         let due_date = input.due_date.or(before.due_date);
         let mut errors = Vec::new();
         check_period_dates(starts_on, cut_off, due_date, &mut errors);
-        finish(errors)?;
+        validate::check(errors)?;
         let after: ReportPeriod = diesel::update(
             report_periods::table
                 .find(before.id)

@@ -12,6 +12,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::{ReportState, SignoffState};
 use crate::error::{Error, Result};
+use crate::i18n::{Label, Msg};
 use crate::reports::build::{self, Moment};
 use crate::reports::model::{ReportModel, SnapshotMinistries};
 use crate::reports::{self as documents, Format};
@@ -84,7 +85,15 @@ fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::validation("period", format!("unknown report period `{code}`")))
+        .ok_or_else(|| {
+            Error::validation(
+                "period",
+                Msg::Unknown {
+                    kind: Label::Period,
+                    value: code.to_string(),
+                },
+            )
+        })
 }
 
 fn username(conn: &mut DbConnection, id: Option<i64>) -> Result<Option<String>> {
@@ -302,11 +311,10 @@ fn refuse_if_published(conn: &mut DbConnection, period: &ReportPeriod) -> Result
         .optional()?;
     match published {
         Some(id) => Err(Error::Conflict {
-            message: format!(
-                "the report of `{}` is published (report {id}) and cannot change; corrections \
-                 appear in the next period's report",
-                period.code
-            ),
+            message: Msg::ReportPublishedFixed {
+                period: period.code.clone(),
+                id,
+            },
             field: Some("period".into()),
         }),
         None => Ok(()),
@@ -348,10 +356,10 @@ fn load(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<Report> {
         .select(Report::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("report {id}")))?;
+        .ok_or_else(|| Error::not_found(Label::Report, id))?;
     // A draft does not exist for those who may only read published reports.
     if !drafts && report.state != ReportState::Published.as_str() {
-        return Err(Error::NotFound(format!("report {id}")));
+        return Err(Error::not_found(Label::Report, id));
     }
     Ok(report)
 }
@@ -368,9 +376,12 @@ pub fn file(
     format: &str,
     drafts: bool,
 ) -> Result<(Format, String, Vec<u8>)> {
-    let format: Format = format
-        .parse()
-        .map_err(|message: String| Error::NotFound(format!("format: {message}")))?;
+    let format: Format = format.parse().map_err(|_: String| {
+        Error::NotFound(Msg::ReportFormat {
+            value: format.to_string(),
+            valid: Format::ALL.iter().map(|f| f.as_str().to_string()).collect(),
+        })
+    })?;
     let report = load(conn, id, drafts)?;
     let code: String = report_periods::table
         .find(report.report_period_id)
@@ -382,7 +393,12 @@ pub fn file(
         .select(report_files::content)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("the {format} of report {id}")))?;
+        .ok_or_else(|| {
+            Error::NotFound(Msg::ReportFileMissing {
+                format: format.as_str().to_string(),
+                id,
+            })
+        })?;
     Ok((format, format.file_name(&code), content))
 }
 
@@ -401,7 +417,7 @@ pub fn publish(
         let report = load(conn, id, true)?;
         if report.state == ReportState::Published.as_str() {
             return Err(Error::Conflict {
-                message: format!("report {id} is already published"),
+                message: Msg::ReportAlreadyPublished { id },
                 field: None,
             });
         }
@@ -415,20 +431,16 @@ pub fn publish(
         let end = AsOf::end_of_day(period.cut_off);
         if !AsOf::at(report.as_of).eq(&end) {
             return Err(Error::Conflict {
-                message: format!(
-                    "this draft shows the state before the cut-off ({}) had passed; generate a \
-                     new draft now",
-                    period.cut_off
-                ),
+                message: Msg::DraftBeforeCutOff {
+                    cut_off: period.cut_off,
+                },
                 field: None,
             });
         }
         let trail = signoffs::trail_of(conn, &period, None)?;
         if trail.iter().any(|s| s.recorded_at > report.generated_at) {
             return Err(Error::Conflict {
-                message: "a ministry's sign-off changed after this draft was made; generate a \
-                          new draft"
-                    .into(),
+                message: Msg::DraftSignoffChanged,
                 field: None,
             });
         }
@@ -453,10 +465,7 @@ pub fn publish(
             .collect();
         if !waiting.is_empty() {
             return Err(Error::Conflict {
-                message: format!(
-                    "not every ministry's sign-off is approved (vastgesteld): {}",
-                    waiting.join(", ")
-                ),
+                message: Msg::SignoffsNotApproved { waiting },
                 field: None,
             });
         }
@@ -475,7 +484,9 @@ pub fn publish(
         .execute(conn)
         .map_err(|err| match Error::from(err) {
             Error::Conflict { .. } => Error::Conflict {
-                message: format!("period `{}` already has a published report", period.code),
+                message: Msg::PeriodAlreadyPublished {
+                    period: period.code.clone(),
+                },
                 field: None,
             },
             other => other,

@@ -10,6 +10,7 @@ use crate::auth::{AuthUser, Credential, password, tokens};
 use crate::db::schema::{refresh_tokens, revoked_access_tokens, users};
 use crate::db::{self, DbConnection};
 use crate::error::{Error, Result};
+use crate::i18n::Msg;
 use crate::service::audit::{self, Actor};
 
 /// What `/auth/token` and `/auth/refresh` answer.
@@ -25,11 +26,11 @@ pub struct TokenPair {
 }
 
 fn wrong_credentials() -> Error {
-    Error::Unauthorized("wrong username or password".into())
+    Error::Unauthorized(Msg::WrongCredentials)
 }
 
 fn invalid_refresh() -> Error {
-    Error::Unauthorized("the refresh token is not valid; log in again".into())
+    Error::Unauthorized(Msg::RefreshInvalid)
 }
 
 /// A user whose password was just checked: (id, username, auth epoch).
@@ -64,15 +65,13 @@ pub fn verify_credentials(
     Ok((user_id, name, epoch))
 }
 
-/// Checks a username and password and opens a new token family.
+/// Opens a new token family for a user whose password [`verify_credentials`] accepted.
 pub fn login(
     conn: &mut DbConnection,
     keys: &JwtKeys,
     refresh_days: i64,
-    username: &str,
-    password: &str,
+    (user_id, name, epoch): Verified,
 ) -> Result<TokenPair> {
-    let (user_id, name, epoch) = verify_credentials(conn, username, password)?;
     db::write_transaction(conn, |conn| {
         let pair = issue_pair(
             conn,
@@ -132,10 +131,27 @@ fn issue_pair(
     })
 }
 
-enum RefreshOutcome {
+/// What became of a refresh token. A reuse revokes the token's family and must be committed
+/// even though the caller is refused, so it is an outcome, not an error: in a batch of the
+/// group commit an error rolls back everything its write did.
+pub enum RefreshOutcome {
     Rotated(TokenPair),
     Reused,
     Refused,
+}
+
+impl RefreshOutcome {
+    /// The new pair, or 401 for a token that is used up, unknown or expired.
+    pub fn into_result(self) -> Result<TokenPair> {
+        match self {
+            RefreshOutcome::Rotated(pair) => Ok(pair),
+            RefreshOutcome::Reused => {
+                tracing::warn!("a used refresh token was presented again; its family is revoked");
+                Err(invalid_refresh())
+            }
+            RefreshOutcome::Refused => Err(invalid_refresh()),
+        }
+    }
 }
 
 type RefreshRow = (
@@ -154,8 +170,8 @@ pub fn refresh(
     keys: &JwtKeys,
     refresh_days: i64,
     token: &str,
-) -> Result<TokenPair> {
-    let outcome = db::write_transaction(conn, |conn| -> Result<RefreshOutcome> {
+) -> Result<RefreshOutcome> {
+    db::write_transaction(conn, |conn| -> Result<RefreshOutcome> {
         let found: Option<RefreshRow> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(tokens::hash(token)))
             .select((
@@ -208,15 +224,7 @@ pub fn refresh(
             epoch,
             &family,
         )?))
-    })?;
-    match outcome {
-        RefreshOutcome::Rotated(pair) => Ok(pair),
-        RefreshOutcome::Reused => {
-            tracing::warn!("a used refresh token was presented again; its family is revoked");
-            Err(invalid_refresh())
-        }
-        RefreshOutcome::Refused => Err(invalid_refresh()),
-    }
+    })
 }
 
 fn revoke_family(conn: &mut DbConnection, family: &str, now: NaiveDateTime) -> QueryResult<usize> {

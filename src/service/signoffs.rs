@@ -16,9 +16,11 @@ use crate::db::schema::{ministries, period_signoffs, report_periods, reports, us
 use crate::db::{self, DbConnection};
 use crate::domain::{ReportState, Role, SignoffState};
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE};
 use crate::service::audit::{self, Actor};
 use crate::service::progress::{self, ProgressQuery, Readiness};
+use crate::service::validate;
 
 /// A sign-off step: the new state and why.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -66,7 +68,7 @@ pub fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> 
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("period `{code}`")))
+        .ok_or_else(|| Error::not_found_code(Label::Period, code))
 }
 
 fn to_json(
@@ -217,22 +219,17 @@ pub fn sign_off(
         .select(ministries::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("ministry `{ministry_code}`")))?;
+        .ok_or_else(|| Error::not_found_code(Label::Ministry, ministry_code))?;
     authorize(Owner {
         ministry_id: Some(ministry_id),
         municipality_id: None,
     })?;
     let note = input.note.trim();
-    if note.chars().count() > MAX_NOTE {
-        return Err(Error::validation(
-            "note",
-            format!("must be at most {MAX_NOTE} characters"),
-        ));
-    }
+    let mut errors = Vec::new();
+    validate::text("note", note, 0, MAX_NOTE, &mut errors);
+    validate::check(errors)?;
     if input.state == SignoffState::Approved && role != Role::Admin {
-        return Err(Error::Forbidden(
-            "only the programme office (an admin) approves a sign-off".into(),
-        ));
+        return Err(Error::Forbidden(Msg::SignoffApproveAdmin));
     }
     // Readiness is read before the write transaction: it is a roll-up of the whole period.
     let missing = if input.state == SignoffState::Submitted {
@@ -254,10 +251,9 @@ pub fn sign_off(
             .get_result(conn)?;
         if published > 0 {
             return Err(Error::Conflict {
-                message: format!(
-                    "the report of `{}` is published; its sign-offs are closed",
-                    period.code
-                ),
+                message: Msg::SignoffClosed {
+                    period: period.code.clone(),
+                },
                 field: None,
             });
         }
@@ -278,15 +274,15 @@ pub fn sign_off(
         check_transition(role, latest, input.state, ministry_code)?;
         let mut errors = Vec::new();
         if input.state == SignoffState::Reopened && note.is_empty() {
-            errors.push(FieldError::new("note", "say why the sign-off is reopened"));
+            errors.push(FieldError::new("note", Msg::SignoffReopenReason));
         }
         if missing > 0 && note.is_empty() {
             errors.push(FieldError::new(
                 "note",
-                format!(
-                    "{missing} of {ministry_code}'s actions have no update in this period: \
-                     add them first, or explain in a note why you submit without them"
-                ),
+                Msg::SignoffMissingUpdates {
+                    missing,
+                    ministry: ministry_code.to_string(),
+                },
             ));
         }
         if !errors.is_empty() {
@@ -328,31 +324,19 @@ fn check_transition(
     ministry: &str,
 ) -> Result<()> {
     use SignoffState::{Approved, Reopened, Submitted};
-    let conflict = |message: String| {
-        Err(Error::Conflict {
-            message,
-            field: Some("state".into()),
-        })
-    };
+    let ministry = ministry.to_string();
+    let conflict = |message: Msg| Err(Error::conflict("state", message));
     match (latest, next) {
         (None | Some(Reopened), Submitted) => Ok(()),
-        (Some(Submitted), Submitted) => conflict(format!("{ministry} has already submitted")),
-        (Some(Approved), Submitted) => conflict(format!(
-            "{ministry}'s sign-off is approved; the programme office can reopen it"
-        )),
+        (Some(Submitted), Submitted) => conflict(Msg::SignoffAlreadySubmitted { ministry }),
+        (Some(Approved), Submitted) => conflict(Msg::SignoffApprovedAlready { ministry }),
         (Some(Submitted), Approved) => Ok(()),
-        (Some(Approved), Approved) => conflict(format!("{ministry} is already approved")),
-        (None | Some(Reopened), Approved) => {
-            conflict(format!("{ministry} has not submitted its updates yet"))
-        }
+        (Some(Approved), Approved) => conflict(Msg::SignoffAlreadyApproved { ministry }),
+        (None | Some(Reopened), Approved) => conflict(Msg::SignoffNotSubmitted { ministry }),
         (Some(Submitted), Reopened) => Ok(()),
         (Some(Approved), Reopened) if role == Role::Admin => Ok(()),
-        (Some(Approved), Reopened) => Err(Error::Forbidden(
-            "an approved sign-off is reopened by the programme office (an admin)".into(),
-        )),
-        (None | Some(Reopened), Reopened) => {
-            conflict(format!("{ministry} has nothing submitted to reopen"))
-        }
+        (Some(Approved), Reopened) => Err(Error::Forbidden(Msg::SignoffReopenApprovedAdmin)),
+        (None | Some(Reopened), Reopened) => conflict(Msg::SignoffNothingToReopen { ministry }),
     }
 }
 

@@ -51,6 +51,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::Msg;
 use crate::service::actions::{self, ActionFilter, ActionJson, Authorize, NewActionInput};
 use crate::service::audit::Actor;
 use crate::service::codes::Codes;
@@ -260,10 +261,11 @@ impl Layout {
                     if let Some(earlier) = names.get(&field) {
                         problems.push(FieldError::new(
                             "columns",
-                            format!(
-                                "`{earlier}` and `{shown}` are the same column ({}); keep one",
-                                field.name()
-                            ),
+                            Msg::ColumnTwice {
+                                earlier: earlier.clone(),
+                                shown: shown.to_string(),
+                                field: field.name().to_string(),
+                            },
                         ));
                     } else {
                         names.insert(field, shown.to_string());
@@ -287,12 +289,7 @@ impl Layout {
                 .collect();
             problems.push(FieldError::new(
                 "columns",
-                format!(
-                    "unknown column{} {}; the columns are {} (and export-only ones such as id and status, which are ignored)",
-                    if unknown.len() == 1 { "" } else { "s" },
-                    unknown.join(", "),
-                    known.join(", "),
-                ),
+                Msg::UnknownColumns { unknown, known },
             ));
         }
         if let (Some(euros), Some(cents)) =
@@ -300,7 +297,10 @@ impl Layout {
         {
             problems.push(FieldError::new(
                 "columns",
-                format!("`{euros}` and `{cents}` both give the budget; keep one"),
+                Msg::BudgetTwice {
+                    euros: euros.clone(),
+                    cents: cents.clone(),
+                },
             ));
         }
         let missing: Vec<String> = REQUIRED
@@ -309,14 +309,7 @@ impl Layout {
             .map(|field| format!("`{}`", field.names().join("`/`")))
             .collect();
         if !missing.is_empty() {
-            problems.push(FieldError::new(
-                "columns",
-                format!(
-                    "missing column{} {}",
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.join(", ")
-                ),
-            ));
+            problems.push(FieldError::new("columns", Msg::MissingColumns { missing }));
         }
         if problems.is_empty() {
             Ok(Self {
@@ -397,7 +390,7 @@ struct Table {
     rows: Vec<TableRow>,
 }
 
-fn file_error(message: impl Into<String>) -> Error {
+fn file_error(message: Msg) -> Error {
     Error::Validation(vec![FieldError::new("file", message)])
 }
 
@@ -413,10 +406,10 @@ fn read_table(data: &[u8]) -> Result<Table> {
         read_csv(data)?
     };
     if table.rows.len() > MAX_ROWS {
-        return Err(file_error(format!(
-            "has {} rows of actions; one import takes at most {MAX_ROWS}, split the file",
-            table.rows.len()
-        )));
+        return Err(file_error(Msg::FileTooManyRows {
+            rows: table.rows.len(),
+            max: MAX_ROWS,
+        }));
     }
     Ok(table)
 }
@@ -459,10 +452,12 @@ fn text_cell(value: &str) -> Cell {
 fn read_csv(data: &[u8]) -> Result<Table> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let text = std::str::from_utf8(data).map_err(|err| {
-        let line = data[..err.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        file_error(format!(
-            "is not UTF-8 text (line {line}); in Excel save it as \"CSV UTF-8\", or export it as .xlsx"
-        ))
+        let line = data[..err.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        file_error(Msg::FileNotUtf8 { line })
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(detect_delimiter(text))
@@ -475,7 +470,11 @@ fn read_csv(data: &[u8]) -> Result<Table> {
     let mut extra_lines = 0usize;
     let mut previous = 0usize;
     for record in reader.records() {
-        let record = record.map_err(|err| file_error(format!("is not valid CSV: {err}")))?;
+        let record = record.map_err(|err| {
+            file_error(Msg::FileNotCsv {
+                detail: err.to_string(),
+            })
+        })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         // The reader counts lines by '\n' only; a record ended by a lone '\r' (old Mac line
@@ -496,8 +495,7 @@ fn read_csv(data: &[u8]) -> Result<Table> {
         }
         rows.push(TableRow { number, cells });
     }
-    let header =
-        header.ok_or_else(|| file_error("is empty; it needs a header row and a row per action"))?;
+    let header = header.ok_or_else(|| file_error(Msg::FileEmpty))?;
     Ok(Table { header, rows })
 }
 
@@ -519,10 +517,9 @@ fn workbook_cell(data: &Data) -> Cell {
 
 fn read_workbook(data: &[u8]) -> Result<Table> {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(data)).map_err(|err| {
-        file_error(format!(
-            "is not a readable workbook: {}",
-            db::one_line(&err.to_string())
-        ))
+        file_error(Msg::FileNotWorkbook {
+            detail: db::one_line(&err.to_string()),
+        })
     })?;
     let names = workbook.sheet_names();
     let sheet = names
@@ -530,17 +527,15 @@ fn read_workbook(data: &[u8]) -> Result<Table> {
         .find(|name| matches!(name.trim().to_lowercase().as_str(), "acties" | "actions"))
         .or_else(|| names.first())
         .cloned()
-        .ok_or_else(|| file_error("has no worksheets"))?;
+        .ok_or_else(|| file_error(Msg::FileNoSheets))?;
     let range = workbook.worksheet_range(&sheet).map_err(|err| {
-        file_error(format!(
-            "sheet `{sheet}` cannot be read: {}",
-            db::one_line(&err.to_string())
-        ))
+        file_error(Msg::SheetUnreadable {
+            sheet: sheet.clone(),
+            detail: db::one_line(&err.to_string()),
+        })
     })?;
     let Some((first_row, _)) = range.start() else {
-        return Err(file_error(format!(
-            "sheet `{sheet}` is empty; it needs a header row and a row per action"
-        )));
+        return Err(file_error(Msg::SheetEmpty { sheet }));
     };
     let first_row = usize::try_from(first_row).unwrap_or(0);
     let mut rows = range.rows().enumerate();
@@ -597,7 +592,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The text of a cell; numbers and dates as they would be typed.
-fn text_of(cell: &Cell) -> std::result::Result<Option<String>, String> {
+fn text_of(cell: &Cell) -> std::result::Result<Option<String>, Msg> {
     Ok(match cell {
         Cell::Empty => None,
         Cell::Text(text) => Some(unescape(text)),
@@ -608,14 +603,16 @@ fn text_of(cell: &Cell) -> std::result::Result<Option<String>, String> {
         }
         Cell::DateTime(value) => Some(value.format("%Y-%m-%d %H:%M:%S").to_string()),
         Cell::Bool(value) => Some(if *value { "TRUE" } else { "FALSE" }.to_string()),
-        Cell::Error(error) => return Err(format!("holds the error {error}")),
+        Cell::Error(error) => {
+            return Err(Msg::CellError {
+                error: error.clone(),
+            });
+        }
     })
 }
 
-const DATE_HINT: &str = "use 2021-03-31 or 31-03-2021";
-
 /// `2021-03-31` (also with a time after it), `31-03-2021` or `31-3-2021`.
-fn parse_date_text(text: &str) -> std::result::Result<NaiveDate, String> {
+fn parse_date_text(text: &str) -> std::result::Result<NaiveDate, Msg> {
     let text = text.trim();
     // An ISO date-time (from an ODS or a database dump): the date part counts.
     let date_part = match text.get(..10) {
@@ -628,7 +625,9 @@ fn parse_date_text(text: &str) -> std::result::Result<NaiveDate, String> {
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !numeric {
-        return Err(format!("`{text}` is not a date; {DATE_HINT}"));
+        return Err(Msg::NotADate {
+            text: text.to_string(),
+        });
     }
     let number = |p: &str| p.parse::<u32>().ok();
     let (year, month, day) = if parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2 {
@@ -636,35 +635,44 @@ fn parse_date_text(text: &str) -> std::result::Result<NaiveDate, String> {
     } else if parts[2].len() == 4 && parts[0].len() <= 2 && parts[1].len() <= 2 {
         (parts[2], parts[1], parts[0])
     } else {
-        return Err(format!("`{text}` is not a date; {DATE_HINT}"));
+        return Err(Msg::NotADate {
+            text: text.to_string(),
+        });
     };
     let year = number(year).and_then(|y| i32::try_from(y).ok());
     match (year, number(month), number(day)) {
         (Some(year), Some(month), Some(day)) => NaiveDate::from_ymd_opt(year, month, day)
-            .ok_or_else(|| format!("`{text}` is not a day in the calendar")),
-        _ => Err(format!("`{text}` is not a date; {DATE_HINT}")),
+            .ok_or_else(|| Msg::NotACalendarDay {
+                text: text.to_string(),
+            }),
+        _ => Err(Msg::NotADate {
+            text: text.to_string(),
+        }),
     }
 }
 
-fn date_of(cell: &Cell) -> std::result::Result<Option<NaiveDate>, String> {
+fn date_of(cell: &Cell) -> std::result::Result<Option<NaiveDate>, Msg> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(text) => parse_date_text(text).map(Some),
         Cell::DateTime(value) => Ok(Some(value.date())),
-        Cell::Int(_) | Cell::Float(_) => Err(format!(
-            "is a number, not a date; format the cell as a date or {DATE_HINT}"
-        )),
-        Cell::Bool(_) => Err(format!("is not a date; {DATE_HINT}")),
-        Cell::Error(error) => Err(format!("holds the error {error}")),
+        Cell::Int(_) | Cell::Float(_) => Err(Msg::NumberNotDate),
+        Cell::Bool(_) => Err(Msg::CellNotDate),
+        Cell::Error(error) => Err(Msg::CellError {
+            error: error.clone(),
+        }),
     }
 }
 
-const EURO_HINT: &str = "write euros as 12500, 12.500,50 or 12500.50";
-
 /// Euros as written by people: `12500`, `12.500`, `12.500,50`, `12,500.50`, `€ 1.250,-`.
-fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
+fn euros_to_cents(text: &str) -> std::result::Result<i64, Msg> {
     let shown = text.trim();
-    let not_an_amount = || format!("`{shown}` is not an amount; {EURO_HINT}");
+    let not_an_amount = || Msg::NotAnAmount {
+        text: shown.to_string(),
+    };
+    let too_many_decimals = || Msg::TooManyDecimals {
+        text: shown.to_string(),
+    };
     let mut cleaned: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
     for symbol in ["€", "EUR", "eur", "Eur"] {
         if let Some(rest) = cleaned.strip_prefix(symbol) {
@@ -703,9 +711,7 @@ fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
             } else if after.len() == 3 {
                 None
             } else if count == 1 {
-                return Err(format!(
-                    "`{shown}` has more than two decimals; a budget is in whole cents"
-                ));
+                return Err(too_many_decimals());
             } else {
                 return Err(not_an_amount());
             }
@@ -727,9 +733,7 @@ fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
         return Err(not_an_amount());
     }
     if fraction.len() > 2 {
-        return Err(format!(
-            "`{shown}` has more than two decimals; a budget is in whole cents"
-        ));
+        return Err(too_many_decimals());
     }
     // The whole part: plain digits, or groups of three after a first group of one to three.
     let groups: Vec<&str> = whole.split(['.', ',']).collect();
@@ -741,7 +745,9 @@ fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
     if whole.is_empty() || !grouped_well {
         return Err(not_an_amount());
     }
-    let too_large = || format!("`{shown}` is too large for a budget");
+    let too_large = || Msg::AmountTooLarge {
+        text: shown.to_string(),
+    };
     let mut cents: i64 = 0;
     for digit in groups.concat().bytes() {
         cents = cents
@@ -760,39 +766,44 @@ fn euros_to_cents(text: &str) -> std::result::Result<i64, String> {
 }
 
 /// A number cell in euros: floating point only here, rounded to cents and checked.
-fn float_euros_to_cents(value: f64) -> std::result::Result<i64, String> {
+fn float_euros_to_cents(value: f64) -> std::result::Result<i64, Msg> {
     let scaled = value * 100.0;
     if !scaled.is_finite() || scaled.abs() > 9.0e15 {
-        return Err(format!("{value} is too large for a budget"));
+        return Err(Msg::AmountTooLarge {
+            text: value.to_string(),
+        });
     }
     let cents = scaled.round();
     // A binary fraction is never exact: allow its rounding error, not a third decimal.
     let tolerance = 1e-6_f64.max(scaled.abs() * f64::EPSILON * 4.0);
     if (scaled - cents).abs() > tolerance {
-        return Err(format!(
-            "{value} has more than two decimals; a budget is in whole cents"
-        ));
+        return Err(Msg::TooManyDecimals {
+            text: value.to_string(),
+        });
     }
     // Whole and below 9e15, checked above: the cast is exact.
     Ok(cents as i64)
 }
 
-fn budget_of(cell: &Cell) -> std::result::Result<Option<i64>, String> {
+fn budget_of(cell: &Cell) -> std::result::Result<Option<i64>, Msg> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(text) => euros_to_cents(text).map(Some),
         Cell::Int(value) => value
             .checked_mul(100)
             .map(Some)
-            .ok_or_else(|| format!("{value} is too large for a budget")),
+            .ok_or_else(|| Msg::AmountTooLarge {
+                text: value.to_string(),
+            }),
         Cell::Float(value) => float_euros_to_cents(*value).map(Some),
-        Cell::DateTime(_) | Cell::Bool(_) => Err(format!("is not an amount; {EURO_HINT}")),
-        Cell::Error(error) => Err(format!("holds the error {error}")),
+        Cell::DateTime(_) | Cell::Bool(_) => Err(Msg::CellNotAmount),
+        Cell::Error(error) => Err(Msg::CellError {
+            error: error.clone(),
+        }),
     }
 }
 
-fn cents_of(cell: &Cell) -> std::result::Result<Option<i64>, String> {
-    let whole = || "must be a whole number of cents, e.g. 1250050 for € 12.500,50".to_string();
+fn cents_of(cell: &Cell) -> std::result::Result<Option<i64>, Msg> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(text) => {
@@ -800,15 +811,17 @@ fn cents_of(cell: &Cell) -> std::result::Result<Option<i64>, String> {
             digits
                 .parse::<i64>()
                 .map(Some)
-                .map_err(|_| format!("`{text}` {}", whole()))
+                .map_err(|_| Msg::NotWholeCents { text: text.clone() })
         }
         Cell::Int(value) => Ok(Some(*value)),
         // Whole and below 9e15: the cast is exact.
         Cell::Float(value) if value.fract() == 0.0 && value.abs() < 9.0e15 => {
             Ok(Some(*value as i64))
         }
-        Cell::Float(_) | Cell::DateTime(_) | Cell::Bool(_) => Err(whole()),
-        Cell::Error(error) => Err(format!("holds the error {error}")),
+        Cell::Float(_) | Cell::DateTime(_) | Cell::Bool(_) => Err(Msg::WholeCents),
+        Cell::Error(error) => Err(Msg::CellError {
+            error: error.clone(),
+        }),
     }
 }
 
@@ -854,7 +867,13 @@ pub struct RowProblem {
     pub row: usize,
     /// The column as the file names it; empty when the problem is with the row as a whole.
     pub column: String,
-    pub message: String,
+    #[serde(serialize_with = "english")]
+    pub message: Msg,
+}
+
+/// A problem's message in English, for the JSON of the command line.
+fn english<S: serde::Serializer>(msg: &Msg, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&msg.to_string())
 }
 
 /// What an import did or would do.
@@ -931,7 +950,7 @@ fn fill(
     field: Field,
     cell: &Cell,
     codes: &Codes,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Msg> {
     let text = || text_of(cell);
     match field {
         Field::Title => input.title = text()?.unwrap_or_default(),
@@ -1015,7 +1034,7 @@ fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
             Column::Unnamed => draft.problems.push(RowProblem {
                 row: row.number,
                 column: format!("column {}", column_letter(index)),
-                message: "has a value, but the column has no name in the header row".into(),
+                message: Msg::UnnamedColumn,
             }),
         }
     }
@@ -1037,7 +1056,7 @@ fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
             draft.problems.push(RowProblem {
                 row: row.number,
                 column: layout.name(*field),
-                message: "is empty; every action needs one".into(),
+                message: Msg::CellEmptyRequired,
             });
             draft.reported.push(field.input_field());
         }
@@ -1090,7 +1109,7 @@ pub fn parse_file(data: &[u8], codes: &Codes) -> Result<ParsedImport> {
     let table = read_table(data)?;
     let layout = Layout::from_header(&table.header)?;
     if table.rows.is_empty() {
-        return Err(file_error("has no actions below its header row"));
+        return Err(file_error(Msg::FileNoActions));
     }
     let drafts = table
         .rows
@@ -1128,7 +1147,7 @@ pub fn import_actions(
                         problems.push(RowProblem {
                             row: draft.number,
                             column: layout.name_of_input_field(&error.field),
-                            message: error.message,
+                            message: error.msg,
                         });
                     }
                 }
@@ -1142,7 +1161,7 @@ pub fn import_actions(
                     problems.push(RowProblem {
                         row: draft.number,
                         column: String::new(),
-                        message: error.to_string(),
+                        message: error.message(),
                     });
                 }
                 Err(other) => return Err(Abort::Failed(other)),
@@ -1338,10 +1357,9 @@ fn xlsx_error(err: XlsxError) -> Error {
 fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
     const MAX_DATA_ROWS: usize = 1_048_575;
     if items.len() > MAX_DATA_ROWS {
-        return Err(Error::BadRequest(format!(
-            "{} actions do not fit in one XLSX sheet; narrow the filter or export CSV",
-            items.len()
-        )));
+        return Err(Error::BadRequest(Msg::TooManyForXlsx {
+            count: items.len(),
+        }));
     }
     let mut workbook = Workbook::new();
     workbook.set_properties(
@@ -1481,10 +1499,11 @@ mod tests {
             assert!(euros_to_cents(text).is_err(), "{text}");
         }
         assert!(euros_to_cents("12.345").is_ok_and(|c| c == 1_234_500));
-        assert!(
-            euros_to_cents("99999999999999999999")
-                .unwrap_err()
-                .contains("too large")
+        assert_eq!(
+            euros_to_cents("99999999999999999999"),
+            Err(Msg::AmountTooLarge {
+                text: "99999999999999999999".into()
+            })
         );
     }
 
@@ -1504,10 +1523,11 @@ mod tests {
         assert_eq!(parse_date_text("31-03-2021"), Ok(day));
         assert_eq!(parse_date_text("31-3-2021"), Ok(day));
         assert_eq!(parse_date_text("2021-03-31T00:00:00"), Ok(day));
-        assert!(
-            parse_date_text("31-02-2021")
-                .unwrap_err()
-                .contains("calendar")
+        assert_eq!(
+            parse_date_text("31-02-2021"),
+            Err(Msg::NotACalendarDay {
+                text: "31-02-2021".into()
+            })
         );
         for text in ["31/03/2021", "31-03-21", "morgen", "2021-3", "03-31-2021x"] {
             assert!(parse_date_text(text).is_err(), "{text}");
@@ -1547,14 +1567,12 @@ mod tests {
         let Err(Error::Validation(errors)) = Layout::from_header(&header) else {
             panic!("expected a validation error");
         };
+        let Msg::UnknownColumns { unknown, .. } = &errors[0].msg else {
+            panic!("expected an unknown column: {errors:?}");
+        };
+        assert_eq!(unknown, &["`titl`".to_string()]);
         assert!(
-            errors[0].message.contains("unknown column `titl`"),
-            "{errors:?}"
-        );
-        assert!(
-            errors[1]
-                .message
-                .contains("missing columns `title`/`titel`"),
+            errors[1].msg.to_string().contains("`title`/`titel`"),
             "{errors:?}"
         );
     }

@@ -9,6 +9,7 @@ use crate::db::schema::{ministries, municipalities, users};
 use crate::db::{self, DbConnection};
 use crate::domain::Role;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 
 /// What is needed to create a user.
@@ -37,16 +38,16 @@ pub struct UserSummary {
 }
 
 /// Usernames: 3–64 characters of letters, digits and `. _ - @`.
-pub fn validate_username(username: &str) -> std::result::Result<(), String> {
+pub fn validate_username(username: &str) -> std::result::Result<(), Msg> {
     let length = username.chars().count();
     if !(3..=64).contains(&length) {
-        return Err("must be 3 to 64 characters".into());
+        return Err(Msg::Length { min: 3, max: 64 });
     }
     if !username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err("may contain only letters, digits and . _ - @".into());
+        return Err(Msg::Username);
     }
     Ok(())
 }
@@ -64,36 +65,44 @@ pub fn create_user(
     let role = match input.role.parse::<Role>() {
         Ok(role) => Some(role),
         Err(err) => {
-            errors.push(FieldError::new("role", err.to_string()));
+            errors.push(FieldError::new("role", Msg::from(err)));
             None
         }
     };
     if let Err(err) = password::check_strength(&input.password) {
-        errors.push(FieldError::new("password", err.to_string()));
+        errors.push(FieldError::new("password", err));
     }
     match (role, &input.ministry, &input.municipality) {
         (Some(Role::Ministry), None, _) => errors.push(FieldError::new(
             "ministry",
-            "a ministry user needs a ministry",
+            Msg::ScopeNeeded {
+                kind: Label::Ministry,
+            },
         )),
         (Some(Role::Municipality), _, None) => errors.push(FieldError::new(
             "municipality",
-            "a municipality user needs a municipality",
+            Msg::ScopeNeeded {
+                kind: Label::Municipality,
+            },
         )),
         (Some(role), Some(_), _) if role != Role::Ministry => errors.push(FieldError::new(
             "ministry",
-            "only ministry users have a ministry",
+            Msg::ScopeNotForRole {
+                kind: Label::Ministry,
+            },
         )),
         (Some(role), _, Some(_)) if role != Role::Municipality => errors.push(FieldError::new(
             "municipality",
-            "only municipality users have a municipality",
+            Msg::ScopeNotForRole {
+                kind: Label::Municipality,
+            },
         )),
         _ => {}
     }
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let role = role.ok_or_else(|| Error::validation("role", "missing"))?;
+    let role = role.ok_or_else(|| Error::validation("role", Msg::Required))?;
     let password_hash = password::hash(&input.password).map_err(Error::internal)?;
 
     db::write_transaction(conn, |conn| {
@@ -105,7 +114,13 @@ pub fn create_user(
                     .first::<(i64, String)>(conn)
                     .optional()?
                     .ok_or_else(|| {
-                        Error::validation("ministry", format!("unknown ministry `{code}`"))
+                        Error::validation(
+                            "ministry",
+                            Msg::Unknown {
+                                kind: Label::Ministry,
+                                value: code.clone(),
+                            },
+                        )
                     })?,
             ),
             None => None,
@@ -122,7 +137,13 @@ pub fn create_user(
                     .first::<(i64, String)>(conn)
                     .optional()?
                     .ok_or_else(|| {
-                        Error::validation("municipality", format!("unknown municipality `{name}`"))
+                        Error::validation(
+                            "municipality",
+                            Msg::Unknown {
+                                kind: Label::Municipality,
+                                value: name.clone(),
+                            },
+                        )
                     })?,
             ),
             None => None,
@@ -144,10 +165,12 @@ pub fn create_user(
             .returning(users::all_columns)
             .get_result(conn)
             .map_err(|err| match Error::from(err) {
-                Error::Conflict { .. } => Error::Conflict {
-                    message: format!("the username `{}` is taken", input.username),
-                    field: Some("username".into()),
-                },
+                Error::Conflict { .. } => Error::conflict(
+                    "username",
+                    Msg::UsernameTaken {
+                        username: input.username.clone(),
+                    },
+                ),
                 other => other,
             })?;
         let summary = UserSummary {
@@ -235,7 +258,7 @@ fn summaries(
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<(UserSummary, i64)> {
     let summary = summaries(conn, Some(id), 1, 0)?
         .pop()
-        .ok_or_else(|| Error::NotFound(format!("user {id}")))?;
+        .ok_or_else(|| Error::not_found(Label::User, id))?;
     let version = users::table.find(id).select(users::version).first(conn)?;
     Ok((summary, version))
 }
@@ -253,7 +276,7 @@ pub fn id_by_username(conn: &mut DbConnection, username: &str) -> Result<i64> {
         .select(users::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("user `{username}`")))
+        .ok_or_else(|| Error::not_found_code(Label::User, username))
 }
 
 /// A change to a user; absent fields stay as they are.
@@ -275,7 +298,15 @@ fn lookup_ministry(conn: &mut DbConnection, code: &str) -> Result<i64> {
         .select(ministries::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::validation("ministry", format!("unknown ministry `{code}`")))
+        .ok_or_else(|| {
+            Error::validation(
+                "ministry",
+                Msg::Unknown {
+                    kind: Label::Ministry,
+                    value: code.to_string(),
+                },
+            )
+        })
 }
 
 fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
@@ -288,7 +319,15 @@ fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
         .select(municipalities::id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::validation("municipality", format!("unknown municipality `{name}`")))
+        .ok_or_else(|| {
+            Error::validation(
+                "municipality",
+                Msg::Unknown {
+                    kind: Label::Municipality,
+                    value: name.to_string(),
+                },
+            )
+        })
 }
 
 /// Changes a user at `expected_version` (412 when someone changed it first). A change of role,
@@ -305,15 +344,12 @@ pub fn update(
         .as_ref()
         .is_some_and(|name| name.chars().count() > 200)
     {
-        return Err(Error::validation(
-            "display_name",
-            "must be at most 200 characters",
-        ));
+        return Err(Error::validation("display_name", Msg::TooLong { max: 200 }));
     }
     let new_role = match &change.role {
         Some(role) => Some(
             role.parse::<Role>()
-                .map_err(|e| Error::validation("role", e.to_string()))?,
+                .map_err(|e| Error::validation("role", Msg::from(e)))?,
         ),
         None => None,
     };
@@ -322,7 +358,7 @@ pub fn update(
             .find(id)
             .first(conn)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("user {id}")))?;
+            .ok_or_else(|| Error::not_found(Label::User, id))?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(Error::PreconditionFailed);
         }
@@ -334,12 +370,19 @@ pub fn update(
         let ministry_id = match (role, &change.ministry) {
             (Role::Ministry, Some(code)) => Some(lookup_ministry(conn, code)?),
             (Role::Ministry, None) => Some(current.ministry_id.ok_or_else(|| {
-                Error::validation("ministry", "a ministry user needs a ministry")
+                Error::validation(
+                    "ministry",
+                    Msg::ScopeNeeded {
+                        kind: Label::Ministry,
+                    },
+                )
             })?),
             (_, Some(_)) => {
                 return Err(Error::validation(
                     "ministry",
-                    "only ministry users have a ministry",
+                    Msg::ScopeNotForRole {
+                        kind: Label::Ministry,
+                    },
                 ));
             }
             (_, None) => None,
@@ -347,12 +390,19 @@ pub fn update(
         let municipality_id = match (role, &change.municipality) {
             (Role::Municipality, Some(name)) => Some(lookup_municipality(conn, name)?),
             (Role::Municipality, None) => Some(current.municipality_id.ok_or_else(|| {
-                Error::validation("municipality", "a municipality user needs a municipality")
+                Error::validation(
+                    "municipality",
+                    Msg::ScopeNeeded {
+                        kind: Label::Municipality,
+                    },
+                )
             })?),
             (_, Some(_)) => {
                 return Err(Error::validation(
                     "municipality",
-                    "only municipality users have a municipality",
+                    Msg::ScopeNotForRole {
+                        kind: Label::Municipality,
+                    },
                 ));
             }
             (_, None) => None,
@@ -407,8 +457,7 @@ pub fn set_password(
     id: i64,
     new_password: &str,
 ) -> Result<()> {
-    password::check_strength(new_password)
-        .map_err(|e| Error::validation("password", e.to_string()))?;
+    password::check_strength(new_password).map_err(|e| Error::validation("password", e))?;
     let hash = password::hash(new_password).map_err(Error::internal)?;
     db::write_transaction(conn, |conn| {
         let updated = diesel::update(users::table.find(id))
@@ -419,7 +468,7 @@ pub fn set_password(
             ))
             .execute(conn)?;
         if updated == 0 {
-            return Err(Error::NotFound(format!("user {id}")));
+            return Err(Error::not_found(Label::User, id));
         }
         crate::service::sessions::revoke_all_tokens(conn, id)?;
         audit::record::<(), ()>(
@@ -450,7 +499,7 @@ pub fn change_own_password(
     if !password::verify(current, &hash) {
         return Err(Error::validation(
             "current_password",
-            "is not your current password",
+            Msg::NotCurrentPassword,
         ));
     }
     set_password(conn, actor, id, new_password)

@@ -22,6 +22,8 @@ pub struct WebSession {
     pub user: AuthUser,
     /// The synchroniser token every form of this session must carry.
     pub csrf_token: String,
+    /// That the session's use is due to be recorded (its idle timeout counts from there).
+    pub touch: Option<crate::auth::Touch>,
 }
 
 /// A session just opened: the cookie value (shown once, never stored) and the CSRF token.
@@ -96,7 +98,7 @@ type SessionRow = (
 type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
 
 /// The live session a cookie stands for, or none (unknown, expired, idle too long, revoked, or
-/// its user disabled or changed). Records use at most once a minute.
+/// its user disabled or changed). A read: the session says when its use is due to be recorded.
 pub fn find(
     conn: &mut DbConnection,
     settings: &WebSettings,
@@ -146,11 +148,8 @@ pub fn find(
     if disabled || user_epoch != epoch {
         return Ok(None);
     }
-    if now - last_seen_at > Duration::minutes(1) {
-        diesel::update(web_sessions::table.find(id))
-            .set(web_sessions::last_seen_at.eq(now))
-            .execute(conn)?;
-    }
+    let touch = crate::auth::due_a_touch(Some(last_seen_at), now)
+        .then_some(crate::auth::Touch::WebSession(id));
     Ok(Some(WebSession {
         id,
         user: AuthUser {
@@ -163,6 +162,7 @@ pub fn find(
             credential: Credential::Session,
         },
         csrf_token,
+        touch,
     }))
 }
 

@@ -11,12 +11,13 @@ use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Operation};
 use crate::domain::ActionStatus;
+use crate::domain::dates;
 use crate::error::{Error, FieldError};
+use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, ProgressInput};
 use crate::service::codes::Codes;
 use crate::service::indicators;
 use crate::service::milestones::{self, Change};
-use crate::service::progress::dutch_date;
 use crate::service::reference::Names;
 use crate::state::AppState;
 use crate::web::form::{FormFields, Problems};
@@ -87,7 +88,7 @@ async fn page(
     let lang = ctx.lang;
     let t = lang.texts();
     let (action, plans, history, milestone_list, indicator_list, names, codes) = state
-        .db(move |conn| {
+        .read(move |conn| {
             let action = actions::get(conn, id, None)?;
             let plans = actions::plans(conn, id, None)?;
             let history = actions::history(conn, id, None)?;
@@ -111,7 +112,7 @@ async fn page(
     let can_write =
         policy::authorize_object(user, Operation::WriteAction, action.owner(&codes)).is_ok();
     let english = lang == Lang::En;
-    let today = dutch_date(crate::db::now());
+    let today = dates::amsterdam_date(crate::db::now());
     let original_end = action
         .original_plan
         .as_ref()
@@ -233,7 +234,12 @@ pub async fn post_progress(
     let mut errors = Vec::new();
     let status = form.status.parse::<ActionStatus>().ok();
     if status.is_none() {
-        errors.push(FieldError::new("status", "choose a status"));
+        errors.push(FieldError::new(
+            "status",
+            Msg::Choose {
+                kind: Label::Status,
+            },
+        ));
     }
     let percent = fields
         .integer("percent_complete", &mut errors)
@@ -251,7 +257,7 @@ pub async fn post_progress(
             match version {
                 Ok(version) => {
                     state
-                        .db(move |conn| {
+                        .write(move |conn| {
                             actions::add_progress(conn, &actor, id, Some(version), &input, &check)
                         })
                         .await
@@ -291,7 +297,7 @@ pub async fn complete_milestone(
     let actor = user.actor(ctx.request_id.clone());
     let check = checker(&user, Operation::WriteAction);
     let (action_id, result) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let milestone = milestones::get(conn, id, None)?;
             let result = match (done_on, version) {
                 (Some(done_on), Ok(version)) => milestones::change(

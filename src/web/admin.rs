@@ -9,6 +9,7 @@ use askama::Template;
 use crate::auth::AuthUser;
 use crate::domain::Role;
 use crate::error::{Error, FieldError};
+use crate::i18n::Msg;
 use crate::service::api_tokens;
 use crate::service::reference::{self, Names, NewAreaInput, PeriodInput};
 use crate::service::users::{self, NewUserInput, UserChange};
@@ -146,7 +147,7 @@ async fn users_page(
     let lang = ctx.lang;
     let t = lang.texts();
     let (list, names) = state
-        .db(|conn| Ok((users::list(conn, 500, 0)?.0, Names::load(conn)?)))
+        .read(|conn| Ok((users::list(conn, 500, 0)?.0, Names::load(conn)?)))
         .await?;
     let none = || (String::new(), t.choose_none.to_string());
     let page = ListPage {
@@ -238,7 +239,7 @@ pub async fn create_user(
     };
     let actor = user.actor(ctx.request_id.clone());
     let result = state
-        .db(move |conn| users::create_user(conn, &actor, &input).map(|_| ()))
+        .write(move |conn| users::create_user(conn, &actor, &input).map(|_| ()))
         .await;
     after_create(ctx.lang, result, "/beheer", async |problems| {
         users_page(
@@ -294,7 +295,7 @@ async fn user_page(
     let lang = ctx.lang;
     let t = lang.texts();
     let ((summary, version), tokens) = state
-        .db(move |conn| Ok((users::get(conn, id)?, api_tokens::list(conn, id)?)))
+        .read(move |conn| Ok((users::get(conn, id)?, api_tokens::list(conn, id)?)))
         .await?;
     let now = crate::db::now();
     let page = UserPage {
@@ -383,7 +384,7 @@ pub async fn set_disabled(
                 ..Default::default()
             };
             state
-                .db(move |conn| users::update(conn, &actor, id, Some(version), &change))
+                .write(move |conn| users::update(conn, &actor, id, Some(version), &change))
                 .await
                 .map(|_| ())
         }
@@ -411,7 +412,7 @@ pub async fn revoke_token(
     let (id, token_id) = path.into_inner();
     let actor = user.actor(ctx.request_id.clone());
     state
-        .db(move |conn| api_tokens::revoke(conn, &actor, id, token_id))
+        .write(move |conn| api_tokens::revoke(conn, &actor, id, token_id))
         .await?;
     Ok(see_other(&with_notice(
         &format!("/beheer/gebruikers/{id}"),
@@ -430,7 +431,7 @@ async fn periods_page(
 ) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let t = lang.texts();
-    let periods = state.db(reference::periods).await?;
+    let periods = state.read(reference::periods).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| lang.date(d)).unwrap_or_default();
     let page = ListPage {
         l: Layout::new(ctx, t.admin_periods),
@@ -510,7 +511,7 @@ pub async fn create_period(
     let actor = user.actor(ctx.request_id.clone());
     let result = if errors.is_empty() {
         state
-            .db(move |conn| reference::create_period(conn, &actor, &input).map(|_| ()))
+            .write(move |conn| reference::create_period(conn, &actor, &input).map(|_| ()))
             .await
     } else {
         Err(Error::Validation(errors))
@@ -539,7 +540,7 @@ async fn areas_page(
 ) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let t = lang.texts();
-    let names = state.db(Names::load).await?;
+    let names = state.read(Names::load).await?;
     let mut rows: Vec<RowView> = names
         .areas
         .iter()
@@ -600,7 +601,7 @@ fn coordinate(fields: &FormFields, name: &str, errors: &mut Vec<FieldError>) -> 
     match fields.text(name).trim().replace(',', ".").parse::<f64>() {
         Ok(value) if value.is_finite() => value,
         _ => {
-            errors.push(FieldError::new(name, "must be a number"));
+            errors.push(FieldError::new(name, Msg::Number));
             0.0
         }
     }
@@ -625,7 +626,7 @@ pub async fn create_area(
     let actor = user.actor(ctx.request_id.clone());
     let result = if errors.is_empty() {
         state
-            .db(move |conn| reference::create_area(conn, &actor, &input).map(|_| ()))
+            .write(move |conn| reference::create_area(conn, &actor, &input).map(|_| ()))
             .await
     } else {
         Err(Error::Validation(errors))

@@ -6,6 +6,7 @@ use askama::Template;
 use chrono::Duration;
 
 use crate::error::Error;
+use crate::i18n::Label;
 use crate::service::actions::{self, ActionFilter};
 use crate::service::indicators;
 use crate::service::notes;
@@ -59,10 +60,10 @@ pub async fn show(
     let code = code.into_inner();
     let area = code.clone();
     let (facts, names, recent, notes, indicators) = state
-        .db(move |conn| {
+        .read(move |conn| {
             let names = Names::load(conn)?;
             if !names.areas.contains_key(&area) {
-                return Err(Error::NotFound(format!("area `{area}`")));
+                return Err(Error::not_found_code(Label::Area, &area));
             }
             let filter = ActionFilter {
                 area: Some(area.clone()),

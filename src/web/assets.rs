@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
+use crate::i18n::Label;
 
 struct Asset {
     name: &'static str,
@@ -66,7 +67,7 @@ pub async fn file(file: web::Path<String>) -> Result<HttpResponse, Error> {
     let (_, asset) = HASHED
         .iter()
         .find(|(hashed, _)| *hashed == file)
-        .ok_or_else(|| Error::NotFound(format!("static file `{file}`")))?;
+        .ok_or_else(|| Error::not_found_code(Label::StaticFile, &file))?;
     Ok(HttpResponse::Ok()
         .content_type(asset.content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))

@@ -11,6 +11,7 @@ use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, Owner};
 use crate::db;
 use crate::error::Error;
+use crate::i18n::{Label, Msg};
 use crate::service::consultations::{
     self, ConsultationJson, Kind, OrderInput, OverviewJson, Stage, SubmissionInput, SubmissionJson,
 };
@@ -56,7 +57,7 @@ fn state_word(lang: Lang, consultation: &ConsultationJson) -> &'static str {
 pub async fn list(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let (items, _) = state
-        .db(|conn| consultations::list(conn, 100, 0, db::now()))
+        .read(|conn| consultations::list(conn, 100, 0, db::now()))
         .await?;
     let page = ListPage {
         l: Layout::new(&ctx, lang.texts().consultations_title),
@@ -164,7 +165,7 @@ async fn page(
     let may_read_results =
         policy::access(user.role, Operation::ReadConsultationResults) != Access::Denied;
     let (consultation, own, overview, names): Loaded = state
-        .db(move |conn| {
+        .read(move |conn| {
             let now = db::now();
             let consultation = consultations::get(conn, &code, now)?;
             let own = match &municipality {
@@ -364,7 +365,14 @@ fn municipality_of(ctx: &WebContext, fields: &FormFields) -> Result<String, Erro
         .clone()
         .or_else(|| fields.get("municipality").map(str::to_string))
         .filter(|m| !m.is_empty())
-        .ok_or_else(|| Error::validation("municipality", "choose a municipality"))
+        .ok_or_else(|| {
+            Error::validation(
+                "municipality",
+                Msg::Choose {
+                    kind: Label::Municipality,
+                },
+            )
+        })
 }
 
 /// POST /raadplegingen/{code}/inzendingen — a municipality submits a best practice for itself
@@ -411,7 +419,7 @@ pub async fn submit(
     let call = code.clone();
     let municipality = municipality_of(&ctx, &fields);
     let result = state
-        .db(move |conn| {
+        .write(move |conn| {
             let municipality = municipality?;
             consultations::create_submission(
                 conn,
@@ -490,7 +498,7 @@ pub async fn reorder(
     let call = code.clone();
     let municipality = municipality_of(&ctx, &fields);
     let result = state
-        .db(move |conn| {
+        .write(move |conn| {
             let municipality = municipality?;
             consultations::reorder(
                 conn,

@@ -8,7 +8,8 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::error::{Error, FieldError};
-use crate::web::i18n::{Lang, message};
+use crate::i18n::Msg;
+use crate::web::i18n::Lang;
 
 /// The fields of an `application/x-www-form-urlencoded` body, in order (a field may repeat,
 /// as checkboxes do).
@@ -52,7 +53,7 @@ impl FormFields {
         match value.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                errors.push(FieldError::new(name, "must be a whole number"));
+                errors.push(FieldError::new(name, Msg::WholeNumber));
                 None
             }
         }
@@ -64,7 +65,7 @@ impl FormFields {
         match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
             Ok(date) => Some(date),
             Err(_) => {
-                errors.push(FieldError::new(name, "must be a date (YYYY-MM-DD)"));
+                errors.push(FieldError::new(name, Msg::Date));
                 None
             }
         }
@@ -87,7 +88,7 @@ impl FromRequest for FormFields {
             req.extensions()
                 .get::<FormFields>()
                 .cloned()
-                .ok_or_else(|| Error::BadRequest("this page takes a form".into())),
+                .ok_or(Error::BadRequest(Msg::FormExpected)),
         )
     }
 }
@@ -111,9 +112,7 @@ impl Problems {
                 .next()
                 .unwrap_or(&error.field)
                 .to_string();
-            fields
-                .entry(field)
-                .or_insert_with(|| message(lang, &error.message));
+            fields.entry(field).or_insert_with(|| error.msg.text(lang));
         }
         Self {
             fields,
@@ -131,21 +130,17 @@ impl Problems {
     /// Turns the answer of a service into problems to show with the form, or passes on an
     /// error that is not about the input (403, 404, 500 …).
     pub fn from_error(lang: Lang, error: Error) -> Result<Self, Error> {
-        let t = lang.texts();
-        match error {
-            Error::Validation(errors) => Ok(Self::from_fields(lang, &errors)),
-            Error::PreconditionFailed | Error::PreconditionRequired => {
-                Ok(Self::general(t.stale_form))
+        match &error {
+            Error::Validation(_) | Error::Conflict { field: Some(_), .. } => {
+                Ok(Self::from_fields(lang, &error.fields()))
             }
-            Error::Conflict {
-                message: text,
-                field,
-            } => Ok(match field {
-                Some(field) => Self::from_fields(lang, &[FieldError::new(field, text)]),
-                None => Self::general(message(lang, &text)),
-            }),
-            Error::BadRequest(text) => Ok(Self::general(message(lang, &text))),
-            other => Err(other),
+            Error::PreconditionFailed | Error::PreconditionRequired => {
+                Ok(Self::general(lang.texts().stale_form))
+            }
+            Error::Conflict { message, .. } | Error::BadRequest(message) => {
+                Ok(Self::general(message.text(lang)))
+            }
+            _ => Err(error),
         }
     }
 

@@ -1,60 +1,13 @@
 //! Every string of the dashboard in Dutch (the default) and English, side by side so neither
 //! language can miss one; dates in Dutch style (`1 december 2026`), times in Europe/Amsterdam.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
-
 use crate::domain::{ActionStatus, Role};
 
-/// The language of a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Nl,
-    En,
-}
+pub use crate::i18n::Lang;
 
+/// The page texts of a language, and its words for statuses and roles. (`Lang` itself lives in
+/// `domain`; these inherent methods belong with the page texts.)
 impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Nl => "nl",
-            Self::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Self::Nl => Self::En,
-            Self::En => Self::Nl,
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "nl" => Some(Self::Nl),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    /// The first of nl or en in an `Accept-Language` header, by preference.
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        let mut choices: Vec<(f32, usize, Self)> = header
-            .split(',')
-            .enumerate()
-            .filter_map(|(position, part)| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
-                    .unwrap_or(1.0);
-                let primary = tag.split('-').next()?;
-                Self::from_code(primary).map(|lang| (quality, position, lang))
-            })
-            .filter(|(quality, ..)| *quality > 0.0)
-            .collect();
-        choices.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        choices.first().map(|(_, _, lang)| *lang)
-    }
-
     pub fn texts(self) -> &'static Texts {
         match self {
             Self::Nl => &NL,
@@ -62,186 +15,15 @@ impl Lang {
         }
     }
 
-    /// `1 december 2026` / `1 December 2026`.
-    pub fn date(self, date: NaiveDate) -> String {
-        let months = match self {
-            Self::Nl => MONTHS_NL,
-            Self::En => MONTHS_EN,
-        };
-        let month = months
-            .get(date.month0() as usize)
-            .copied()
-            .unwrap_or_default();
-        format!("{} {month} {}", date.day(), date.year())
-    }
-
-    /// A stored UTC instant as a date and time in the Netherlands: `1 december 2026, 14:05`.
-    pub fn date_time(self, utc: NaiveDateTime) -> String {
-        let local = chrono_tz::Europe::Amsterdam.from_utc_datetime(&utc);
-        format!(
-            "{}, {}",
-            self.date(local.date_naive()),
-            local.format("%H:%M")
-        )
-    }
-
     /// The stoplicht word of a status, always shown as text (never colour alone).
     pub fn status(self, status: ActionStatus) -> &'static str {
-        let t = self.texts();
-        match status {
-            ActionStatus::NotStarted => t.status_not_started,
-            ActionStatus::OnTrack => t.status_on_track,
-            ActionStatus::AtRisk => t.status_at_risk,
-            ActionStatus::OffTrack => t.status_off_track,
-            ActionStatus::Completed => t.status_completed,
-            ActionStatus::Discontinued => t.status_discontinued,
-        }
+        status.word(self)
     }
 
+    /// What a role is called (`programmabureau`), from the message tables.
     pub fn role(self, role: Role) -> &'static str {
-        let t = self.texts();
-        match role {
-            Role::Admin => t.role_admin,
-            Role::Ministry => t.role_ministry,
-            Role::Municipality => t.role_municipality,
-            Role::Viewer => t.role_viewer,
-        }
+        crate::i18n::Label::from(role).text(self)
     }
-
-    /// A number with a decimal comma in Dutch.
-    pub fn number(self, value: f64) -> String {
-        let text = if value.fract() == 0.0 && value.abs() < 1e15 {
-            format!("{value:.0}")
-        } else {
-            format!("{value:.1}")
-        };
-        match self {
-            Self::Nl => text.replace('.', ","),
-            Self::En => text,
-        }
-    }
-
-    /// A percentage, or a dash when there is none.
-    pub fn percent(self, value: Option<f64>) -> String {
-        value.map_or_else(|| "–".to_string(), |v| format!("{}%", self.number(v)))
-    }
-
-    /// An amount of euro cents: `€ 1.250.000` / `€1,250,000`.
-    pub fn euros(self, cents: i64) -> String {
-        let euros = cents / 100;
-        let digits = euros.unsigned_abs().to_string();
-        let separator = match self {
-            Self::Nl => '.',
-            Self::En => ',',
-        };
-        let mut grouped = String::new();
-        for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(separator);
-            }
-            grouped.push(digit);
-        }
-        let sign = if euros < 0 { "-" } else { "" };
-        match self {
-            Self::Nl => format!("€ {sign}{grouped}"),
-            Self::En => format!("{sign}€{grouped}"),
-        }
-    }
-}
-
-const MONTHS_NL: &[&str] = &[
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_EN: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// A validation message of the services (English, as the API gives it) in the reader's
-/// language; a message without a translation is shown as the API gives it.
-pub fn message(lang: Lang, text: &str) -> String {
-    if lang == Lang::En {
-        return text.to_string();
-    }
-    const KNOWN: &[(&str, &str)] = &[
-        ("must be between 0 and 100", "moet tussen 0 en 100 liggen"),
-        (
-            "must be 100 for a completed action",
-            "moet 100 zijn voor een afgeronde actie",
-        ),
-        (
-            "explain an oranje, rood or stopped status in a note",
-            "licht een oranje, rode of gestopte status toe in een notitie",
-        ),
-        ("must be a whole number", "vul een geheel getal in"),
-        (
-            "must be a date (YYYY-MM-DD)",
-            "vul een datum in (JJJJ-MM-DD)",
-        ),
-        ("must not be empty", "mag niet leeg zijn"),
-        ("must be a number", "vul een getal in"),
-        ("choose a status", "kies een status"),
-        ("choose at least one", "kies er minstens één"),
-        (
-            "another record already has this username_key",
-            "deze gebruikersnaam is al in gebruik",
-        ),
-        (
-            "another record already has this code",
-            "deze code is al in gebruik",
-        ),
-        (
-            "must not be after the cut-off",
-            "mag niet na de peildatum liggen",
-        ),
-        (
-            "must not be before the cut-off",
-            "mag niet voor de peildatum liggen",
-        ),
-        ("must be between -90 and 90", "moet tussen -90 en 90 liggen"),
-        (
-            "must be between -180 and 180",
-            "moet tussen -180 en 180 liggen",
-        ),
-    ];
-    KNOWN
-        .iter()
-        .find(|(en, _)| *en == text)
-        .map(|(_, nl)| (*nl).to_string())
-        .or_else(|| {
-            // Messages with a number in them.
-            text.strip_prefix("must be at most ")
-                .and_then(|rest| rest.strip_suffix(" characters"))
-                .map(|n| format!("mag hoogstens {n} tekens lang zijn"))
-        })
-        .or_else(|| {
-            text.strip_prefix("must be ")
-                .and_then(|rest| rest.strip_suffix(" characters"))
-                .and_then(|rest| rest.split_once(" to "))
-                .map(|(a, b)| format!("moet {a} tot {b} tekens lang zijn"))
-        })
-        .unwrap_or_else(|| text.to_string())
 }
 
 macro_rules! texts {
@@ -289,17 +71,6 @@ texts! {
     username: "Gebruikersnaam", "Username";
     password: "Wachtwoord", "Password";
     login_failed: "Gebruikersnaam of wachtwoord klopt niet.", "Wrong username or password.";
-    // statuses and roles
-    status_not_started: "niet gestart", "not started";
-    status_on_track: "groen", "green";
-    status_at_risk: "oranje", "amber";
-    status_off_track: "rood", "red";
-    status_completed: "afgerond", "completed";
-    status_discontinued: "gestopt", "stopped";
-    role_admin: "programmabureau", "programme office";
-    role_ministry: "ministerie", "ministry";
-    role_municipality: "gemeente", "municipality";
-    role_viewer: "meelezer", "viewer";
     // overview
     overview_title: "Overzicht versnellingsacties", "Overview of the acceleration actions";
     totals: "Totalen", "Totals";
@@ -522,49 +293,5 @@ impl Texts {
             "gepubliceerd" => self.notice_published,
             _ => return None,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_written_the_dutch_way() {
-        let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(Lang::Nl.date(date), "1 december 2026");
-        assert_eq!(Lang::En.date(date), "1 December 2026");
-        // 1 July 12:00 UTC is 14:00 in Amsterdam (summer time), 1 December 12:00 UTC is 13:00.
-        let summer = NaiveDate::from_ymd_opt(2021, 7, 1)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap();
-        assert_eq!(Lang::Nl.date_time(summer), "1 juli 2021, 14:00");
-        let winter = date.and_hms_opt(12, 0, 0).unwrap();
-        assert_eq!(Lang::Nl.date_time(winter), "1 december 2026, 13:00");
-    }
-
-    #[test]
-    fn accept_language_picks_the_preferred_of_dutch_and_english() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Some(Lang::En));
-        assert_eq!(
-            Lang::from_accept_language("de, en;q=0.5, nl;q=0.8"),
-            Some(Lang::Nl)
-        );
-        assert_eq!(Lang::from_accept_language("fr, de"), None);
-        assert_eq!(Lang::from_accept_language("en;q=0"), None);
-    }
-
-    #[test]
-    fn numbers_and_money_follow_the_language() {
-        assert_eq!(Lang::Nl.number(12.5), "12,5");
-        assert_eq!(Lang::En.number(12.5), "12.5");
-        assert_eq!(Lang::Nl.euros(125_000_000), "€ 1.250.000");
-        assert_eq!(Lang::En.euros(125_000_000), "€1,250,000");
-        assert_eq!(
-            message(Lang::Nl, "must be between 0 and 100"),
-            "moet tussen 0 en 100 liggen"
-        );
-        assert_eq!(message(Lang::Nl, "something new"), "something new");
     }
 }

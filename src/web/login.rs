@@ -6,7 +6,8 @@ use askama::Template;
 
 use crate::api::auth::throttled_login;
 use crate::error::Error;
-use crate::service::{sessions, web_sessions};
+use crate::i18n::Msg;
+use crate::service::web_sessions;
 use crate::state::AppState;
 use crate::web::form::{FormFields, Problems};
 use crate::web::i18n::Lang;
@@ -70,13 +71,9 @@ pub async fn submit(
     let settings = state.settings.web.clone();
     let name = username.clone();
     let request_id = ctx.request_id.clone();
-    let result = throttled_login(&state, &req, &username, move |conn| {
-        let (user_id, name, epoch) = sessions::verify_credentials(conn, &name, &password)?;
-        web_sessions::open(conn, &settings, user_id, &name, epoch, request_id)
-    })
-    .await;
-    let opened = match result {
-        Ok(opened) => opened,
+    let result = throttled_login(&state, &req, &name, password).await;
+    let verified = match result {
+        Ok(verified) => verified,
         Err(Error::Unauthorized(_)) => {
             return render(
                 StatusCode::UNAUTHORIZED,
@@ -97,6 +94,10 @@ pub async fn submit(
         }
         Err(other) => return Err(other),
     };
+    let (user_id, name, epoch) = verified;
+    let opened = state
+        .write(move |conn| web_sessions::open(conn, &settings, user_id, &name, epoch, request_id))
+        .await?;
     let secure = ctx.secure_cookies;
     let mut response = see_other(&next);
     response
@@ -118,7 +119,7 @@ pub async fn logout(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpR
     if let Some(session) = ctx.session.clone() {
         let request_id = ctx.request_id.clone();
         state
-            .db(move |conn| web_sessions::close(conn, &session, request_id))
+            .write(move |conn| web_sessions::close(conn, &session, request_id))
             .await?;
     }
     let secure = ctx.secure_cookies;
@@ -134,7 +135,15 @@ pub async fn language(ctx: WebContext, fields: FormFields) -> Result<HttpRespons
     let lang = fields
         .get("lang")
         .and_then(Lang::from_code)
-        .ok_or_else(|| Error::validation("lang", "must be nl or en"))?;
+        .ok_or_else(|| {
+            Error::validation(
+                "lang",
+                Msg::OneOf {
+                    value: fields.text("lang"),
+                    valid: vec!["nl".into(), "en".into()],
+                },
+            )
+        })?;
     let next = local_path(fields.get("next"), "/");
     let mut response = see_other(&next);
     let mut lang_cookie = cookie(LANG_COOKIE, lang.code().to_string(), ctx.secure_cookies);

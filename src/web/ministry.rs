@@ -11,6 +11,7 @@ use crate::auth::policy::Owner;
 use crate::auth::policy::{self, Operation};
 use crate::domain::Role;
 use crate::error::Error;
+use crate::i18n::Label;
 use crate::service::actions::ActionFilter;
 use crate::service::codes::Codes;
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
@@ -80,10 +81,10 @@ pub async fn page(
     let lang = ctx.lang;
     let ministry = code.clone();
     let (facts, names, codes, readiness) = state
-        .db(move |conn| {
+        .read(move |conn| {
             let names = Names::load(conn)?;
             if !names.ministries.contains_key(&ministry) {
-                return Err(Error::NotFound(format!("ministry `{ministry}`")));
+                return Err(Error::not_found_code(Label::Ministry, &ministry));
             }
             let filter = ActionFilter {
                 ministry: Some(ministry.clone()),

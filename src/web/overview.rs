@@ -71,7 +71,7 @@ struct OverviewPage {
 pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let (facts, names, recent) = state
-        .db(move |conn| {
+        .read(move |conn| {
             let facts = progress::load_facts(conn, &ActionFilter::default(), None, None)?;
             let names = Names::load(conn)?;
             let recent = actions::recent_updates(conn, None, None, RECENT)?;

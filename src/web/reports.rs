@@ -10,7 +10,8 @@ use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation};
 use crate::domain::{ReportState, SignoffState};
-use crate::error::{Error, FieldError};
+use crate::error::Error;
+use crate::i18n::Msg;
 use crate::service::reference;
 use crate::service::reports::{self, ReportJson};
 use crate::service::signoffs::{self, SignoffInput};
@@ -104,7 +105,7 @@ async fn page(
     let sees_drafts = policy::access(user.role, Operation::ReadReports) == Access::All;
     let can_manage = policy::access(user.role, Operation::ManageReports) != Access::Denied;
     let (list, periods) = state
-        .db(move |conn| {
+        .read(move |conn| {
             Ok((
                 reports::list(conn, None, sees_drafts)?,
                 reference::periods(conn)?,
@@ -151,7 +152,7 @@ pub async fn generate(
     let result = match state.render_slot().await {
         Ok(_slot) => {
             state
-                .db(move |conn| {
+                .write_long(move |conn| {
                     reports::generate(conn, &actor, &period, crate::db::now(), &mut |_, _, _| {})
                 })
                 .await
@@ -180,7 +181,7 @@ pub async fn publish(
     let result = match fields.version() {
         Ok(version) => {
             state
-                .db(move |conn| reports::publish(conn, &actor, id, version, crate::db::now()))
+                .write(move |conn| reports::publish(conn, &actor, id, version, crate::db::now()))
                 .await
         }
         Err(error) => Err(error),
@@ -211,10 +212,7 @@ pub async fn sign_off(
     let signoff_state = match fields.text("state").parse::<SignoffState>() {
         Ok(signoff_state) => signoff_state,
         Err(_) => {
-            return Err(Error::Validation(vec![FieldError::new(
-                "state",
-                "must be submitted, approved or reopened",
-            )]));
+            return Err(Error::validation("state", Msg::SignoffState));
         }
     };
     let input = SignoffInput {
@@ -225,7 +223,9 @@ pub async fn sign_off(
     let role = user.role;
     let check = checker(&user, Operation::SignOffPeriod);
     let result = state
-        .db(move |conn| signoffs::sign_off(conn, &actor, role, &period, &ministry, &input, &check))
+        .write(move |conn| {
+            signoffs::sign_off(conn, &actor, role, &period, &ministry, &input, &check)
+        })
         .await;
     match result {
         Ok(_) => Ok(see_other(&with_notice(&next, "gewijzigd"))),

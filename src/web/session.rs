@@ -261,7 +261,7 @@ pub async fn guard(
         Some(value) => {
             let settings = state.settings.web.clone();
             state
-                .db(move |conn| {
+                .read(move |conn| {
                     let Some(session) = web_sessions::find(conn, &settings, &value)? else {
                         return Ok(None);
                     };
@@ -273,7 +273,10 @@ pub async fn guard(
         None => None,
     };
     let (session, scope) = match found {
-        Some((session, scope)) => (Some(session), scope),
+        Some((session, scope)) => {
+            state.record_use(session.touch);
+            (Some(session), scope)
+        }
         None => (None, Scope::default()),
     };
     // Visitors without a session get a CSRF token in a cookie of their own (double submit).
@@ -364,7 +367,7 @@ async fn check_request(
             Err(_) => {
                 return Some(error_page(
                     ctx,
-                    &Error::PayloadTooLarge("the form is too large".into()),
+                    &Error::PayloadTooLarge(crate::i18n::Msg::FormTooLarge),
                 ));
             }
         };

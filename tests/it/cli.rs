@@ -169,7 +169,7 @@ fn user_add_reads_the_password_from_stdin_and_refuses_a_taken_name() {
     let output = add("nieuw", "kort", &["--role", "ministry"]);
     let line = assert_one_line_error(&output);
     assert!(
-        line.contains("password: password must be at least 10 characters"),
+        line.contains("password: the password must be at least 10 characters"),
         "{line}"
     );
     assert!(

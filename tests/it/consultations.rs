@@ -164,7 +164,9 @@ app_test!(
             panic!("expected 409, got {refused:?}")
         };
         assert!(
-            message.contains("2021-03-28 18:00:00 Europe/Amsterdam"),
+            message
+                .to_string()
+                .contains("2021-03-28 18:00:00 Europe/Amsterdam"),
             "{message}"
         );
         // An hour earlier by the winter clock would still be open: the offset is the summer one.

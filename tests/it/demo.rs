@@ -607,7 +607,7 @@ both_backends!(
         let err = seed_demo(&mut conn, &mut |_: &str| {}).expect_err("a second demo is refused");
         match err {
             Error::Conflict { message, field } => {
-                assert_eq!(message, "demo data is already present");
+                assert_eq!(message, versnelling::i18n::Msg::DemoPresent);
                 assert_eq!(field, None);
             }
             other => panic!("expected a conflict, got {other:?}"),

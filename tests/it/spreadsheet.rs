@@ -214,7 +214,7 @@ fn problem_at(report: &ImportReport, row: usize, column: &str) -> String {
         .problems
         .iter()
         .find(|p| p.row == row && p.column == column)
-        .map(|p| p.message.clone())
+        .map(|p| p.message.to_string())
         .unwrap_or_else(|| panic!("no problem at row {row}, {column}: {:?}", report.problems))
 }
 
@@ -230,7 +230,7 @@ both_backends!(
 
         // A cell over two lines is one row in a spreadsheet: the rows below keep their numbers.
         assert_eq!(problem_at(&report, 3, "area"), "unknown area `atlantis`");
-        assert!(problem_at(&report, 4, "planned_end").contains("before planned_start"));
+        assert!(problem_at(&report, 4, "planned_end").contains("before the planned start"));
         assert!(problem_at(&report, 5, "planned_start").contains("not a day in the calendar"));
         assert!(problem_at(&report, 6, "title").contains("is empty"));
         assert!(problem_at(&report, 7, "budget").contains("`veel` is not an amount"));
@@ -273,7 +273,7 @@ both_backends!(
         let Err(Error::Validation(errors)) = try_import(&mut conn, typo.as_bytes(), false) else {
             panic!("expected a file-level error");
         };
-        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        let messages: Vec<String> = errors.iter().map(|e| e.msg.to_string()).collect();
         assert!(
             messages
                 .iter()
@@ -293,7 +293,7 @@ both_backends!(
             panic!("expected a file-level error");
         };
         assert!(
-            errors[0].message.contains("both give the budget"),
+            errors[0].msg.to_string().contains("both give the budget"),
             "{errors:?}"
         );
 
@@ -302,14 +302,20 @@ both_backends!(
         else {
             panic!("expected a file-level error");
         };
-        assert!(errors[0].message.contains("no actions"), "{errors:?}");
+        assert!(
+            errors[0].msg.to_string().contains("no actions"),
+            "{errors:?}"
+        );
 
         let latin1 = b"titel;gebied\nCaf\xe9;x\n";
         let Err(Error::Validation(errors)) = try_import(&mut conn, latin1, false) else {
             panic!("expected a file-level error");
         };
         assert!(
-            errors[0].message.contains("not UTF-8 text (line 2)"),
+            errors[0]
+                .msg
+                .to_string()
+                .contains("not UTF-8 text (line 2)"),
             "{errors:?}"
         );
 
@@ -318,7 +324,10 @@ both_backends!(
             panic!("expected a file-level error");
         };
         assert!(
-            errors[0].message.contains("not a readable workbook"),
+            errors[0]
+                .msg
+                .to_string()
+                .contains("not a readable workbook"),
             "{errors:?}"
         );
         assert_eq!(action_count(&mut conn), 0);
