@@ -30,6 +30,9 @@ impl std::fmt::Display for Msg {
     }
 }
 
+/// A message is an error where one is wanted: a parser's (the command line's `--format`).
+impl std::error::Error for Msg {}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("the input is not valid: {}", field_summary(.0))]

@@ -200,7 +200,7 @@ pub async fn export(
         .as_deref()
         .unwrap_or("md")
         .parse()
-        .map_err(|message: String| Error::validation("format", message))?;
+        .map_err(|message| Error::validation("format", message))?;
     let code = code.into_inner();
     let file_name = format!("{code}.{}", format.extension());
     let role = user.role;

@@ -280,6 +280,63 @@ pub const TEXTS: &[(&str, &str)] = &[
         "{missing} of {ministry}'s actions have no update in this period: add them first, or explain in a note why you submit without them",
     ),
     (
+        "drafts_until_closed",
+        "the submissions are drafts until consultation `{consultation}` closes, {deadline}",
+    ),
+    (
+        "not_asked",
+        "this municipality is not asked in consultation `{consultation}`",
+    ),
+    (
+        "max_below_count",
+        "{municipality} already has {count} submissions; the maximum cannot go below that",
+    ),
+    (
+        "tag_in_use",
+        "submission {submission} uses `{code}`; it cannot be removed",
+    ),
+    (
+        "reopen_until",
+        "must be later than now and than the deadline, {deadline}",
+    ),
+    ("lobby_note_required", "say what national help is needed"),
+    (
+        "submission_limit",
+        "consultation `{consultation}` takes at most {max} submissions per municipality and {municipality} has {count}; change or re-rank one instead",
+    ),
+    (
+        "order_each_once",
+        "must list each of {municipality}'s {count} submissions exactly once: {ids}",
+    ),
+    (
+        "not_in_consultation",
+        "{kind} `{value}` is not part of this consultation",
+    ),
+    (
+        "consultation_closed",
+        "consultation `{consultation}` closed at its deadline, {deadline}; ask the programme office to accept a late submission",
+    ),
+    (
+        "consultation_closed_reopened",
+        "consultation `{consultation}` closed at its deadline, {deadline}; ask the programme office to accept a late submission (it was reopened until {until})",
+    ),
+    (
+        "note_format",
+        "unknown format `{value}`, expected md, pdf or xlsx",
+    ),
+    (
+        "local_date_time",
+        "must be a local date-time in {zone} like 2020-05-06T18:00:00, or one with an offset like 2020-05-06T18:00:00+02:00",
+    ),
+    (
+        "time_twice",
+        "{local} happens twice in {zone} (the clocks go back): give the offset, {first} or {second}",
+    ),
+    (
+        "time_skipped",
+        "{local} does not exist in {zone} (the clocks go forward): choose another time",
+    ),
+    (
         "report_already_published",
         "report {id} is already published",
     ),

@@ -301,6 +301,66 @@ pub const TEXTS: &[(&str, &str)] = &[
         "{missing} acties van {ministry} hebben in deze periode geen update: vul ze eerst aan, of licht in een notitie toe waarom u zonder indient",
     ),
     (
+        "drafts_until_closed",
+        "de inzendingen zijn concepten tot raadpleging `{consultation}` sluit, {deadline}",
+    ),
+    (
+        "not_asked",
+        "deze gemeente is niet gevraagd in raadpleging `{consultation}`",
+    ),
+    (
+        "max_below_count",
+        "{municipality} heeft al {count} inzendingen; het maximum kan daar niet onder",
+    ),
+    (
+        "tag_in_use",
+        "inzending {submission} gebruikt `{code}`; het kan niet worden verwijderd",
+    ),
+    (
+        "reopen_until",
+        "moet later liggen dan nu en dan de deadline, {deadline}",
+    ),
+    (
+        "lobby_note_required",
+        "zeg welke hulp van het Rijk nodig is",
+    ),
+    (
+        "submission_limit",
+        "raadpleging `{consultation}` neemt hoogstens {max} inzendingen per gemeente en {municipality} heeft er {count}; wijzig er een of verander de volgorde",
+    ),
+    (
+        "order_each_once",
+        "moet elk van de {count} inzendingen van {municipality} precies één keer noemen: {ids}",
+    ),
+    (
+        "not_in_consultation",
+        "{kind} `{value}` hoort niet bij deze raadpleging",
+    ),
+    (
+        "consultation_closed",
+        "raadpleging `{consultation}` is gesloten sinds de deadline, {deadline}; vraag het programmabureau een late inzending te aanvaarden",
+    ),
+    (
+        "consultation_closed_reopened",
+        "raadpleging `{consultation}` is gesloten sinds de deadline, {deadline}; vraag het programmabureau een late inzending te aanvaarden (ze was heropend tot {until})",
+    ),
+    (
+        "note_format",
+        "formaat `{value}` bestaat niet; kies md, pdf of xlsx",
+    ),
+    (
+        "local_date_time",
+        "vul een lokale datum en tijd in {zone} in, zoals 2020-05-06T18:00:00, of een met verschuiving, zoals 2020-05-06T18:00:00+02:00",
+    ),
+    (
+        "time_twice",
+        "{local} komt twee keer voor in {zone} (de klok gaat terug): geef de verschuiving, {first} of {second}",
+    ),
+    (
+        "time_skipped",
+        "{local} bestaat niet in {zone} (de klok gaat vooruit): kies een andere tijd",
+    ),
+    (
         "report_already_published",
         "rapportage {id} is al gepubliceerd",
     ),
