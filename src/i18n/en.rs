@@ -167,6 +167,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "password_too_long",
         "the password must be at most {max} characters",
     ),
+    ("password_hint", "At least {min} characters."),
     ("not_current_password", "is not your current password"),
     ("role_may_not", "a {role} user may not do this"),
     (
@@ -372,6 +373,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "demo_username_taken",
         "the demo needs the username `{username}`, which is taken",
     ),
+    (
+        "scale_data_present",
+        "the database already holds programmes or actions; seed --scale needs a database without them",
+    ),
     ("cannot_write", "cannot write {path}: {detail}"),
     ("cannot_read", "cannot read {path}: {detail}"),
     ("not_a_file", "{path} is not a file"),
@@ -473,7 +478,6 @@ pub const TEXTS: &[(&str, &str)] = &[
         "too_many_for_xlsx",
         "{count} actions do not fit in one XLSX sheet; narrow the filter or export CSV",
     ),
-    ("legacy", "{text}"),
     // ---- labels ----
     ("label.action", "action"),
     ("label.api_token", "API token"),

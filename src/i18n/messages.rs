@@ -291,8 +291,6 @@ impl From<crate::domain::asof::AsOfError> for Msg {
 }
 
 messages! {
-    /// A message not yet given a code of its own (while the code base moves to codes).
-    Legacy { text: String } = "legacy";
     // ---- the input of one field ----
     Required = "required";
     Length { min: usize, max: usize } = "length";
@@ -369,6 +367,7 @@ messages! {
     PasswordLoginToChange = "password_login_to_change";
     PasswordTooShort { min: usize } = "password_too_short";
     PasswordTooLong { max: usize } = "password_too_long";
+    PasswordHint { min: usize } = "password_hint";
     NotCurrentPassword = "not_current_password";
     RoleMayNot { role: Label } = "role_may_not";
     OtherScope = "other_scope";
@@ -445,6 +444,7 @@ messages! {
     FileExists { path: String } = "file_exists";
     DemoPresent = "demo_present";
     DemoUsernameTaken { username: String } = "demo_username_taken";
+    ScaleDataPresent = "scale_data_present";
     CannotWrite { path: String, detail: String } = "cannot_write";
     CannotRead { path: String, detail: String } = "cannot_read";
     NotAFile { path: String } = "not_a_file";
@@ -480,18 +480,4 @@ messages! {
     UnnamedColumn = "unnamed_column";
     CellEmptyRequired = "cell_empty_required";
     TooManyForXlsx { count: usize } = "too_many_for_xlsx";
-}
-
-impl From<&str> for Msg {
-    fn from(text: &str) -> Self {
-        Msg::Legacy {
-            text: text.to_string(),
-        }
-    }
-}
-
-impl From<String> for Msg {
-    fn from(text: String) -> Self {
-        Msg::Legacy { text }
-    }
 }

@@ -167,6 +167,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "password_too_long",
         "het wachtwoord mag hoogstens {max} tekens lang zijn",
     ),
+    ("password_hint", "Minstens {min} tekens."),
     ("not_current_password", "is niet uw huidige wachtwoord"),
     ("role_may_not", "met de rol {role} mag u dit niet"),
     (
@@ -399,6 +400,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "demo_username_taken",
         "de demo heeft de gebruikersnaam `{username}` nodig, maar die is al in gebruik",
     ),
+    (
+        "scale_data_present",
+        "de database heeft al programma's of acties; seed --scale vraagt een database zonder",
+    ),
     ("cannot_write", "kan {path} niet schrijven: {detail}"),
     ("cannot_read", "kan {path} niet lezen: {detail}"),
     ("not_a_file", "{path} is geen bestand"),
@@ -500,7 +505,6 @@ pub const TEXTS: &[(&str, &str)] = &[
         "too_many_for_xlsx",
         "{count} acties passen niet op één XLSX-werkblad; verfijn het filter of exporteer CSV",
     ),
-    ("legacy", "{text}"),
     // ---- labels ----
     ("label.action", "actie"),
     ("label.api_token", "API-token"),

@@ -285,7 +285,7 @@ fn period_as_of(conn: &mut DbConnection, code: &str, since: NaiveDateTime) -> Re
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::validation("period", format!("unknown report period `{code}`")))?;
+        .ok_or_else(|| crate::service::reference::unknown_period(code))?;
     let images = before_images(conn, "period", &["period.update"], since)?;
     let image = images.get(code).map(|(_, v)| v).unwrap_or(&Value::Null);
     Ok(PeriodInfo {

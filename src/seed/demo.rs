@@ -172,11 +172,9 @@ fn ensure_usernames_free(conn: &mut DbConnection, specs: &[DemoUserSpec]) -> Res
         .find(|spec| taken.contains(&spec.username.to_lowercase()))
     {
         Some(spec) => Err(Error::Conflict {
-            message: format!(
-                "the demo needs the username `{}`, which is taken",
-                spec.username
-            )
-            .into(),
+            message: crate::i18n::Msg::DemoUsernameTaken {
+                username: spec.username.to_string(),
+            },
             field: Some("username".into()),
         }),
         None => Ok(()),

@@ -153,9 +153,7 @@ impl ScaleSummary {
 
 fn already_present() -> Error {
     Error::Conflict {
-        message: "the database already holds programmes or actions; seed --scale needs a database \
-                  without them"
-            .into(),
+        message: crate::i18n::Msg::ScaleDataPresent,
         field: None,
     }
 }

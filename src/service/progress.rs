@@ -16,8 +16,8 @@ use crate::domain::rollup::{
     self, ActionFacts, IndicatorFacts, MilestoneFacts, Rollup, RollupRules,
 };
 use crate::domain::{SignoffState, dates};
-use crate::error::{Error, FieldError, Result};
-use crate::i18n::{Label, Msg};
+use crate::error::{FieldError, Result};
+use crate::i18n::Msg;
 use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::codes::{Codes, check};
 use crate::service::{indicators, milestones, signoffs};
@@ -166,15 +166,7 @@ fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            Error::validation(
-                "period",
-                Msg::Unknown {
-                    kind: Label::Period,
-                    value: code.to_string(),
-                },
-            )
-        })
+        .ok_or_else(|| crate::service::reference::unknown_period(code))
 }
 
 /// Loads the actions that match with everything a roll-up needs, as of the moment asked for:

@@ -13,6 +13,17 @@ use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 use crate::service::validate;
 
+/// The refusal of a period code that does not exist, in a question that names a period.
+pub fn unknown_period(code: &str) -> Error {
+    Error::validation(
+        "period",
+        Msg::Unknown {
+            kind: Label::Period,
+            value: code.to_string(),
+        },
+    )
+}
+
 fn conflict_on<'a>(
     field: &'static str,
     code: &'a str,

@@ -85,15 +85,7 @@ fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            Error::validation(
-                "period",
-                Msg::Unknown {
-                    kind: Label::Period,
-                    value: code.to_string(),
-                },
-            )
-        })
+        .ok_or_else(|| crate::service::reference::unknown_period(code))
 }
 
 fn username(conn: &mut DbConnection, id: Option<i64>) -> Result<Option<String>> {

@@ -29,7 +29,7 @@ pub struct FieldView {
     pub kind: &'static str,
     pub value: String,
     pub required: bool,
-    pub hint: &'static str,
+    pub hint: String,
     pub options: Vec<OptionView>,
 }
 
@@ -46,7 +46,7 @@ impl FieldView {
             kind,
             value: fields.text(name),
             required: false,
-            hint: "",
+            hint: String::new(),
             options: Vec::new(),
         }
     }
@@ -56,8 +56,8 @@ impl FieldView {
         self
     }
 
-    fn hint(mut self, hint: &'static str) -> Self {
-        self.hint = hint;
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
         self
     }
 
@@ -199,7 +199,12 @@ async fn users_page(
                 ),
             FieldView::input("password", t.password, "password", &FormFields::default())
                 .required()
-                .hint(t.password_hint),
+                .hint(
+                    Msg::PasswordHint {
+                        min: crate::auth::password::MIN_PASSWORD_LENGTH,
+                    }
+                    .text(ctx.lang),
+                ),
         ],
         problems,
     };

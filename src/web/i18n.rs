@@ -215,7 +215,6 @@ texts! {
     enable_user: "Gebruiker weer inschakelen", "Enable user";
     ministry_hint: "Alleen voor de rol ministerie.", "Only for the role ministry.";
     municipality_hint: "Alleen voor de rol gemeente.", "Only for the role municipality.";
-    password_hint: "Minstens 12 tekens.", "At least 12 characters.";
     choose_none: "(geen)", "(none)";
     api_tokens: "API-tokens", "API tokens";
     no_tokens: "Deze gebruiker heeft geen API-tokens.", "This user has no API tokens.";

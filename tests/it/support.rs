@@ -560,3 +560,33 @@ pub fn pdf_pages(pdf: &[u8]) -> Option<usize> {
         }
     }
 }
+
+/// Fails when a page shows the English text of any message code: the literal parts of every
+/// English text (between its `{parameters}`) that are long enough to be words, not codes.
+pub fn assert_no_english_messages(html: &str) {
+    for (key, english) in versnelling::i18n::en::TEXTS {
+        if key.starts_with("label.") || key.starts_with("title.") {
+            continue;
+        }
+        let mut rest = *english;
+        while !rest.is_empty() {
+            let (literal, after) = match rest.find('{') {
+                Some(open) => (
+                    &rest[..open],
+                    rest[open..]
+                        .find('}')
+                        .map_or("", |close| &rest[open + close + 1..]),
+                ),
+                None => (rest, ""),
+            };
+            let literal = literal.trim_matches(|c: char| !c.is_alphanumeric());
+            if literal.split_whitespace().count() >= 3 {
+                assert!(
+                    !html.contains(literal),
+                    "a Dutch page shows the English text of `{key}`: {literal:?}"
+                );
+            }
+            rest = after;
+        }
+    }
+}

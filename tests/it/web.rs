@@ -4,7 +4,7 @@
 use reqwest::Method;
 
 use crate::app_test;
-use crate::support::{TestApp, WebSession, set_cookie};
+use crate::support::{TestApp, WebSession, assert_no_english_messages, set_cookie};
 
 /// An action of `ministry` in `area`, created by an admin: (id, version).
 pub async fn action_of(app: &TestApp, admin: &str, ministry: &str, area: &str) -> (i64, i64) {
@@ -478,5 +478,151 @@ app_test!(
         assert_eq!(disabled.status(), 200);
         assert_eq!(app.page(Some(&session), "/").await.status(), 303);
         assert_eq!(app.page(Some(&other), "/").await.status(), 200);
+    }
+);
+
+app_test!(
+    async fn refused_forms_speak_dutch_beside_their_fields_on_every_page(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, version) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, ministry) = app.web_user("ministry", Some("BZK")).await;
+        let (_, _, office) = app.web_user("admin", None).await;
+        let refused = [
+            // No note with an oranje status; a percentage out of range.
+            post_progress(&app, &ministry, id, version, "").await,
+            app.post_form(
+                &ministry,
+                &format!("/acties/{id}/voortgang"),
+                &[
+                    ("status", "on_track"),
+                    ("percent_complete", "140"),
+                    ("version", &version.to_string()),
+                ],
+            )
+            .await,
+            // A user with a short password, no ministry and a bad name.
+            app.post_form(
+                &office,
+                "/beheer/gebruikers",
+                &[
+                    ("username", "x y"),
+                    ("role", "ministry"),
+                    ("password", "kort"),
+                ],
+            )
+            .await,
+            // A period whose start lies after its cut-off, and a bad code.
+            app.post_form(
+                &office,
+                "/beheer/perioden",
+                &[
+                    ("name", "Najaar"),
+                    ("code", "Najaar 2021"),
+                    ("starts_on", "2021-12-01"),
+                    ("cut_off", "2021-10-31"),
+                ],
+            )
+            .await,
+            // An area off the globe in an unknown municipality.
+            app.post_form(
+                &office,
+                "/beheer/gebieden",
+                &[
+                    ("name", "Nergens"),
+                    ("code", "nergens"),
+                    ("municipality", "atlantis"),
+                    ("latitude", "91"),
+                    ("longitude", "4.5"),
+                ],
+            )
+            .await,
+        ];
+        let mut pages = Vec::new();
+        for response in refused {
+            assert_eq!(response.status(), 422, "{}", response.url());
+            let html = response.text().await.unwrap();
+            assert!(html.contains("id=\"error-summary\""), "{html}");
+            assert_no_english_messages(&html);
+            pages.push(html);
+        }
+        let all = pages.join("\n");
+        for dutch in [
+            "licht een oranje, rode of gestopte status toe",
+            "moet tussen 0 en 100 liggen",
+            "het wachtwoord moet minstens 10 tekens lang zijn",
+            "mag niet na de peildatum liggen",
+            "moet tussen -90 en 90 liggen",
+        ] {
+            assert!(all.contains(dutch), "missing {dutch:?}");
+        }
+        assert_eq!(history_len(&app, &admin, id).await, 0);
+    }
+);
+
+app_test!(
+    async fn the_api_answers_problems_with_codes_in_the_callers_language(app: TestApp) {
+        let admin = app.admin_token().await;
+        let english = app
+            .send(
+                reqwest::Method::GET,
+                "/api/v1/areas/atlantis",
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(english.status(), 404);
+        assert_eq!(english.headers()["content-language"], "en");
+        let problem: serde_json::Value = english.json().await.unwrap();
+        assert_eq!(problem["code"], "not_found");
+        assert_eq!(problem["params"]["kind"], "area");
+        assert_eq!(problem["detail"], "area `atlantis` not found");
+
+        let in_dutch = async |path: &str| -> serde_json::Value {
+            let response = app
+                .client
+                .get(app.url(path))
+                .bearer_auth(&admin)
+                .header("Accept-Language", "nl-NL,nl;q=0.9,en;q=0.5")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 422);
+            assert_eq!(response.headers()["content-language"], "nl");
+            response.json().await.unwrap()
+        };
+        let problem = in_dutch("/api/v1/actions?limit=0").await;
+        assert_eq!(problem["title"], "Ongeldige invoer");
+        assert_eq!(problem["errors"][0]["field"], "limit");
+        assert_eq!(problem["errors"][0]["code"], "between");
+        assert_eq!(problem["errors"][0]["params"]["max"], 500);
+        assert_eq!(problem["detail"], "limit: moet tussen 1 en 500 liggen");
+        let problem = in_dutch("/api/v1/actions?status=groen").await;
+        assert_eq!(problem["errors"][0]["code"], "one_of");
+        assert_eq!(problem["errors"][0]["params"]["value"], "groen");
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("`groen` is geen geldige waarde"),
+            "{problem}"
+        );
+        // Unauthenticated, in Dutch too: the guard answers in the caller's language.
+        let anonymous = app
+            .client
+            .get(app.url("/api/v1/actions"))
+            .header("Accept-Language", "nl")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 401);
+        let problem: serde_json::Value = anonymous.json().await.unwrap();
+        assert_eq!(problem["code"], "login_required");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("log eerst in")
+        );
     }
 );
