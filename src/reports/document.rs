@@ -406,24 +406,10 @@ fn indicator_rows(lines: &[IndicatorLine], with_area: bool) -> Item {
 
 /// The numbers behind a chart, as a table: its text alternative.
 pub fn chart_table(data: &ChartData) -> Table {
-    let status_columns = |first: &str| {
-        let mut columns = vec![col(first, 3.0)];
-        for status in versnelling_charts::Status::DISPLAY_ORDER {
-            columns.push(num(status.label_nl(), 1.0));
-        }
-        columns
-    };
-    let counts_row = |label: &str, counts: &versnelling_charts::StatusCounts| {
-        let mut row = vec![label.to_string()];
-        for status in versnelling_charts::Status::DISPLAY_ORDER {
-            row.push(counts.get(status).to_string());
-        }
-        row
-    };
     match data {
         ChartData::AreasStatus(d) => Table {
             caption: None,
-            columns: status_columns("Gebied"),
+            columns: chart_status_columns("Gebied"),
             rows: d
                 .areas
                 .iter()
@@ -432,102 +418,16 @@ pub fn chart_table(data: &ChartData) -> Table {
         },
         ChartData::MinistryStatus(d) => Table {
             caption: None,
-            columns: status_columns("Ministerie"),
+            columns: chart_status_columns("Ministerie"),
             rows: d
                 .ministries
                 .iter()
                 .map(|m| counts_row(&m.ministry, &m.counts))
                 .collect(),
         },
-        ChartData::AreaThemeMatrix(d) => {
-            let mut columns = vec![col("Gebied", 3.0)];
-            columns.extend(d.themes.iter().map(|t| col(t, 1.5)));
-            Table {
-                caption: None,
-                columns,
-                rows: d
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        let mut row = vec![r.area.clone()];
-                        row.extend((0..d.themes.len()).map(|i| {
-                            r.cells
-                                .get(i)
-                                .copied()
-                                .flatten()
-                                .map(|s| s.label_nl().to_string())
-                                .unwrap_or_else(|| "–".into())
-                        }));
-                        row
-                    })
-                    .collect(),
-            }
-        }
-        ChartData::MilestonesBurnup(d) => {
-            let planned = d
-                .milestones
-                .iter()
-                .filter(|m| m.planned <= d.cutoff)
-                .count();
-            let original = d
-                .milestones
-                .iter()
-                .filter(|m| m.original_planned.unwrap_or(m.planned) <= d.cutoff)
-                .count();
-            let done = d
-                .milestones
-                .iter()
-                .filter(|m| m.done.is_some_and(|x| x <= d.cutoff))
-                .count();
-            Table {
-                caption: None,
-                columns: vec![col("Tot de peildatum", 4.0), num("Mijlpalen", 1.5)],
-                rows: vec![
-                    vec!["Gepland (huidige planning)".into(), planned.to_string()],
-                    vec![
-                        "Gepland (oorspronkelijke planning)".into(),
-                        original.to_string(),
-                    ],
-                    vec!["Behaald".into(), done.to_string()],
-                    vec!["Alle mijlpalen".into(), d.milestones.len().to_string()],
-                ],
-            }
-        }
-        ChartData::IndicatorTrend(d) => {
-            let mut rows: Vec<Vec<String>> = Vec::new();
-            if let Some(b) = d.baseline {
-                rows.push(vec![
-                    "Nulmeting".into(),
-                    b.date.to_string(),
-                    number_nl(b.value, 2),
-                ]);
-            }
-            let mut values = d.values.clone();
-            values.sort_by_key(|v| v.date);
-            for v in values {
-                rows.push(vec![
-                    "Meting".into(),
-                    v.date.to_string(),
-                    number_nl(v.value, 2),
-                ]);
-            }
-            if let Some(t) = d.target {
-                rows.push(vec![
-                    "Doel".into(),
-                    t.date.to_string(),
-                    number_nl(t.value, 2),
-                ]);
-            }
-            Table {
-                caption: None,
-                columns: vec![
-                    col("", 2.0),
-                    col("Datum", 2.0),
-                    num(d.unit.as_deref().unwrap_or("Waarde"), 2.0),
-                ],
-                rows,
-            }
-        }
+        ChartData::AreaThemeMatrix(d) => matrix_table(d),
+        ChartData::MilestonesBurnup(d) => burnup_table(d),
+        ChartData::IndicatorTrend(d) => trend_table(d),
         ChartData::Map(d) => Table {
             caption: None,
             columns: vec![col("Gebied", 3.0), col("Slechtste stoplicht", 2.0)],
@@ -544,6 +444,119 @@ pub fn chart_table(data: &ChartData) -> Table {
                 })
                 .collect(),
         },
+    }
+}
+
+/// The columns of a chart's counts per status: the category, then the statuses as drawn.
+fn chart_status_columns(first: &str) -> Vec<Column> {
+    let mut columns = vec![col(first, 3.0)];
+    for status in versnelling_charts::Status::DISPLAY_ORDER {
+        columns.push(num(status.label_nl(), 1.0));
+    }
+    columns
+}
+
+/// A row of counts per status, in the order the charts draw them.
+fn counts_row(label: &str, counts: &versnelling_charts::StatusCounts) -> Vec<String> {
+    let mut row = vec![label.to_string()];
+    for status in versnelling_charts::Status::DISPLAY_ORDER {
+        row.push(counts.get(status).to_string());
+    }
+    row
+}
+
+/// The stoplicht per area and theme, as words.
+fn matrix_table(d: &versnelling_charts::AreaThemeMatrix) -> Table {
+    let mut columns = vec![col("Gebied", 3.0)];
+    columns.extend(d.themes.iter().map(|t| col(t, 1.5)));
+    Table {
+        caption: None,
+        columns,
+        rows: d
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.area.clone()];
+                row.extend((0..d.themes.len()).map(|i| {
+                    r.cells
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(|s| s.label_nl().to_string())
+                        .unwrap_or_else(|| "–".into())
+                }));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// The milestones planned and done by the cut-off.
+fn burnup_table(d: &versnelling_charts::MilestonesBurnup) -> Table {
+    let planned = d
+        .milestones
+        .iter()
+        .filter(|m| m.planned <= d.cutoff)
+        .count();
+    let original = d
+        .milestones
+        .iter()
+        .filter(|m| m.original_planned.unwrap_or(m.planned) <= d.cutoff)
+        .count();
+    let done = d
+        .milestones
+        .iter()
+        .filter(|m| m.done.is_some_and(|x| x <= d.cutoff))
+        .count();
+    Table {
+        caption: None,
+        columns: vec![col("Tot de peildatum", 4.0), num("Mijlpalen", 1.5)],
+        rows: vec![
+            vec!["Gepland (huidige planning)".into(), planned.to_string()],
+            vec![
+                "Gepland (oorspronkelijke planning)".into(),
+                original.to_string(),
+            ],
+            vec!["Behaald".into(), done.to_string()],
+            vec!["Alle mijlpalen".into(), d.milestones.len().to_string()],
+        ],
+    }
+}
+
+/// An indicator's baseline, measurements by date and target.
+fn trend_table(d: &versnelling_charts::IndicatorTrend) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(b) = d.baseline {
+        rows.push(vec![
+            "Nulmeting".into(),
+            b.date.to_string(),
+            number_nl(b.value, 2),
+        ]);
+    }
+    let mut values = d.values.clone();
+    values.sort_by_key(|v| v.date);
+    for v in values {
+        rows.push(vec![
+            "Meting".into(),
+            v.date.to_string(),
+            number_nl(v.value, 2),
+        ]);
+    }
+    if let Some(t) = d.target {
+        rows.push(vec![
+            "Doel".into(),
+            t.date.to_string(),
+            number_nl(t.value, 2),
+        ]);
+    }
+    Table {
+        caption: None,
+        columns: vec![
+            col("", 2.0),
+            col("Datum", 2.0),
+            num(d.unit.as_deref().unwrap_or("Waarde"), 2.0),
+        ],
+        rows,
     }
 }
 
@@ -578,8 +591,59 @@ pub fn outline(model: &ReportModel) -> Doc {
         items: Vec::new(),
         counters: [0; 3],
     };
-    let total = &model.summary.total;
+    summary(&mut o, model);
+    since_previous(&mut o, model);
+    overview_charts(&mut o, model, &["areas-status", "map"]);
+    themes_chapter(&mut o, model);
+    overview_charts(&mut o, model, &["area-theme-matrix"]);
+    areas_chapter(&mut o, model);
+    ministries_chapter(&mut o, model);
+    overview_charts(&mut o, model, &["ministry-status"]);
+    explanations_chapter(&mut o, model);
+    deviations_chapter(&mut o, model);
+    overview_charts(&mut o, model, &["milestones-burnup"]);
+    corrections_chapter(&mut o, model);
+    annex(&mut o, model);
+    Doc {
+        title: model.title.clone(),
+        subtitle: model.period.name.clone(),
+        cover: cover(model),
+        items: o.items,
+    }
+}
 
+/// The national charts with one of these ids, in the model's order.
+fn overview_charts(o: &mut Outline, model: &ReportModel, ids: &[&str]) {
+    for c in &model.charts {
+        if ids.contains(&c.id.as_str()) {
+            chart(o, c);
+        }
+    }
+}
+
+/// The lines on the cover page under the title.
+fn cover(model: &ReportModel) -> Vec<String> {
+    let generated = if model.as_of_date < model.period.cut_off {
+        format!("Concept, stand per {}", date_nl(model.as_of_date))
+    } else {
+        format!("Stand per {} (peildatum)", date_nl(model.period.cut_off))
+    };
+    vec![
+        generated,
+        format!("Rapportageperiode: {}", period_span(&model.period)),
+        format!(
+            "{} in {} gebieden, {} ministeries",
+            plural(model.summary.total.actions, "actie", "acties"),
+            model.areas.len(),
+            model.ministries.len()
+        ),
+        "Programmabureau versnellingsacties, ministerie van BZK".into(),
+    ]
+}
+
+/// Chapter 1, the summary: the period, the totals in sentences and the stoplichten per theme.
+fn summary(o: &mut Outline, model: &ReportModel) {
+    let total = &model.summary.total;
     o.heading(1, "Samenvatting");
     o.paragraph(
         format!(
@@ -633,6 +697,10 @@ pub fn outline(model: &ReportModel) -> Doc {
         columns: status_columns("Thema"),
         rows,
     }));
+}
+
+/// Section 1.1: what changed since the previous published report.
+fn since_previous(o: &mut Outline, model: &ReportModel) {
     o.heading(2, "Sinds de vorige rapportage");
     match (&model.previous, &model.summary.changes) {
         (Some(previous), Some(changes)) => {
@@ -666,12 +734,10 @@ pub fn outline(model: &ReportModel) -> Doc {
              vergelijken.",
         ),
     }
-    for c in &model.charts {
-        if c.id == "areas-status" || c.id == "map" {
-            chart(&mut o, c);
-        }
-    }
+}
 
+/// The chapter per theme.
+fn themes_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Per thema");
     o.paragraph(
         "Per thema: wat wilden we bereiken, wat hebben we gedaan en wat heeft het gekost. De \
@@ -679,145 +745,166 @@ pub fn outline(model: &ReportModel) -> Doc {
     );
     for theme in &model.themes {
         o.heading(2, theme.name.clone());
-        o.heading(3, "Wat wilden we bereiken");
-        if !theme.description.trim().is_empty() {
-            o.paragraph(theme.description.clone());
-        }
+        theme_goals(o, theme);
+        theme_done(o, theme);
+        theme_costs(o, theme);
+    }
+}
+
+/// A theme's "what did we want to achieve": its description, programmes and indicators.
+fn theme_goals(o: &mut Outline, theme: &ThemeSection) {
+    o.heading(3, "Wat wilden we bereiken");
+    if !theme.description.trim().is_empty() {
+        o.paragraph(theme.description.clone());
+    }
+    o.bullets(
+        theme
+            .programmes
+            .iter()
+            .map(|p| {
+                let description = if p.description.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", p.description.trim())
+                };
+                format!(
+                    "{} (trekker {}, {}){description}",
+                    p.title,
+                    p.lead_ministry,
+                    plural(p.actions, "actie", "acties")
+                )
+            })
+            .collect(),
+    );
+    if theme.goals.is_empty() {
+        o.paragraph("Voor dit thema zijn (nog) geen indicatoren met een doel vastgelegd.");
+    } else {
+        o.paragraph(format!(
+            "De {} met hun doel en de laatste meting:",
+            plural(
+                u32::try_from(theme.goals.len()).unwrap_or(u32::MAX),
+                "indicator",
+                "indicatoren"
+            )
+        ));
+        o.items.push(indicator_rows(&theme.goals, true));
+    }
+}
+
+/// A theme's "what have we done": its counts, the milestones met and the actions completed.
+fn theme_done(o: &mut Outline, theme: &ThemeSection) {
+    o.heading(3, "Wat hebben we gedaan");
+    o.paragraph(format!(
+        "{} {}",
+        counts_sentence(&theme.rollup),
+        progress_sentence(&theme.rollup)
+    ));
+    if theme.milestones_met.is_empty() {
+        o.paragraph("In deze periode is geen mijlpaal behaald.");
+    } else {
+        o.paragraph(format!(
+            "In deze periode behaald: {}.",
+            plural(
+                u32::try_from(theme.milestones_met.len()).unwrap_or(u32::MAX),
+                "mijlpaal",
+                "mijlpalen"
+            )
+        ));
+        o.items.push(milestone_rows(&theme.milestones_met, true));
+    }
+    if !theme.completed.is_empty() {
+        o.paragraph("In deze periode afgerond:");
         o.bullets(
             theme
-                .programmes
+                .completed
                 .iter()
-                .map(|p| {
-                    let description = if p.description.trim().is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", p.description.trim())
-                    };
-                    format!(
-                        "{} (trekker {}, {}){description}",
-                        p.title,
-                        p.lead_ministry,
-                        plural(p.actions, "actie", "acties")
-                    )
-                })
+                .map(|a| format!("{} ({})", a.title, a.area))
                 .collect(),
         );
-        if theme.goals.is_empty() {
-            o.paragraph("Voor dit thema zijn (nog) geen indicatoren met een doel vastgelegd.");
-        } else {
-            o.paragraph(format!(
-                "De {} met hun doel en de laatste meting:",
-                plural(
-                    u32::try_from(theme.goals.len()).unwrap_or(u32::MAX),
-                    "indicator",
-                    "indicatoren"
-                )
-            ));
-            o.items.push(indicator_rows(&theme.goals, true));
-        }
-        o.heading(3, "Wat hebben we gedaan");
-        o.paragraph(format!(
-            "{} {}",
-            counts_sentence(&theme.rollup),
-            progress_sentence(&theme.rollup)
-        ));
-        if theme.milestones_met.is_empty() {
-            o.paragraph("In deze periode is geen mijlpaal behaald.");
-        } else {
-            o.paragraph(format!(
-                "In deze periode behaald: {}.",
-                plural(
-                    u32::try_from(theme.milestones_met.len()).unwrap_or(u32::MAX),
-                    "mijlpaal",
-                    "mijlpalen"
-                )
-            ));
-            o.items.push(milestone_rows(&theme.milestones_met, true));
-        }
-        if !theme.completed.is_empty() {
-            o.paragraph("In deze periode afgerond:");
-            o.bullets(
-                theme
-                    .completed
-                    .iter()
-                    .map(|a| format!("{} ({})", a.title, a.area))
-                    .collect(),
-            );
-        }
-        o.heading(3, "Wat heeft het gekost");
-        let b = &theme.budget;
-        let mut text = format!(
-            "Begroot in de huidige planning: {} ({} met een begroting",
-            euros_nl(b.current_cents),
-            plural(b.actions_with_budget, "actie", "acties")
-        );
-        if b.actions_without_budget > 0 {
-            text.push_str(&format!(", {} zonder", b.actions_without_budget));
-        }
-        text.push_str(&format!(
-            "). In de oorspronkelijke planning: {}.",
-            euros_nl(b.original_cents)
-        ));
-        if b.current_cents != b.original_cents {
-            text.push_str(&format!(
-                " Verschil: {}.",
-                euros_nl(b.current_cents - b.original_cents)
-            ));
-        }
-        o.paragraph(text);
     }
-    for c in &model.charts {
-        if c.id == "area-theme-matrix" {
-            chart(&mut o, c);
-        }
-    }
+}
 
+/// A theme's "what did it cost": the budgets in the current and the original plans.
+fn theme_costs(o: &mut Outline, theme: &ThemeSection) {
+    o.heading(3, "Wat heeft het gekost");
+    let b = &theme.budget;
+    let mut text = format!(
+        "Begroot in de huidige planning: {} ({} met een begroting",
+        euros_nl(b.current_cents),
+        plural(b.actions_with_budget, "actie", "acties")
+    );
+    if b.actions_without_budget > 0 {
+        text.push_str(&format!(", {} zonder", b.actions_without_budget));
+    }
+    text.push_str(&format!(
+        "). In de oorspronkelijke planning: {}.",
+        euros_nl(b.original_cents)
+    ));
+    if b.current_cents != b.original_cents {
+        text.push_str(&format!(
+            " Verschil: {}.",
+            euros_nl(b.current_cents - b.original_cents)
+        ));
+    }
+    o.paragraph(text);
+}
+
+/// The chapter per area.
+fn areas_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Per gebied");
     o.paragraph(
         "Per stedelijk vernieuwingsgebied, voor de burgemeester: de acties, mijlpalen en \
          indicatoren in het gebied, met grafieken.",
     );
     for area in &model.areas {
-        o.heading(2, format!("{} (gemeente {})", area.name, area.municipality));
-        o.paragraph(format!(
-            "{} {}",
-            counts_sentence(&area.rollup),
-            progress_sentence(&area.rollup)
-        ));
-        if area.actions.is_empty() {
-            o.paragraph("Er lopen in dit gebied (nog) geen acties.");
-            continue;
-        }
-        o.items.push(action_rows(&area.actions, false, true));
-        if !area.milestones.is_empty() {
-            o.heading(3, "Mijlpalen");
-            o.items.push(milestone_rows(&area.milestones, false));
-        }
-        if !area.indicators.is_empty() {
-            o.heading(3, "Indicatoren");
-            o.paragraph(indicators_sentence(&area.indicators));
-            o.items.push(indicator_rows(&area.indicators, false));
-        }
-        if !area.notes.is_empty() {
-            o.heading(3, "Lokale notities");
-            o.bullets(
-                area.notes
-                    .iter()
-                    .map(|n| match &n.action {
-                        Some(action) => format!("{} ({action}): {}", date_nl(n.on), n.text),
-                        None => format!("{}: {}", date_nl(n.on), n.text),
-                    })
-                    .collect(),
-            );
-        }
-        if !area.charts.is_empty() {
-            o.heading(3, "Grafieken");
-            for c in &area.charts {
-                chart(&mut o, c);
-            }
+        area_section(o, area);
+    }
+}
+
+/// An area's section: its actions, milestones, indicators, local notes and charts.
+fn area_section(o: &mut Outline, area: &AreaSection) {
+    o.heading(2, format!("{} (gemeente {})", area.name, area.municipality));
+    o.paragraph(format!(
+        "{} {}",
+        counts_sentence(&area.rollup),
+        progress_sentence(&area.rollup)
+    ));
+    if area.actions.is_empty() {
+        o.paragraph("Er lopen in dit gebied (nog) geen acties.");
+        return;
+    }
+    o.items.push(action_rows(&area.actions, false, true));
+    if !area.milestones.is_empty() {
+        o.heading(3, "Mijlpalen");
+        o.items.push(milestone_rows(&area.milestones, false));
+    }
+    if !area.indicators.is_empty() {
+        o.heading(3, "Indicatoren");
+        o.paragraph(indicators_sentence(&area.indicators));
+        o.items.push(indicator_rows(&area.indicators, false));
+    }
+    if !area.notes.is_empty() {
+        o.heading(3, "Lokale notities");
+        o.bullets(
+            area.notes
+                .iter()
+                .map(|n| match &n.action {
+                    Some(action) => format!("{} ({action}): {}", date_nl(n.on), n.text),
+                    None => format!("{}: {}", date_nl(n.on), n.text),
+                })
+                .collect(),
+        );
+    }
+    if !area.charts.is_empty() {
+        o.heading(3, "Grafieken");
+        for c in &area.charts {
+            chart(o, c);
         }
     }
+}
 
+/// The chapter per ministry, with its sign-off.
+fn ministries_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Per ministerie");
     for ministry in &model.ministries {
         o.heading(2, format!("{} ({})", ministry.name, ministry.code));
@@ -839,12 +926,10 @@ pub fn outline(model: &ReportModel) -> Doc {
         ));
         o.items.push(action_rows(&ministry.actions, true, false));
     }
-    for c in &model.charts {
-        if c.id == "ministry-status" {
-            chart(&mut o, c);
-        }
-    }
+}
 
+/// The chapter explaining the orange, red and stopped actions, grouped by status.
+fn explanations_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Toelichting op oranje, rode en gestopte acties");
     if model.explanations.is_empty() {
         o.paragraph("Alle acties zijn groen, afgerond of nog niet gestart.");
@@ -873,30 +958,38 @@ pub fn outline(model: &ReportModel) -> Doc {
         }
         o.heading(2, format!("{group} ({})", of_status.len()));
         for e in of_status {
-            o.heading(3, format!("{} ({})", e.action.title, e.action.area));
-            o.paragraph(format!(
-                "{}: {}, {}, thema {}. Voortgang {} %, einde gepland op {} (oorspronkelijk {}).",
-                status_nl(e.action.status),
-                e.action.area,
-                e.action.ministry,
-                e.action.theme,
-                e.action.percent_complete,
-                date_nl(e.action.planned_end),
-                date_nl(e.action.original_end)
-            ));
-            if e.notes.is_empty() {
-                o.paragraph("Er is geen toelichting vastgelegd.");
-            } else {
-                o.bullets(
-                    e.notes
-                        .iter()
-                        .map(|n| format!("{}: {}", date_nl(n.on), n.text))
-                        .collect(),
-                );
-            }
+            explanation(o, e);
         }
     }
+}
 
+/// One action's explanation: where it stands and its notes.
+fn explanation(o: &mut Outline, e: &Explanation) {
+    o.heading(3, format!("{} ({})", e.action.title, e.action.area));
+    o.paragraph(format!(
+        "{}: {}, {}, thema {}. Voortgang {} %, einde gepland op {} (oorspronkelijk {}).",
+        status_nl(e.action.status),
+        e.action.area,
+        e.action.ministry,
+        e.action.theme,
+        e.action.percent_complete,
+        date_nl(e.action.planned_end),
+        date_nl(e.action.original_end)
+    ));
+    if e.notes.is_empty() {
+        o.paragraph("Er is geen toelichting vastgelegd.");
+    } else {
+        o.bullets(
+            e.notes
+                .iter()
+                .map(|n| format!("{}: {}", date_nl(n.on), n.text))
+                .collect(),
+        );
+    }
+}
+
+/// The chapter on deviations from the original and the current plan.
+fn deviations_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Afwijkingen van de planning");
     let d = &model.deviations.total;
     o.paragraph(format!(
@@ -909,48 +1002,47 @@ pub fn outline(model: &ReportModel) -> Doc {
         d.replanned_later,
         number_nl(d.mean_slip_days, 1)
     ));
-    if !model.deviations.rows.is_empty() {
-        o.items.push(table(
-            None,
-            vec![
-                col("Actie", 3.5),
-                col("Gebied", 2.0),
-                col("Einde (oorspr.)", 1.5),
-                col("Einde (huidig)", 1.5),
-                num("Verschoven (dagen)", 1.3),
-                col("Te laat t.o.v. oorspr.", 1.2),
-                col("Te laat t.o.v. huidig", 1.2),
-                col("Reden herplanning", 3.0),
-            ],
-            model
-                .deviations
-                .rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.action.title.clone(),
-                        r.action.area.clone(),
-                        r.action.original_end.to_string(),
-                        r.action.planned_end.to_string(),
-                        r.slip_days.to_string(),
-                        yes_no(r.late_against_original),
-                        yes_no(r.late_against_current),
-                        r.replans
-                            .iter()
-                            .map(|p| format!("{}: {}", date_nl(p.on), p.reason))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ]
-                })
-                .collect(),
-        ));
+    if model.deviations.rows.is_empty() {
+        return;
     }
-    for c in &model.charts {
-        if c.id == "milestones-burnup" {
-            chart(&mut o, c);
-        }
-    }
+    o.items.push(table(
+        None,
+        vec![
+            col("Actie", 3.5),
+            col("Gebied", 2.0),
+            col("Einde (oorspr.)", 1.5),
+            col("Einde (huidig)", 1.5),
+            num("Verschoven (dagen)", 1.3),
+            col("Te laat t.o.v. oorspr.", 1.2),
+            col("Te laat t.o.v. huidig", 1.2),
+            col("Reden herplanning", 3.0),
+        ],
+        model
+            .deviations
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.action.title.clone(),
+                    r.action.area.clone(),
+                    r.action.original_end.to_string(),
+                    r.action.planned_end.to_string(),
+                    r.slip_days.to_string(),
+                    yes_no(r.late_against_original),
+                    yes_no(r.late_against_current),
+                    r.replans
+                        .iter()
+                        .map(|p| format!("{}: {}", date_nl(p.on), p.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })
+            .collect(),
+    ));
+}
 
+/// The chapter on corrections to the previous report's numbers.
+fn corrections_chapter(o: &mut Outline, model: &ReportModel) {
     o.heading(1, "Correcties op de vorige rapportage");
     match &model.previous {
         None => o.paragraph("Er is geen vorige rapportage, dus ook geen correcties."),
@@ -976,77 +1068,70 @@ pub fn outline(model: &ReportModel) -> Doc {
                     col("Wordt", 2.0),
                     col("Vastgelegd", 1.6),
                 ],
-                model
-                    .corrections
-                    .iter()
-                    .map(|c| {
-                        let (was, becomes) = match &c.kind {
-                            CorrectionKind::Milestone {
-                                previous_done,
-                                corrected_done,
-                            } => (
-                                previous_done
-                                    .map(|d| format!("behaald {}", date_nl(d)))
-                                    .unwrap_or_else(|| "niet behaald".into()),
-                                corrected_done
-                                    .map(|d| format!("behaald {}", date_nl(d)))
-                                    .unwrap_or_else(|| "niet behaald".into()),
-                            ),
-                            CorrectionKind::Indicator {
-                                previous,
-                                corrected,
-                            } => {
-                                let show = |v: &Option<DatedValue>| {
-                                    v.map(|v| {
-                                        format!("{} ({})", number_nl(v.value, 2), date_nl(v.on))
-                                    })
-                                    .unwrap_or_else(|| "geen meting".into())
-                                };
-                                (show(previous), show(corrected))
-                            }
-                        };
-                        vec![
-                            c.action.clone(),
-                            c.area.clone(),
-                            c.subject.clone(),
-                            was,
-                            becomes,
-                            date_nl(c.recorded_on),
-                        ]
-                    })
-                    .collect(),
+                model.corrections.iter().map(correction_row).collect(),
             ));
         }
     }
+}
 
-    annex(&mut o, model);
-
-    let generated = if model.as_of_date < model.period.cut_off {
-        format!("Concept, stand per {}", date_nl(model.as_of_date))
-    } else {
-        format!("Stand per {} (peildatum)", date_nl(model.period.cut_off))
+/// A correction as a table row: what the previous report said and what it becomes.
+fn correction_row(c: &Correction) -> Vec<String> {
+    let (was, becomes) = match &c.kind {
+        CorrectionKind::Milestone {
+            previous_done,
+            corrected_done,
+        } => (
+            previous_done
+                .map(|d| format!("behaald {}", date_nl(d)))
+                .unwrap_or_else(|| "niet behaald".into()),
+            corrected_done
+                .map(|d| format!("behaald {}", date_nl(d)))
+                .unwrap_or_else(|| "niet behaald".into()),
+        ),
+        CorrectionKind::Indicator {
+            previous,
+            corrected,
+        } => {
+            let show = |v: &Option<DatedValue>| {
+                v.map(|v| format!("{} ({})", number_nl(v.value, 2), date_nl(v.on)))
+                    .unwrap_or_else(|| "geen meting".into())
+            };
+            (show(previous), show(corrected))
+        }
     };
-    Doc {
-        title: model.title.clone(),
-        subtitle: model.period.name.clone(),
-        cover: vec![
-            generated,
-            format!("Rapportageperiode: {}", period_span(&model.period)),
-            format!(
-                "{} in {} gebieden, {} ministeries",
-                plural(total.actions, "actie", "acties"),
-                model.areas.len(),
-                model.ministries.len()
-            ),
-            "Programmabureau versnellingsacties, ministerie van BZK".into(),
-        ],
-        items: o.items,
-    }
+    vec![
+        c.action.clone(),
+        c.area.clone(),
+        c.subject.clone(),
+        was,
+        becomes,
+        date_nl(c.recorded_on),
+    ]
 }
 
 /// The annex: every number, as tables.
 fn annex(o: &mut Outline, model: &ReportModel) {
-    let a = &model.annex;
+    o.annex_heading(1, "Bijlage A", "Alle gegevens");
+    o.paragraph(
+        "De gegevens waarop deze rapportage rust, zoals vastgelegd op de peildatum. Het \
+         XLSX-bestand bij deze rapportage bevat dezelfde tabellen, met alle kolommen.",
+    );
+    o.annex_heading(2, "A.1", "Acties");
+    o.items.push(annex_actions(model));
+    o.annex_heading(2, "A.2", "Mijlpalen");
+    o.items.push(annex_milestones(&model.annex));
+    o.annex_heading(2, "A.3", "Indicatoren");
+    o.items.push(annex_indicators(&model.annex));
+    o.annex_heading(2, "A.4", "Metingen");
+    o.items.push(annex_values(&model.annex));
+    o.annex_heading(2, "A.5", "Voortgangsmeldingen in de periode");
+    o.items.push(annex_updates(&model.annex));
+    o.annex_heading(2, "A.6", "Planningen");
+    o.items.push(annex_plans(&model.annex));
+}
+
+/// Annex A.1: every action, with the theme by its name.
+fn annex_actions(model: &ReportModel) -> Item {
     let theme_name = |code: &str| {
         model
             .themes
@@ -1055,13 +1140,7 @@ fn annex(o: &mut Outline, model: &ReportModel) {
             .map(|t| t.name.clone())
             .unwrap_or_else(|| code.to_string())
     };
-    o.annex_heading(1, "Bijlage A", "Alle gegevens");
-    o.paragraph(
-        "De gegevens waarop deze rapportage rust, zoals vastgelegd op de peildatum. Het \
-         XLSX-bestand bij deze rapportage bevat dezelfde tabellen, met alle kolommen.",
-    );
-    o.annex_heading(2, "A.1", "Acties");
-    o.items.push(table(
+    table(
         None,
         vec![
             num("Nr.", 0.8),
@@ -1075,7 +1154,9 @@ fn annex(o: &mut Outline, model: &ReportModel) {
             col("Einde oorspr.", 1.5),
             col("Einde huidig", 1.5),
         ],
-        a.actions
+        model
+            .annex
+            .actions
             .iter()
             .map(|x| {
                 vec![
@@ -1092,9 +1173,12 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
-    o.annex_heading(2, "A.2", "Mijlpalen");
-    o.items.push(table(
+    )
+}
+
+/// Annex A.2: every milestone.
+fn annex_milestones(a: &Annex) -> Item {
+    table(
         None,
         vec![
             num("Nr.", 0.8),
@@ -1121,9 +1205,12 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
-    o.annex_heading(2, "A.3", "Indicatoren");
-    o.items.push(table(
+    )
+}
+
+/// Annex A.3: every indicator, with its latest measurement.
+fn annex_indicators(a: &Annex) -> Item {
+    table(
         None,
         vec![
             num("Nr.", 0.8),
@@ -1156,9 +1243,12 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
-    o.annex_heading(2, "A.4", "Metingen");
-    o.items.push(table(
+    )
+}
+
+/// Annex A.4: every measurement.
+fn annex_values(a: &Annex) -> Item {
+    table(
         None,
         vec![
             num("Indicator", 1.0),
@@ -1177,9 +1267,12 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
-    o.annex_heading(2, "A.5", "Voortgangsmeldingen in de periode");
-    o.items.push(table(
+    )
+}
+
+/// Annex A.5: the progress updates of the period.
+fn annex_updates(a: &Annex) -> Item {
+    table(
         None,
         vec![
             num("Actie", 0.9),
@@ -1200,9 +1293,12 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
-    o.annex_heading(2, "A.6", "Planningen");
-    o.items.push(table(
+    )
+}
+
+/// Annex A.6: every plan of every action.
+fn annex_plans(a: &Annex) -> Item {
+    table(
         None,
         vec![
             num("Actie", 0.9),
@@ -1225,7 +1321,7 @@ fn annex(o: &mut Outline, model: &ReportModel) {
                 ]
             })
             .collect(),
-    ));
+    )
 }
 
 /// Does a status need explaining in a report?

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::document::{Doc, Item, Table};
+use super::model::Chart;
 use crate::error::{Error, Result};
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -129,6 +130,24 @@ fn table(out: &mut String, table: &Table) {
 /// Renders the document as HTML. Draws every chart as SVG.
 pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     let mut out = String::with_capacity(1 << 20);
+    head_and_cover(&mut out, doc);
+    contents(&mut out, doc);
+    out.push_str("<main>\n");
+    for item in &doc.items {
+        body_item(&mut out, item)?;
+    }
+    let _ = writeln!(
+        out,
+        "</main>\n<footer><p>{} — {}. Gemaakt door de Versnellingsmonitor uit de gegevens zoals \
+         vastgelegd op de peildatum.</p></footer>\n</body>\n</html>",
+        escape(&doc.title),
+        escape(&doc.subtitle)
+    );
+    Ok(out.into_bytes())
+}
+
+/// The document's head with the styles, and the cover: title, subtitle and cover lines.
+fn head_and_cover(out: &mut String, doc: &Doc) {
     let title = format!("{}: {}", doc.title, doc.subtitle);
     let _ = write!(
         out,
@@ -148,8 +167,10 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
         let _ = writeln!(out, "<p>{}</p>", escape(line));
     }
     out.push_str("</header>\n");
+}
 
-    // Table of contents: chapters and their sections.
+/// The table of contents: chapters and their sections, as nested lists of links.
+fn contents(out: &mut String, doc: &Doc) {
     out.push_str(
         "<nav class=\"toc\" aria-labelledby=\"inhoud\">\n<h2 id=\"inhoud\">Inhoud</h2>\n<ol>\n",
     );
@@ -195,65 +216,63 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     if !first {
         out.push_str("</li>\n");
     }
-    out.push_str("</ol>\n</nav>\n<main>\n");
+    out.push_str("</ol>\n</nav>\n");
+}
 
-    for item in &doc.items {
-        match item {
-            Item::Heading(h) => {
-                let (tag, class) = match h.level {
-                    1 => ("h2", " class=\"chapter\""),
-                    2 => ("h3", ""),
-                    _ => ("h4", ""),
-                };
-                let _ = writeln!(
-                    out,
-                    "<{tag} id=\"{}\"{class}>{}</{tag}>",
-                    escape(&h.anchor),
-                    escape(&h.text())
-                );
-            }
-            Item::Paragraph(text) => {
-                let _ = writeln!(out, "<p>{}</p>", escape(text));
-            }
-            Item::Bullets(items) => {
-                out.push_str("<ul>\n");
-                for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", escape(item));
-                }
-                out.push_str("</ul>\n");
-            }
-            Item::Table(t) => table(&mut out, t),
-            Item::Chart(chart, numbers) => {
-                let svg = chart.data.render(
-                    versnelling_charts::Format::Svg,
-                    versnelling_charts::Size {
-                        width: chart.width,
-                        height: chart.height,
-                    },
-                )?;
-                let id = escape(&format!("fig-{}", chart.id));
-                let _ = writeln!(
-                    out,
-                    "<figure id=\"{id}\" aria-labelledby=\"{id}-t\">\n<figcaption id=\"{id}-t\">{}</figcaption>\n\
-                     <div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>\n\
-                     <details><summary>De cijfers bij deze figuur</summary>",
-                    escape(&chart.title),
-                    escape(&chart.title),
-                    inline_svg(&svg)?
-                );
-                table(&mut out, numbers);
-                out.push_str("</details>\n</figure>\n");
-            }
+/// One item of the body: a heading, paragraph, list, table or chart.
+fn body_item(out: &mut String, item: &Item) -> Result<()> {
+    match item {
+        Item::Heading(h) => {
+            let (tag, class) = match h.level {
+                1 => ("h2", " class=\"chapter\""),
+                2 => ("h3", ""),
+                _ => ("h4", ""),
+            };
+            let _ = writeln!(
+                out,
+                "<{tag} id=\"{}\"{class}>{}</{tag}>",
+                escape(&h.anchor),
+                escape(&h.text())
+            );
         }
+        Item::Paragraph(text) => {
+            let _ = writeln!(out, "<p>{}</p>", escape(text));
+        }
+        Item::Bullets(items) => {
+            out.push_str("<ul>\n");
+            for item in items {
+                let _ = writeln!(out, "<li>{}</li>", escape(item));
+            }
+            out.push_str("</ul>\n");
+        }
+        Item::Table(t) => table(out, t),
+        Item::Chart(chart, numbers) => figure(out, chart, numbers)?,
     }
+    Ok(())
+}
+
+/// A chart as a figure: its SVG inline, and its numbers as a table to unfold.
+fn figure(out: &mut String, chart: &Chart, numbers: &Table) -> Result<()> {
+    let svg = chart.data.render(
+        versnelling_charts::Format::Svg,
+        versnelling_charts::Size {
+            width: chart.width,
+            height: chart.height,
+        },
+    )?;
+    let id = escape(&format!("fig-{}", chart.id));
     let _ = writeln!(
         out,
-        "</main>\n<footer><p>{} — {}. Gemaakt door de Versnellingsmonitor uit de gegevens zoals \
-         vastgelegd op de peildatum.</p></footer>\n</body>\n</html>",
-        escape(&doc.title),
-        escape(&doc.subtitle)
+        "<figure id=\"{id}\" aria-labelledby=\"{id}-t\">\n<figcaption id=\"{id}-t\">{}</figcaption>\n\
+         <div class=\"chart\" role=\"img\" aria-label=\"{}\">{}</div>\n\
+         <details><summary>De cijfers bij deze figuur</summary>",
+        escape(&chart.title),
+        escape(&chart.title),
+        inline_svg(&svg)?
     );
-    Ok(out.into_bytes())
+    table(out, numbers);
+    out.push_str("</details>\n</figure>\n");
+    Ok(())
 }
 
 #[cfg(test)]

@@ -597,6 +597,54 @@ impl Objects {
     }
 }
 
+/// The numbers of the file's objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 info, 6 outlines,
+/// then images, then per page three (the page, its content, its footer, which needs the page
+/// count), then the bookmarks.
+struct Numbering {
+    first_image: usize,
+    first_page: usize,
+    first_outline: usize,
+    /// How many pages there are.
+    pages: usize,
+}
+
+impl Numbering {
+    /// The numbering of a file with `images` images and `pages` pages.
+    fn new(images: usize, pages: usize) -> Self {
+        let first_image = 7;
+        let first_page = first_image + images;
+        Self {
+            first_image,
+            first_page,
+            first_outline: first_page + 3 * pages,
+            pages,
+        }
+    }
+
+    /// The page object of page `i` (its content and footer follow it).
+    fn page(&self, i: usize) -> usize {
+        self.first_page + 3 * i
+    }
+
+    /// The bookmark object of the `i`-th outline mark.
+    fn outline(&self, i: usize) -> usize {
+        self.first_outline + i
+    }
+
+    /// A link destination: the top of a heading on its page.
+    fn dest(&self, mark: &Mark) -> String {
+        format!(
+            "[{} 0 R /XYZ 0 {:.2} 0]",
+            self.page(mark.page),
+            mark.y + 4.0
+        )
+    }
+}
+
+/// The bookmark tree: chapters (by index into the outline marks) with their sections.
+type BookmarkTree = Vec<(usize, Vec<usize>)>;
+
+/// Writes the laid-out pages as a PDF file: head, images, pages, bookmarks, cross-references.
 fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     let Layout {
         pages,
@@ -604,17 +652,42 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         images,
         ..
     } = layout;
-    let count = pages.len();
-    // Objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 info, 6 outlines, then images, then per page
-    // three (the page, its content, its footer, which needs the page count), then the bookmarks.
-    let first_image = 7;
-    let first_page = first_image + images.len();
-    let page_id = |i: usize| first_page + 3 * i;
-    let first_outline = first_page + 3 * count;
+    let numbering = Numbering::new(images.len(), pages.len());
     let mut objects = Objects::new();
-    let dest = |mark: &Mark| format!("[{} 0 R /XYZ 0 {:.2} 0]", page_id(mark.page), mark.y + 4.0);
-
     let outline_marks: Vec<&Mark> = marks.iter().filter(|m| m.level <= 2).collect();
+    let tree = bookmark_tree(&outline_marks);
+    write_head(&mut objects, &numbering, meta, &outline_marks, &tree);
+    write_images(&mut objects, images);
+    let anchors: HashMap<&str, &Mark> = marks.iter().map(|m| (m.anchor.as_str(), m)).collect();
+    for (number, page) in pages.into_iter().enumerate() {
+        write_page(&mut objects, &numbering, meta, &anchors, number, page);
+    }
+    write_bookmarks(&mut objects, &numbering, &outline_marks, &tree);
+    objects.finish()
+}
+
+/// Bookmarks: chapters with their sections under them (a section before any chapter is one).
+fn bookmark_tree(outline_marks: &[&Mark]) -> BookmarkTree {
+    let mut tree: BookmarkTree = Vec::new();
+    for (i, mark) in outline_marks.iter().enumerate() {
+        if mark.level == 1 || tree.is_empty() {
+            tree.push((i, Vec::new()));
+        } else if let Some(last) = tree.last_mut() {
+            last.1.push(i);
+        }
+    }
+    tree
+}
+
+/// Objects 1 to 6: the catalog, the page tree, the two fonts, the information dictionary and
+/// the root of the bookmarks.
+fn write_head(
+    objects: &mut Objects,
+    numbering: &Numbering,
+    meta: &Meta,
+    outline_marks: &[&Mark],
+    tree: &BookmarkTree,
+) {
     objects.push(
         format!(
             "<< /Type /Catalog /Pages 2 0 R /Lang (nl-NL){} >>",
@@ -626,7 +699,10 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         )
         .into_bytes(),
     );
-    let kids: Vec<String> = (0..count).map(|i| format!("{} 0 R", page_id(i))).collect();
+    let count = numbering.pages;
+    let kids: Vec<String> = (0..count)
+        .map(|i| format!("{} 0 R", numbering.page(i)))
+        .collect();
     objects.push(
         format!(
             "<< /Type /Pages /Kids [{}] /Count {count} >>",
@@ -651,17 +727,6 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
     }
     info.push_str(" >>");
     objects.push(info.into_bytes());
-
-    // Bookmarks: chapters with their sections under them.
-    let mut tree: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, mark) in outline_marks.iter().enumerate() {
-        if mark.level == 1 || tree.is_empty() {
-            tree.push((i, Vec::new()));
-        } else if let Some(last) = tree.last_mut() {
-            last.1.push(i);
-        }
-    }
-    let outline_id = |i: usize| first_outline + i;
     if outline_marks.is_empty() {
         objects.push(b"<< /Type /Outlines /Count 0 >>");
     } else {
@@ -670,14 +735,17 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         objects.push(
             format!(
                 "<< /Type /Outlines /First {} 0 R /Last {} 0 R /Count {} >>",
-                outline_id(first),
-                outline_id(last),
+                numbering.outline(first),
+                numbering.outline(last),
                 tree.len()
             )
             .into_bytes(),
         );
     }
+}
 
+/// The images, each once, as they were compressed in the PNG; dropped once written.
+fn write_images(objects: &mut Objects, images: Vec<PngImage>) {
     for image in &images {
         let head = format!(
             "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB \
@@ -689,127 +757,177 @@ fn write_file(layout: Layout, meta: &Meta) -> Vec<u8> {
         );
         objects.push_parts(&[head.as_bytes(), &image.data, b"\nendstream"]);
     }
-    drop(images);
+}
 
-    let anchors: HashMap<&str, &Mark> = marks.iter().map(|m| (m.anchor.as_str(), m)).collect();
-    for (number, mut page) in pages.into_iter().enumerate() {
-        page.pack();
-        let mut footer_content = String::new();
-        if !page.bare {
-            let footer = format!("Pagina {} van {count}", number + 1);
-            let Colour(r, g, b) = MUTED;
-            let _ = writeln!(
-                footer_content,
-                "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {:.2} 32 Td {} Tj ET",
-                PAGE_WIDTH - MARGIN - text_width(&footer, 8.0, false),
-                pdf_string(&footer)
-            );
-            let left = truncate(&meta.footer, 8.0, false, TEXT_WIDTH - 90.0);
-            let _ = writeln!(
-                footer_content,
-                "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {MARGIN:.2} 32 Td {} Tj ET",
-                pdf_string(&left)
-            );
-        }
-        let xobjects: Vec<String> = page
-            .images
-            .iter()
-            .map(|i| format!("/Im{i} {} 0 R", first_image + i))
-            .collect();
-        let annots: Vec<String> = page
-            .links
-            .iter()
-            .filter_map(|(rect, anchor)| {
-                anchors.get(anchor.as_str()).map(|mark| {
-                    format!(
-                        "<< /Type /Annot /Subtype /Link /Rect [{:.2} {:.2} {:.2} {:.2}] /Border [0 0 0] /Dest {} >>",
-                        rect[0],
-                        rect[1],
-                        rect[2],
-                        rect[3],
-                        dest(mark)
-                    )
-                })
+/// A page's three objects: the page with its resources and links, its content, its footer.
+fn write_page(
+    objects: &mut Objects,
+    numbering: &Numbering,
+    meta: &Meta,
+    anchors: &HashMap<&str, &Mark>,
+    number: usize,
+    mut page: Page,
+) {
+    page.pack();
+    let footer_content = if page.bare {
+        String::new()
+    } else {
+        footer(meta, number, numbering.pages)
+    };
+    objects.push(page_object(numbering, anchors, number, &page).into_bytes());
+    let packed = page.packed.unwrap_or_default();
+    let head = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        packed.len()
+    );
+    objects.push_parts(&[head.as_bytes(), &packed, b"\nendstream"]);
+    // The footer is two short lines: not worth a compressor per page.
+    let head = format!("<< /Length {} >>\nstream\n", footer_content.len());
+    objects.push_parts(&[head.as_bytes(), footer_content.as_bytes(), b"\nendstream"]);
+}
+
+/// The footer of page `number` of `count`: "Pagina X van Y" on the right, the document's footer
+/// text on the left.
+fn footer(meta: &Meta, number: usize, count: usize) -> String {
+    let mut footer_content = String::new();
+    let footer = format!("Pagina {} van {count}", number + 1);
+    let Colour(r, g, b) = MUTED;
+    let _ = writeln!(
+        footer_content,
+        "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {:.2} 32 Td {} Tj ET",
+        PAGE_WIDTH - MARGIN - text_width(&footer, 8.0, false),
+        pdf_string(&footer)
+    );
+    let left = truncate(&meta.footer, 8.0, false, TEXT_WIDTH - 90.0);
+    let _ = writeln!(
+        footer_content,
+        "{r:.3} {g:.3} {b:.3} rg BT /F1 8 Tf {MARGIN:.2} 32 Td {} Tj ET",
+        pdf_string(&left)
+    );
+    footer_content
+}
+
+/// The page dictionary: its fonts and images, its two content streams and its links.
+fn page_object(
+    numbering: &Numbering,
+    anchors: &HashMap<&str, &Mark>,
+    number: usize,
+    page: &Page,
+) -> String {
+    let xobjects: Vec<String> = page
+        .images
+        .iter()
+        .map(|i| format!("/Im{i} {} 0 R", numbering.first_image + i))
+        .collect();
+    let annots: Vec<String> = page
+        .links
+        .iter()
+        .filter_map(|(rect, anchor)| {
+            anchors.get(anchor.as_str()).map(|mark| {
+                format!(
+                    "<< /Type /Annot /Subtype /Link /Rect [{:.2} {:.2} {:.2} {:.2}] /Border [0 0 0] /Dest {} >>",
+                    rect[0],
+                    rect[1],
+                    rect[2],
+                    rect[3],
+                    numbering.dest(mark)
+                )
             })
-            .collect();
-        let mut resources = String::from("/Font << /F1 3 0 R /F2 4 0 R >>");
-        if !xobjects.is_empty() {
-            let _ = write!(resources, " /XObject << {} >>", xobjects.join(" "));
-        }
-        let mut page_object = format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] \
-             /Resources << {resources} >> /Contents [{} 0 R {} 0 R]",
-            page_id(number) + 1,
-            page_id(number) + 2
-        );
-        if !annots.is_empty() {
-            let _ = write!(page_object, " /Annots [{}]", annots.join(" "));
-        }
-        page_object.push_str(" >>");
-        objects.push(page_object.into_bytes());
-        let packed = page.packed.unwrap_or_default();
-        let head = format!(
-            "<< /Length {} /Filter /FlateDecode >>\nstream\n",
-            packed.len()
-        );
-        objects.push_parts(&[head.as_bytes(), &packed, b"\nendstream"]);
-        // The footer is two short lines: not worth a compressor per page.
-        let head = format!("<< /Length {} >>\nstream\n", footer_content.len());
-        objects.push_parts(&[head.as_bytes(), footer_content.as_bytes(), b"\nendstream"]);
+        })
+        .collect();
+    let mut resources = String::from("/Font << /F1 3 0 R /F2 4 0 R >>");
+    if !xobjects.is_empty() {
+        let _ = write!(resources, " /XObject << {} >>", xobjects.join(" "));
     }
+    let mut page_object = format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] \
+         /Resources << {resources} >> /Contents [{} 0 R {} 0 R]",
+        numbering.page(number) + 1,
+        numbering.page(number) + 2
+    );
+    if !annots.is_empty() {
+        let _ = write!(page_object, " /Annots [{}]", annots.join(" "));
+    }
+    page_object.push_str(" >>");
+    page_object
+}
 
+/// The bookmarks, a chapter and then its sections, in document order (their numbering).
+fn write_bookmarks(
+    objects: &mut Objects,
+    numbering: &Numbering,
+    outline_marks: &[&Mark],
+    tree: &BookmarkTree,
+) {
     for (position, (chapter, sections)) in tree.iter().enumerate() {
         let mark = outline_marks[*chapter];
         let mut object = format!(
             "<< /Title {} /Parent 6 0 R /Dest {}",
             pdf_text_string(&mark.title),
-            dest(mark)
+            numbering.dest(mark)
         );
         if position > 0 {
-            let _ = write!(object, " /Prev {} 0 R", outline_id(tree[position - 1].0));
+            let _ = write!(
+                object,
+                " /Prev {} 0 R",
+                numbering.outline(tree[position - 1].0)
+            );
         }
         if let Some(next) = tree.get(position + 1) {
-            let _ = write!(object, " /Next {} 0 R", outline_id(next.0));
+            let _ = write!(object, " /Next {} 0 R", numbering.outline(next.0));
         }
         if let (Some(first), Some(last)) = (sections.first(), sections.last()) {
             let _ = write!(
                 object,
                 " /First {} 0 R /Last {} 0 R /Count -{}",
-                outline_id(*first),
-                outline_id(*last),
+                numbering.outline(*first),
+                numbering.outline(*last),
                 sections.len()
             );
         }
         object.push_str(" >>");
-        let mut section_objects = Vec::new();
-        for (n, section) in sections.iter().enumerate() {
-            let mark = outline_marks[*section];
-            let mut object = format!(
-                "<< /Title {} /Parent {} 0 R /Dest {}",
-                pdf_text_string(&mark.title),
-                outline_id(*chapter),
-                dest(mark)
-            );
-            if n > 0 {
-                let _ = write!(object, " /Prev {} 0 R", outline_id(sections[n - 1]));
-            }
-            if let Some(next) = sections.get(n + 1) {
-                let _ = write!(object, " /Next {} 0 R", outline_id(*next));
-            }
-            object.push_str(" >>");
-            section_objects.push((*section, object));
-        }
         // Bookmarks are numbered in document order, so they are written in that order.
         let mut all = vec![(*chapter, object)];
-        all.extend(section_objects);
+        all.extend(section_bookmarks(
+            numbering,
+            outline_marks,
+            *chapter,
+            sections,
+        ));
         all.sort_by_key(|(i, _)| *i);
         for (i, object) in all {
-            debug_assert_eq!(objects.len() + 1, outline_id(i));
+            debug_assert_eq!(objects.len() + 1, numbering.outline(i));
             objects.push(object.into_bytes());
         }
     }
+}
 
-    objects.finish()
+/// The bookmarks of a chapter's sections, each with its number.
+fn section_bookmarks(
+    numbering: &Numbering,
+    outline_marks: &[&Mark],
+    chapter: usize,
+    sections: &[usize],
+) -> Vec<(usize, String)> {
+    let mut section_objects = Vec::new();
+    for (n, section) in sections.iter().enumerate() {
+        let mark = outline_marks[*section];
+        let mut object = format!(
+            "<< /Title {} /Parent {} 0 R /Dest {}",
+            pdf_text_string(&mark.title),
+            numbering.outline(chapter),
+            numbering.dest(mark)
+        );
+        if n > 0 {
+            let _ = write!(object, " /Prev {} 0 R", numbering.outline(sections[n - 1]));
+        }
+        if let Some(next) = sections.get(n + 1) {
+            let _ = write!(object, " /Next {} 0 R", numbering.outline(*next));
+        }
+        object.push_str(" >>");
+        section_objects.push((*section, object));
+    }
+    section_objects
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -178,8 +178,28 @@ fn status_columns(first: Vec<(&'static str, u16)>) -> Vec<(&'static str, u16)> {
     columns
 }
 
+/// The sheets of the workbook, in their order.
 fn sheets(model: &ReportModel) -> Vec<Sheet> {
-    let mut all = Vec::new();
+    vec![
+        about_sheet(model),
+        themes_sheet(model),
+        areas_sheet(model),
+        ministries_sheet(model),
+        actions_sheet(&model.annex),
+        milestones_sheet(&model.annex),
+        indicators_sheet(&model.annex),
+        values_sheet(&model.annex),
+        updates_sheet(&model.annex),
+        plans_sheet(&model.annex),
+        explanations_sheet(model),
+        deviations_sheet(model),
+        changes_sheet(model),
+        corrections_sheet(model),
+    ]
+}
+
+/// Sheet "Rapportage": what the report is about and when it was made.
+fn about_sheet(model: &ReportModel) -> Sheet {
     let cut_off = model.period.cut_off;
     let mut about = vec![
         vec![text("Rapportage"), text(model.title.clone())],
@@ -200,12 +220,15 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
             Cell::Date(previous.period.cut_off),
         ]);
     }
-    all.push(Sheet {
+    Sheet {
         name: "Rapportage",
         columns: vec![("Gegeven", 22), ("Waarde", 48)],
         rows: about,
-    });
+    }
+}
 
+/// Sheet "Per thema": the roll-up and budgets per theme, with the total.
+fn themes_sheet(model: &ReportModel) -> Sheet {
     let mut rows: Vec<Vec<Cell>> = model
         .themes
         .iter()
@@ -228,13 +251,16 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
     rows.push(total);
     let mut columns = status_columns(vec![("Thema", 12), ("Naam", 32)]);
     columns.extend([("Begroot (huidig)", 16), ("Begroot (oorspronkelijk)", 16)]);
-    all.push(Sheet {
+    Sheet {
         name: "Per thema",
         columns,
         rows,
-    });
+    }
+}
 
-    all.push(Sheet {
+/// Sheet "Per gebied": the roll-up per area.
+fn areas_sheet(model: &ReportModel) -> Sheet {
+    Sheet {
         name: "Per gebied",
         columns: status_columns(vec![
             ("Gebied", 24),
@@ -256,8 +282,11 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 row
             })
             .collect(),
-    });
+    }
+}
 
+/// Sheet "Per ministerie": the sign-off and roll-up per ministry.
+fn ministries_sheet(model: &ReportModel) -> Sheet {
     let mut columns = vec![
         ("Ministerie", 11),
         ("Naam", 40),
@@ -265,7 +294,7 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
         ("Datum aanlevering", 14),
     ];
     columns.extend(status_columns(vec![]));
-    all.push(Sheet {
+    Sheet {
         name: "Per ministerie",
         columns,
         rows: model
@@ -287,10 +316,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 row
             })
             .collect(),
-    });
+    }
+}
 
-    let a = &model.annex;
-    all.push(Sheet {
+/// Sheet "Acties": every action with every field.
+fn actions_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Acties",
         columns: vec![
             ("Nr", 7),
@@ -342,8 +373,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Mijlpalen": every milestone.
+fn milestones_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Mijlpalen",
         columns: vec![
             ("Nr", 7),
@@ -371,8 +406,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Indicatoren": every indicator with its latest value.
+fn indicators_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Indicatoren",
         columns: vec![
             ("Nr", 7),
@@ -406,8 +445,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Metingen": every measurement.
+fn values_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Metingen",
         columns: vec![
             ("Indicator", 9),
@@ -429,8 +472,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Voortgangsmeldingen": the progress updates of the period.
+fn updates_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Voortgangsmeldingen",
         columns: vec![
             ("Actie", 7),
@@ -452,8 +499,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Planningen": every plan of every action.
+fn plans_sheet(a: &Annex) -> Sheet {
+    Sheet {
         name: "Planningen",
         columns: vec![
             ("Actie", 7),
@@ -479,8 +530,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Toelichting": a row per note of each non-green action (one empty row without notes).
+fn explanations_sheet(model: &ReportModel) -> Sheet {
+    Sheet {
         name: "Toelichting",
         columns: vec![
             ("Actie", 7),
@@ -513,8 +568,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 })
             })
             .collect(),
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Afwijkingen": the actions late against either plan, or re-planned.
+fn deviations_sheet(model: &ReportModel) -> Sheet {
+    Sheet {
         name: "Afwijkingen",
         columns: vec![
             ("Actie", 7),
@@ -551,7 +610,11 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
+    }
+}
+
+/// Sheet "Wijzigingen": the status changes since the previous report, by kind.
+fn changes_sheet(model: &ReportModel) -> Sheet {
     let mut changes = Vec::new();
     if let Some(c) = &model.summary.changes {
         for (kind, list) in [
@@ -573,7 +636,7 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
             }
         }
     }
-    all.push(Sheet {
+    Sheet {
         name: "Wijzigingen",
         columns: vec![
             ("Soort", 12),
@@ -584,8 +647,12 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
             ("Is", 12),
         ],
         rows: changes,
-    });
-    all.push(Sheet {
+    }
+}
+
+/// Sheet "Correcties": corrections to the previous report's numbers.
+fn corrections_sheet(model: &ReportModel) -> Sheet {
+    Sheet {
         name: "Correcties",
         columns: vec![
             ("Actie", 7),
@@ -633,8 +700,7 @@ fn sheets(model: &ReportModel) -> Vec<Sheet> {
                 ]
             })
             .collect(),
-    });
-    all
+    }
 }
 
 pub fn render(model: &ReportModel) -> Result<Vec<u8>> {

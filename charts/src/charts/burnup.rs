@@ -7,8 +7,8 @@ use plotters::prelude::DrawingBackend;
 use crate::canvas::{Align, Canvas, Draw, Rect};
 use crate::error::ChartError;
 use crate::frame::{
-    LegendItem, Marker, Scale, date_ticks, day_number, draw_value_axis_left, draw_x_ticks, fonts,
-    frame, nice_ticks, no_data, x_tick_height,
+    Fonts, LegendItem, Marker, Scale, date_ticks, day_number, draw_value_axis_left, draw_x_ticks,
+    fonts, frame, nice_ticks, no_data, x_tick_height,
 };
 use crate::model::MilestonesBurnup;
 use crate::palette::{BLUE, DARK_GREY, ORANGE, TEXT, WHITE};
@@ -49,11 +49,78 @@ impl Burnup<'_> {
 
 impl Draw for Burnup<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        let data = self.data;
-        if data.milestones.is_empty() {
+        if self.data.milestones.is_empty() {
             return no_data(canvas, self.title());
         }
-        let cutoff = data.cutoff;
+        let dates = self.dates();
+        let subtitle = self.subtitle(&dates);
+        let plot = frame(
+            canvas,
+            self.title(),
+            Some(&subtitle),
+            &legend(dates.has_original),
+        )?;
+        let axes = self.draw_axes(canvas, plot, &dates)?;
+        draw_lines(canvas, &axes, &dates, self.data.cutoff)?;
+        self.draw_cutoff(canvas, &axes)
+    }
+}
+
+/// The milestones' dates, each list sorted: planned now, planned originally, and done by the
+/// cut-off.
+struct Dates {
+    planned: Vec<NaiveDate>,
+    original: Vec<NaiveDate>,
+    done: Vec<NaiveDate>,
+    /// Some milestone was re-planned, so the original plan is a line of its own.
+    has_original: bool,
+}
+
+/// The plot area with its scales, and what every drawing step needs to know.
+struct Axes {
+    fonts: Fonts,
+    /// The space between a mark and its label.
+    gap: i32,
+    chart: Rect,
+    /// Day numbers from the start to the end of the time axis.
+    days: (f64, f64),
+    x_scale: Scale,
+    y_scale: Scale,
+}
+
+impl Axes {
+    /// Points (day number, count) to pixels.
+    fn to_pixels(&self, points: &[(f64, f64)]) -> Vec<(i32, i32)> {
+        points
+            .iter()
+            .map(|(x, y)| (self.x_scale.map(*x), self.y_scale.map(*y)))
+            .collect()
+    }
+}
+
+/// The legend: current plan, original plan where it differs, done, and the cut-off.
+fn legend(has_original: bool) -> Vec<LegendItem> {
+    let mut legend = vec![LegendItem::new(
+        Marker::Line,
+        BLUE,
+        "gepland (huidige planning)",
+    )];
+    if has_original {
+        legend.push(LegendItem::new(
+            Marker::Dashed,
+            DARK_GREY,
+            "oorspronkelijk gepland",
+        ));
+    }
+    legend.push(LegendItem::new(Marker::LineWithDot, ORANGE, "gerealiseerd"));
+    legend.push(LegendItem::new(Marker::Dashed, TEXT, "peildatum"));
+    legend
+}
+
+impl Burnup<'_> {
+    /// The milestones' dates, sorted.
+    fn dates(&self) -> Dates {
+        let data = self.data;
         let mut planned: Vec<NaiveDate> = data.milestones.iter().map(|m| m.planned).collect();
         let mut original: Vec<NaiveDate> = data
             .milestones
@@ -65,7 +132,7 @@ impl Draw for Burnup<'_> {
             .milestones
             .iter()
             .filter_map(|m| m.done)
-            .filter(|date| *date <= cutoff)
+            .filter(|date| *date <= data.cutoff)
             .collect();
         planned.sort_unstable();
         original.sort_unstable();
@@ -74,46 +141,56 @@ impl Draw for Burnup<'_> {
             .milestones
             .iter()
             .any(|m| m.original_planned.is_some_and(|date| date != m.planned));
+        Dates {
+            planned,
+            original,
+            done,
+            has_original,
+        }
+    }
 
-        let due_by_cutoff = planned.iter().filter(|date| **date <= cutoff).count();
-        let originally_due = original.iter().filter(|date| **date <= cutoff).count();
-        let behind = due_by_cutoff.saturating_sub(done.len());
+    /// The subtitle: done and planned by the cut-off, how far behind, and the original plan.
+    fn subtitle(&self, dates: &Dates) -> String {
+        let cutoff = self.data.cutoff;
+        let due_by_cutoff = dates.planned.iter().filter(|date| **date <= cutoff).count();
+        let originally_due = dates
+            .original
+            .iter()
+            .filter(|date| **date <= cutoff)
+            .count();
+        let behind = due_by_cutoff.saturating_sub(dates.done.len());
         let mut subtitle = format!(
             "Peildatum {}: {} van {} gerealiseerd, {} gepland",
             date_nl(cutoff),
-            done.len(),
-            counted(planned.len(), "mijlpaal", "mijlpalen"),
+            dates.done.len(),
+            counted(dates.planned.len(), "mijlpaal", "mijlpalen"),
             due_by_cutoff
         );
         if behind > 0 {
             subtitle.push_str(&format!(" ({behind} achter op planning)"));
         }
-        if has_original {
+        if dates.has_original {
             subtitle.push_str(&format!("; oorspronkelijk {originally_due} gepland"));
         }
+        subtitle
+    }
 
-        let mut legend = vec![LegendItem::new(
-            Marker::Line,
-            BLUE,
-            "gepland (huidige planning)",
-        )];
-        if has_original {
-            legend.push(LegendItem::new(
-                Marker::Dashed,
-                DARK_GREY,
-                "oorspronkelijk gepland",
-            ));
-        }
-        legend.push(LegendItem::new(Marker::LineWithDot, ORANGE, "gerealiseerd"));
-        legend.push(LegendItem::new(Marker::Dashed, TEXT, "peildatum"));
-        let plot = frame(canvas, self.title(), Some(&subtitle), &legend)?;
+    /// Lays out and draws the axes: time across every date and the cut-off, counts up to all
+    /// milestones.
+    fn draw_axes<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        plot: Rect,
+        dates: &Dates,
+    ) -> Result<Axes, ChartError> {
+        let cutoff = self.data.cutoff;
         let fonts = fonts(canvas);
         let gap = (fonts.small.px * 0.5).round() as i32;
-
-        let all_dates = planned
+        let all_dates = dates
+            .planned
             .iter()
-            .chain(&original)
-            .chain(&done)
+            .chain(&dates.original)
+            .chain(&dates.done)
             .chain(std::iter::once(&cutoff));
         let first = all_dates.clone().min().copied().unwrap_or(cutoff);
         let last = all_dates.max().copied().unwrap_or(cutoff);
@@ -122,7 +199,7 @@ impl Draw for Burnup<'_> {
         let x_start = day_number(first) - margin;
         let x_end = day_number(last) + margin;
 
-        let total = planned.len() as f64;
+        let total = dates.planned.len() as f64;
         let axis_title_height = (fonts.small.line_height() * 1.2).round() as i32;
         let top = plot.y0 + axis_title_height + fonts.small.line_height().round() as i32;
         let bottom = plot.y1 - x_tick_height(canvas);
@@ -149,45 +226,25 @@ impl Draw for Burnup<'_> {
             .map(|(day, label)| (x_scale.map(day), label))
             .collect();
         draw_x_ticks(canvas, chart, &x_ticks)?;
+        Ok(Axes {
+            fonts,
+            gap,
+            chart,
+            days: (x_start, x_end),
+            x_scale,
+            y_scale,
+        })
+    }
 
-        let to_pixels = |points: &[(f64, f64)]| -> Vec<(i32, i32)> {
-            points
-                .iter()
-                .map(|(x, y)| (x_scale.map(*x), y_scale.map(*y)))
-                .collect()
-        };
-        let line_width = canvas.stroke(2.5);
-        if has_original {
-            let dash = (fonts.small.px * 0.7).round() as i32;
-            canvas.dashed_line(
-                &to_pixels(&steps(&original, x_start, x_end)),
-                DARK_GREY,
-                line_width,
-                dash,
-                dash / 2 + 1,
-            )?;
-        }
-        canvas.line(
-            &to_pixels(&steps(&planned, x_start, x_end)),
-            BLUE,
-            line_width,
-        )?;
-        let done_points = steps(&done, x_start, day_number(cutoff));
-        canvas.line(&to_pixels(&done_points), ORANGE, line_width + 1)?;
-        let dot_radius = (fonts.small.px * 0.3).round() as i32;
-        for (index, point) in done_points.iter().enumerate() {
-            // Dots where the count rises: every second point after the start.
-            let is_rise = index > 0
-                && done_points
-                    .get(index - 1)
-                    .is_some_and(|previous| previous.1 < point.1);
-            if is_rise {
-                let (x, y) = (x_scale.map(point.0), y_scale.map(point.1));
-                canvas.circle((x, y), dot_radius.max(2), ORANGE, Some(WHITE))?;
-            }
-        }
-
-        let cutoff_x = x_scale.map(day_number(cutoff));
+    /// The cut-off as a dashed vertical line, labelled above the plot.
+    fn draw_cutoff<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        axes: &Axes,
+    ) -> Result<(), ChartError> {
+        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
+        let cutoff = self.data.cutoff;
+        let cutoff_x = axes.x_scale.map(day_number(cutoff));
         let dash = (fonts.small.px * 0.5).round() as i32;
         canvas.dashed_line(
             &[(cutoff_x, chart.y0 - gap), (cutoff_x, chart.y1)],
@@ -206,6 +263,48 @@ impl Draw for Burnup<'_> {
             canvas.text(&label, cutoff_x - gap, baseline, label_font, Align::Right)
         }
     }
+}
+
+/// The step lines: the original plan (dashed, where it differs), the current plan, and done up
+/// to the cut-off with a dot at every rise.
+fn draw_lines<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    axes: &Axes,
+    dates: &Dates,
+    cutoff: NaiveDate,
+) -> Result<(), ChartError> {
+    let (x_start, x_end) = axes.days;
+    let line_width = canvas.stroke(2.5);
+    if dates.has_original {
+        let dash = (axes.fonts.small.px * 0.7).round() as i32;
+        canvas.dashed_line(
+            &axes.to_pixels(&steps(&dates.original, x_start, x_end)),
+            DARK_GREY,
+            line_width,
+            dash,
+            dash / 2 + 1,
+        )?;
+    }
+    canvas.line(
+        &axes.to_pixels(&steps(&dates.planned, x_start, x_end)),
+        BLUE,
+        line_width,
+    )?;
+    let done_points = steps(&dates.done, x_start, day_number(cutoff));
+    canvas.line(&axes.to_pixels(&done_points), ORANGE, line_width + 1)?;
+    let dot_radius = (axes.fonts.small.px * 0.3).round() as i32;
+    for (index, point) in done_points.iter().enumerate() {
+        // Dots where the count rises: every second point after the start.
+        let is_rise = index > 0
+            && done_points
+                .get(index - 1)
+                .is_some_and(|previous| previous.1 < point.1);
+        if is_rise {
+            let (x, y) = (axes.x_scale.map(point.0), axes.y_scale.map(point.1));
+            canvas.circle((x, y), dot_radius.max(2), ORANGE, Some(WHITE))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

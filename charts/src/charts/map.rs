@@ -10,7 +10,9 @@ use plotters::prelude::DrawingBackend;
 use crate::canvas::{Align, Canvas, Draw, Font, Rect};
 use crate::charts::outline::{ISLANDS, MAINLAND, WATERS};
 use crate::error::ChartError;
-use crate::frame::{LegendItem, LegendPlacement, Marker, fonts, frame_with_legend_at, no_data};
+use crate::frame::{
+    Fonts, LegendItem, LegendPlacement, Marker, fonts, frame_with_legend_at, no_data,
+};
 use crate::model::{AreaMap, Status};
 use crate::palette::{COAST, EMPTY_CELL, LAND, MUTED_TEXT, TEXT, WATER, status_color, text_on};
 use crate::text::counted;
@@ -106,10 +108,34 @@ fn legend(with_unknown: bool) -> Vec<LegendItem> {
 
 impl Draw for Map<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
-        let areas = &self.data.areas;
-        if areas.is_empty() {
+        if self.data.areas.is_empty() {
             return no_data(canvas, self.title());
         }
+        let plot = self.frame(canvas)?;
+        let projection = self.projection(plot);
+        draw_land(canvas, &projection)?;
+        let spots = self.place(canvas, &projection, plot);
+        draw_leaders(canvas, &spots)?;
+        self.draw_dots(canvas, &spots)?;
+        self.draw_names(canvas, &spots)
+    }
+}
+
+/// Where the areas go: their true locations, their dots (moved apart where they would
+/// overlap) and their names.
+struct Spots {
+    locations: Vec<(i32, i32)>,
+    dots: Vec<(i32, i32)>,
+    labels: Vec<Placement>,
+    radius: i32,
+    fonts: Fonts,
+    name_font: Font,
+}
+
+impl Map<'_> {
+    /// The title, subtitle and legend; the legend beside the map on a landscape canvas.
+    fn frame<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<Rect, ChartError> {
+        let areas = &self.data.areas;
         let with_unknown = areas.iter().any(|area| area.status.is_none());
         let subtitle = format!(
             "{}; de letter in elke stip staat voor de status",
@@ -121,51 +147,34 @@ impl Draw for Map<'_> {
         } else {
             LegendPlacement::Bottom
         };
-        let plot = frame_with_legend_at(
+        frame_with_legend_at(
             canvas,
             self.title(),
             Some(&subtitle),
             &legend(with_unknown),
             placement,
-        )?;
-        let fonts = fonts(canvas);
+        )
+    }
 
+    /// The projection that fits the Netherlands and every area into the plot.
+    fn projection(&self, plot: Rect) -> Projection {
         let (mut lat, mut lon) = (BASE_LAT, BASE_LON);
-        for area in areas {
+        for area in &self.data.areas {
             lat = (lat.0.min(area.lat - 0.1), lat.1.max(area.lat + 0.1));
             lon = (lon.0.min(area.lon - 0.1), lon.1.max(area.lon + 0.1));
         }
-        let projection = Projection::fit(lat, lon, plot);
+        Projection::fit(lat, lon, plot)
+    }
 
-        // Land, then the lakes and the estuary cut out of it, then the shore lines.
-        let mainland: Vec<(f64, f64)> = MAINLAND
-            .iter()
-            .flat_map(|piece| piece.iter().copied())
-            .collect();
-        let coast_width = canvas.stroke(1.2);
-        canvas.polygon(&projection.project_all(&mainland), LAND, None)?;
-        for piece in MAINLAND {
-            canvas.line(&projection.project_all(piece), COAST, coast_width)?;
-        }
-        for island in ISLANDS {
-            canvas.polygon(
-                &projection.project_all(island),
-                LAND,
-                Some((COAST, coast_width)),
-            )?;
-        }
-        for water in &WATERS {
-            let shore = projection.project_all(water.points);
-            canvas.polygon(&shore, WATER, None)?;
-            let mut stroke = shore.clone();
-            if !water.open_mouth
-                && let Some(first) = shore.first()
-            {
-                stroke.push(*first);
-            }
-            canvas.line(&stroke, COAST, coast_width)?;
-        }
-
+    /// Places every area's dot and name, each name clear of the dots and names before it.
+    fn place<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        projection: &Projection,
+        plot: Rect,
+    ) -> Spots {
+        let areas = &self.data.areas;
+        let fonts = fonts(canvas);
         let radius = (fonts.label.px * 0.75).round() as i32;
         let locations: Vec<(i32, i32)> = areas
             .iter()
@@ -185,32 +194,47 @@ impl Draw for Map<'_> {
             taken.push(placement.area);
             labels.push(placement);
         }
-
-        // Leader lines first, so dots and text sit on top of them. A dot moved off its
-        // location keeps a small mark and a line at the true place.
-        for ((label, dot), location) in labels.iter().zip(&dots).zip(&locations) {
-            if let Some(anchor) = label.leader {
-                canvas.line(&[*dot, anchor], MUTED_TEXT, 1)?;
-            }
-            if dot != location {
-                canvas.line(&[*dot, *location], TEXT, 1)?;
-                canvas.circle(*location, 2, TEXT, None)?;
-            }
+        Spots {
+            locations,
+            dots,
+            labels,
+            radius,
+            fonts,
+            name_font,
         }
-        for (area, dot) in areas.iter().zip(&dots) {
+    }
+
+    /// The dots, filled with the status colour and carrying the status letter.
+    fn draw_dots<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        spots: &Spots,
+    ) -> Result<(), ChartError> {
+        let radius = spots.radius;
+        for (area, dot) in self.data.areas.iter().zip(&spots.dots) {
             let (fill, code) = match area.status {
                 Some(status) => (status_color(status), status.code()),
                 None => (EMPTY_CELL, "–"),
             };
             canvas.circle(*dot, radius, fill, Some(TEXT))?;
-            let code_font = fonts
+            let code_font = spots
+                .fonts
                 .small
                 .with_px(f64::from(radius) * 1.2)
                 .bold()
                 .with_color(text_on(fill));
             canvas.text_centered(code, dot.0, dot.1, code_font, Align::Center)?;
         }
-        for (area, label) in areas.iter().zip(&labels) {
+        Ok(())
+    }
+
+    /// The names, each on a white halo.
+    fn draw_names<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        spots: &Spots,
+    ) -> Result<(), ChartError> {
+        for (area, label) in self.data.areas.iter().zip(&spots.labels) {
             // A white halo keeps names legible over coastlines and leader lines.
             let halo = Rect::new(
                 label.area.x0 - 1,
@@ -223,12 +247,65 @@ impl Draw for Map<'_> {
                 &area.name,
                 label.area.x0,
                 label.baseline,
-                name_font,
+                spots.name_font,
                 Align::Left,
             )?;
         }
         Ok(())
     }
+}
+
+/// Land, then the lakes and the estuary cut out of it, then the shore lines.
+fn draw_land<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    projection: &Projection,
+) -> Result<(), ChartError> {
+    let mainland: Vec<(f64, f64)> = MAINLAND
+        .iter()
+        .flat_map(|piece| piece.iter().copied())
+        .collect();
+    let coast_width = canvas.stroke(1.2);
+    canvas.polygon(&projection.project_all(&mainland), LAND, None)?;
+    for piece in MAINLAND {
+        canvas.line(&projection.project_all(piece), COAST, coast_width)?;
+    }
+    for island in ISLANDS {
+        canvas.polygon(
+            &projection.project_all(island),
+            LAND,
+            Some((COAST, coast_width)),
+        )?;
+    }
+    for water in &WATERS {
+        let shore = projection.project_all(water.points);
+        canvas.polygon(&shore, WATER, None)?;
+        let mut stroke = shore.clone();
+        if !water.open_mouth
+            && let Some(first) = shore.first()
+        {
+            stroke.push(*first);
+        }
+        canvas.line(&stroke, COAST, coast_width)?;
+    }
+    Ok(())
+}
+
+/// Leader lines, drawn first so that dots and text sit on top of them. A dot moved off its
+/// location keeps a small mark and a line at the true place.
+fn draw_leaders<DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    spots: &Spots,
+) -> Result<(), ChartError> {
+    for ((label, dot), location) in spots.labels.iter().zip(&spots.dots).zip(&spots.locations) {
+        if let Some(anchor) = label.leader {
+            canvas.line(&[*dot, anchor], MUTED_TEXT, 1)?;
+        }
+        if dot != location {
+            canvas.line(&[*dot, *location], TEXT, 1)?;
+            canvas.circle(*location, 2, TEXT, None)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves dots that would overlap apart (each pair pushed symmetrically, a fixed number of

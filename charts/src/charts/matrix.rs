@@ -3,10 +3,10 @@
 
 use plotters::prelude::DrawingBackend;
 
-use crate::canvas::{Align, Canvas, Draw, Rect};
+use crate::canvas::{Align, Canvas, Draw, Font, Rect};
 use crate::error::ChartError;
-use crate::frame::{LegendItem, Marker, fonts, frame, no_data};
-use crate::model::{AreaThemeMatrix, Status};
+use crate::frame::{Fonts, LegendItem, Marker, fonts, frame, no_data};
+use crate::model::{AreaThemeMatrix, MatrixRow, Status};
 use crate::palette::{EMPTY_CELL, EMPTY_CELL_BORDER, MUTED_TEXT, status_color, text_on};
 use crate::text::{counted, ellipsize, wrap};
 
@@ -70,9 +70,50 @@ impl Draw for Matrix<'_> {
             counted(data.themes.len(), "thema", "thema's")
         );
         let plot = frame(canvas, self.title(), Some(&subtitle), &legend())?;
+        let grid = self.grid(canvas, plot);
+        self.draw_headers(canvas, &grid)?;
+        let name_font = grid
+            .fonts
+            .label
+            .with_px(grid.fonts.label.px.min(grid.row_height * 0.7));
+        let cell_font = grid
+            .fonts
+            .label
+            .with_px(grid.fonts.label.px.min(grid.row_height * 0.6));
+        for (row_index, row) in data.rows.iter().enumerate() {
+            self.draw_row(canvas, &grid, row_index, row, (name_font, cell_font))?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the grid goes: the areas' column, the theme columns with their wrapped headers,
+/// and the rows below them.
+struct Grid {
+    fonts: Fonts,
+    plot: Rect,
+    /// The space between a name and the grid.
+    gap: i32,
+    label_column: i32,
+    column_width: f64,
+    header_font: Font,
+    /// Each theme's header, wrapped to at most three lines.
+    headers: Vec<Vec<String>>,
+    /// The most lines a header has.
+    header_lines: i32,
+    line_height: i32,
+    grid_top: i32,
+    row_height: f64,
+    cell_gap: i32,
+}
+
+impl Matrix<'_> {
+    /// Lays out the grid in the plot: a column for the area names, the themes' headers
+    /// shrunk until their longest word fits, rows no taller than needed.
+    fn grid<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>, plot: Rect) -> Grid {
+        let data = self.data;
         let fonts = fonts(canvas);
         let gap = (fonts.label.px * 0.6).round() as i32;
-
         let widest_area = data
             .rows
             .iter()
@@ -105,55 +146,81 @@ impl Draw for Matrix<'_> {
 
         let grid_top = plot.y0 + header_height;
         let available = f64::from(plot.y1 - grid_top);
-        // Rows no taller than needed, so a few areas do not become giant tiles.
-        let row_height = (available / data.rows.len() as f64).min(fonts.label.px * 3.2);
-        let cell_gap = canvas.stroke(2.0) as i32;
+        Grid {
+            fonts,
+            plot,
+            gap,
+            label_column,
+            column_width,
+            header_font,
+            headers,
+            header_lines,
+            line_height,
+            grid_top,
+            // Rows no taller than needed, so a few areas do not become giant tiles.
+            row_height: (available / data.rows.len() as f64).min(fonts.label.px * 3.2),
+            cell_gap: canvas.stroke(2.0) as i32,
+        }
+    }
 
-        for (index, lines) in headers.iter().enumerate() {
-            let center_x = plot.x0 + label_column + (column_width * (index as f64 + 0.5)) as i32;
-            // Bottom-align the header lines on the grid.
-            let first_line = header_lines - lines.len() as i32;
+    /// The themes' headers over their columns, bottom-aligned on the grid.
+    fn draw_headers<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        grid: &Grid,
+    ) -> Result<(), ChartError> {
+        let (plot, line_height) = (grid.plot, grid.line_height);
+        for (index, lines) in grid.headers.iter().enumerate() {
+            let center_x =
+                plot.x0 + grid.label_column + (grid.column_width * (index as f64 + 0.5)) as i32;
+            let first_line = grid.header_lines - lines.len() as i32;
             for (line_index, line) in lines.iter().enumerate() {
                 let baseline = plot.y0 + line_height * (first_line + line_index as i32 + 1)
-                    - (line_height - header_font.cap_height().round() as i32) / 2;
-                canvas.text(line, center_x, baseline, header_font, Align::Center)?;
-            }
-        }
-
-        let name_font = fonts.label.with_px(fonts.label.px.min(row_height * 0.7));
-        let cell_font = fonts.label.with_px(fonts.label.px.min(row_height * 0.6));
-        for (row_index, row) in data.rows.iter().enumerate() {
-            let top = grid_top + (row_height * row_index as f64).round() as i32;
-            let bottom = grid_top + (row_height * (row_index + 1) as f64).round() as i32;
-            let center_y = (top + bottom) / 2;
-            let name = ellipsize(canvas, &row.area, name_font, label_column - gap);
-            canvas.text_centered(
-                &name,
-                plot.x0 + label_column - gap,
-                center_y,
-                name_font,
-                Align::Right,
-            )?;
-            for column in 0..data.themes.len() {
-                let status = row.cells.get(column).copied().flatten();
-                let left = plot.x0 + label_column + (column_width * column as f64).round() as i32;
-                let right =
-                    plot.x0 + label_column + (column_width * (column + 1) as f64).round() as i32;
-                let cell = Rect::new(left + cell_gap, top + cell_gap, right, bottom);
-                self.draw_cell(canvas, cell, status, cell_font)?;
+                    - (line_height - grid.header_font.cap_height().round() as i32) / 2;
+                canvas.text(line, center_x, baseline, grid.header_font, Align::Center)?;
             }
         }
         Ok(())
     }
-}
 
-impl Matrix<'_> {
+    /// One area's row: its name, then a cell per theme.
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        grid: &Grid,
+        row_index: usize,
+        row: &MatrixRow,
+        (name_font, cell_font): (Font, Font),
+    ) -> Result<(), ChartError> {
+        let (plot, label_column, column_width) = (grid.plot, grid.label_column, grid.column_width);
+        let top = grid.grid_top + (grid.row_height * row_index as f64).round() as i32;
+        let bottom = grid.grid_top + (grid.row_height * (row_index + 1) as f64).round() as i32;
+        let center_y = (top + bottom) / 2;
+        let name = ellipsize(canvas, &row.area, name_font, label_column - grid.gap);
+        canvas.text_centered(
+            &name,
+            plot.x0 + label_column - grid.gap,
+            center_y,
+            name_font,
+            Align::Right,
+        )?;
+        for column in 0..self.data.themes.len() {
+            let status = row.cells.get(column).copied().flatten();
+            let left = plot.x0 + label_column + (column_width * column as f64).round() as i32;
+            let right =
+                plot.x0 + label_column + (column_width * (column + 1) as f64).round() as i32;
+            let cell = Rect::new(left + grid.cell_gap, top + grid.cell_gap, right, bottom);
+            self.draw_cell(canvas, cell, status, cell_font)?;
+        }
+        Ok(())
+    }
+
     fn draw_cell<DB: DrawingBackend>(
         &self,
         canvas: &Canvas<'_, DB>,
         cell: Rect,
         status: Option<Status>,
-        font: crate::canvas::Font,
+        font: Font,
     ) -> Result<(), ChartError> {
         let (fill, word, code) = match status {
             Some(status) => (status_color(status), status.label_nl(), status.code()),
