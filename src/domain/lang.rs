@@ -95,25 +95,60 @@ impl Lang {
         value.map_or_else(|| "–".to_string(), |v| format!("{}%", self.number(v)))
     }
 
-    /// An amount of euro cents: `€ 1.250.000` / `€1,250,000`.
+    /// An amount of euro cents in whole euros: `€ 1.250.000` / `€1,250,000`.
     pub fn euros(self, cents: i64) -> String {
-        let euros = cents / 100;
-        let digits = euros.unsigned_abs().to_string();
-        let separator = match self {
-            Self::Nl => '.',
-            Self::En => ',',
+        self.money(cents / 100, None)
+    }
+
+    /// An amount of euro cents with its cents when there are any: `€ 1.250.000,50` /
+    /// `€1,250,000.50`.
+    pub fn euros_exact(self, cents: i64) -> String {
+        let rest = cents.unsigned_abs() % 100;
+        let euros = (cents.unsigned_abs() / 100).to_string();
+        let sign = if cents < 0 { "-" } else { "" };
+        self.money_text(sign, &euros, (rest > 0).then_some(rest))
+    }
+
+    fn money(self, euros: i64, cents: Option<u64>) -> String {
+        let sign = if euros < 0 { "-" } else { "" };
+        self.money_text(sign, &euros.unsigned_abs().to_string(), cents)
+    }
+
+    /// `sign`, the digits grouped by thousands, and the cents, in this language's way.
+    fn money_text(self, sign: &str, digits: &str, cents: Option<u64>) -> String {
+        let (thousands, decimal) = match self {
+            Self::Nl => ('.', ','),
+            Self::En => (',', '.'),
         };
         let mut grouped = String::new();
         for (i, digit) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push(separator);
+                grouped.push(thousands);
             }
             grouped.push(digit);
         }
-        let sign = if euros < 0 { "-" } else { "" };
+        if let Some(cents) = cents {
+            grouped = format!("{grouped}{decimal}{cents:02}");
+        }
         match self {
             Self::Nl => format!("€ {sign}{grouped}"),
             Self::En => format!("{sign}€{grouped}"),
+        }
+    }
+
+    /// A number with at most `decimals` decimals and no trailing zeros, with this language's
+    /// decimal separator: `12,5` / `12.5`.
+    pub fn decimal(self, value: f64, decimals: usize) -> String {
+        let text = format!("{value:.decimals$}");
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        };
+        let text = if text == "-0" { "0".to_string() } else { text };
+        match self {
+            Self::Nl => text.replace('.', ","),
+            Self::En => text,
         }
     }
 }
@@ -183,5 +218,10 @@ mod tests {
         assert_eq!(Lang::En.number(12.5), "12.5");
         assert_eq!(Lang::Nl.euros(125_000_000), "€ 1.250.000");
         assert_eq!(Lang::En.euros(125_000_000), "€1,250,000");
+        assert_eq!(Lang::Nl.euros_exact(125_000_050), "€ 1.250.000,50");
+        assert_eq!(Lang::Nl.euros_exact(-125_000_000), "€ -1.250.000");
+        assert_eq!(Lang::En.euros_exact(5), "€0.05");
+        assert_eq!(Lang::Nl.decimal(12.50, 2), "12,5");
+        assert_eq!(Lang::Nl.decimal(-0.001, 1), "0");
     }
 }

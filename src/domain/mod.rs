@@ -105,6 +105,30 @@ impl ActionStatus {
         }
     }
 
+    /// The order of reading: bad news first (rood, oranje, gestopt, niet gestart, groen,
+    /// afgerond).
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::OffTrack => 0,
+            Self::AtRisk => 1,
+            Self::Discontinued => 2,
+            Self::NotStarted => 3,
+            Self::OnTrack => 4,
+            Self::Completed => 5,
+        }
+    }
+
+    /// How good a stoplicht colour is, for "improved" and "worsened": groen 2, oranje 1,
+    /// rood 0; none for the statuses that are no colour.
+    pub fn colour_rank(self) -> Option<u8> {
+        match self {
+            Self::OnTrack => Some(2),
+            Self::AtRisk => Some(1),
+            Self::OffTrack => Some(0),
+            _ => None,
+        }
+    }
+
     /// The Dutch label with its meaning, as the report's legend gives it.
     pub fn label_nl(self) -> &'static str {
         match self {

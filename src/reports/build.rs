@@ -20,7 +20,7 @@ use crate::db::schema::{
 };
 use crate::domain::asof::AsOf;
 use crate::domain::rollup::{self, DeviationStats, Rollup};
-use crate::domain::{ActionStatus, ReportState};
+use crate::domain::{ActionStatus, ReportState, dates};
 use crate::error::{Error, Result};
 use crate::service::actions::{ActionFilter, ActionJson};
 use crate::service::charts::{self, ChartData, ChartNames};
@@ -430,32 +430,6 @@ fn restore_milestones_and_indicators(
     Ok(())
 }
 
-/// Bad news first: rood, oranje, gestopt, then the rest.
-fn severity(status: ActionStatus) -> u8 {
-    match status {
-        ActionStatus::OffTrack => 0,
-        ActionStatus::AtRisk => 1,
-        ActionStatus::Discontinued => 2,
-        ActionStatus::NotStarted => 3,
-        ActionStatus::OnTrack => 4,
-        ActionStatus::Completed => 5,
-    }
-}
-
-/// How good a status is, for "improved" and "worsened": groen 2, oranje 1, rood 0.
-fn colour_rank(status: ActionStatus) -> Option<u8> {
-    match status {
-        ActionStatus::OnTrack => Some(2),
-        ActionStatus::AtRisk => Some(1),
-        ActionStatus::OffTrack => Some(0),
-        _ => None,
-    }
-}
-
-fn dutch_date(at: NaiveDateTime) -> NaiveDate {
-    crate::domain::dates::amsterdam_date(at)
-}
-
 /// The state a report shows: as recorded before its moment, described as it was then.
 struct State {
     period: PeriodInfo,
@@ -519,7 +493,7 @@ fn indicators_created_on(
             .select((indicators::id, indicators::created_at))
             .load::<(i64, NaiveDateTime)>(conn)?
         {
-            created_on.insert(id, dutch_date(at));
+            created_on.insert(id, dates::amsterdam_date(at));
         }
     }
     Ok(created_on)
@@ -726,7 +700,7 @@ fn changes(facts: &Facts, names: &Names, previous: &PublishedView) -> Changes {
             changes.stopped.push(change);
         } else if was_idle && to != ActionStatus::NotStarted {
             changes.started.push(change);
-        } else if let (Some(a), Some(b)) = (from.and_then(colour_rank), colour_rank(to)) {
+        } else if let (Some(a), Some(b)) = (from.and_then(ActionStatus::colour_rank), to.colour_rank()) {
             if b > a {
                 changes.improved.push(change);
             } else {
@@ -813,7 +787,7 @@ fn milestone_corrections(
                     previous_done,
                     corrected_done: known_now,
                 },
-                recorded_on: dutch_date(*at),
+                recorded_on: dates::amsterdam_date(*at),
             });
         }
     }
@@ -914,7 +888,7 @@ fn indicator_corrections(
                     previous: previous_value,
                     corrected: known_now,
                 },
-                recorded_on: dutch_date(last_late),
+                recorded_on: dates::amsterdam_date(last_late),
             });
         }
     }
@@ -971,7 +945,7 @@ pub fn build(conn: &mut DbConnection, code: &str, moment: Moment) -> Result<Repo
         model_version: MODEL_VERSION,
         title: "Voortgangsrapportage versnellingsacties".into(),
         as_of: last,
-        as_of_date: dutch_date(last),
+        as_of_date: dates::amsterdam_date(last),
         previous: previous.map(|(p, _)| p),
         summary: Summary {
             total,
@@ -1279,7 +1253,7 @@ fn area_notes(ctx: &Context<'_>, history: &History, codes: &Codes, code: &str) -
         .iter()
         .filter(|n| codes.area(n.area_id) == code)
         .map(|n| DatedNote {
-            on: dutch_date(n.recorded_at),
+            on: dates::amsterdam_date(n.recorded_at),
             text: n.body.clone(),
             action: n
                 .action_id
@@ -1316,7 +1290,7 @@ fn ministry_sections(
                 rollup: ctx.rollup_of(&actions),
                 signoff: signoff_now.get(m).map(|s| SignoffLine {
                     state: s.state,
-                    on: dutch_date(s.recorded_at),
+                    on: dates::amsterdam_date(s.recorded_at),
                     by: s.user.clone(),
                 }),
                 actions: actions.iter().map(|a| ctx.line(a)).collect(),
@@ -1331,7 +1305,7 @@ fn explanations(ctx: &Context<'_>, history: &History) -> Vec<Explanation> {
         .facts
         .actions
         .iter()
-        .filter(|action| super::document::needs_explanation(action.status))
+        .filter(|action| action.status.needs_note())
         .map(|action| Explanation {
             action: ctx.line(action),
             notes: explanation_notes(ctx, history, action.id),
@@ -1339,13 +1313,13 @@ fn explanations(ctx: &Context<'_>, history: &History) -> Vec<Explanation> {
         .collect();
     explanations.sort_by(|a, b| {
         (
-            severity(a.action.status),
+            a.action.status.severity(),
             &a.action.area,
             &a.action.title,
             a.action.id,
         )
             .cmp(&(
-                severity(b.action.status),
+                b.action.status.severity(),
                 &b.action.area,
                 &b.action.title,
                 b.action.id,
@@ -1361,7 +1335,7 @@ fn explanation_notes(ctx: &Context<'_>, history: &History, action_id: i64) -> Ve
         (
             at,
             DatedNote {
-                on: dutch_date(at),
+                on: dates::amsterdam_date(at),
                 text: text.to_string(),
                 action: None,
             },
@@ -1436,7 +1410,7 @@ fn deviation_row(
         .filter(|p| p.action_id == action.id && p.seq > 1)
         .map(|p| Replan {
             seq: p.seq,
-            on: dutch_date(p.recorded_at),
+            on: dates::amsterdam_date(p.recorded_at),
             planned_end: p.planned_end,
             reason: p.reason.clone(),
         })

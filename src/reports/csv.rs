@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::model::{ReportModel, status_nl};
+use super::model::ReportModel;
+use crate::domain::Lang;
 use crate::error::{Error, Result};
 use crate::service::spreadsheet::escape;
 
@@ -73,7 +74,7 @@ pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
             a.target_groups.join(", "),
             escape(&a.responsible),
             a.status.as_str().to_string(),
-            status_nl(a.status).to_string(),
+            a.status.word(Lang::Nl).to_string(),
             a.percent_complete.to_string(),
             a.budget_cents.map(euros).unwrap_or_default(),
             a.original_start.to_string(),

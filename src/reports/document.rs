@@ -4,7 +4,7 @@
 
 use super::build::INDICATOR_CHARTS_PER_AREA;
 use super::model::*;
-use crate::domain::ActionStatus;
+use crate::domain::{ActionStatus, Lang};
 use crate::domain::rollup::Rollup;
 use crate::service::charts::ChartData;
 
@@ -144,7 +144,7 @@ fn plural(count: u32, one: &str, many: &str) -> String {
 }
 
 fn optional_date(date: Option<chrono::NaiveDate>) -> String {
-    date.map(date_nl).unwrap_or_else(|| "–".into())
+    date.map(|d| Lang::Nl.date(d)).unwrap_or_else(|| "–".into())
 }
 
 fn yes_no(value: bool) -> String {
@@ -316,7 +316,7 @@ fn action_rows(lines: &[ActionLine], with_area: bool, with_ministry: bool) -> It
             }
             row.extend([
                 a.theme.clone(),
-                status_nl(a.status).to_string(),
+                a.status.word(Lang::Nl).to_string(),
                 format!("{} %", a.percent_complete),
                 a.original_end.to_string(),
                 a.planned_end.to_string(),
@@ -567,21 +567,21 @@ fn chart(outline: &mut Outline, chart: &Chart) {
 }
 
 fn change_line(c: &StatusChange) -> String {
-    let from = c.from.map(status_nl).unwrap_or("nieuw");
+    let from = c.from.map(|s| s.word(Lang::Nl)).unwrap_or("nieuw");
     format!(
         "{} ({}, {}): {} → {}",
         c.title,
         c.area,
         c.ministry,
         from,
-        status_nl(c.to)
+        c.to.word(Lang::Nl)
     )
 }
 
 fn period_span(period: &PeriodInfo) -> String {
     match period.starts_on {
-        Some(start) => format!("{} tot en met {}", date_nl(start), date_nl(period.cut_off)),
-        None => format!("tot en met {}", date_nl(period.cut_off)),
+        Some(start) => format!("{} tot en met {}", Lang::Nl.date(start), Lang::Nl.date(period.cut_off)),
+        None => format!("tot en met {}", Lang::Nl.date(period.cut_off)),
     }
 }
 
@@ -624,9 +624,9 @@ fn overview_charts(o: &mut Outline, model: &ReportModel, ids: &[&str]) {
 /// The lines on the cover page under the title.
 fn cover(model: &ReportModel) -> Vec<String> {
     let generated = if model.as_of_date < model.period.cut_off {
-        format!("Concept, stand per {}", date_nl(model.as_of_date))
+        format!("Concept, stand per {}", Lang::Nl.date(model.as_of_date))
     } else {
-        format!("Stand per {} (peildatum)", date_nl(model.period.cut_off))
+        format!("Stand per {} (peildatum)", Lang::Nl.date(model.period.cut_off))
     };
     vec![
         generated,
@@ -655,7 +655,7 @@ fn summary(o: &mut Outline, model: &ReportModel) {
             if model.as_of_date < model.period.cut_off {
                 format!(
                     "De peildatum is nog niet verstreken: dit concept toont de stand per {}.",
-                    date_nl(model.as_of_date)
+                    Lang::Nl.date(model.as_of_date)
                 )
             } else {
                 String::new()
@@ -708,7 +708,7 @@ fn since_previous(o: &mut Outline, model: &ReportModel) {
                 "Vergeleken met de vastgestelde rapportage {} (peildatum {}): {} verbeterd, {} \
                  verslechterd, {} gestart, {} afgerond, {} gestopt; {} nieuw.",
                 previous.period.name,
-                date_nl(previous.period.cut_off),
+                Lang::Nl.date(previous.period.cut_off),
                 changes.improved.len(),
                 changes.worsened.len(),
                 changes.started.len(),
@@ -889,8 +889,8 @@ fn area_section(o: &mut Outline, area: &AreaSection) {
             area.notes
                 .iter()
                 .map(|n| match &n.action {
-                    Some(action) => format!("{} ({action}): {}", date_nl(n.on), n.text),
-                    None => format!("{}: {}", date_nl(n.on), n.text),
+                    Some(action) => format!("{} ({action}): {}", Lang::Nl.date(n.on), n.text),
+                    None => format!("{}: {}", Lang::Nl.date(n.on), n.text),
                 })
                 .collect(),
         );
@@ -912,7 +912,7 @@ fn ministries_chapter(o: &mut Outline, model: &ReportModel) {
             Some(s) => format!(
                 "Aanlevering: {} op {}{}.",
                 s.state.label_nl(),
-                date_nl(s.on),
+                Lang::Nl.date(s.on),
                 s.by.as_deref()
                     .map(|b| format!(" door {b}"))
                     .unwrap_or_default()
@@ -968,13 +968,13 @@ fn explanation(o: &mut Outline, e: &Explanation) {
     o.heading(3, format!("{} ({})", e.action.title, e.action.area));
     o.paragraph(format!(
         "{}: {}, {}, thema {}. Voortgang {} %, einde gepland op {} (oorspronkelijk {}).",
-        status_nl(e.action.status),
+        e.action.status.word(Lang::Nl),
         e.action.area,
         e.action.ministry,
         e.action.theme,
         e.action.percent_complete,
-        date_nl(e.action.planned_end),
-        date_nl(e.action.original_end)
+        Lang::Nl.date(e.action.planned_end),
+        Lang::Nl.date(e.action.original_end)
     ));
     if e.notes.is_empty() {
         o.paragraph("Er is geen toelichting vastgelegd.");
@@ -982,7 +982,7 @@ fn explanation(o: &mut Outline, e: &Explanation) {
         o.bullets(
             e.notes
                 .iter()
-                .map(|n| format!("{}: {}", date_nl(n.on), n.text))
+                .map(|n| format!("{}: {}", Lang::Nl.date(n.on), n.text))
                 .collect(),
         );
     }
@@ -1032,7 +1032,7 @@ fn deviations_chapter(o: &mut Outline, model: &ReportModel) {
                     yes_no(r.late_against_current),
                     r.replans
                         .iter()
-                        .map(|p| format!("{}: {}", date_nl(p.on), p.reason))
+                        .map(|p| format!("{}: {}", Lang::Nl.date(p.on), p.reason))
                         .collect::<Vec<_>>()
                         .join("; "),
                 ]
@@ -1056,7 +1056,7 @@ fn corrections_chapter(o: &mut Outline, model: &ReportModel) {
                  verandert. Die rapportage blijft zoals zij is vastgesteld; hier staan de \
                  correcties.",
                 previous.period.name,
-                date_nl(previous.period.cut_off)
+                Lang::Nl.date(previous.period.cut_off)
             ));
             o.items.push(table(
                 None,
@@ -1082,10 +1082,10 @@ fn correction_row(c: &Correction) -> Vec<String> {
             corrected_done,
         } => (
             previous_done
-                .map(|d| format!("behaald {}", date_nl(d)))
+                .map(|d| format!("behaald {}", Lang::Nl.date(d)))
                 .unwrap_or_else(|| "niet behaald".into()),
             corrected_done
-                .map(|d| format!("behaald {}", date_nl(d)))
+                .map(|d| format!("behaald {}", Lang::Nl.date(d)))
                 .unwrap_or_else(|| "niet behaald".into()),
         ),
         CorrectionKind::Indicator {
@@ -1093,7 +1093,7 @@ fn correction_row(c: &Correction) -> Vec<String> {
             corrected,
         } => {
             let show = |v: &Option<DatedValue>| {
-                v.map(|v| format!("{} ({})", number_nl(v.value, 2), date_nl(v.on)))
+                v.map(|v| format!("{} ({})", number_nl(v.value, 2), Lang::Nl.date(v.on)))
                     .unwrap_or_else(|| "geen meting".into())
             };
             (show(previous), show(corrected))
@@ -1105,7 +1105,7 @@ fn correction_row(c: &Correction) -> Vec<String> {
         c.subject.clone(),
         was,
         becomes,
-        date_nl(c.recorded_on),
+        Lang::Nl.date(c.recorded_on),
     ]
 }
 
@@ -1165,7 +1165,7 @@ fn annex_actions(model: &ReportModel) -> Item {
                     x.area_name.clone(),
                     x.ministry.clone(),
                     theme_name(&x.theme),
-                    status_nl(x.status).to_string(),
+                    x.status.word(Lang::Nl).to_string(),
                     x.percent_complete.to_string(),
                     x.budget_cents.map(euros_nl).unwrap_or_else(|| "–".into()),
                     x.original_end.to_string(),
@@ -1238,7 +1238,7 @@ fn annex_indicators(a: &Annex) -> Item {
                         .map(|l| number_nl(l.value, 2))
                         .unwrap_or_else(|| "–".into()),
                     i.latest
-                        .map(|l| date_nl(l.on))
+                        .map(|l| Lang::Nl.date(l.on))
                         .unwrap_or_else(|| "–".into()),
                 ]
             })
@@ -1287,7 +1287,7 @@ fn annex_updates(a: &Annex) -> Item {
                 vec![
                     u.action_id.to_string(),
                     crate::domain::dates::amsterdam_date(u.recorded_at).to_string(),
-                    status_nl(u.status).to_string(),
+                    u.status.word(Lang::Nl).to_string(),
                     u.percent_complete.to_string(),
                     u.note.clone(),
                 ]
@@ -1321,13 +1321,5 @@ fn annex_plans(a: &Annex) -> Item {
                 ]
             })
             .collect(),
-    )
-}
-
-/// Does a status need explaining in a report?
-pub fn needs_explanation(status: ActionStatus) -> bool {
-    matches!(
-        status,
-        ActionStatus::AtRisk | ActionStatus::OffTrack | ActionStatus::Discontinued
     )
 }

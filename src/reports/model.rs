@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::rollup::Rollup;
-use crate::domain::{ActionStatus, SignoffState};
+use crate::domain::{ActionStatus, Lang, SignoffState};
 use crate::service::charts::ChartData;
 
 /// Raised when the model's shape changes, so an old snapshot is read with care.
@@ -418,70 +418,14 @@ pub struct CodeOnly {
     pub code: String,
 }
 
-/// The Dutch label of a status, short ("groen", "afgerond").
-pub fn status_nl(status: ActionStatus) -> &'static str {
-    match status {
-        ActionStatus::NotStarted => "niet gestart",
-        ActionStatus::OnTrack => "groen",
-        ActionStatus::AtRisk => "oranje",
-        ActionStatus::OffTrack => "rood",
-        ActionStatus::Completed => "afgerond",
-        ActionStatus::Discontinued => "gestopt",
-    }
-}
-
-/// A date the Dutch way: 31 maart 2021.
-pub fn date_nl(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    use chrono::Datelike;
-    let month = MONTHS
-        .get(date.month0() as usize)
-        .copied()
-        .unwrap_or_default();
-    format!("{} {month} {}", date.day(), date.year())
-}
-
 /// Euro cents the Dutch way: € 1.250.000,50 (cents only when there are any).
 pub fn euros_nl(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    match cents % 100 {
-        0 => format!("€ {sign}{grouped}"),
-        rest => format!("€ {sign}{grouped},{rest:02}"),
-    }
+    Lang::Nl.euros_exact(cents)
 }
 
 /// A number the Dutch way, with a decimal comma and at most `decimals` decimals.
 pub fn number_nl(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    let text = if text == "-0" { "0".to_string() } else { text };
-    text.replace('.', ",")
+    Lang::Nl.decimal(value, decimals)
 }
 
 /// A percentage or a dash.
@@ -498,7 +442,7 @@ mod tests {
     #[test]
     fn dutch_dates_amounts_and_numbers() {
         let date = NaiveDate::from_ymd_opt(2021, 3, 31).unwrap();
-        assert_eq!(date_nl(date), "31 maart 2021");
+        assert_eq!(Lang::Nl.date(date), "31 maart 2021");
         assert_eq!(euros_nl(125_000_050), "€ 1.250.000,50");
         assert_eq!(euros_nl(100), "€ 1");
         assert_eq!(euros_nl(-99_900), "€ -999");

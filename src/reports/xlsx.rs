@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use super::model::*;
-use crate::domain::dates::amsterdam_date as dutch_date;
+use crate::domain::Lang;
+use crate::domain::dates::amsterdam_date;
 use crate::domain::rollup::Rollup;
 use crate::error::{Error, Result};
 
@@ -361,7 +362,7 @@ fn actions_sheet(a: &Annex) -> Sheet {
                     text(x.programme.clone().unwrap_or_default()),
                     text(x.target_groups.join(", ")),
                     text(x.responsible.clone()),
-                    text(status_nl(x.status)),
+                    text(x.status.word(Lang::Nl)),
                     Cell::Percent(f64::from(x.percent_complete)),
                     euros(x.budget_cents),
                     Cell::Date(x.original_start),
@@ -493,7 +494,7 @@ fn updates_sheet(a: &Annex) -> Sheet {
                 vec![
                     int(u.action_id),
                     Cell::DateTime(u.recorded_at),
-                    text(status_nl(u.status)),
+                    text(u.status.word(Lang::Nl)),
                     Cell::Percent(f64::from(u.percent_complete)),
                     text(u.note.clone()),
                 ]
@@ -561,7 +562,7 @@ fn explanations_sheet(model: &ReportModel) -> Sheet {
                         text(e.action.title.clone()),
                         text(e.action.area.clone()),
                         text(e.action.ministry.clone()),
-                        text(status_nl(e.action.status)),
+                        text(e.action.status.word(Lang::Nl)),
                         date(n.map(|n| n.on)),
                         text(n.map(|n| n.text.clone()).unwrap_or_default()),
                     ]
@@ -630,8 +631,8 @@ fn changes_sheet(model: &ReportModel) -> Sheet {
                     int(change.action_id),
                     text(change.title.clone()),
                     text(change.area.clone()),
-                    text(change.from.map(status_nl).unwrap_or("nieuw")),
-                    text(status_nl(change.to)),
+                    text(change.from.map(|s| s.word(Lang::Nl)).unwrap_or("nieuw")),
+                    text(change.to.word(Lang::Nl)),
                 ]);
             }
         }
@@ -708,7 +709,7 @@ pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
     workbook.set_properties(
         &DocProperties::new()
             .set_title(format!("{}: {}", model.title, model.period.name))
-            .set_subject(format!("Stand per {}", dutch_date(model.as_of)))
+            .set_subject(format!("Stand per {}", amsterdam_date(model.as_of)))
             .set_author("Programmabureau versnellingsacties")
             .set_company("Ministerie van BZK")
             .set_creation_datetime(&model.as_of),
