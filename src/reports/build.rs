@@ -700,7 +700,9 @@ fn changes(facts: &Facts, names: &Names, previous: &PublishedView) -> Changes {
             changes.stopped.push(change);
         } else if was_idle && to != ActionStatus::NotStarted {
             changes.started.push(change);
-        } else if let (Some(a), Some(b)) = (from.and_then(ActionStatus::colour_rank), to.colour_rank()) {
+        } else if let (Some(a), Some(b)) =
+            (from.and_then(ActionStatus::colour_rank), to.colour_rank())
+        {
             if b > a {
                 changes.improved.push(change);
             } else {

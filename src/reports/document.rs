@@ -4,8 +4,8 @@
 
 use super::build::INDICATOR_CHARTS_PER_AREA;
 use super::model::*;
-use crate::domain::{ActionStatus, Lang};
 use crate::domain::rollup::Rollup;
+use crate::domain::{ActionStatus, Lang};
 use crate::service::charts::ChartData;
 
 /// A whole report.
@@ -580,7 +580,11 @@ fn change_line(c: &StatusChange) -> String {
 
 fn period_span(period: &PeriodInfo) -> String {
     match period.starts_on {
-        Some(start) => format!("{} tot en met {}", Lang::Nl.date(start), Lang::Nl.date(period.cut_off)),
+        Some(start) => format!(
+            "{} tot en met {}",
+            Lang::Nl.date(start),
+            Lang::Nl.date(period.cut_off)
+        ),
         None => format!("tot en met {}", Lang::Nl.date(period.cut_off)),
     }
 }
@@ -626,7 +630,10 @@ fn cover(model: &ReportModel) -> Vec<String> {
     let generated = if model.as_of_date < model.period.cut_off {
         format!("Concept, stand per {}", Lang::Nl.date(model.as_of_date))
     } else {
-        format!("Stand per {} (peildatum)", Lang::Nl.date(model.period.cut_off))
+        format!(
+            "Stand per {} (peildatum)",
+            Lang::Nl.date(model.period.cut_off)
+        )
     };
     vec![
         generated,

@@ -134,7 +134,10 @@ pub fn render(model: &ReportModel, format: Format) -> Result<Vec<u8>> {
                 title: format!("{}: {}", model.title, model.period.name),
                 footer: format!("{} — {}", model.title, model.period.name),
                 author: "Programmabureau versnellingsacties (BZK)".into(),
-                subject: format!("Stand per {}", crate::domain::Lang::Nl.date(model.as_of_date)),
+                subject: format!(
+                    "Stand per {}",
+                    crate::domain::Lang::Nl.date(model.as_of_date)
+                ),
                 created: Some(model.as_of),
             },
         ),

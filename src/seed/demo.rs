@@ -82,42 +82,7 @@ pub fn seed_demo(conn: &mut DbConnection, progress: &mut dyn FnMut(&str)) -> Res
     let plan = build_plan(SEED);
 
     let actor = Actor::system("seed");
-    let mut created: Vec<UserSummary> = Vec::with_capacity(specs.len());
-    let mut credentials = Vec::with_capacity(specs.len());
-    for (index, spec) in specs.iter().enumerate() {
-        progress(&format!(
-            "user {}/{}: {}",
-            index + 1,
-            specs.len(),
-            spec.username
-        ));
-        let input = NewUserInput {
-            username: spec.username.clone(),
-            display_name: spec.display_name.clone(),
-            role: spec.role.as_str().to_string(),
-            ministry: spec.ministry.clone(),
-            municipality: spec.municipality.clone(),
-            password: password::generate(),
-        };
-        match user_service::create_user(conn, &actor, &input) {
-            Ok(summary) => {
-                credentials.push(DemoCredential {
-                    username: summary.username.clone(),
-                    role: spec.role.as_str().to_string(),
-                    scope: summary
-                        .ministry
-                        .clone()
-                        .or_else(|| summary.municipality.clone()),
-                    password: input.password,
-                });
-                created.push(summary);
-            }
-            Err(err) => {
-                remove_users(conn, &actor, &created);
-                return Err(err);
-            }
-        }
-    }
+    let (created, credentials) = create_users(conn, &actor, &specs, progress)?;
 
     let user_ids: HashMap<String, i64> = created
         .iter()
@@ -144,6 +109,53 @@ pub fn seed_demo(conn: &mut DbConnection, progress: &mut dyn FnMut(&str)) -> Res
             Err(err)
         }
     }
+}
+
+/// The demo users, each with a generated password; on a failure the ones made so far are
+/// removed again.
+fn create_users(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    specs: &[DemoUserSpec],
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Vec<UserSummary>, Vec<DemoCredential>)> {
+    let mut created: Vec<UserSummary> = Vec::with_capacity(specs.len());
+    let mut credentials = Vec::with_capacity(specs.len());
+    for (index, spec) in specs.iter().enumerate() {
+        progress(&format!(
+            "user {}/{}: {}",
+            index + 1,
+            specs.len(),
+            spec.username
+        ));
+        let input = NewUserInput {
+            username: spec.username.clone(),
+            display_name: spec.display_name.clone(),
+            role: spec.role.as_str().to_string(),
+            ministry: spec.ministry.clone(),
+            municipality: spec.municipality.clone(),
+            password: password::generate(),
+        };
+        match user_service::create_user(conn, actor, &input) {
+            Ok(summary) => {
+                credentials.push(DemoCredential {
+                    username: summary.username.clone(),
+                    role: spec.role.as_str().to_string(),
+                    scope: summary
+                        .ministry
+                        .clone()
+                        .or_else(|| summary.municipality.clone()),
+                    password: input.password,
+                });
+                created.push(summary);
+            }
+            Err(err) => {
+                remove_users(conn, actor, &created);
+                return Err(err);
+            }
+        }
+    }
+    Ok((created, credentials))
 }
 
 fn demo_already_present() -> Error {
@@ -1675,36 +1687,94 @@ fn budget_cents(rng: &mut Rng, range_k: (i64, i64)) -> i64 {
     thousands * 1000 * 100
 }
 
+/// What the steps of an action's plan share: its area and template, its story, its dates as
+/// first planned and as re-planned, and the window its progress updates fall in.
+struct Schedule {
+    area: &'static AreaSeed,
+    template: &'static ActionTemplate,
+    course: Course,
+    created_at: NaiveDateTime,
+    start: NaiveDate,
+    original_end: NaiveDate,
+    /// The end of the latest baseline.
+    current_end: NaiveDate,
+    /// When the action was re-planned, and its new end.
+    replanning: Option<(NaiveDateTime, NaiveDate)>,
+    /// Reporting starts about a month before the work does.
+    window_start: NaiveDate,
+    /// The last day anything happens: the completion, else the horizon.
+    final_day: NaiveDate,
+}
+
+impl Schedule {
+    /// The planned end as it stood at `at`.
+    fn plan_end_at(&self, at: NaiveDateTime) -> NaiveDate {
+        match self.replanning {
+            Some((replan_at, new_end)) if at >= replan_at => new_end,
+            _ => self.original_end,
+        }
+    }
+}
+
+/// One action with its whole history. The order of the steps is the order of the PRNG's
+/// draws: changing it changes the demo.
 fn plan_action(
     rng: &mut Rng,
     area: &'static AreaSeed,
     template: &'static ActionTemplate,
     course: Course,
 ) -> PlannedAction {
+    let (schedule, baselines) = plan_schedule(rng, area, template, course);
+    let updates = if course == Course::Silent {
+        Vec::new()
+    } else {
+        plan_updates(rng, &schedule)
+    };
+    // Discontinued actions stop at their last update.
+    let activity_end = match course {
+        Course::Completed | Course::Discontinued => updates
+            .last()
+            .map(|u| u.recorded_at.date())
+            .unwrap_or(schedule.final_day),
+        _ => horizon(),
+    };
+    let milestones = plan_milestones(rng, &schedule, activity_end);
+    let indicators = if course != Course::Silent && rng.chance(0.5) {
+        plan_indicators(rng, &schedule, activity_end)
+    } else {
+        Vec::new()
+    };
+
+    PlannedAction {
+        area,
+        theme: template.theme,
+        ministry: template.ministry,
+        title: fill(template.title, area),
+        description: fill(template.description, area),
+        responsible: fill(template.responsible, area),
+        target_groups: template.target_groups,
+        created_at: schedule.created_at,
+        baselines,
+        milestones,
+        updates,
+        indicators,
+    }
+}
+
+/// The action's dates: created, planned (the original baseline and, for some, a re-planning)
+/// and the window of its progress updates.
+fn plan_schedule(
+    rng: &mut Rng,
+    area: &'static AreaSeed,
+    template: &'static ActionTemplate,
+    course: Course,
+) -> (Schedule, Vec<PlannedBaseline>) {
     let replanned = course != Course::Silent && rng.chance(0.22);
     let created_day = rng.working_day(day(2020, 10, 12), day(2020, 11, 27));
     let created_at = rng.office_time(created_day);
-
-    let (start, original_end) = if course == Course::Completed {
-        let start = rng.date(day(2020, 10, 15), day(2020, 12, 1));
-        let latest = if replanned {
-            day(2021, 3, 31)
-        } else {
-            day(2021, 5, 15)
-        };
-        (start, add_days(start, rng.int(90, 200)).min(latest))
-    } else {
-        let start = rng.date(day(2020, 10, 15), day(2021, 2, 15));
-        let latest = if replanned {
-            day(2021, 10, 31)
-        } else {
-            day(2021, 12, 31)
-        };
-        (start, add_days(start, rng.int(150, 420)).min(latest))
-    };
+    let (start, original_end) = plan_dates(rng, course, replanned);
     let budget = budget_cents(rng, template.budget_k);
 
-    let title = fill(template.title, area);
     let target_note = match template.indicators.first() {
         Some(indicator) => format!(
             "Resultaat volgens het plan van aanpak, gevolgd met de indicator '{}'.",
@@ -1720,32 +1790,11 @@ fn plan_action(
         reason: "Oorspronkelijk plan bij de start van de versnellingsactie.".into(),
         recorded_at: created_at,
     }];
-
-    // Re-planning in January–March 2021: a later end, sometimes more budget.
     let replanning = if replanned {
-        let latest_day = add_days(original_end, -3).min(day(2021, 3, 26));
-        let replan_day = rng.working_day(day(2021, 1, 11), latest_day.max(day(2021, 1, 11)));
-        let replan_at = rng.office_time(replan_day);
-        let new_end = if course == Course::Completed {
-            add_days(original_end, rng.int(30, 60)).min(day(2021, 5, 15))
-        } else {
-            add_days(original_end, rng.int(45, 120)).min(day(2021, 12, 31))
-        };
-        let new_budget = if rng.chance(0.3) {
-            let raised = budget as f64 * rng.float(1.1, 1.25);
-            ((raised / 500_000.0).round() as i64) * 500_000
-        } else {
-            budget
-        };
-        baselines.push(PlannedBaseline {
-            planned_start: start,
-            planned_end: new_end,
-            budget_cents: new_budget,
-            target_note: format!("{target_note} Doel ongewijzigd, einddatum later."),
-            reason: rng.pick(REPLAN_REASONS).to_string(),
-            recorded_at: replan_at,
-        });
-        Some((replan_at, new_end))
+        let baseline = plan_replanning(rng, course, start, original_end, budget, &target_note);
+        let replanning = (baseline.recorded_at, baseline.planned_end);
+        baselines.push(baseline);
+        Some(replanning)
     } else {
         None
     };
@@ -1753,8 +1802,86 @@ fn plan_action(
         .last()
         .map(|b| b.planned_end)
         .unwrap_or(original_end);
+    let (window_start, final_day) =
+        plan_window(rng, course, created_day, start, current_end, replanning);
+    let schedule = Schedule {
+        area,
+        template,
+        course,
+        created_at,
+        start,
+        original_end,
+        current_end,
+        replanning,
+        window_start,
+        final_day,
+    };
+    (schedule, baselines)
+}
 
-    // The last day anything happens: the completion or discontinuation, else the horizon.
+/// The planned start and end: completed actions are short and start early.
+fn plan_dates(rng: &mut Rng, course: Course, replanned: bool) -> (NaiveDate, NaiveDate) {
+    if course == Course::Completed {
+        let start = rng.date(day(2020, 10, 15), day(2020, 12, 1));
+        let latest = if replanned {
+            day(2021, 3, 31)
+        } else {
+            day(2021, 5, 15)
+        };
+        (start, add_days(start, rng.int(90, 200)).min(latest))
+    } else {
+        let start = rng.date(day(2020, 10, 15), day(2021, 2, 15));
+        let latest = if replanned {
+            day(2021, 10, 31)
+        } else {
+            day(2021, 12, 31)
+        };
+        (start, add_days(start, rng.int(150, 420)).min(latest))
+    }
+}
+
+/// Re-planning in January–March 2021: a later end, sometimes more budget.
+fn plan_replanning(
+    rng: &mut Rng,
+    course: Course,
+    start: NaiveDate,
+    original_end: NaiveDate,
+    budget: i64,
+    target_note: &str,
+) -> PlannedBaseline {
+    let latest_day = add_days(original_end, -3).min(day(2021, 3, 26));
+    let replan_day = rng.working_day(day(2021, 1, 11), latest_day.max(day(2021, 1, 11)));
+    let replan_at = rng.office_time(replan_day);
+    let new_end = if course == Course::Completed {
+        add_days(original_end, rng.int(30, 60)).min(day(2021, 5, 15))
+    } else {
+        add_days(original_end, rng.int(45, 120)).min(day(2021, 12, 31))
+    };
+    let new_budget = if rng.chance(0.3) {
+        let raised = budget as f64 * rng.float(1.1, 1.25);
+        ((raised / 500_000.0).round() as i64) * 500_000
+    } else {
+        budget
+    };
+    PlannedBaseline {
+        planned_start: start,
+        planned_end: new_end,
+        budget_cents: new_budget,
+        target_note: format!("{target_note} Doel ongewijzigd, einddatum later."),
+        reason: rng.pick(REPLAN_REASONS).to_string(),
+        recorded_at: replan_at,
+    }
+}
+
+/// The first and the last day of the progress updates.
+fn plan_window(
+    rng: &mut Rng,
+    course: Course,
+    created_day: NaiveDate,
+    start: NaiveDate,
+    current_end: NaiveDate,
+    replanning: Option<(NaiveDateTime, NaiveDate)>,
+) -> (NaiveDate, NaiveDate) {
     // reporting starts about a month before the work does
     let window_start = add_days(created_day, 4)
         .max(add_days(start, -30))
@@ -1771,103 +1898,34 @@ fn plan_action(
         }
         _ => horizon(),
     };
-
-    let plan_end_at = |at: NaiveDateTime| match replanning {
-        Some((replan_at, new_end)) if at >= replan_at => new_end,
-        _ => original_end,
-    };
-
-    let updates = if course == Course::Silent {
-        Vec::new()
-    } else {
-        plan_updates(
-            rng,
-            course,
-            area,
-            start,
-            window_start,
-            final_day,
-            replanning,
-            &plan_end_at,
-        )
-    };
-    // Discontinued actions stop at their last update.
-    let activity_end = match course {
-        Course::Completed | Course::Discontinued => updates
-            .last()
-            .map(|u| u.recorded_at.date())
-            .unwrap_or(final_day),
-        _ => horizon(),
-    };
-
-    let milestones = plan_milestones(
-        rng,
-        template,
-        area,
-        course,
-        created_at,
-        start,
-        current_end,
-        activity_end,
-    );
-
-    let indicators = if course != Course::Silent && rng.chance(0.5) {
-        plan_indicators(
-            rng,
-            template,
-            area,
-            course,
-            created_at,
-            start,
-            original_end,
-            activity_end,
-            &plan_end_at,
-        )
-    } else {
-        Vec::new()
-    };
-
-    PlannedAction {
-        area,
-        theme: template.theme,
-        ministry: template.ministry,
-        title,
-        description: fill(template.description, area),
-        responsible: fill(template.responsible, area),
-        target_groups: template.target_groups,
-        created_at,
-        baselines,
-        milestones,
-        updates,
-        indicators,
-    }
+    (window_start, final_day)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a private step of the plan with plain inputs"
-)]
-fn plan_updates(
-    rng: &mut Rng,
-    course: Course,
-    area: &AreaSeed,
-    start: NaiveDate,
-    window_start: NaiveDate,
-    final_day: NaiveDate,
-    replanning: Option<(NaiveDateTime, NaiveDate)>,
-    plan_end_at: &dyn Fn(NaiveDateTime) -> NaiveDate,
-) -> Vec<PlannedUpdate> {
+/// Where an update stands to a re-planning: in the weeks before it an on-track action is at
+/// risk; after it the notes speak of the new plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    BeforeReplanning,
+    AfterReplanning,
+    Plain,
+}
+
+/// 2–6 progress updates over the window, the status following the action's course, the
+/// percent never going down and no note twice in a row.
+fn plan_updates(rng: &mut Rng, schedule: &Schedule) -> Vec<PlannedUpdate> {
+    let course = schedule.course;
     let count = rng.int(2, 6) as usize;
-    let mut days = spread(rng, window_start, final_day, count);
+    let mut days = spread(rng, schedule.window_start, schedule.final_day, count);
     if course == Course::Completed
         && let Some(last) = days.last_mut()
     {
-        *last = final_day;
+        *last = schedule.final_day;
     }
     // an on-track action may have had one passing problem
-    let passing_problem = (course == Course::OnTrack && replanning.is_none() && count >= 3)
-        .then(|| rng.int(1, count as i64 - 2) as usize)
-        .filter(|_| rng.chance(0.2));
+    let passing_problem =
+        (course == Course::OnTrack && schedule.replanning.is_none() && count >= 3)
+            .then(|| rng.int(1, count as i64 - 2) as usize)
+            .filter(|_| rng.chance(0.2));
 
     let mut updates: Vec<PlannedUpdate> = Vec::with_capacity(count);
     let mut previous_at = NaiveDateTime::MIN;
@@ -1875,100 +1933,27 @@ fn plan_updates(
     let mut previous_text: Option<&str> = None;
     for (index, on) in days.into_iter().enumerate() {
         let recorded_at = after(previous_at, rng.office_time(on));
-        let last = index + 1 == count;
-        let mut status = match course {
-            Course::Silent | Course::OnTrack => ActionStatus::OnTrack,
-            Course::AtRisk => {
-                if index + (count / 3).max(1) >= count {
-                    ActionStatus::AtRisk
-                } else {
-                    ActionStatus::OnTrack
-                }
-            }
-            Course::OffTrack => {
-                if last {
-                    ActionStatus::OffTrack
-                } else if index + 2 == count && count >= 3 {
-                    ActionStatus::AtRisk
-                } else {
-                    ActionStatus::OnTrack
-                }
-            }
-            Course::Completed if last => ActionStatus::Completed,
-            Course::Completed => ActionStatus::OnTrack,
-            Course::Discontinued if last => ActionStatus::Discontinued,
-            Course::Discontinued if index + 2 == count => ActionStatus::AtRisk,
-            Course::Discontinued => ActionStatus::OnTrack,
-        };
+        let mut status = course_status(course, index, count);
         if passing_problem == Some(index) {
             status = ActionStatus::AtRisk;
         }
         // before its start an action is "not started", whatever its later story
-        if on < start && matches!(status, ActionStatus::OnTrack | ActionStatus::AtRisk) {
+        if on < schedule.start && matches!(status, ActionStatus::OnTrack | ActionStatus::AtRisk) {
             status = ActionStatus::NotStarted;
         }
-        let mut before_replanning = false;
-        let mut after_replanning = false;
-        if let Some((replan_at, _)) = replanning {
-            if recorded_at < replan_at {
-                before_replanning = status == ActionStatus::OnTrack
-                    && recorded_at >= replan_at - TimeDelta::days(60);
-            } else {
-                after_replanning = status == ActionStatus::OnTrack;
-            }
-        }
-        if before_replanning {
+        let phase = phase(schedule.replanning, status, recorded_at);
+        if phase == Phase::BeforeReplanning {
             status = ActionStatus::AtRisk;
         }
 
-        let plan_end = plan_end_at(recorded_at);
-        let duration = (plan_end - start).num_days().max(1) as f64;
-        let fraction = ((on - start).num_days() as f64 / duration).clamp(0.0, 1.0);
-        let percent = match status {
-            ActionStatus::NotStarted => 0,
-            ActionStatus::OnTrack => round_percent(100.0 * fraction * rng.float(0.9, 1.1)).max(5),
-            ActionStatus::AtRisk => round_percent(100.0 * fraction * rng.float(0.6, 0.85)),
-            ActionStatus::OffTrack => round_percent(100.0 * fraction * rng.float(0.35, 0.6)),
-            ActionStatus::Completed => 100,
-            ActionStatus::Discontinued => previous_percent,
-        };
-        let percent = if status == ActionStatus::Completed {
-            100
-        } else {
-            percent.min(95).max(previous_percent)
-        };
+        let plan_end = schedule.plan_end_at(recorded_at);
+        let duration = (plan_end - schedule.start).num_days().max(1) as f64;
+        let fraction = ((on - schedule.start).num_days() as f64 / duration).clamp(0.0, 1.0);
+        let percent = percent_for(rng, status, fraction, previous_percent);
 
-        let texts = if before_replanning {
-            NOTES_BEFORE_REPLANNING
-        } else if after_replanning {
-            NOTES_AFTER_REPLANNING
-        } else {
-            match status {
-                ActionStatus::NotStarted => NOTES_NOT_STARTED,
-                ActionStatus::OnTrack => NOTES_ON_TRACK,
-                ActionStatus::AtRisk => NOTES_AT_RISK,
-                ActionStatus::OffTrack => NOTES_OFF_TRACK,
-                ActionStatus::Completed => NOTES_COMPLETED,
-                ActionStatus::Discontinued => NOTES_DISCONTINUED,
-            }
-        };
-        let replanned_on = replanning
-            .map(|(at, _)| dutch_date(at.date()))
-            .unwrap_or_default();
-        // the same words twice in a row read like a copy; try another text
-        let mut text = pick_text(rng, texts, on);
-        for _ in 0..3 {
-            if previous_text != Some(text) {
-                break;
-            }
-            text = pick_text(rng, texts, on);
-        }
+        let text = pick_fresh_text(rng, notes_for(phase, status), on, previous_text);
         previous_text = Some(text);
-        let note = fill(text, area)
-            .replace("{pct}", &percent.to_string())
-            .replace("{start}", &dutch_date(start))
-            .replace("{einde}", &dutch_date(plan_end))
-            .replace("{herpland}", &replanned_on);
+        let note = update_note(text, schedule, percent, plan_end);
 
         updates.push(PlannedUpdate {
             status,
@@ -1982,20 +1967,128 @@ fn plan_updates(
     updates
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a private step of the plan with plain inputs"
-)]
+/// The status of update `index` of `count` in an action's story (before the adjustments for a
+/// passing problem, the start and a re-planning).
+fn course_status(course: Course, index: usize, count: usize) -> ActionStatus {
+    let last = index + 1 == count;
+    match course {
+        Course::Silent | Course::OnTrack => ActionStatus::OnTrack,
+        Course::AtRisk => {
+            if index + (count / 3).max(1) >= count {
+                ActionStatus::AtRisk
+            } else {
+                ActionStatus::OnTrack
+            }
+        }
+        Course::OffTrack => {
+            if last {
+                ActionStatus::OffTrack
+            } else if index + 2 == count && count >= 3 {
+                ActionStatus::AtRisk
+            } else {
+                ActionStatus::OnTrack
+            }
+        }
+        Course::Completed if last => ActionStatus::Completed,
+        Course::Completed => ActionStatus::OnTrack,
+        Course::Discontinued if last => ActionStatus::Discontinued,
+        Course::Discontinued if index + 2 == count => ActionStatus::AtRisk,
+        Course::Discontinued => ActionStatus::OnTrack,
+    }
+}
+
+/// An on-track update in the 60 days before a re-planning, or one after it.
+fn phase(
+    replanning: Option<(NaiveDateTime, NaiveDate)>,
+    status: ActionStatus,
+    recorded_at: NaiveDateTime,
+) -> Phase {
+    match replanning {
+        Some((replan_at, _)) if recorded_at < replan_at => {
+            if status == ActionStatus::OnTrack && recorded_at >= replan_at - TimeDelta::days(60) {
+                Phase::BeforeReplanning
+            } else {
+                Phase::Plain
+            }
+        }
+        Some(_) if status == ActionStatus::OnTrack => Phase::AfterReplanning,
+        _ => Phase::Plain,
+    }
+}
+
+/// The percent complete of an update: `fraction` of the planned time has passed; below 95
+/// unless completed, never below the previous update's.
+fn percent_for(rng: &mut Rng, status: ActionStatus, fraction: f64, previous_percent: i32) -> i32 {
+    let percent = match status {
+        ActionStatus::NotStarted => 0,
+        ActionStatus::OnTrack => round_percent(100.0 * fraction * rng.float(0.9, 1.1)).max(5),
+        ActionStatus::AtRisk => round_percent(100.0 * fraction * rng.float(0.6, 0.85)),
+        ActionStatus::OffTrack => round_percent(100.0 * fraction * rng.float(0.35, 0.6)),
+        ActionStatus::Completed => 100,
+        ActionStatus::Discontinued => previous_percent,
+    };
+    if status == ActionStatus::Completed {
+        100
+    } else {
+        percent.min(95).max(previous_percent)
+    }
+}
+
+/// The texts an update picks its note from.
+fn notes_for(phase: Phase, status: ActionStatus) -> &'static [DatedText] {
+    match phase {
+        Phase::BeforeReplanning => NOTES_BEFORE_REPLANNING,
+        Phase::AfterReplanning => NOTES_AFTER_REPLANNING,
+        Phase::Plain => match status {
+            ActionStatus::NotStarted => NOTES_NOT_STARTED,
+            ActionStatus::OnTrack => NOTES_ON_TRACK,
+            ActionStatus::AtRisk => NOTES_AT_RISK,
+            ActionStatus::OffTrack => NOTES_OFF_TRACK,
+            ActionStatus::Completed => NOTES_COMPLETED,
+            ActionStatus::Discontinued => NOTES_DISCONTINUED,
+        },
+    }
+}
+
+/// A text usable `on`; the same words twice in a row read like a copy, so up to three more
+/// tries for another.
+fn pick_fresh_text(
+    rng: &mut Rng,
+    texts: &[DatedText],
+    on: NaiveDate,
+    previous_text: Option<&str>,
+) -> &'static str {
+    let mut text = pick_text(rng, texts, on);
+    for _ in 0..3 {
+        if previous_text != Some(text) {
+            break;
+        }
+        text = pick_text(rng, texts, on);
+    }
+    text
+}
+
+/// Fills a note's placeholders: area, municipality, percent, start, end and re-planning date.
+fn update_note(text: &str, schedule: &Schedule, percent: i32, plan_end: NaiveDate) -> String {
+    let replanned_on = schedule
+        .replanning
+        .map(|(at, _)| dutch_date(at.date()))
+        .unwrap_or_default();
+    fill(text, schedule.area)
+        .replace("{pct}", &percent.to_string())
+        .replace("{start}", &dutch_date(schedule.start))
+        .replace("{einde}", &dutch_date(plan_end))
+        .replace("{herpland}", &replanned_on)
+}
+
+/// 2–4 of the template's milestones (always its last), due over the planned time, each with
+/// its events.
 fn plan_milestones(
     rng: &mut Rng,
-    template: &ActionTemplate,
-    area: &AreaSeed,
-    course: Course,
-    action_created_at: NaiveDateTime,
-    start: NaiveDate,
-    planned_end: NaiveDate,
+    schedule: &Schedule,
     activity_end: NaiveDate,
 ) -> Vec<PlannedMilestone> {
+    let (template, action_created_at) = (schedule.template, schedule.created_at);
     let count = rng.int(2, 4) as usize;
     // keep the last milestone (the evaluation or the end result), drop others at random
     let mut chosen: Vec<usize> = (0..template.milestones.len()).collect();
@@ -2003,11 +2096,11 @@ fn plan_milestones(
         let dropped = rng.index(chosen.len() - 1);
         chosen.remove(dropped);
     }
-    let from = add_days(start, 14)
+    let from = add_days(schedule.start, 14)
         .max(add_days(action_created_at.date(), 10))
         .max(day(2020, 11, 2));
-    let mut to = planned_end.min(day(2021, 6, 30));
-    if course == Course::Completed {
+    let mut to = schedule.current_end.min(day(2021, 6, 30));
+    if schedule.course == Course::Completed {
         to = to.min(add_days(activity_end, -3));
     }
     let to = to.max(from);
@@ -2018,10 +2111,13 @@ fn plan_milestones(
         .zip(due_dates)
         .map(|(index, due)| {
             let created_at = action_created_at + TimeDelta::minutes(rng.int(10, 120));
-            let events = plan_milestone_events(rng, course, created_at, due, activity_end);
+            let events = plan_milestone_events(rng, schedule.course, created_at, due, activity_end);
             PlannedMilestone {
                 title: template.milestones[index],
-                description: fill("Afgesproken in het plan van aanpak voor {gebied}.", area),
+                description: fill(
+                    "Afgesproken in het plan van aanpak voor {gebied}.",
+                    schedule.area,
+                ),
                 in_report_period: due <= cut_off() && rng.chance(0.85),
                 created_at,
                 events,
@@ -2038,6 +2134,42 @@ enum Outcome {
     Open,
 }
 
+/// A milestone's events so far, and the last day anything may happen to it.
+struct MilestoneHistory {
+    events: Vec<PlannedEvent>,
+    created_at: NaiveDateTime,
+    limit: NaiveDate,
+}
+
+impl MilestoneHistory {
+    /// When the latest event was recorded.
+    fn previous(&self) -> NaiveDateTime {
+        self.events
+            .last()
+            .map(|e| e.recorded_at)
+            .unwrap_or(self.created_at)
+    }
+
+    /// Completed on `done` (recorded up to three days later), late or with a word of thanks.
+    fn complete(&mut self, rng: &mut Rng, due: NaiveDate, done: NaiveDate) {
+        let previous = self.previous();
+        let recorded_day = add_days(done, rng.int(0, 3)).min(self.limit.max(done));
+        let late_by = (done - due).num_days();
+        let note = if late_by > 0 {
+            format!("Gereed, {late_by} dagen na de streefdatum.")
+        } else {
+            rng.pick(MILESTONE_DONE).to_string()
+        };
+        self.events.push(PlannedEvent {
+            kind: "completed",
+            due_date: due,
+            done_on: Some(done),
+            note,
+            recorded_at: after(previous, rng.office_time(recorded_day)),
+        });
+    }
+}
+
 /// The events of one milestone; its row is the state after the last of them.
 fn plan_milestone_events(
     rng: &mut Rng,
@@ -2046,18 +2178,32 @@ fn plan_milestone_events(
     due: NaiveDate,
     activity_end: NaiveDate,
 ) -> Vec<PlannedEvent> {
-    let mut events = vec![PlannedEvent {
-        kind: "created",
-        due_date: due,
-        done_on: None,
-        note: "Mijlpaal vastgelegd in het plan van aanpak.".into(),
-        recorded_at: created_at,
-    }];
+    let mut history = MilestoneHistory {
+        events: vec![PlannedEvent {
+            kind: "created",
+            due_date: due,
+            done_on: None,
+            note: "Mijlpaal vastgelegd in het plan van aanpak.".into(),
+            recorded_at: created_at,
+        }],
+        created_at,
+        limit: activity_end.min(horizon()),
+    };
     if course == Course::Silent {
-        return events;
+        return history.events;
     }
-    let limit = activity_end.min(horizon());
-    let created_day = created_at.date();
+    match choose_outcome(rng, course, due, history.limit) {
+        Outcome::Open => {}
+        Outcome::OnTime => complete_on_time(rng, course, &mut history, due),
+        Outcome::Late => complete_late(rng, course, &mut history, due),
+        Outcome::Rescheduled => reschedule(rng, &mut history, due),
+    }
+    history.events
+}
+
+/// How a milestone goes, by the action's course: one due after `limit` stays open (or, for a
+/// troubled action, is moved).
+fn choose_outcome(rng: &mut Rng, course: Course, due: NaiveDate, limit: NaiveDate) -> Outcome {
     let (on_time, late, rescheduled) = match course {
         Course::Silent | Course::OnTrack => (70, 12, 13),
         Course::AtRisk => (45, 22, 18),
@@ -2065,7 +2211,7 @@ fn plan_milestone_events(
         Course::Completed => (78, 22, 0),
         Course::Discontinued => (50, 20, 10),
     };
-    let outcome = if due > limit {
+    if due > limit {
         if matches!(course, Course::AtRisk | Course::OffTrack) && rng.chance(0.25) {
             Outcome::Rescheduled
         } else {
@@ -2082,109 +2228,89 @@ fn plan_milestone_events(
         } else {
             Outcome::Open
         }
-    };
+    }
+}
 
-    let complete =
-        |rng: &mut Rng, events: &mut Vec<PlannedEvent>, due: NaiveDate, done: NaiveDate| {
-            let previous = events.last().map(|e| e.recorded_at).unwrap_or(created_at);
-            let recorded_day = add_days(done, rng.int(0, 3)).min(limit.max(done));
-            let late_by = (done - due).num_days();
-            let note = if late_by > 0 {
-                format!("Gereed, {late_by} dagen na de streefdatum.")
-            } else {
-                rng.pick(MILESTONE_DONE).to_string()
-            };
-            events.push(PlannedEvent {
-                kind: "completed",
+/// Done by its due date; now and then the programme office sends a result back, and it is done
+/// again later.
+fn complete_on_time(rng: &mut Rng, course: Course, history: &mut MilestoneHistory, due: NaiveDate) {
+    let (created_day, limit) = (history.created_at.date(), history.limit);
+    let done = add_days(due, -rng.int(0, 10)).max(add_days(created_day, 1));
+    if done > limit {
+        return;
+    }
+    history.complete(rng, due, done);
+    // now and then the programme office sends a result back
+    if course != Course::Completed && rng.chance(0.05) {
+        let reopen_day = add_days(done, rng.int(5, 20));
+        if reopen_day <= limit {
+            let previous = history.previous();
+            history.events.push(PlannedEvent {
+                kind: "reopened",
                 due_date: due,
-                done_on: Some(done),
-                note,
-                recorded_at: after(previous, rng.office_time(recorded_day)),
-            });
-        };
-
-    match outcome {
-        Outcome::Open => {}
-        Outcome::OnTime => {
-            let done = add_days(due, -rng.int(0, 10)).max(add_days(created_day, 1));
-            if done <= limit {
-                complete(rng, &mut events, due, done);
-                // now and then the programme office sends a result back
-                if course != Course::Completed && rng.chance(0.05) {
-                    let reopen_day = add_days(done, rng.int(5, 20));
-                    if reopen_day <= limit {
-                        let previous = events.last().map(|e| e.recorded_at).unwrap_or(created_at);
-                        events.push(PlannedEvent {
-                            kind: "reopened",
-                            due_date: due,
-                            done_on: None,
-                            note: rng.pick(MILESTONE_REOPENED).to_string(),
-                            recorded_at: after(previous, rng.office_time(reopen_day)),
-                        });
-                        let redone = add_days(reopen_day, rng.int(7, 30));
-                        if redone <= limit && rng.chance(0.6) {
-                            complete(rng, &mut events, due, redone);
-                        }
-                    }
-                }
-            }
-        }
-        Outcome::Late => {
-            let mut done = add_days(due, rng.int(4, 40));
-            if course == Course::Completed {
-                done = done.min(limit);
-            }
-            if done <= limit {
-                complete(rng, &mut events, due, done);
-            }
-        }
-        Outcome::Rescheduled => {
-            let moved_on = add_days(due, -rng.int(3, 25))
-                .max(add_days(created_day, 2))
-                .min(limit);
-            let new_due = add_days(due, rng.int(21, 63));
-            let previous = events.last().map(|e| e.recorded_at).unwrap_or(created_at);
-            let moved_at = after(previous, rng.office_time(moved_on));
-            events.push(PlannedEvent {
-                kind: "rescheduled",
-                due_date: new_due,
                 done_on: None,
-                note: rng.pick(MILESTONE_RESCHEDULED).to_string(),
-                recorded_at: moved_at,
+                note: rng.pick(MILESTONE_REOPENED).to_string(),
+                recorded_at: after(previous, rng.office_time(reopen_day)),
             });
-            if new_due <= limit {
-                let roll = rng.int(0, 99);
-                let done = if roll < 65 {
-                    Some(add_days(new_due, -rng.int(0, 10)).max(add_days(moved_at.date(), 1)))
-                } else if roll < 80 {
-                    Some(add_days(new_due, rng.int(3, 20)))
-                } else {
-                    None
-                };
-                if let Some(done) = done.filter(|done| *done <= limit) {
-                    complete(rng, &mut events, new_due, done);
-                }
+            let redone = add_days(reopen_day, rng.int(7, 30));
+            if redone <= limit && rng.chance(0.6) {
+                history.complete(rng, due, redone);
             }
         }
     }
-    events
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a private step of the plan with plain inputs"
-)]
+/// Done 4–40 days after its due date (a completed action finishes its milestones by its end).
+fn complete_late(rng: &mut Rng, course: Course, history: &mut MilestoneHistory, due: NaiveDate) {
+    let limit = history.limit;
+    let mut done = add_days(due, rng.int(4, 40));
+    if course == Course::Completed {
+        done = done.min(limit);
+    }
+    if done <= limit {
+        history.complete(rng, due, done);
+    }
+}
+
+/// Moved to a later date before it was due; mostly done by the new date, sometimes late.
+fn reschedule(rng: &mut Rng, history: &mut MilestoneHistory, due: NaiveDate) {
+    let (created_day, limit) = (history.created_at.date(), history.limit);
+    let moved_on = add_days(due, -rng.int(3, 25))
+        .max(add_days(created_day, 2))
+        .min(limit);
+    let new_due = add_days(due, rng.int(21, 63));
+    let previous = history.previous();
+    let moved_at = after(previous, rng.office_time(moved_on));
+    history.events.push(PlannedEvent {
+        kind: "rescheduled",
+        due_date: new_due,
+        done_on: None,
+        note: rng.pick(MILESTONE_RESCHEDULED).to_string(),
+        recorded_at: moved_at,
+    });
+    if new_due <= limit {
+        let roll = rng.int(0, 99);
+        let done = if roll < 65 {
+            Some(add_days(new_due, -rng.int(0, 10)).max(add_days(moved_at.date(), 1)))
+        } else if roll < 80 {
+            Some(add_days(new_due, rng.int(3, 20)))
+        } else {
+            None
+        };
+        if let Some(done) = done.filter(|done| *done <= limit) {
+            history.complete(rng, new_due, done);
+        }
+    }
+}
+
+/// One or two of the template's indicators, each with 2–5 values that follow the action's
+/// course.
 fn plan_indicators(
     rng: &mut Rng,
-    template: &ActionTemplate,
-    area: &AreaSeed,
-    course: Course,
-    action_created_at: NaiveDateTime,
-    start: NaiveDate,
-    original_end: NaiveDate,
+    schedule: &Schedule,
     activity_end: NaiveDate,
-    plan_end_at: &dyn Fn(NaiveDateTime) -> NaiveDate,
 ) -> Vec<PlannedIndicator> {
+    let template = schedule.template;
     let chosen: Vec<&IndicatorTemplate> = if template.indicators.len() > 1 && rng.chance(0.4) {
         template.indicators.iter().take(2).collect()
     } else {
@@ -2192,60 +2318,67 @@ fn plan_indicators(
     };
     chosen
         .into_iter()
-        .map(|indicator| {
-            let created_day = add_days(action_created_at.date(), rng.int(1, 14));
-            let created_at = rng.office_time(created_day);
-            let baseline_value = round_to(
-                rng.float(indicator.baseline.0, indicator.baseline.1),
-                indicator.decimals,
-            );
-            let target_value = round_to(
-                rng.float(indicator.target.0, indicator.target.1),
-                indicator.decimals,
-            );
-            let count = rng.int(2, 5) as usize;
-            let from = add_days(created_at.date(), 1).max(start);
-            let to = add_days(activity_end.min(horizon()), -7).max(from);
-            let mut previous_at = created_at;
-            let values = spread(rng, from, to, count)
-                .into_iter()
-                .map(|measured_on| {
-                    let recorded_day = add_days(measured_on, rng.int(1, 10)).min(horizon());
-                    let recorded_at = after(previous_at, rng.office_time(recorded_day));
-                    previous_at = recorded_at;
-                    let plan_end = plan_end_at(recorded_at);
-                    let duration = (plan_end - start).num_days().max(1) as f64;
-                    let fraction =
-                        ((measured_on - start).num_days() as f64 / duration).clamp(0.0, 1.0);
-                    let progress = (fraction * course.performance() + rng.float(-0.05, 0.05))
-                        .clamp(-0.05, 1.1);
-                    let value = baseline_value + (target_value - baseline_value) * progress;
-                    let note = if rng.chance(0.4) {
-                        fill(rng.pick(INDICATOR_NOTES), area)
-                    } else {
-                        String::new()
-                    };
-                    PlannedValue {
-                        measured_on,
-                        value: round_to(value.max(0.0), indicator.decimals),
-                        note,
-                        recorded_at,
-                        by_municipality: rng.chance(0.4),
-                    }
-                })
-                .collect();
-            PlannedIndicator {
-                name: indicator.name,
-                unit: indicator.unit,
-                direction: indicator.direction,
-                baseline_value,
-                target_value,
-                target_date: original_end,
-                created_at,
-                values,
+        .map(|indicator| plan_indicator(rng, schedule, indicator, activity_end))
+        .collect()
+}
+
+fn plan_indicator(
+    rng: &mut Rng,
+    schedule: &Schedule,
+    indicator: &IndicatorTemplate,
+    activity_end: NaiveDate,
+) -> PlannedIndicator {
+    let start = schedule.start;
+    let created_day = add_days(schedule.created_at.date(), rng.int(1, 14));
+    let created_at = rng.office_time(created_day);
+    let baseline_value = round_to(
+        rng.float(indicator.baseline.0, indicator.baseline.1),
+        indicator.decimals,
+    );
+    let target_value = round_to(
+        rng.float(indicator.target.0, indicator.target.1),
+        indicator.decimals,
+    );
+    let count = rng.int(2, 5) as usize;
+    let from = add_days(created_at.date(), 1).max(start);
+    let to = add_days(activity_end.min(horizon()), -7).max(from);
+    let mut previous_at = created_at;
+    let values = spread(rng, from, to, count)
+        .into_iter()
+        .map(|measured_on| {
+            let recorded_day = add_days(measured_on, rng.int(1, 10)).min(horizon());
+            let recorded_at = after(previous_at, rng.office_time(recorded_day));
+            previous_at = recorded_at;
+            let plan_end = schedule.plan_end_at(recorded_at);
+            let duration = (plan_end - start).num_days().max(1) as f64;
+            let fraction = ((measured_on - start).num_days() as f64 / duration).clamp(0.0, 1.0);
+            let progress = (fraction * schedule.course.performance() + rng.float(-0.05, 0.05))
+                .clamp(-0.05, 1.1);
+            let value = baseline_value + (target_value - baseline_value) * progress;
+            let note = if rng.chance(0.4) {
+                fill(rng.pick(INDICATOR_NOTES), schedule.area)
+            } else {
+                String::new()
+            };
+            PlannedValue {
+                measured_on,
+                value: round_to(value.max(0.0), indicator.decimals),
+                note,
+                recorded_at,
+                by_municipality: rng.chance(0.4),
             }
         })
-        .collect()
+        .collect();
+    PlannedIndicator {
+        name: indicator.name,
+        unit: indicator.unit,
+        direction: indicator.direction,
+        baseline_value,
+        target_value,
+        target_date: schedule.original_end,
+        created_at,
+        values,
+    }
 }
 
 fn plan_local_notes(
@@ -2361,25 +2494,7 @@ fn write_plan(
     let mut counts = WrittenCounts::default();
 
     progress("programmes");
-    let mut programme_ids = HashMap::new();
-    for programme in PROGRAMMES {
-        let at =
-            day(2020, 10, 8).and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN));
-        let id: i64 = diesel::insert_into(programmes::table)
-            .values(NewProgramme {
-                code: programme.code,
-                title: programme.title,
-                description: programme.description,
-                theme_id: id_of(&refs.themes, programme.theme, "theme")?,
-                lead_ministry_id: id_of(&refs.ministries, programme.ministry, "ministry")?,
-                created_at: at,
-                updated_at: at,
-            })
-            .returning(programmes::id)
-            .get_result(conn)?;
-        programme_ids.insert(programme.theme, id);
-        counts.programmes += 1;
-    }
+    let programme_ids = write_programmes(conn, &refs, &mut counts)?;
 
     let mut action_ids: Vec<i64> = Vec::with_capacity(plan.actions.len());
     let mut current_area = "";
@@ -2399,6 +2514,50 @@ fn write_plan(
     }
 
     progress("local notes");
+    write_local_notes(conn, plan, &refs, user_ids, &action_ids, &mut counts)?;
+
+    audit::record::<(), _>(conn, actor, "demo.seed", "demo", None, None, Some(&counts))?;
+    Ok(counts)
+}
+
+/// The national programmes, one per theme; returns their ids by theme.
+fn write_programmes(
+    conn: &mut DbConnection,
+    refs: &References,
+    counts: &mut WrittenCounts,
+) -> Result<HashMap<&'static str, i64>> {
+    let mut programme_ids = HashMap::new();
+    for programme in PROGRAMMES {
+        let at =
+            day(2020, 10, 8).and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN));
+        let id: i64 = diesel::insert_into(programmes::table)
+            .values(NewProgramme {
+                code: programme.code,
+                title: programme.title,
+                description: programme.description,
+                theme_id: id_of(&refs.themes, programme.theme, "theme")?,
+                lead_ministry_id: id_of(&refs.ministries, programme.ministry, "ministry")?,
+                created_at: at,
+                updated_at: at,
+            })
+            .returning(programmes::id)
+            .get_result(conn)?;
+        programme_ids.insert(programme.theme, id);
+        counts.programmes += 1;
+    }
+    Ok(programme_ids)
+}
+
+/// The municipalities' local notes, on their area or on one of its actions (`action_ids` in
+/// the plan's order).
+fn write_local_notes(
+    conn: &mut DbConnection,
+    plan: &DemoPlan,
+    refs: &References,
+    user_ids: &HashMap<String, i64>,
+    action_ids: &[i64],
+    counts: &mut WrittenCounts,
+) -> Result<()> {
     for note in &plan.notes {
         let author = user_ids
             .get(&municipality_username(note.area.municipality))
@@ -2414,11 +2573,17 @@ fn write_plan(
             .execute(conn)?;
         counts.local_notes += 1;
     }
-
-    audit::record::<(), _>(conn, actor, "demo.seed", "demo", None, None, Some(&counts))?;
-    Ok(counts)
+    Ok(())
 }
 
+/// The users the demo's rows name: the ministry's user for the plan and the progress, the
+/// municipality's user for some of the measurements.
+struct Authors {
+    ministry: Option<i64>,
+    municipality: Option<i64>,
+}
+
+/// One planned action with everything that belongs to it; returns its id.
 fn write_action(
     conn: &mut DbConnection,
     action: &PlannedAction,
@@ -2427,10 +2592,30 @@ fn write_action(
     user_ids: &HashMap<String, i64>,
     counts: &mut WrittenCounts,
 ) -> Result<i64> {
-    let ministry_user = user_ids.get(&ministry_username(action.ministry)).copied();
-    let municipality_user = user_ids
-        .get(&municipality_username(action.area.municipality))
-        .copied();
+    let authors = Authors {
+        ministry: user_ids.get(&ministry_username(action.ministry)).copied(),
+        municipality: user_ids
+            .get(&municipality_username(action.area.municipality))
+            .copied(),
+    };
+    let action_id = insert_action(conn, action, refs, programme_ids, authors.ministry)?;
+    counts.actions += 1;
+    write_target_groups(conn, action_id, action, refs)?;
+    write_baselines(conn, action_id, action, authors.ministry, counts)?;
+    write_milestones(conn, action_id, action, refs, authors.ministry, counts)?;
+    write_updates(conn, action_id, action, authors.ministry, counts)?;
+    write_indicators(conn, action_id, action, &authors, counts)?;
+    Ok(action_id)
+}
+
+/// The action row, its cached columns from its latest baseline and progress update.
+fn insert_action(
+    conn: &mut DbConnection,
+    action: &PlannedAction,
+    refs: &References,
+    programme_ids: &HashMap<&str, i64>,
+    ministry_user: Option<i64>,
+) -> Result<i64> {
     let latest = action
         .latest_baseline()
         .ok_or_else(|| Error::Internal("a planned action has no baseline".into()))?;
@@ -2460,8 +2645,15 @@ fn write_action(
         })
         .returning(actions::id)
         .get_result(conn)?;
-    counts.actions += 1;
+    Ok(action_id)
+}
 
+fn write_target_groups(
+    conn: &mut DbConnection,
+    action_id: i64,
+    action: &PlannedAction,
+    refs: &References,
+) -> Result<()> {
     for code in action.target_groups {
         diesel::insert_into(action_target_groups::table)
             .values(NewActionTargetGroup {
@@ -2470,7 +2662,16 @@ fn write_action(
             })
             .execute(conn)?;
     }
+    Ok(())
+}
 
+fn write_baselines(
+    conn: &mut DbConnection,
+    action_id: i64,
+    action: &PlannedAction,
+    ministry_user: Option<i64>,
+    counts: &mut WrittenCounts,
+) -> Result<()> {
     for (seq, baseline) in action.baselines.iter().enumerate() {
         diesel::insert_into(baselines::table)
             .values(NewBaseline {
@@ -2487,7 +2688,18 @@ fn write_action(
             .execute(conn)?;
         counts.baselines += 1;
     }
+    Ok(())
+}
 
+/// Each milestone row (the state after its last event), then its events.
+fn write_milestones(
+    conn: &mut DbConnection,
+    action_id: i64,
+    action: &PlannedAction,
+    refs: &References,
+    ministry_user: Option<i64>,
+    counts: &mut WrittenCounts,
+) -> Result<()> {
     for milestone in &action.milestones {
         let (Some(first), Some(last)) = (milestone.events.first(), milestone.events.last()) else {
             continue;
@@ -2523,7 +2735,16 @@ fn write_action(
             counts.milestone_events += 1;
         }
     }
+    Ok(())
+}
 
+fn write_updates(
+    conn: &mut DbConnection,
+    action_id: i64,
+    action: &PlannedAction,
+    ministry_user: Option<i64>,
+    counts: &mut WrittenCounts,
+) -> Result<()> {
     for update in &action.updates {
         diesel::insert_into(progress_updates::table)
             .values(NewProgressUpdate {
@@ -2537,7 +2758,17 @@ fn write_action(
             .execute(conn)?;
         counts.progress_updates += 1;
     }
+    Ok(())
+}
 
+/// Each indicator, then its values (measured by the ministry or the municipality).
+fn write_indicators(
+    conn: &mut DbConnection,
+    action_id: i64,
+    action: &PlannedAction,
+    authors: &Authors,
+    counts: &mut WrittenCounts,
+) -> Result<()> {
     for indicator in &action.indicators {
         let indicator_id: i64 = diesel::insert_into(indicators::table)
             .values(NewIndicator {
@@ -2564,16 +2795,16 @@ fn write_action(
                     note: &value.note,
                     recorded_at: value.recorded_at,
                     recorded_by: if value.by_municipality {
-                        municipality_user
+                        authors.municipality
                     } else {
-                        ministry_user
+                        authors.ministry
                     },
                 })
                 .execute(conn)?;
             counts.indicator_values += 1;
         }
     }
-    Ok(action_id)
+    Ok(())
 }
 
 #[cfg(test)]

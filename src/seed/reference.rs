@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::models::{
@@ -343,129 +343,164 @@ fn existing(codes: Vec<String>) -> HashSet<String> {
 pub fn seed_reference(conn: &mut DbConnection) -> QueryResult<SeedCounts> {
     db::write_transaction(conn, |conn| {
         let now = db::now();
-        let mut counts = SeedCounts::default();
-
-        let have = existing(
-            municipalities::table
-                .select(municipalities::code)
-                .load(conn)?,
-        );
-        for m in MUNICIPALITIES.iter().filter(|m| !have.contains(m.code)) {
-            diesel::insert_into(municipalities::table)
-                .values(NewMunicipality {
-                    code: m.code,
-                    name: m.name,
-                    province: m.province,
-                    created_at: now,
-                })
-                .execute(conn)?;
-            counts.municipalities += 1;
-        }
-
-        let have = existing(areas::table.select(areas::code).load(conn)?);
-        for a in AREAS.iter().filter(|a| !have.contains(a.code)) {
-            let municipality_id: i64 = municipalities::table
-                .filter(municipalities::code.eq(a.municipality))
-                .select(municipalities::id)
-                .first(conn)?;
-            diesel::insert_into(areas::table)
-                .values(NewArea {
-                    code: a.code,
-                    name: a.name,
-                    municipality_id,
-                    latitude: a.latitude,
-                    longitude: a.longitude,
-                    focus_since: programme_start(),
-                    created_at: now,
-                    updated_at: now,
-                })
-                .execute(conn)?;
-            counts.areas += 1;
-        }
-
-        let have = existing(ministries::table.select(ministries::code).load(conn)?);
-        for (code, name) in MINISTRIES.iter().filter(|(code, _)| !have.contains(*code)) {
-            diesel::insert_into(ministries::table)
-                .values(NewMinistry {
-                    code,
-                    name,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .execute(conn)?;
-            counts.ministries += 1;
-        }
-
-        let have = existing(themes::table.select(themes::code).load(conn)?);
-        for (code, name_nl, name_en, description) in
-            THEMES.iter().filter(|(code, ..)| !have.contains(*code))
-        {
-            diesel::insert_into(themes::table)
-                .values(NewTheme {
-                    code,
-                    name_nl,
-                    name_en,
-                    description,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .execute(conn)?;
-            counts.themes += 1;
-        }
-
-        let have = existing(
-            target_groups::table
-                .select(target_groups::code)
-                .load(conn)?,
-        );
-        for (code, name_nl, name_en) in TARGET_GROUPS
-            .iter()
-            .filter(|(code, ..)| !have.contains(*code))
-        {
-            diesel::insert_into(target_groups::table)
-                .values(NewTargetGroup {
-                    code,
-                    name_nl,
-                    name_en,
-                })
-                .execute(conn)?;
-            counts.target_groups += 1;
-        }
-
-        let have = existing(aspects::table.select(aspects::code).load(conn)?);
-        for (code, name_nl, name_en, description) in
-            ASPECTS.iter().filter(|(code, ..)| !have.contains(*code))
-        {
-            diesel::insert_into(aspects::table)
-                .values(NewAspect {
-                    code,
-                    name_nl,
-                    name_en,
-                    description,
-                })
-                .execute(conn)?;
-            counts.aspects += 1;
-        }
-
-        let have = existing(
-            report_periods::table
-                .select(report_periods::code)
-                .load(conn)?,
-        );
-        if !have.contains("voorjaar-2021") {
-            diesel::insert_into(report_periods::table)
-                .values(NewReportPeriod {
-                    code: "voorjaar-2021",
-                    name: "Voorjaar 2021",
-                    starts_on: Some(programme_start()),
-                    cut_off: NaiveDate::from_ymd_opt(2021, 3, 31).unwrap_or_default(),
-                    due_date: None,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .execute(conn)?;
-            counts.report_periods += 1;
-        }
-        Ok(counts)
+        Ok(SeedCounts {
+            municipalities: seed_municipalities(conn, now)?,
+            areas: seed_areas(conn, now)?,
+            ministries: seed_ministries(conn, now)?,
+            themes: seed_themes(conn, now)?,
+            target_groups: seed_target_groups(conn)?,
+            aspects: seed_aspects(conn)?,
+            report_periods: seed_report_periods(conn, now)?,
+        })
     })
+}
+
+fn seed_municipalities(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(
+        municipalities::table
+            .select(municipalities::code)
+            .load(conn)?,
+    );
+    for m in MUNICIPALITIES.iter().filter(|m| !have.contains(m.code)) {
+        diesel::insert_into(municipalities::table)
+            .values(NewMunicipality {
+                code: m.code,
+                name: m.name,
+                province: m.province,
+                created_at: now,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn seed_areas(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(areas::table.select(areas::code).load(conn)?);
+    for a in AREAS.iter().filter(|a| !have.contains(a.code)) {
+        let municipality_id: i64 = municipalities::table
+            .filter(municipalities::code.eq(a.municipality))
+            .select(municipalities::id)
+            .first(conn)?;
+        diesel::insert_into(areas::table)
+            .values(NewArea {
+                code: a.code,
+                name: a.name,
+                municipality_id,
+                latitude: a.latitude,
+                longitude: a.longitude,
+                focus_since: programme_start(),
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn seed_ministries(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(ministries::table.select(ministries::code).load(conn)?);
+    for (code, name) in MINISTRIES.iter().filter(|(code, _)| !have.contains(*code)) {
+        diesel::insert_into(ministries::table)
+            .values(NewMinistry {
+                code,
+                name,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn seed_themes(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(themes::table.select(themes::code).load(conn)?);
+    for (code, name_nl, name_en, description) in
+        THEMES.iter().filter(|(code, ..)| !have.contains(*code))
+    {
+        diesel::insert_into(themes::table)
+            .values(NewTheme {
+                code,
+                name_nl,
+                name_en,
+                description,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn seed_target_groups(conn: &mut DbConnection) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(
+        target_groups::table
+            .select(target_groups::code)
+            .load(conn)?,
+    );
+    for (code, name_nl, name_en) in TARGET_GROUPS
+        .iter()
+        .filter(|(code, ..)| !have.contains(*code))
+    {
+        diesel::insert_into(target_groups::table)
+            .values(NewTargetGroup {
+                code,
+                name_nl,
+                name_en,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn seed_aspects(conn: &mut DbConnection) -> QueryResult<usize> {
+    let mut added = 0;
+    let have = existing(aspects::table.select(aspects::code).load(conn)?);
+    for (code, name_nl, name_en, description) in
+        ASPECTS.iter().filter(|(code, ..)| !have.contains(*code))
+    {
+        diesel::insert_into(aspects::table)
+            .values(NewAspect {
+                code,
+                name_nl,
+                name_en,
+                description,
+            })
+            .execute(conn)?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// The first report period, Voorjaar 2021.
+fn seed_report_periods(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let have = existing(
+        report_periods::table
+            .select(report_periods::code)
+            .load(conn)?,
+    );
+    if have.contains("voorjaar-2021") {
+        return Ok(0);
+    }
+    diesel::insert_into(report_periods::table)
+        .values(NewReportPeriod {
+            code: "voorjaar-2021",
+            name: "Voorjaar 2021",
+            starts_on: Some(programme_start()),
+            cut_off: NaiveDate::from_ymd_opt(2021, 3, 31).unwrap_or_default(),
+            due_date: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    Ok(1)
 }

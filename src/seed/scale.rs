@@ -269,6 +269,18 @@ fn setup(conn: &mut DbConnection, config: &ScaleConfig) -> Result<ScaleSummary> 
     }
     let now = db::now();
     let mut summary = ScaleSummary::default();
+    add_generated_areas(conn, config, now, &mut summary)?;
+    add_programmes(conn, &mut summary)?;
+    Ok(summary)
+}
+
+/// The generated municipalities and areas beyond the 16 real ones, those still missing.
+fn add_generated_areas(
+    conn: &mut DbConnection,
+    config: &ScaleConfig,
+    now: NaiveDateTime,
+    summary: &mut ScaleSummary,
+) -> Result<()> {
     let have_municipalities: std::collections::HashSet<String> = municipalities::table
         .select(municipalities::code)
         .load(conn)?
@@ -315,7 +327,11 @@ fn setup(conn: &mut DbConnection, config: &ScaleConfig) -> Result<ScaleSummary> 
                 .execute(conn)?;
         }
     }
+    Ok(())
+}
 
+/// The five national programmes, one per theme.
+fn add_programmes(conn: &mut DbConnection, summary: &mut ScaleSummary) -> Result<()> {
     let theme_ids = code_map(
         themes::table
             .select((themes::code, themes::id))
@@ -341,7 +357,7 @@ fn setup(conn: &mut DbConnection, config: &ScaleConfig) -> Result<ScaleSummary> 
             .execute(conn)?;
         summary.programmes += 1;
     }
-    Ok(summary)
+    Ok(())
 }
 
 fn code_map(rows: Vec<(String, i64)>) -> std::collections::HashMap<String, i64> {
@@ -947,6 +963,42 @@ fn fill(text: &str, area: &AreaRef) -> String {
         .replace("{gemeente}", &area.municipality)
 }
 
+/// What the steps of an action's plan share: its template and area, its story, and its dates
+/// and budget as first planned and as re-planned.
+struct Schedule<'a> {
+    action_id: i64,
+    template: &'a Template,
+    area: &'a AreaRef,
+    course: Course,
+    created_day: NaiveDate,
+    created_at: NaiveDateTime,
+    start: NaiveDate,
+    original_end: NaiveDate,
+    budget: i64,
+    /// When the action was re-planned, with its new end and budget.
+    replanning: Option<(NaiveDateTime, NaiveDate, i64)>,
+}
+
+impl Schedule<'_> {
+    /// The planned end as it stood at `at`.
+    fn plan_end_at(&self, at: NaiveDateTime) -> NaiveDate {
+        match self.replanning {
+            Some((replan_at, new_end, _)) if at >= replan_at => new_end,
+            _ => self.original_end,
+        }
+    }
+
+    /// The end and budget of the latest baseline.
+    fn current(&self) -> (NaiveDate, i64) {
+        match self.replanning {
+            Some((_, end, budget)) => (end, budget),
+            None => (self.original_end, self.budget),
+        }
+    }
+}
+
+/// One action with its whole history, added to `batch`. The order of the steps is the order
+/// of the PRNG's draws: changing it changes every generated programme.
 fn plan_action(
     rng: &mut Rng,
     refs: &References,
@@ -958,6 +1010,42 @@ fn plan_action(
 ) -> Result<()> {
     let template = &TEMPLATES[rng.index(TEMPLATES.len())];
     let course = Course::choose(rng);
+    let schedule = plan_baselines(rng, batch, action_id, template, area, course);
+    let first_update = batch.updates.len();
+    plan_updates(rng, batch, &schedule);
+    let latest = batch.updates[first_update..].last();
+    let activity_end = match (course, latest) {
+        (Course::Completed | Course::Discontinued, Some(update)) => update.recorded_at.date(),
+        _ => horizon(),
+    };
+    plan_milestones(
+        rng,
+        batch,
+        &schedule,
+        activity_end,
+        refs.report_period,
+        next_milestone,
+    );
+
+    // an indicator for about half of the actions
+    if course != Course::Silent && rng.chance(0.5) {
+        let indicator_id = *next_indicator;
+        *next_indicator += 1;
+        plan_indicator(rng, batch, &schedule, activity_end, indicator_id);
+    }
+    push_action(refs, batch, &schedule, first_update)
+}
+
+/// The dates and budget as first planned (baseline 1) and, for some, a re-planning
+/// (baseline 2).
+fn plan_baselines<'a>(
+    rng: &mut Rng,
+    batch: &mut Batch,
+    action_id: i64,
+    template: &'a Template,
+    area: &'a AreaRef,
+    course: Course,
+) -> Schedule<'a> {
     let created_day = rng.working_day(day(2020, 10, 12), day(2020, 11, 27));
     let created_at = rng.office_time(created_day);
     let start = rng.date(day(2020, 10, 15), day(2021, 3, 31));
@@ -1000,92 +1088,123 @@ fn plan_action(
     } else {
         None
     };
-    let (current_end, current_budget) = match replanning {
-        Some((_, end, budget)) => (end, budget),
-        None => (original_end, budget),
-    };
-    let plan_end_at = |at: NaiveDateTime| match replanning {
-        Some((replan_at, new_end, _)) if at >= replan_at => new_end,
-        _ => original_end,
-    };
+    Schedule {
+        action_id,
+        template,
+        area,
+        course,
+        created_day,
+        created_at,
+        start,
+        original_end,
+        budget,
+        replanning,
+    }
+}
 
-    // progress history
-    let window_start = add_days(created_day, 4);
+/// The progress history: 16–24 updates from just after creation to the last day of activity,
+/// the status following the action's course, the percent never going down.
+fn plan_updates(rng: &mut Rng, batch: &mut Batch, schedule: &Schedule) {
+    let course = schedule.course;
+    let (current_end, _) = schedule.current();
+    let window_start = add_days(schedule.created_day, 4);
     let final_day = match course {
         Course::Completed => current_end.min(horizon()).max(add_days(window_start, 120)),
         Course::Discontinued => rng.date(day(2021, 6, 1), horizon()),
         _ => horizon(),
     };
-    let first_update = batch.updates.len();
-    if course != Course::Silent {
-        let count = rng.int(16, 24) as usize;
-        let days = spread(rng, window_start, final_day, count);
-        let mut previous_at = NaiveDateTime::MIN;
-        let mut previous_percent = 0;
-        for (index, on) in days.into_iter().enumerate() {
-            let recorded_at = after(previous_at, rng.office_time(on));
-            let last = index + 1 == count;
-            let mut status = match course {
-                Course::Silent | Course::OnTrack => ActionStatus::OnTrack,
-                Course::AtRisk if index * 3 >= count * 2 => ActionStatus::AtRisk,
-                Course::AtRisk => ActionStatus::OnTrack,
-                Course::OffTrack if last => ActionStatus::OffTrack,
-                Course::OffTrack if index + 3 >= count => ActionStatus::AtRisk,
-                Course::OffTrack => ActionStatus::OnTrack,
-                Course::Completed if last => ActionStatus::Completed,
-                Course::Completed => ActionStatus::OnTrack,
-                Course::Discontinued if last => ActionStatus::Discontinued,
-                Course::Discontinued if index + 3 >= count => ActionStatus::AtRisk,
-                Course::Discontinued => ActionStatus::OnTrack,
-            };
-            if on < start && matches!(status, ActionStatus::OnTrack | ActionStatus::AtRisk) {
-                status = ActionStatus::NotStarted;
-            }
-            let plan_end = plan_end_at(recorded_at);
-            let duration = (plan_end - start).num_days().max(1) as f64;
-            let fraction = ((on - start).num_days() as f64 / duration).clamp(0.0, 1.0);
-            let percent = match status {
-                ActionStatus::NotStarted | ActionStatus::Discontinued => previous_percent,
-                ActionStatus::OnTrack => {
-                    round_percent(100.0 * fraction * rng.float(0.9, 1.1)).max(5)
-                }
-                ActionStatus::AtRisk => round_percent(100.0 * fraction * rng.float(0.6, 0.85)),
-                ActionStatus::OffTrack => round_percent(100.0 * fraction * rng.float(0.35, 0.6)),
-                ActionStatus::Completed => 100,
-            };
-            let percent = if status == ActionStatus::Completed {
-                100
-            } else {
-                percent.min(95).max(previous_percent)
-            };
-            let texts: &[&'static str] = match status {
-                ActionStatus::NotStarted => &NOTES_NOT_STARTED,
-                ActionStatus::OnTrack => &NOTES_ON_TRACK,
-                ActionStatus::AtRisk => &NOTES_AT_RISK,
-                ActionStatus::OffTrack => &NOTES_OFF_TRACK,
-                ActionStatus::Completed => &NOTES_COMPLETED,
-                ActionStatus::Discontinued => &NOTES_DISCONTINUED,
-            };
-            let note = rng.pick(texts).replace("{pct}", &percent.to_string());
-            batch.updates.push(UpdateRow {
-                action_id,
-                status: status.as_str(),
-                percent_complete: percent,
-                note,
-                author_id: None,
-                recorded_at,
-            });
-            previous_at = recorded_at;
-            previous_percent = percent;
-        }
+    if course == Course::Silent {
+        return;
     }
-    let latest = batch.updates[first_update..].last();
-    let activity_end = match (course, latest) {
-        (Course::Completed | Course::Discontinued, Some(update)) => update.recorded_at.date(),
-        _ => horizon(),
-    };
+    let count = rng.int(16, 24) as usize;
+    let days = spread(rng, window_start, final_day, count);
+    let mut previous_at = NaiveDateTime::MIN;
+    let mut previous_percent = 0;
+    for (index, on) in days.into_iter().enumerate() {
+        let recorded_at = after(previous_at, rng.office_time(on));
+        let mut status = course_status(course, index, count);
+        if on < schedule.start && matches!(status, ActionStatus::OnTrack | ActionStatus::AtRisk) {
+            status = ActionStatus::NotStarted;
+        }
+        let plan_end = schedule.plan_end_at(recorded_at);
+        let duration = (plan_end - schedule.start).num_days().max(1) as f64;
+        let fraction = ((on - schedule.start).num_days() as f64 / duration).clamp(0.0, 1.0);
+        let percent = percent_for(rng, status, fraction, previous_percent);
+        let note = rng
+            .pick(notes_for(status))
+            .replace("{pct}", &percent.to_string());
+        batch.updates.push(UpdateRow {
+            action_id: schedule.action_id,
+            status: status.as_str(),
+            percent_complete: percent,
+            note,
+            author_id: None,
+            recorded_at,
+        });
+        previous_at = recorded_at;
+        previous_percent = percent;
+    }
+}
 
-    // milestones with their events
+/// The status of update `index` of `count` in an action's story (before any "not started").
+fn course_status(course: Course, index: usize, count: usize) -> ActionStatus {
+    let last = index + 1 == count;
+    match course {
+        Course::Silent | Course::OnTrack => ActionStatus::OnTrack,
+        Course::AtRisk if index * 3 >= count * 2 => ActionStatus::AtRisk,
+        Course::AtRisk => ActionStatus::OnTrack,
+        Course::OffTrack if last => ActionStatus::OffTrack,
+        Course::OffTrack if index + 3 >= count => ActionStatus::AtRisk,
+        Course::OffTrack => ActionStatus::OnTrack,
+        Course::Completed if last => ActionStatus::Completed,
+        Course::Completed => ActionStatus::OnTrack,
+        Course::Discontinued if last => ActionStatus::Discontinued,
+        Course::Discontinued if index + 3 >= count => ActionStatus::AtRisk,
+        Course::Discontinued => ActionStatus::OnTrack,
+    }
+}
+
+/// The percent complete of an update: `fraction` of the planned time has passed; below 95
+/// unless completed, never below the previous update's.
+fn percent_for(rng: &mut Rng, status: ActionStatus, fraction: f64, previous_percent: i32) -> i32 {
+    let percent = match status {
+        ActionStatus::NotStarted | ActionStatus::Discontinued => previous_percent,
+        ActionStatus::OnTrack => round_percent(100.0 * fraction * rng.float(0.9, 1.1)).max(5),
+        ActionStatus::AtRisk => round_percent(100.0 * fraction * rng.float(0.6, 0.85)),
+        ActionStatus::OffTrack => round_percent(100.0 * fraction * rng.float(0.35, 0.6)),
+        ActionStatus::Completed => 100,
+    };
+    if status == ActionStatus::Completed {
+        100
+    } else {
+        percent.min(95).max(previous_percent)
+    }
+}
+
+/// The texts an update with `status` picks its note from.
+fn notes_for(status: ActionStatus) -> &'static [&'static str] {
+    match status {
+        ActionStatus::NotStarted => &NOTES_NOT_STARTED,
+        ActionStatus::OnTrack => &NOTES_ON_TRACK,
+        ActionStatus::AtRisk => &NOTES_AT_RISK,
+        ActionStatus::OffTrack => &NOTES_OFF_TRACK,
+        ActionStatus::Completed => &NOTES_COMPLETED,
+        ActionStatus::Discontinued => &NOTES_DISCONTINUED,
+    }
+}
+
+/// 2–4 milestones spread over the planned time, each with its events; the row carries the
+/// state after its last event.
+fn plan_milestones(
+    rng: &mut Rng,
+    batch: &mut Batch,
+    schedule: &Schedule,
+    activity_end: NaiveDate,
+    report_period: i64,
+    next_milestone: &mut i64,
+) {
+    let (current_end, _) = schedule.current();
+    let start = schedule.start;
     let milestone_count = rng.int(2, 4) as usize;
     let dues = spread(
         rng,
@@ -1093,132 +1212,172 @@ fn plan_action(
         current_end.max(add_days(start, 30)),
         milestone_count,
     );
-    let completion_chance = match course {
+    for (index, original_due) in dues.into_iter().enumerate() {
+        let milestone_id = *next_milestone;
+        *next_milestone += 1;
+        plan_milestone_events(
+            rng,
+            batch,
+            schedule,
+            milestone_id,
+            original_due,
+            activity_end,
+        );
+        let last = &batch.events[batch.events.len() - 1];
+        let (due_date, done_on, updated_at) = (last.due_date, last.done_on, last.recorded_at);
+        batch.milestones.push(MilestoneRow {
+            id: milestone_id,
+            action_id: schedule.action_id,
+            title: schedule.template.milestones[index.min(3)],
+            description: fill("Mijlpaal van de aanpak in {gebied}.", schedule.area),
+            report_period_id: (original_due <= day(2021, 3, 31)).then_some(report_period),
+            original_due_date: original_due,
+            due_date,
+            done_on,
+            created_by: None,
+            created_at: schedule.created_at,
+            updated_at,
+        });
+    }
+}
+
+/// How likely a milestone due within the action's activity is completed.
+fn completion_chance(course: Course) -> f64 {
+    match course {
         Course::Silent => 0.0,
         Course::OnTrack => 0.9,
         Course::AtRisk => 0.7,
         Course::OffTrack => 0.4,
         Course::Completed => 1.0,
         Course::Discontinued => 0.5,
-    };
-    for (index, original_due) in dues.into_iter().enumerate() {
-        let milestone_id = *next_milestone;
-        *next_milestone += 1;
+    }
+}
+
+/// A milestone's events: created with the action, sometimes rescheduled, often completed.
+fn plan_milestone_events(
+    rng: &mut Rng,
+    batch: &mut Batch,
+    schedule: &Schedule,
+    milestone_id: i64,
+    original_due: NaiveDate,
+    activity_end: NaiveDate,
+) {
+    let (created_day, created_at) = (schedule.created_day, schedule.created_at);
+    batch.events.push(EventRow {
+        milestone_id,
+        kind: "created",
+        due_date: original_due,
+        done_on: None,
+        note: EVENT_CREATED,
+        recorded_at: created_at,
+        recorded_by: None,
+    });
+    let mut due = original_due;
+    let mut previous_at = created_at;
+    let reschedule_by = add_days(original_due, -1).min(horizon());
+    if rng.chance(0.25) && reschedule_by > add_days(created_day, 7) {
+        let on = rng.date(add_days(created_day, 7), reschedule_by);
+        let at = after(previous_at, rng.office_time(on));
+        due = add_days(original_due, rng.int(14, 60));
         batch.events.push(EventRow {
             milestone_id,
-            kind: "created",
-            due_date: original_due,
+            kind: "rescheduled",
+            due_date: due,
             done_on: None,
-            note: EVENT_CREATED,
-            recorded_at: created_at,
+            note: EVENT_RESCHEDULED,
+            recorded_at: at,
             recorded_by: None,
         });
-        let mut due = original_due;
-        let mut previous_at = created_at;
-        let reschedule_by = add_days(original_due, -1).min(horizon());
-        if rng.chance(0.25) && reschedule_by > add_days(created_day, 7) {
-            let on = rng.date(add_days(created_day, 7), reschedule_by);
-            let at = after(previous_at, rng.office_time(on));
-            due = add_days(original_due, rng.int(14, 60));
-            batch.events.push(EventRow {
-                milestone_id,
-                kind: "rescheduled",
-                due_date: due,
-                done_on: None,
-                note: EVENT_RESCHEDULED,
-                recorded_at: at,
-                recorded_by: None,
-            });
-            previous_at = at;
-        }
-        if due <= activity_end && rng.chance(completion_chance) {
-            let done_on = add_days(due, rng.int(-10, 10))
-                .min(activity_end)
-                .max(add_days(previous_at.date(), 1))
-                .min(horizon());
-            let at = after(previous_at, rng.office_time(done_on));
-            batch.events.push(EventRow {
-                milestone_id,
-                kind: "completed",
-                due_date: due,
-                done_on: Some(done_on),
-                note: EVENT_COMPLETED,
-                recorded_at: at,
-                recorded_by: None,
-            });
-        }
-        let last = &batch.events[batch.events.len() - 1];
-        let (due_date, done_on, updated_at) = (last.due_date, last.done_on, last.recorded_at);
-        batch.milestones.push(MilestoneRow {
-            id: milestone_id,
-            action_id,
-            title: template.milestones[index.min(3)],
-            description: fill("Mijlpaal van de aanpak in {gebied}.", area),
-            report_period_id: (original_due <= day(2021, 3, 31)).then_some(refs.report_period),
-            original_due_date: original_due,
-            due_date,
-            done_on,
-            created_by: None,
-            created_at,
-            updated_at,
+        previous_at = at;
+    }
+    if due <= activity_end && rng.chance(completion_chance(schedule.course)) {
+        let done_on = add_days(due, rng.int(-10, 10))
+            .min(activity_end)
+            .max(add_days(previous_at.date(), 1))
+            .min(horizon());
+        let at = after(previous_at, rng.office_time(done_on));
+        batch.events.push(EventRow {
+            milestone_id,
+            kind: "completed",
+            due_date: due,
+            done_on: Some(done_on),
+            note: EVENT_COMPLETED,
+            recorded_at: at,
+            recorded_by: None,
         });
     }
+}
 
-    // an indicator for about half of the actions
-    if course != Course::Silent && rng.chance(0.5) {
-        let indicator_id = *next_indicator;
-        *next_indicator += 1;
-        let (name, unit, direction, baseline, target) = template.indicator;
-        batch.indicators.push(IndicatorRow {
-            id: indicator_id,
-            action_id,
-            name,
-            unit,
-            direction,
-            baseline_value: baseline,
-            target_value: target,
-            target_date: Some(original_end),
-            created_at,
-            updated_at: created_at,
+/// The template's indicator with 4–6 values that follow the action's course.
+fn plan_indicator(
+    rng: &mut Rng,
+    batch: &mut Batch,
+    schedule: &Schedule,
+    activity_end: NaiveDate,
+    indicator_id: i64,
+) {
+    let (start, created_at) = (schedule.start, schedule.created_at);
+    let (name, unit, direction, baseline, target) = schedule.template.indicator;
+    batch.indicators.push(IndicatorRow {
+        id: indicator_id,
+        action_id: schedule.action_id,
+        name,
+        unit,
+        direction,
+        baseline_value: baseline,
+        target_value: target,
+        target_date: Some(schedule.original_end),
+        created_at,
+        updated_at: created_at,
+    });
+    let count = rng.int(4, 6) as usize;
+    let from = add_days(schedule.created_day, 7).max(start);
+    let to = activity_end.max(add_days(from, 60)).min(horizon());
+    let mut previous_at = created_at;
+    for measured_on in spread(rng, from, to, count) {
+        let fraction = ((measured_on - start).num_days() as f64
+            / (schedule.plan_end_at(previous_at) - start)
+                .num_days()
+                .max(1) as f64)
+            .clamp(0.0, 1.0);
+        let progress = (fraction * schedule.course.performance() + rng.float(-0.05, 0.05)).max(0.0);
+        let value = round_to(baseline + (target - baseline) * progress, 1);
+        let recorded_day = add_days(measured_on, rng.int(0, 5)).min(horizon());
+        let at = after(previous_at, rng.office_time(recorded_day));
+        batch.values.push(ValueRow {
+            indicator_id,
+            measured_on,
+            value,
+            note: VALUE_NOTE,
+            recorded_at: at,
+            recorded_by: None,
         });
-        let count = rng.int(4, 6) as usize;
-        let from = add_days(created_day, 7).max(start);
-        let to = activity_end.max(add_days(from, 60)).min(horizon());
-        let mut previous_at = created_at;
-        for measured_on in spread(rng, from, to, count) {
-            let fraction = ((measured_on - start).num_days() as f64
-                / (plan_end_at(previous_at) - start).num_days().max(1) as f64)
-                .clamp(0.0, 1.0);
-            let progress = (fraction * course.performance() + rng.float(-0.05, 0.05)).max(0.0);
-            let value = round_to(baseline + (target - baseline) * progress, 1);
-            let recorded_day = add_days(measured_on, rng.int(0, 5)).min(horizon());
-            let at = after(previous_at, rng.office_time(recorded_day));
-            batch.values.push(ValueRow {
-                indicator_id,
-                measured_on,
-                value,
-                note: VALUE_NOTE,
-                recorded_at: at,
-                recorded_by: None,
-            });
-            previous_at = at;
-        }
+        previous_at = at;
     }
+}
 
-    // the action row, its cached columns from the rows above
+/// The action row, its cached columns from the rows planned above, and its target groups.
+fn push_action(
+    refs: &References,
+    batch: &mut Batch,
+    schedule: &Schedule,
+    first_update: usize,
+) -> Result<()> {
+    let (template, area) = (schedule.template, schedule.area);
+    let (current_end, current_budget) = schedule.current();
     let latest = batch.updates[first_update..].last();
     let updated_at = [
-        Some(created_at),
-        replanning.map(|(at, _, _)| at),
+        Some(schedule.created_at),
+        schedule.replanning.map(|(at, _, _)| at),
         latest.map(|u| u.recorded_at),
     ]
     .into_iter()
     .flatten()
     .max()
-    .unwrap_or(created_at);
+    .unwrap_or(schedule.created_at);
     let (theme_id, programme_id) = refs.themes[template.theme];
-    batch.actions.push(ActionRow {
-        id: action_id,
+    let row = ActionRow {
+        id: schedule.action_id,
         area_id: area.id,
         programme_id: Some(programme_id),
         theme_id,
@@ -1227,7 +1386,7 @@ fn plan_action(
         description: fill(template.description, area),
         responsible: fill(template.responsible, area),
         budget_cents: Some(current_budget),
-        planned_start: start,
+        planned_start: schedule.start,
         planned_end: current_end,
         status: latest
             .map(|u| u.status)
@@ -1235,12 +1394,13 @@ fn plan_action(
         percent_complete: latest.map(|u| u.percent_complete).unwrap_or(0),
         last_update_at: latest.map(|u| u.recorded_at),
         created_by: None,
-        created_at,
+        created_at: schedule.created_at,
         updated_at,
-    });
+    };
+    batch.actions.push(row);
     for code in template.target_groups {
         batch.target_groups.push(TargetGroupRow {
-            action_id,
+            action_id: schedule.action_id,
             target_group_id: id_of(&refs.target_groups, code)?,
         });
     }

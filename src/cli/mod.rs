@@ -1,0 +1,125 @@
+//! The commands of the `versnelling` binary: `main.rs` parses the arguments (`args`) and calls
+//! `run`, which opens what the command needs and hands it to the command group's file. Every
+//! command prints what it did on standard output and fails with one line for standard error.
+
+pub mod args;
+mod backup;
+mod charts;
+mod consultation;
+mod progress;
+mod report;
+mod seed;
+mod spreadsheet;
+mod users;
+
+use std::io::Read;
+
+use crate::config::{Overrides, Settings};
+use crate::service::charts::ChartQuery;
+use crate::startup::{self, Application};
+use crate::{db, telemetry};
+use args::{Cli, Command};
+
+/// Runs the command of `cli` (`serve` when none is given).
+pub fn run(cli: Cli) -> Result<(), String> {
+    let overrides = Overrides {
+        database_url: cli.database_url,
+        bind: cli.bind,
+    };
+    let settings = Settings::load(cli.config.as_deref(), &overrides).map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            telemetry::init_logging(&settings.log);
+            serve(settings)
+        }
+        Command::Migrate => {
+            open(&settings)?;
+            println!("database is up to date ({})", display_url(&settings));
+            Ok(())
+        }
+        Command::Seed { demo, scale } => seed::seed(&settings, demo, scale),
+        Command::User(command) => users::run(&settings, command),
+        Command::Import(command) => spreadsheet::import(&settings, command),
+        Command::Export(command) => spreadsheet::export(&settings, command),
+        Command::Backup { out } => backup::backup(&settings, &out),
+        Command::Restore { file, yes: _ } => backup::restore(&settings, &file),
+        Command::Consultation(command) => consultation::run(&settings, command),
+        Command::Report {
+            period,
+            format,
+            out,
+            publish,
+            verify,
+        } => report::run(&settings, &period, &format, &out, publish, verify),
+        Command::Charts {
+            out,
+            period,
+            as_of,
+            area,
+            ministry,
+            theme,
+        } => {
+            let query = ChartQuery {
+                period,
+                as_of,
+                area,
+                ministry,
+                theme,
+                ..Default::default()
+            };
+            charts::write(&settings, &out, &query)
+        }
+    }
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let runtime = actix_web::rt::System::new();
+    runtime.block_on(async move {
+        let app = Application::build(settings)
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!(address = %app.address(), "Versnellingsmonitor is listening");
+        app.run_until_stopped()
+            .await
+            .map_err(|e| format!("server stopped: {e}"))
+    })
+}
+
+fn display_url(settings: &Settings) -> String {
+    settings
+        .database_url()
+        .map(|u| u.to_string())
+        .unwrap_or_default()
+}
+
+/// Prepares the data directory and opens, migrates and seeds the database.
+fn open(settings: &Settings) -> Result<db::Pool, String> {
+    startup::prepare_data_dir(&settings.data.dir).map_err(|e| e.to_string())?;
+    startup::open_database(settings).map_err(|e| e.to_string())
+}
+
+/// Reads a password from standard input: the first line, without its line ending.
+fn read_password() -> Result<String, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = input.lines().next().unwrap_or_default().to_string();
+    if password.is_empty() {
+        return Err("no password on standard input (use --password-stdin and pipe it in)".into());
+    }
+    Ok(password)
+}
+
+/// One line for an application error, with the fields at fault.
+fn describe(err: crate::error::Error) -> String {
+    match err {
+        crate::error::Error::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.msg))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,128 @@
+//! `report`: a period's progress report written as files — the published one when there is
+//! one, else a new draft (published at once with `--publish`) — or with `--verify` the stored
+//! report checked against a rebuild from history.
+
+use std::path::Path;
+
+use super::progress::Progress;
+use super::{describe, open};
+use crate::config::Settings;
+use crate::db::{self, DbConnection};
+use crate::domain::ReportState;
+use crate::reports::Format as ReportFormat;
+use crate::service::audit::Actor;
+use crate::service::reports::{self, ReportJson};
+
+pub(super) fn run(
+    settings: &Settings,
+    period: &str,
+    format: &str,
+    out: &Path,
+    publish: bool,
+    verify: bool,
+) -> Result<(), String> {
+    let formats = ReportFormat::parse_list(format).map_err(|e| format!("--format: {e}"))?;
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let stored = reports::list(&mut conn, Some(period), true).map_err(describe)?;
+    let published = stored.iter().find(|r| r.state == ReportState::Published);
+    if verify {
+        let report = published
+            .or(stored.first())
+            .ok_or_else(|| format!("period `{period}` has no report to verify"))?;
+        return verify_report(&mut conn, report);
+    }
+    let report = match published {
+        Some(report) if publish => {
+            return Err(format!(
+                "period `{period}` already has a published report ({}); it cannot change",
+                report.id
+            ));
+        }
+        Some(report) => {
+            println!(
+                "period `{period}` is published: writing report {}",
+                report.id
+            );
+            report.clone()
+        }
+        None => new_draft(&mut conn, period, publish)?,
+    };
+    write_files(&mut conn, &report, &formats, out)?;
+    println!(
+        "as of {} UTC, content hash {}",
+        report.as_of.format("%Y-%m-%d %H:%M:%S"),
+        report.content_hash
+    );
+    Ok(())
+}
+
+/// Builds the stored report again from history and says, per file, whether it is the same.
+fn verify_report(conn: &mut DbConnection, report: &ReportJson) -> Result<(), String> {
+    let bar = Progress::new("verifying");
+    bar.step(&format!("rebuilding report {} from history", report.id));
+    let outcome = reports::verify(conn, report.id);
+    bar.clear();
+    let outcome = outcome.map_err(describe)?;
+    for (format, same) in &outcome.files {
+        println!("{format}: {}", if *same { "identical" } else { "DIFFERS" });
+    }
+    if !outcome.identical() {
+        return Err(format!(
+            "report {} built again from history differs from the stored one",
+            report.id
+        ));
+    }
+    println!(
+        "report {} ({}) is identical when built again from history",
+        report.id, report.content_hash
+    );
+    Ok(())
+}
+
+/// A new draft of the period, as `POST /api/v1/reports` makes it; published when asked.
+fn new_draft(conn: &mut DbConnection, period: &str, publish: bool) -> Result<ReportJson, String> {
+    let bar = Progress::new(&format!("report {period}"));
+    let draft = reports::generate(
+        conn,
+        &Actor::system("cli"),
+        period,
+        db::now(),
+        &mut |done, total, what| bar.count(done as u64, total as u64, "steps", what),
+    );
+    bar.finish();
+    let mut draft = draft.map_err(describe)?;
+    if publish {
+        draft = reports::publish(
+            conn,
+            &Actor::system("cli"),
+            draft.id,
+            draft.version,
+            db::now(),
+        )
+        .map_err(describe)?;
+        println!("published report {} of `{period}`", draft.id);
+    } else {
+        println!("generated draft report {} of `{period}`", draft.id);
+    }
+    Ok(draft)
+}
+
+/// The report's stored files in `formats`, into `out` (created when missing).
+fn write_files(
+    conn: &mut DbConnection,
+    report: &ReportJson,
+    formats: &[ReportFormat],
+    out: &Path,
+) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for format in formats {
+        let (_, name, bytes) =
+            reports::file(conn, report.id, format.as_str(), true).map_err(describe)?;
+        let path = out.join(&name);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    Ok(())
+}

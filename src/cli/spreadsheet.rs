@@ -1,0 +1,205 @@
+//! `import actions` and `export actions`: the actions from and to a spreadsheet (or JSON).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::args::{ExportCommand, ImportCommand};
+use super::progress::Progress;
+use super::{describe, open};
+use crate::auth::policy::Owner;
+use crate::config::Settings;
+use crate::db::DbConnection;
+use crate::service::actions::ActionFilter;
+use crate::service::audit::Actor;
+use crate::service::spreadsheet::{self, ExportFormat, ImportReport, RowProblem};
+use crate::service::users;
+
+pub(super) fn import(settings: &Settings, command: ImportCommand) -> Result<(), String> {
+    let ImportCommand::Actions {
+        file,
+        dry_run,
+        as_user,
+    } = command;
+    import_actions(settings, &file, dry_run, as_user.as_deref())
+}
+
+/// `import actions`: the whole file or nothing, with a report of every bad row.
+fn import_actions(
+    settings: &Settings,
+    file: &Path,
+    dry_run: bool,
+    as_user: Option<&str>,
+) -> Result<(), String> {
+    let data = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let actor = importer(&mut conn, as_user)?;
+    // The operator at the console may create any action.
+    let allow_all = |_: Owner| Ok(());
+    let bar = Progress::new("checking rows");
+    let mut progress = |done: usize, total: usize| bar.count(done as u64, total as u64, "rows", "");
+    let outcome =
+        spreadsheet::import_actions(&mut conn, &data, dry_run, &actor, &allow_all, &mut progress);
+    bar.clear();
+    let report = outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    if !report.ignored_columns.is_empty() {
+        println!(
+            "ignored the export-only columns {}",
+            report.ignored_columns.join(", ")
+        );
+    }
+    if !report.is_ok() {
+        print_problems(&report.problems);
+        return Err(refusal(file, &report, dry_run));
+    }
+    print_imported(file, &report, dry_run);
+    Ok(())
+}
+
+/// Who the audit log names as creating the actions: the user `--as` names, else the system
+/// actor "import".
+fn importer(conn: &mut DbConnection, as_user: Option<&str>) -> Result<Actor, String> {
+    Ok(match as_user {
+        Some(username) => {
+            let id = users::id_by_username(conn, username).map_err(describe)?;
+            let (user, _) = users::get(conn, id).map_err(describe)?;
+            Actor {
+                user_id: Some(id),
+                name: user.username,
+                request_id: None,
+            }
+        }
+        None => Actor::system("import"),
+    })
+}
+
+/// The error line of a file with bad rows.
+fn refusal(file: &Path, report: &ImportReport, dry_run: bool) -> String {
+    format!(
+        "{}: {} of {} {} problems; nothing was {}",
+        file.display(),
+        report.bad_rows(),
+        report.rows,
+        if report.rows == 1 {
+            "row has"
+        } else {
+            "rows have"
+        },
+        if dry_run {
+            "written (dry run)"
+        } else {
+            "imported"
+        }
+    )
+}
+
+/// What was imported (or would be, in a dry run), with the ids made.
+fn print_imported(file: &Path, report: &ImportReport, dry_run: bool) {
+    if dry_run {
+        println!(
+            "dry run: {} would be imported from {}; nothing was written",
+            actions(report.rows),
+            file.display()
+        );
+    } else {
+        let ids = match (report.created.first(), report.created.last()) {
+            (Some(first), Some(last)) if first != last => {
+                format!(" (first id {first}, last id {last})")
+            }
+            (Some(only), _) => format!(" (id {only})"),
+            _ => String::new(),
+        };
+        println!(
+            "{} imported from {}{ids}",
+            actions(report.created.len()),
+            file.display()
+        );
+    }
+}
+
+/// "1 action", "2 actions".
+fn actions(count: usize) -> String {
+    if count == 1 {
+        "1 action".into()
+    } else {
+        format!("{count} actions")
+    }
+}
+
+/// The validation report as a table: row, column, problem.
+fn print_problems(problems: &[RowProblem]) {
+    let width = problems
+        .iter()
+        .map(|p| p.column.chars().count())
+        .chain(["column".len()])
+        .max()
+        .unwrap_or(6);
+    println!("{:>5}  {:<width$}  problem", "row", "column");
+    for problem in problems {
+        let column = if problem.column.is_empty() {
+            "-"
+        } else {
+            &problem.column
+        };
+        println!("{:>5}  {column:<width$}  {}", problem.row, problem.message);
+    }
+}
+
+pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), String> {
+    let ExportCommand::Actions {
+        format,
+        out,
+        area,
+        municipality,
+        ministry,
+        theme,
+        target_group,
+        programme,
+        status,
+        as_of,
+    } = command;
+    let format = format.parse::<ExportFormat>()?;
+    let filter = ActionFilter {
+        area,
+        municipality,
+        ministry,
+        theme,
+        target_group,
+        programme,
+        status,
+        as_of,
+        ..Default::default()
+    };
+    export_actions(settings, format, &out, &filter)
+}
+
+/// `export actions`: the file is written whole or not at all.
+fn export_actions(
+    settings: &Settings,
+    format: ExportFormat,
+    out: &Path,
+    filter: &ActionFilter,
+) -> Result<(), String> {
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let export = spreadsheet::export_actions(&mut conn, filter, format).map_err(describe)?;
+    if out == Path::new("-") {
+        std::io::stdout()
+            .write_all(&export.bytes)
+            .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        eprintln!("exported {}", actions(export.actions));
+        return Ok(());
+    }
+    // Written beside the target and renamed, so a failed write never leaves half a file.
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, &export.bytes)
+        .and_then(|()| std::fs::rename(&partial, out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            format!("cannot write {}: {e}", out.display())
+        })?;
+    println!("exported {} to {}", actions(export.actions), out.display());
+    Ok(())
+}
