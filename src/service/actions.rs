@@ -21,6 +21,7 @@ use crate::domain::{self, ActionStatus};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
+use crate::service::change::{self, Change, Versioned};
 use crate::service::codes::{Codes, check, resolve, resolve_list};
 use crate::service::validate;
 
@@ -99,6 +100,12 @@ impl ActionJson {
             ministry_id: codes.ministry_id(&self.ministry),
             municipality_id: codes.municipality_id(&self.municipality),
         }
+    }
+}
+
+impl Versioned for ActionJson {
+    fn version(&self) -> i64 {
+        self.version
     }
 }
 
@@ -1020,55 +1027,55 @@ pub fn update(
         .as_ref()
         .map(|g| target_group_ids(&codes, g, &mut errors));
     check(errors)?;
-    db::write_transaction(conn, |conn| {
+    let load = |conn: &mut DbConnection| {
         let row = load_row(conn, id)?;
-        authorize(owner_of(&row, &codes))?;
-        if row.version != expected_version {
-            return Err(Error::PreconditionFailed);
-        }
-        let before = to_json(conn, &codes, vec![row.clone()], None)?;
-        let updated = diesel::update(
-            actions::table
-                .filter(actions::id.eq(id))
-                .filter(actions::version.eq(expected_version)),
-        )
-        .set((
-            actions::title.eq(change.title.as_deref().map(str::trim).unwrap_or(&row.title)),
-            actions::description.eq(change.description.as_deref().unwrap_or(&row.description)),
-            actions::responsible.eq(change
-                .responsible
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&row.responsible)),
-            actions::budget_cents.eq(change.budget_cents.or(row.budget_cents)),
-            actions::theme_id.eq(theme_id.unwrap_or(row.theme_id)),
-            actions::programme_id.eq(programme_id.unwrap_or(row.programme_id)),
-            actions::updated_at.eq(db::now()),
-            actions::version.eq(expected_version + 1),
-        ))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(Error::PreconditionFailed);
-        }
-        if let Some(groups) = &groups {
-            set_target_groups(conn, id, groups)?;
-        }
-        let fresh = load_row(conn, id)?;
-        let after = to_json(conn, &codes, vec![fresh], None)?;
-        audit::record(
-            conn,
-            actor,
-            "action.update",
-            "action",
-            Some(&id.to_string()),
-            before.first(),
-            after.first(),
-        )?;
-        after
-            .into_iter()
-            .next()
+        to_json(conn, &codes, vec![row], None)?
+            .pop()
             .ok_or_else(|| Error::not_found(Label::Action, id))
-    })
+    };
+    let step = Change {
+        operation: "action.update",
+        entity: "action",
+        id: &id.to_string(),
+        expected: expected_version,
+    };
+    change::versioned(
+        conn,
+        actor,
+        step,
+        load,
+        |_, before| authorize(before.owner(&codes)),
+        |conn, _| {
+            let row = load_row(conn, id)?;
+            let updated = diesel::update(
+                actions::table
+                    .filter(actions::id.eq(id))
+                    .filter(actions::version.eq(expected_version)),
+            )
+            .set((
+                actions::title.eq(change.title.as_deref().map(str::trim).unwrap_or(&row.title)),
+                actions::description.eq(change.description.as_deref().unwrap_or(&row.description)),
+                actions::responsible.eq(change
+                    .responsible
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&row.responsible)),
+                actions::budget_cents.eq(change.budget_cents.or(row.budget_cents)),
+                actions::theme_id.eq(theme_id.unwrap_or(row.theme_id)),
+                actions::programme_id.eq(programme_id.unwrap_or(row.programme_id)),
+                actions::updated_at.eq(db::now()),
+                actions::version.eq(expected_version + 1),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            if let Some(groups) = &groups {
+                set_target_groups(conn, id, groups)?;
+            }
+            load(conn).map(Some)
+        },
+    )
 }
 
 /// A progress update: the new status, percentage and a note.

@@ -14,6 +14,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
+use crate::service::change::{self, Change};
 use crate::service::codes::{Codes, check};
 use crate::service::validate;
 
@@ -270,43 +271,43 @@ pub fn update(
     let mut errors = Vec::new();
     check_input(input, false, &mut errors);
     check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before = load(conn, id)?;
-        if before.version != expected_version {
-            return Err(Error::PreconditionFailed);
-        }
-        let after: Indicator = diesel::update(
-            indicators::table
-                .filter(indicators::id.eq(id))
-                .filter(indicators::version.eq(expected_version)),
-        )
-        .set((
-            indicators::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
-            indicators::unit.eq(input.unit.as_deref().map(str::trim).unwrap_or(&before.unit)),
-            indicators::direction.eq(input.direction.as_deref().unwrap_or(&before.direction)),
-            indicators::baseline_value.eq(input.baseline_value.unwrap_or(before.baseline_value)),
-            indicators::target_value.eq(input.target_value.unwrap_or(before.target_value)),
-            indicators::target_date.eq(input.target_date.or(before.target_date)),
-            indicators::updated_at.eq(db::now()),
-            indicators::version.eq(expected_version + 1),
-        ))
-        .returning(indicators::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "indicator.update",
-            "indicator",
-            Some(&id.to_string()),
-            Some(&before),
-            Some(&after),
-        )?;
-        to_json(conn, vec![after], None)?
-            .pop()
-            .ok_or_else(|| Error::not_found(Label::Indicator, id))
-    })
+    let change = Change {
+        operation: "indicator.update",
+        entity: "indicator",
+        id: &id.to_string(),
+        expected: expected_version,
+    };
+    let after = change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| load(conn, id),
+        |_, _| Ok(()),
+        |conn, before| {
+            Ok(diesel::update(
+                indicators::table
+                    .filter(indicators::id.eq(id))
+                    .filter(indicators::version.eq(expected_version)),
+            )
+            .set((
+                indicators::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
+                indicators::unit.eq(input.unit.as_deref().map(str::trim).unwrap_or(&before.unit)),
+                indicators::direction.eq(input.direction.as_deref().unwrap_or(&before.direction)),
+                indicators::baseline_value
+                    .eq(input.baseline_value.unwrap_or(before.baseline_value)),
+                indicators::target_value.eq(input.target_value.unwrap_or(before.target_value)),
+                indicators::target_date.eq(input.target_date.or(before.target_date)),
+                indicators::updated_at.eq(db::now()),
+                indicators::version.eq(expected_version + 1),
+            ))
+            .returning(indicators::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )?;
+    to_json(conn, vec![after], None)?
+        .pop()
+        .ok_or_else(|| Error::not_found(Label::Indicator, id))
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

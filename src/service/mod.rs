@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod cache;
+pub mod change;
 pub mod charts;
 pub mod codes;
 pub mod consultations;

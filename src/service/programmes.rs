@@ -12,6 +12,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
+use crate::service::change::{self, Change};
 use crate::service::codes::{Codes, check, resolve};
 use crate::service::validate;
 
@@ -193,44 +194,45 @@ pub fn update(
         .as_deref()
         .and_then(|t| resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors));
     check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before = load(conn, code)?;
-        authorize(Owner {
-            ministry_id: Some(before.lead_ministry_id),
-            municipality_id: None,
-        })?;
-        if before.version != expected_version {
-            return Err(Error::PreconditionFailed);
-        }
-        let after: Programme = diesel::update(
-            programmes::table
-                .filter(programmes::id.eq(before.id))
-                .filter(programmes::version.eq(expected_version)),
-        )
-        .set((
-            programmes::title.eq(input
-                .title
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&before.title)),
-            programmes::description.eq(input.description.as_deref().unwrap_or(&before.description)),
-            programmes::theme_id.eq(theme.unwrap_or(before.theme_id)),
-            programmes::updated_at.eq(db::now()),
-            programmes::version.eq(expected_version + 1),
-        ))
-        .returning(programmes::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "programme.update",
-            "programme",
-            Some(code),
-            Some(&before),
-            Some(&after),
-        )?;
-        to_json(conn, &codes, after)
-    })
+    let change = Change {
+        operation: "programme.update",
+        entity: "programme",
+        id: code,
+        expected: expected_version,
+    };
+    let after = change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| load(conn, code),
+        |_, before| {
+            authorize(Owner {
+                ministry_id: Some(before.lead_ministry_id),
+                municipality_id: None,
+            })
+        },
+        |conn, before| {
+            Ok(diesel::update(
+                programmes::table
+                    .filter(programmes::id.eq(before.id))
+                    .filter(programmes::version.eq(expected_version)),
+            )
+            .set((
+                programmes::title.eq(input
+                    .title
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.title)),
+                programmes::description
+                    .eq(input.description.as_deref().unwrap_or(&before.description)),
+                programmes::theme_id.eq(theme.unwrap_or(before.theme_id)),
+                programmes::updated_at.eq(db::now()),
+                programmes::version.eq(expected_version + 1),
+            ))
+            .returning(programmes::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )?;
+    to_json(conn, &codes, after)
 }

@@ -11,6 +11,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
+use crate::service::change::{self, Change};
 use crate::service::validate;
 
 /// The refusal of a period code that does not exist, in a question that names a period.
@@ -36,15 +37,6 @@ fn conflict_on<'a>(
             },
         ),
         other => other,
-    }
-}
-
-/// Applies an update guarded by the version it was based on: 412 when it moved on.
-fn check_version(found: i64, expected: i64) -> Result<()> {
-    if found == expected {
-        Ok(())
-    } else {
-        Err(Error::PreconditionFailed)
     }
 }
 
@@ -141,53 +133,55 @@ pub fn update_area(
     actor: &Actor,
     code: &str,
     expected: i64,
-    change: &AreaChange,
+    change_of: &AreaChange,
 ) -> Result<Area> {
     let mut errors = Vec::new();
-    if let Some(name) = &change.name {
+    if let Some(name) = &change_of.name {
         validate::text("name", name, 1, 200, &mut errors);
     }
-    check_coordinates(change.latitude, change.longitude, &mut errors);
+    check_coordinates(change_of.latitude, change_of.longitude, &mut errors);
     validate::check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before: Area = areas::table
-            .filter(areas::code.eq(code))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| Error::not_found_code(Label::Area, code))?;
-        check_version(before.version, expected)?;
-        let after: Area = diesel::update(
+    let change = Change {
+        operation: "area.update",
+        entity: "area",
+        id: code,
+        expected,
+    };
+    change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| {
             areas::table
-                .find(before.id)
-                .filter(areas::version.eq(expected)),
-        )
-        .set((
-            areas::name.eq(change
-                .name
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&before.name)),
-            areas::latitude.eq(change.latitude.unwrap_or(before.latitude)),
-            areas::longitude.eq(change.longitude.unwrap_or(before.longitude)),
-            areas::focus_since.eq(change.focus_since.unwrap_or(before.focus_since)),
-            areas::updated_at.eq(db::now()),
-            areas::version.eq(expected + 1),
-        ))
-        .returning(areas::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "area.update",
-            "area",
-            Some(code),
-            Some(&before),
-            Some(&after),
-        )?;
-        Ok(after)
-    })
+                .filter(areas::code.eq(code))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| Error::not_found_code(Label::Area, code))
+        },
+        |_, _| Ok(()),
+        |conn, before: &Area| {
+            Ok(diesel::update(
+                areas::table
+                    .find(before.id)
+                    .filter(areas::version.eq(expected)),
+            )
+            .set((
+                areas::name.eq(change_of
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.name)),
+                areas::latitude.eq(change_of.latitude.unwrap_or(before.latitude)),
+                areas::longitude.eq(change_of.longitude.unwrap_or(before.longitude)),
+                areas::focus_since.eq(change_of.focus_since.unwrap_or(before.focus_since)),
+                areas::updated_at.eq(db::now()),
+                areas::version.eq(expected + 1),
+            ))
+            .returning(areas::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -297,38 +291,40 @@ pub fn update_ministry(
         validate::text("name", name, 1, 200, &mut errors);
     }
     validate::check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before: Ministry = ministries::table
-            .filter(ministries::code.eq(code))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| Error::not_found_code(Label::Ministry, code))?;
-        check_version(before.version, expected)?;
-        let after: Ministry = diesel::update(
+    let change = Change {
+        operation: "ministry.update",
+        entity: "ministry",
+        id: code,
+        expected,
+    };
+    change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| {
             ministries::table
-                .find(before.id)
-                .filter(ministries::version.eq(expected)),
-        )
-        .set((
-            ministries::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
-            ministries::updated_at.eq(db::now()),
-            ministries::version.eq(expected + 1),
-        ))
-        .returning(ministries::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "ministry.update",
-            "ministry",
-            Some(code),
-            Some(&before),
-            Some(&after),
-        )?;
-        Ok(after)
-    })
+                .filter(ministries::code.eq(code))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| Error::not_found_code(Label::Ministry, code))
+        },
+        |_, _| Ok(()),
+        |conn, before: &Ministry| {
+            Ok(diesel::update(
+                ministries::table
+                    .find(before.id)
+                    .filter(ministries::version.eq(expected)),
+            )
+            .set((
+                ministries::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
+                ministries::updated_at.eq(db::now()),
+                ministries::version.eq(expected + 1),
+            ))
+            .returning(ministries::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -403,48 +399,50 @@ pub fn update_theme(
         }
     }
     validate::check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before: Theme = themes::table
-            .filter(themes::code.eq(code))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| Error::not_found_code(Label::Theme, code))?;
-        check_version(before.version, expected)?;
-        let after: Theme = diesel::update(
+    let change = Change {
+        operation: "theme.update",
+        entity: "theme",
+        id: code,
+        expected,
+    };
+    change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| {
             themes::table
-                .find(before.id)
-                .filter(themes::version.eq(expected)),
-        )
-        .set((
-            themes::name_nl.eq(input
-                .name_nl
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&before.name_nl)),
-            themes::name_en.eq(input
-                .name_en
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&before.name_en)),
-            themes::description.eq(input.description.as_deref().unwrap_or(&before.description)),
-            themes::updated_at.eq(db::now()),
-            themes::version.eq(expected + 1),
-        ))
-        .returning(themes::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "theme.update",
-            "theme",
-            Some(code),
-            Some(&before),
-            Some(&after),
-        )?;
-        Ok(after)
-    })
+                .filter(themes::code.eq(code))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| Error::not_found_code(Label::Theme, code))
+        },
+        |_, _| Ok(()),
+        |conn, before: &Theme| {
+            Ok(diesel::update(
+                themes::table
+                    .find(before.id)
+                    .filter(themes::version.eq(expected)),
+            )
+            .set((
+                themes::name_nl.eq(input
+                    .name_nl
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.name_nl)),
+                themes::name_en.eq(input
+                    .name_en
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.name_en)),
+                themes::description.eq(input.description.as_deref().unwrap_or(&before.description)),
+                themes::updated_at.eq(db::now()),
+                themes::version.eq(expected + 1),
+            ))
+            .returning(themes::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -537,47 +535,54 @@ pub fn update_period(
         validate::text("name", name, 1, 200, &mut errors);
     }
     validate::check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before: ReportPeriod = report_periods::table
-            .filter(report_periods::code.eq(code))
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| Error::not_found_code(Label::Period, code))?;
-        check_version(before.version, expected)?;
-        let starts_on = input.starts_on.or(before.starts_on);
-        let cut_off = input.cut_off.unwrap_or(before.cut_off);
-        let due_date = input.due_date.or(before.due_date);
-        let mut errors = Vec::new();
-        check_period_dates(starts_on, cut_off, due_date, &mut errors);
-        validate::check(errors)?;
-        let after: ReportPeriod = diesel::update(
+    let change = Change {
+        operation: "period.update",
+        entity: "period",
+        id: code,
+        expected,
+    };
+    change::versioned(
+        conn,
+        actor,
+        change,
+        |conn| {
             report_periods::table
-                .find(before.id)
-                .filter(report_periods::version.eq(expected)),
-        )
-        .set((
-            report_periods::name.eq(input.name.as_deref().map(str::trim).unwrap_or(&before.name)),
-            report_periods::starts_on.eq(starts_on),
-            report_periods::cut_off.eq(cut_off),
-            report_periods::due_date.eq(due_date),
-            report_periods::updated_at.eq(db::now()),
-            report_periods::version.eq(expected + 1),
-        ))
-        .returning(report_periods::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(Error::PreconditionFailed)?;
-        audit::record(
-            conn,
-            actor,
-            "period.update",
-            "period",
-            Some(code),
-            Some(&before),
-            Some(&after),
-        )?;
-        Ok(after)
-    })
+                .filter(report_periods::code.eq(code))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| Error::not_found_code(Label::Period, code))
+        },
+        |_, _| Ok(()),
+        |conn, before: &ReportPeriod| {
+            // The dates are checked as they will be: the new ones with the kept ones.
+            let starts_on = input.starts_on.or(before.starts_on);
+            let cut_off = input.cut_off.unwrap_or(before.cut_off);
+            let due_date = input.due_date.or(before.due_date);
+            let mut errors = Vec::new();
+            check_period_dates(starts_on, cut_off, due_date, &mut errors);
+            validate::check(errors)?;
+            Ok(diesel::update(
+                report_periods::table
+                    .find(before.id)
+                    .filter(report_periods::version.eq(expected)),
+            )
+            .set((
+                report_periods::name.eq(input
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.name)),
+                report_periods::starts_on.eq(starts_on),
+                report_periods::cut_off.eq(cut_off),
+                report_periods::due_date.eq(due_date),
+                report_periods::updated_at.eq(db::now()),
+                report_periods::version.eq(expected + 1),
+            ))
+            .returning(report_periods::all_columns)
+            .get_result(conn)
+            .optional()?)
+        },
+    )
 }
 
 /// The names of reference rows by code, in both languages where they have two, for pages.
