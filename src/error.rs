@@ -160,6 +160,57 @@ impl Error {
     }
 }
 
+/// What serde said of a field, as a message: a missing field is required, an unknown one is no
+/// field of the request, an unknown code lists the valid ones; anything else (a wrong type, a
+/// number out of range) keeps serde's words.
+pub fn serde_msg(message: &str) -> Msg {
+    if message.starts_with("missing field `") {
+        return Msg::Required;
+    }
+    if message.starts_with("unknown field `") {
+        return Msg::UnknownField;
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once('`')
+    {
+        if value.is_empty() {
+            return Msg::Required;
+        }
+        let valid = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        return Msg::OneOf {
+            value: value.to_string(),
+            valid,
+        };
+    }
+    // What the parsers of numbers and dates say (std, chrono), for a field of that type.
+    if message.contains("invalid digit")
+        || message.contains("cannot parse integer")
+        || message.contains("number too large")
+        || message.contains("number too small")
+    {
+        return Msg::WholeNumber;
+    }
+    if message.contains("invalid float literal") {
+        return Msg::Number;
+    }
+    if message.contains("input contains invalid characters")
+        || message.contains("premature end of input")
+        || message.contains("input is out of range")
+        || message.contains("trailing input")
+        || message.contains("input is not enough for unique date")
+    {
+        return Msg::Date;
+    }
+    Msg::InvalidValue {
+        detail: message.to_string(),
+    }
+}
+
 impl From<DieselError> for Error {
     /// Constraint violations become client errors naming the field; the rest stays internal.
     fn from(err: DieselError) -> Self {

@@ -46,37 +46,11 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, Error> {
         } else {
             path
         };
-        Error::Validation(vec![FieldError::new(field, serde_msg(&message))])
+        Error::Validation(vec![FieldError::new(
+            field,
+            crate::error::serde_msg(&message),
+        )])
     })
-}
-
-/// What serde said of a field, as a message: a missing field is required, an unknown one is no
-/// field of the request, an unknown code lists the valid ones; anything else (a wrong type, a
-/// number out of range) keeps serde's words.
-pub fn serde_msg(message: &str) -> Msg {
-    if message.starts_with("missing field `") {
-        return Msg::Required;
-    }
-    if message.starts_with("unknown field `") {
-        return Msg::UnknownField;
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant `")
-        && let Some((value, expected)) = rest.split_once('`')
-    {
-        let valid = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect();
-        return Msg::OneOf {
-            value: value.to_string(),
-            valid,
-        };
-    }
-    Msg::InvalidValue {
-        detail: message.to_string(),
-    }
 }
 
 /// A JSON body deserialized with the failing field named. Body structs use
@@ -149,7 +123,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             None if path == "." => "body".to_string(),
             None => path,
         };
-        Error::Validation(vec![FieldError::new(field, serde_msg(&message))])
+        Error::Validation(vec![FieldError::new(
+            field,
+            crate::error::serde_msg(&message),
+        )])
     })?;
     deserializer
         .end()
@@ -251,6 +228,7 @@ mod tests {
 
     #[test]
     fn serde_messages_become_codes() {
+        use crate::error::serde_msg;
         assert_eq!(serde_msg("missing field `title`"), Msg::Required);
         assert_eq!(
             serde_msg("unknown field `titel`, expected one of `title`, `note`"),

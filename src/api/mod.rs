@@ -258,7 +258,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                 JsonPayloadError::ContentType => Error::BadRequest(Msg::BodyNotJson),
                 JsonPayloadError::Deserialize(inner) => Error::validation(
                     "body",
-                    extract::serde_msg(&crate::db::one_line(&inner.to_string())),
+                    crate::error::serde_msg(&crate::db::one_line(&inner.to_string())),
                 ),
                 _ => Error::BadRequest(Msg::BodyUnreadable),
             };

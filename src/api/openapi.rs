@@ -41,8 +41,10 @@ plans, milestones, indicators and report periods.
 - **Log in** with `POST /api/v1/auth/token` and send the access token as \
 `Authorization: Bearer <token>`; an API token (`vmpat_…`, from `POST /api/v1/me/tokens`) works \
 the same way. Every `/api/v1` route except the token endpoints needs one.
-- **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and \
-`errors` per field for invalid input.
+- **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, a \
+`code` with its `params` (stable, whatever the wording), and `errors` per field for invalid input, \
+each with `field`, `code`, `params` and `message`. Texts are Dutch when `Accept-Language` asks for \
+it (`nl`), else English; `Content-Language` says which.
 - **Changes** to an existing resource need `If-Match` with its `ETag`: 412 when it is stale, 428 \
 when it is missing.
 - **Lists** answer `{\"items\": [...], \"total\": N}` and take `limit` and `offset`; reads of \

@@ -35,18 +35,6 @@ pub async fn list(state: web::Data<AppState>, page: Query<Page>) -> Result<HttpR
     }))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUser {
-    pub username: String,
-    #[serde(default)]
-    pub display_name: String,
-    pub role: String,
-    pub ministry: Option<String>,
-    pub municipality: Option<String>,
-    pub password: String,
-}
-
 /// POST /api/v1/users — create a user. Admins.
 #[utoipa::path(
     post,
@@ -59,25 +47,10 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    body: Json<CreateUser>,
+    body: Json<NewUserInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let CreateUser {
-        username,
-        display_name,
-        role,
-        ministry,
-        municipality,
-        password,
-    } = body.0;
-    let input = NewUserInput {
-        username,
-        display_name,
-        role,
-        ministry,
-        municipality,
-        password,
-    };
+    let input = body.0;
     let created = state
         .write(move |conn| users::create_user(conn, &actor, &input))
         .await?;

@@ -43,10 +43,29 @@ pub struct AuthUser {
     pub credential: Credential,
 }
 
+/// Who performs a write: a user, or the system itself (CLI, seeding).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The operator at the command line or the program itself.
+    pub fn system(name: &str) -> Self {
+        Self {
+            user_id: None,
+            name: name.to_string(),
+            request_id: None,
+        }
+    }
+}
+
 impl AuthUser {
     /// The name recorded in the audit log.
-    pub fn actor(&self, request_id: Option<String>) -> crate::service::audit::Actor {
-        crate::service::audit::Actor {
+    pub fn actor(&self, request_id: Option<String>) -> Actor {
+        Actor {
             user_id: Some(self.id),
             name: self.username.clone(),
             request_id,

@@ -245,7 +245,6 @@ pub const TEXTS: &[(&str, &str)] = &[
         "chart `{name}` not found; the charts are {valid}",
     ),
     // ---- sign-offs and reports ----
-    ("signoff_state", "must be submitted, approved or reopened"),
     (
         "signoff_approve_admin",
         "only the programme office (an admin) approves a sign-off",

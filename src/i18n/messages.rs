@@ -405,7 +405,6 @@ messages! {
     ChartName { name: String, valid: Vec<String> } = "chart_name";
 
     // ---- sign-offs and reports ----
-    SignoffState = "signoff_state";
     SignoffApproveAdmin = "signoff_approve_admin";
     SignoffReopenApprovedAdmin = "signoff_reopen_approved_admin";
     SignoffReopenReason = "signoff_reopen_reason";

@@ -264,10 +264,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     // ---- afronding en rapportages ----
     (
-        "signoff_state",
-        "kies ingediend (submitted), vastgesteld (approved) of heropend (reopened)",
-    ),
-    (
         "signoff_approve_admin",
         "alleen het programmabureau stelt een afronding vast",
     ),

@@ -7,24 +7,7 @@ use crate::db::models::NewAuditEntry;
 use crate::db::schema::audit_log;
 use crate::db::{self, DbConnection};
 
-/// Who performs a write: a user, or the system itself (CLI, seeding).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub request_id: Option<String>,
-}
-
-impl Actor {
-    /// The operator at the command line or the program itself.
-    pub fn system(name: &str) -> Self {
-        Self {
-            user_id: None,
-            name: name.to_string(),
-            request_id: None,
-        }
-    }
-}
+pub use crate::auth::Actor;
 
 /// Records one write; call inside the write's own transaction.
 pub fn record<B: Serialize, A: Serialize>(

@@ -13,9 +13,11 @@ use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 
 /// What is needed to create a user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewUserInput {
     pub username: String,
+    #[serde(default)]
     pub display_name: String,
     pub role: String,
     /// Ministry code (`BZK`, `SZW`, …), for role `ministry`.

@@ -10,14 +10,12 @@ use askama::Template;
 use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Operation};
-use crate::domain::ActionStatus;
 use crate::domain::dates;
-use crate::error::{Error, FieldError};
-use crate::i18n::{Label, Msg};
+use crate::error::Error;
 use crate::service::actions::{self, ProgressInput};
 use crate::service::codes::Codes;
 use crate::service::indicators;
-use crate::service::milestones::{self, Change};
+use crate::service::milestones::{self, Change, CompleteInput};
 use crate::service::reference::Names;
 use crate::state::AppState;
 use crate::web::form::{FormFields, Problems};
@@ -231,41 +229,17 @@ pub async fn post_progress(
         percent: fields.text("percent_complete"),
         note: fields.text("note"),
     };
-    let mut errors = Vec::new();
-    let status = form.status.parse::<ActionStatus>().ok();
-    if status.is_none() {
-        errors.push(FieldError::new(
-            "status",
-            Msg::Choose {
-                kind: Label::Status,
-            },
-        ));
-    }
-    let percent = fields
-        .integer("percent_complete", &mut errors)
-        .and_then(|p| i32::try_from(p).ok());
-    let result = match (status, percent, errors.is_empty()) {
-        (Some(status), Some(percent_complete), true) => {
-            let version = fields.version();
-            let input = ProgressInput {
-                status,
-                percent_complete,
-                note: form.note.clone(),
-            };
-            let actor = user.actor(ctx.request_id.clone());
-            let check = checker(&user, Operation::WriteAction);
-            match version {
-                Ok(version) => {
-                    state
-                        .write(move |conn| {
-                            actions::add_progress(conn, &actor, id, Some(version), &input, &check)
-                        })
-                        .await
-                }
-                Err(error) => Err(error),
-            }
+    let actor = user.actor(ctx.request_id.clone());
+    let check = checker(&user, Operation::WriteAction);
+    let result = match (fields.input::<ProgressInput>(), fields.version()) {
+        (Ok(input), Ok(version)) => {
+            state
+                .write(move |conn| {
+                    actions::add_progress(conn, &actor, id, Some(version), &input, &check)
+                })
+                .await
         }
-        _ => Err(Error::Validation(errors)),
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(_) => {
@@ -291,32 +265,25 @@ pub async fn complete_milestone(
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     let lang = ctx.lang;
-    let mut errors = Vec::new();
-    let done_on = fields.date("done_on", &mut errors);
-    let version = fields.version();
+    let action_id = state
+        .read(move |conn| Ok(milestones::get(conn, id, None)?.action_id))
+        .await?;
     let actor = user.actor(ctx.request_id.clone());
     let check = checker(&user, Operation::WriteAction);
-    let (action_id, result) = state
-        .write(move |conn| {
-            let milestone = milestones::get(conn, id, None)?;
-            let result = match (done_on, version) {
-                (Some(done_on), Ok(version)) => milestones::change(
-                    conn,
-                    &actor,
-                    id,
-                    version,
-                    &Change::Complete {
-                        done_on,
-                        note: String::new(),
-                    },
-                    &check,
-                ),
-                (_, Err(error)) if errors.is_empty() => Err(error),
-                _ => Err(Error::Validation(errors)),
-            };
-            Ok((milestone.action_id, result))
-        })
-        .await?;
+    let result = match (fields.input::<CompleteInput>(), fields.version()) {
+        (Ok(input), Ok(version)) => {
+            state
+                .write(move |conn| {
+                    let change = Change::Complete {
+                        done_on: input.done_on,
+                        note: input.note,
+                    };
+                    milestones::change(conn, &actor, id, version, &change, &check)
+                })
+                .await
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
     match result {
         Ok(_) => {
             let next = local_path(fields.get("next"), &format!("/acties/{action_id}"));

@@ -8,7 +8,7 @@ use askama::Template;
 
 use crate::auth::AuthUser;
 use crate::domain::Role;
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::i18n::Msg;
 use crate::service::api_tokens;
 use crate::service::reference::{self, Names, NewAreaInput, PeriodInput};
@@ -230,22 +230,15 @@ pub async fn create_user(
     user: AuthUser,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
-    let role = fields.text("role");
-    let scoped = |name: &str, wanted: &str| {
-        Some(fields.text(name)).filter(|v| !v.is_empty() && role == wanted)
-    };
-    let input = NewUserInput {
-        username: fields.text("username").trim().to_string(),
-        display_name: fields.text("display_name").trim().to_string(),
-        role: role.clone(),
-        ministry: scoped("ministry", "ministry"),
-        municipality: scoped("municipality", "municipality"),
-        password: fields.text("password"),
-    };
     let actor = user.actor(ctx.request_id.clone());
-    let result = state
-        .write(move |conn| users::create_user(conn, &actor, &input).map(|_| ()))
-        .await;
+    let result = match fields.input::<NewUserInput>() {
+        Ok(input) => {
+            state
+                .write(move |conn| users::create_user(conn, &actor, &input).map(|_| ()))
+                .await
+        }
+        Err(error) => Err(error),
+    };
     after_create(ctx.lang, result, "/beheer", async |problems| {
         users_page(
             &state,
@@ -379,21 +372,13 @@ pub async fn set_disabled(
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
-    let disabled = fields.get("disabled") == Some("true");
-    let version = fields.version();
     let actor = user.actor(ctx.request_id.clone());
-    let result = match version {
-        Ok(version) => {
-            let change = UserChange {
-                disabled: Some(disabled),
-                ..Default::default()
-            };
-            state
-                .write(move |conn| users::update(conn, &actor, id, Some(version), &change))
-                .await
-                .map(|_| ())
-        }
-        Err(error) => Err(error),
+    let result = match (fields.input::<UserChange>(), fields.version()) {
+        (Ok(change), Ok(version)) => state
+            .write(move |conn| users::update(conn, &actor, id, Some(version), &change))
+            .await
+            .map(|_| ()),
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(()) => Ok(see_other(&with_notice(
@@ -485,19 +470,6 @@ pub async fn periods(state: web::Data<AppState>, ctx: WebContext) -> Result<Http
     .await
 }
 
-/// An optional date field: empty is none, anything else must be a date.
-fn optional_date(
-    fields: &FormFields,
-    name: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<chrono::NaiveDate> {
-    if fields.get(name).unwrap_or_default().trim().is_empty() {
-        None
-    } else {
-        fields.date(name, errors)
-    }
-}
-
 /// POST /beheer/perioden — create a report period. Admins.
 pub async fn create_period(
     state: web::Data<AppState>,
@@ -505,21 +477,14 @@ pub async fn create_period(
     user: AuthUser,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
-    let mut errors = Vec::new();
-    let input = PeriodInput {
-        code: Some(fields.text("code").trim().to_string()),
-        name: Some(fields.text("name").trim().to_string()),
-        starts_on: optional_date(&fields, "starts_on", &mut errors),
-        cut_off: fields.date("cut_off", &mut errors),
-        due_date: optional_date(&fields, "due_date", &mut errors),
-    };
     let actor = user.actor(ctx.request_id.clone());
-    let result = if errors.is_empty() {
-        state
-            .write(move |conn| reference::create_period(conn, &actor, &input).map(|_| ()))
-            .await
-    } else {
-        Err(Error::Validation(errors))
+    let result = match fields.input::<PeriodInput>() {
+        Ok(input) => {
+            state
+                .write(move |conn| reference::create_period(conn, &actor, &input).map(|_| ()))
+                .await
+        }
+        Err(error) => Err(error),
     };
     after_create(ctx.lang, result, "/beheer/perioden", async |problems| {
         periods_page(
@@ -602,16 +567,6 @@ pub async fn areas(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRe
     .await
 }
 
-fn coordinate(fields: &FormFields, name: &str, errors: &mut Vec<FieldError>) -> f64 {
-    match fields.text(name).trim().replace(',', ".").parse::<f64>() {
-        Ok(value) if value.is_finite() => value,
-        _ => {
-            errors.push(FieldError::new(name, Msg::Number));
-            0.0
-        }
-    }
-}
-
 /// POST /beheer/gebieden — add an area (as four joined in 2022). Admins.
 pub async fn create_area(
     state: web::Data<AppState>,
@@ -619,22 +574,17 @@ pub async fn create_area(
     user: AuthUser,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
-    let mut errors = Vec::new();
-    let input = NewAreaInput {
-        code: fields.text("code").trim().to_string(),
-        name: fields.text("name").trim().to_string(),
-        municipality: fields.text("municipality"),
-        latitude: coordinate(&fields, "latitude", &mut errors),
-        longitude: coordinate(&fields, "longitude", &mut errors),
-        focus_since: optional_date(&fields, "focus_since", &mut errors),
-    };
     let actor = user.actor(ctx.request_id.clone());
-    let result = if errors.is_empty() {
-        state
-            .write(move |conn| reference::create_area(conn, &actor, &input).map(|_| ()))
-            .await
-    } else {
-        Err(Error::Validation(errors))
+    let result = match fields
+        .decimal_comma(&["latitude", "longitude"])
+        .input::<NewAreaInput>()
+    {
+        Ok(input) => {
+            state
+                .write(move |conn| reference::create_area(conn, &actor, &input).map(|_| ()))
+                .await
+        }
+        Err(error) => Err(error),
     };
     after_create(ctx.lang, result, "/beheer/gebieden", async |problems| {
         areas_page(

@@ -393,46 +393,31 @@ pub async fn submit(
         kind: fields.text("kind"),
         stage: fields.text("stage"),
     };
-    let kind = match form.kind.as_str() {
-        "new_course" => Kind::NewCourse,
-        _ => Kind::ExistingPractice,
-    };
-    let stage = match form.stage.as_str() {
-        "short_term" => Stage::ShortTerm,
-        "medium_term" => Stage::MediumTerm,
-        _ => Stage::UnderWay,
-    };
-    let input = SubmissionInput {
-        title: form.title.clone(),
-        description: form.description.clone(),
-        target_groups: form.target_groups.clone(),
-        aspects: form.aspects.clone(),
-        kind,
-        stage,
-        lobby_needed: false,
-        lobby_note: String::new(),
-        contact: String::new(),
-    };
     let actor = user.actor(ctx.request_id.clone());
     let role = user.role;
     let check = checker(&user, Operation::WriteSubmission);
     let call = code.clone();
-    let municipality = municipality_of(&ctx, &fields);
-    let result = state
-        .write(move |conn| {
-            let municipality = municipality?;
-            consultations::create_submission(
-                conn,
-                &actor,
-                &call,
-                &municipality,
-                &input,
-                role,
-                &check,
-                db::now(),
-            )
-        })
-        .await;
+    // The admin's choice of municipality is the form's, not the submission's.
+    let input = fields.without(&["municipality"]).input::<SubmissionInput>();
+    let result = match (municipality_of(&ctx, &fields), input) {
+        (Ok(municipality), Ok(input)) => {
+            state
+                .write(move |conn| {
+                    consultations::create_submission(
+                        conn,
+                        &actor,
+                        &call,
+                        &municipality,
+                        &input,
+                        role,
+                        &check,
+                        db::now(),
+                    )
+                })
+                .await
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
     match result {
         Ok(_) => Ok(see_other(&with_notice(
             &format!("/raadplegingen/{code}"),

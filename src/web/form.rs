@@ -11,6 +11,10 @@ use crate::error::{Error, FieldError};
 use crate::i18n::Msg;
 use crate::web::i18n::Lang;
 
+/// Fields every form of the dashboard may carry besides its input: the CSRF token, where to
+/// go next, and the version the form was made from.
+const FORM_OWN: &[&str] = &["csrf", "next", "version"];
+
 /// The fields of an `application/x-www-form-urlencoded` body, in order (a field may repeat,
 /// as checkboxes do).
 #[derive(Debug, Clone, Default)]
@@ -47,28 +51,62 @@ impl FormFields {
             .collect()
     }
 
-    /// A whole number, or a field error saying what is expected.
-    pub fn integer(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
-        let value = self.get(name).unwrap_or_default().trim();
-        match value.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.push(FieldError::new(name, Msg::WholeNumber));
-                None
+    /// The form as the API's input type `T`, validated like a request body: every field but the
+    /// form's own (`csrf`, `next`, `version`), repeated fields (checkboxes) as lists, an empty
+    /// field as absent. A field that does not parse is named with a coded message.
+    pub fn input<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &self.pairs {
+            // An empty field is a field left open: absent, as in a JSON body without it.
+            if !FORM_OWN.contains(&name.as_str()) && !value.trim().is_empty() {
+                body.append_pair(name, value);
             }
         }
+        let body = body.finish();
+        let deserializer = serde_html_form::Deserializer::from_bytes(body.as_bytes());
+        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let field = err.path().to_string();
+            let message = err.inner().to_string();
+            // A missing field is reported at the top: name it.
+            let field = match message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                Some(missing) => missing.to_string(),
+                None if field == "." => "form".to_string(),
+                None => field,
+            };
+            Error::validation(field, crate::error::serde_msg(&message))
+        })
     }
 
-    /// A date `YYYY-MM-DD` (what `<input type=date>` sends), or a field error.
-    pub fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
-        let value = self.get(name).unwrap_or_default().trim();
-        match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new(name, Msg::Date));
-                None
-            }
-        }
+    /// The same fields without `names`: those of the page, not of the input.
+    pub fn without(&self, names: &[&str]) -> Self {
+        let pairs = self
+            .pairs
+            .iter()
+            .filter(|(name, _)| !names.contains(&name.as_str()))
+            .cloned()
+            .collect();
+        Self { pairs }
+    }
+
+    /// The same fields with a decimal comma read as a point in `names` (Dutch people type
+    /// `51,9`).
+    pub fn decimal_comma(&self, names: &[&str]) -> Self {
+        let pairs = self
+            .pairs
+            .iter()
+            .map(|(name, value)| {
+                let value = if names.contains(&name.as_str()) {
+                    value.trim().replace(',', ".")
+                } else {
+                    value.clone()
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        Self { pairs }
     }
 
     /// The version a form was made from (its hidden `version` field, the ETag of the API).

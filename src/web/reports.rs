@@ -9,9 +9,8 @@ use askama::Template;
 use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation};
-use crate::domain::{ReportState, SignoffState};
+use crate::domain::ReportState;
 use crate::error::Error;
-use crate::i18n::Msg;
 use crate::service::reference;
 use crate::service::reports::{self, ReportJson};
 use crate::service::signoffs::{self, SignoffInput};
@@ -147,17 +146,20 @@ pub async fn generate(
     user: AuthUser,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
-    let period = fields.text("period");
     let actor = user.actor(ctx.request_id.clone());
-    let result = match state.render_slot().await {
-        Ok(_slot) => {
+    let result = match (
+        fields.input::<reports::GenerateInput>(),
+        state.render_slot().await,
+    ) {
+        (Ok(input), Ok(_slot)) => {
             state
                 .write_long(move |conn| {
-                    reports::generate(conn, &actor, &period, crate::db::now(), &mut |_, _, _| {})
+                    let now = crate::db::now();
+                    reports::generate(conn, &actor, &input.period, now, &mut |_, _, _| {})
                 })
                 .await
         }
-        Err(error) => Err(error),
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(_) => Ok(see_other(&with_notice("/rapportages", "aangemaakt"))),
@@ -209,24 +211,20 @@ pub async fn sign_off(
     let code_again = ministry.clone();
     let period = fields.text("period");
     let next = local_path(fields.get("next"), &format!("/ministeries/{ministry}"));
-    let signoff_state = match fields.text("state").parse::<SignoffState>() {
-        Ok(signoff_state) => signoff_state,
-        Err(_) => {
-            return Err(Error::validation("state", Msg::SignoffState));
-        }
-    };
-    let input = SignoffInput {
-        state: signoff_state,
-        note: fields.text("note"),
-    };
     let actor = user.actor(ctx.request_id.clone());
     let role = user.role;
     let check = checker(&user, Operation::SignOffPeriod);
-    let result = state
-        .write(move |conn| {
-            signoffs::sign_off(conn, &actor, role, &period, &ministry, &input, &check)
-        })
-        .await;
+    // The period is the form's (it names the path of the API), the rest the sign-off's.
+    let result = match fields.without(&["period"]).input::<SignoffInput>() {
+        Ok(input) => {
+            state
+                .write(move |conn| {
+                    signoffs::sign_off(conn, &actor, role, &period, &ministry, &input, &check)
+                })
+                .await
+        }
+        Err(error) => Err(error),
+    };
     match result {
         Ok(_) => Ok(see_other(&with_notice(&next, "gewijzigd"))),
         Err(error) => {

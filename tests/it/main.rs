@@ -8,6 +8,7 @@
 
 mod support;
 
+mod architecture;
 mod auth;
 mod backup;
 mod browser;

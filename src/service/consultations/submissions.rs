@@ -256,9 +256,11 @@ pub struct SubmissionInput {
     pub title: String,
     #[serde(default)]
     pub description: String,
-    /// Target group codes, among the consultation's.
+    /// Target group codes, among the consultation's; at least one.
+    #[serde(default)]
     pub target_groups: Vec<String>,
-    /// Aspect codes, among the consultation's.
+    /// Aspect codes, among the consultation's; at least one.
+    #[serde(default)]
     pub aspects: Vec<String>,
     pub kind: Kind,
     pub stage: Stage,
