@@ -1,24 +1,22 @@
 //! Reference data: areas, municipalities, ministries, themes, target groups, aspects, periods.
-//! Read-only here; administration comes with the auth issue.
+//! One generic handler per kind of request ([`list`], [`get`], [`create`], [`update`]) over
+//! the kinds of `service::reference`; the functions below only name the route for the OpenAPI
+//! document and call them.
 
-use std::collections::HashMap;
-
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::extract::{Json, Query, etag, if_match};
+use crate::api::extract::{Json, Query, if_match};
 use crate::api::guard::request_id;
 use crate::api::respond::tagged;
 use crate::auth::AuthUser;
-use crate::db::models::{Area, Aspect, Ministry, Municipality, ReportPeriod, TargetGroup, Theme};
-use crate::db::schema::{
-    areas, aspects, ministries, municipalities, report_periods, target_groups, themes,
-};
 use crate::error::{Error, FieldError};
-use crate::i18n::{Label, Msg};
-use crate::service::reference as service;
+use crate::i18n::Msg;
+use crate::service::reference::{
+    self as service, AreaJson, Areas, Aspects, Listed, Managed, Ministries, MinistryJson,
+    Municipalities, MunicipalityJson, NamedJson, PeriodJson, Periods, TargetGroups, Themes,
+};
 use crate::state::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -68,36 +66,60 @@ pub struct List<T> {
     pub offset: i64,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MunicipalityRef {
-    pub code: String,
-    pub name: String,
+/// A page of a kind of reference data.
+pub async fn list<K: Listed>(
+    state: web::Data<AppState>,
+    page: Query<Page>,
+) -> Result<HttpResponse, Error> {
+    let (limit, offset) = page.0.bounds()?;
+    let (items, total) = state.read(move |conn| K::list(conn, limit, offset)).await?;
+    Ok(HttpResponse::Ok().json(List {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AreaJson {
-    pub code: String,
-    pub name: String,
-    pub municipality: MunicipalityRef,
-    pub province: String,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub focus_since: NaiveDate,
+/// One row of a kind of reference data by its code, with its ETag.
+pub async fn get<K: Managed>(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let code = code.into_inner();
+    let (json, version) = state.read(move |conn| K::get(conn, &code)).await?;
+    Ok(tagged(StatusCode::OK, version, json))
 }
 
-fn area_json(area: Area, municipality: &Municipality) -> AreaJson {
-    AreaJson {
-        code: area.code,
-        name: area.name,
-        municipality: MunicipalityRef {
-            code: municipality.code.clone(),
-            name: municipality.name.clone(),
-        },
-        province: municipality.province.clone(),
-        latitude: area.latitude,
-        longitude: area.longitude,
-        focus_since: area.focus_since,
-    }
+/// A new row of a kind of reference data. Admins.
+pub async fn create<K: Managed>(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: Json<K::New>,
+) -> Result<HttpResponse, Error> {
+    let actor = user.actor(request_id(&req));
+    let (json, version) = state
+        .write(move |conn| K::create(conn, &actor, &body.0))
+        .await?;
+    Ok(tagged(StatusCode::CREATED, version, json))
+}
+
+/// A change of a row of a kind of reference data; needs If-Match. Admins.
+pub async fn update<K: Managed>(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    code: web::Path<String>,
+    body: Json<K::Change>,
+) -> Result<HttpResponse, Error> {
+    let expected = if_match(&req)?;
+    let actor = user.actor(request_id(&req));
+    let code = code.into_inner();
+    let (json, version) = state
+        .write(move |conn| K::update(conn, &actor, &code, expected, &body.0))
+        .await?;
+    Ok(tagged(StatusCode::OK, version, json))
 }
 
 /// GET /api/v1/areas — the urban renewal areas, by name. Any user.
@@ -112,27 +134,7 @@ pub async fn list_areas(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = areas::table.count().get_result(conn)?;
-            let rows: Vec<(Area, Municipality)> = areas::table
-                .inner_join(municipalities::table)
-                .select((Area::as_select(), Municipality::as_select()))
-                .order(areas::name.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?;
-            let items = rows.into_iter().map(|(a, m)| area_json(a, &m)).collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
+    list::<Areas>(state, page).await
 }
 
 /// GET /api/v1/areas/{code} — one area, with its ETag. Any user.
@@ -147,33 +149,7 @@ pub async fn get_area(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let code = code.into_inner();
-    let (area, version) = state.read(move |conn| load_area(conn, &code)).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(version)))
-        .json(area))
-}
-
-fn load_area(conn: &mut crate::db::DbConnection, code: &str) -> Result<(AreaJson, i64), Error> {
-    let row: Option<(Area, Municipality)> = areas::table
-        .inner_join(municipalities::table)
-        .filter(areas::code.eq(code))
-        .select((Area::as_select(), Municipality::as_select()))
-        .first(conn)
-        .optional()?;
-    row.map(|(a, m)| {
-        let version = a.version;
-        (area_json(a, &m), version)
-    })
-    .ok_or_else(|| Error::not_found_code(Label::Area, code))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MunicipalityJson {
-    pub code: String,
-    pub name: String,
-    pub province: String,
-    pub areas: Vec<String>,
+    get::<Areas>(state, code).await
 }
 
 /// GET /api/v1/municipalities — municipalities with the codes of their areas. Any user.
@@ -188,50 +164,7 @@ pub async fn list_municipalities(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = municipalities::table.count().get_result(conn)?;
-            let rows: Vec<Municipality> = municipalities::table
-                .select(Municipality::as_select())
-                .order(municipalities::name.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?;
-            let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-            let mut area_codes: HashMap<i64, Vec<String>> = HashMap::new();
-            for (municipality_id, code) in areas::table
-                .filter(areas::municipality_id.eq_any(&ids))
-                .select((areas::municipality_id, areas::code))
-                .order(areas::code.asc())
-                .load::<(i64, String)>(conn)?
-            {
-                area_codes.entry(municipality_id).or_default().push(code);
-            }
-            let items = rows
-                .into_iter()
-                .map(|m| MunicipalityJson {
-                    areas: area_codes.remove(&m.id).unwrap_or_default(),
-                    code: m.code,
-                    name: m.name,
-                    province: m.province,
-                })
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MinistryJson {
-    pub code: String,
-    pub name: String,
+    list::<Municipalities>(state, page).await
 }
 
 /// GET /api/v1/ministries — the ministries. Any user.
@@ -246,37 +179,7 @@ pub async fn list_ministries(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = ministries::table.count().get_result(conn)?;
-            let items = ministries::table
-                .select(Ministry::as_select())
-                .order(ministries::id.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?
-                .into_iter()
-                .map(ministry_json)
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct NamedJson {
-    pub code: String,
-    pub name_nl: String,
-    pub name_en: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    list::<Ministries>(state, page).await
 }
 
 /// GET /api/v1/themes — the themes of the actions. Any user.
@@ -291,28 +194,7 @@ pub async fn list_themes(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = themes::table.count().get_result(conn)?;
-            let items = themes::table
-                .select(Theme::as_select())
-                .order(themes::id.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?
-                .into_iter()
-                .map(theme_json)
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
+    list::<Themes>(state, page).await
 }
 
 /// GET /api/v1/target-groups — the target groups of the VNG call. Any user.
@@ -327,33 +209,7 @@ pub async fn list_target_groups(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = target_groups::table.count().get_result(conn)?;
-            let items = target_groups::table
-                .select(TargetGroup::as_select())
-                .order(target_groups::id.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?
-                .into_iter()
-                .map(|t| NamedJson {
-                    code: t.code,
-                    name_nl: t.name_nl,
-                    name_en: t.name_en,
-                    description: None,
-                })
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
+    list::<TargetGroups>(state, page).await
 }
 
 /// GET /api/v1/aspects — the aspects of the VNG call. Any user.
@@ -368,42 +224,7 @@ pub async fn list_aspects(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = aspects::table.count().get_result(conn)?;
-            let items = aspects::table
-                .select(Aspect::as_select())
-                .order(aspects::id.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?
-                .into_iter()
-                .map(|a| NamedJson {
-                    code: a.code,
-                    name_nl: a.name_nl,
-                    name_en: a.name_en,
-                    description: Some(a.description),
-                })
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PeriodJson {
-    pub code: String,
-    pub name: String,
-    pub starts_on: Option<NaiveDate>,
-    pub cut_off: NaiveDate,
-    pub due_date: Option<NaiveDate>,
+    list::<Aspects>(state, page).await
 }
 
 /// GET /api/v1/periods — report periods, by cut-off. Any user.
@@ -418,57 +239,8 @@ pub async fn list_periods(
     state: web::Data<AppState>,
     page: Query<Page>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let list = state
-        .read(move |conn| {
-            let total = report_periods::table.count().get_result(conn)?;
-            let items = report_periods::table
-                .select(ReportPeriod::as_select())
-                .order(report_periods::cut_off.asc())
-                .limit(limit)
-                .offset(offset)
-                .load(conn)?
-                .into_iter()
-                .map(period_json)
-                .collect();
-            Ok(List {
-                items,
-                total,
-                limit,
-                offset,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
+    list::<Periods>(state, page).await
 }
-
-fn ministry_json(m: Ministry) -> MinistryJson {
-    MinistryJson {
-        code: m.code,
-        name: m.name,
-    }
-}
-
-fn theme_json(t: Theme) -> NamedJson {
-    NamedJson {
-        code: t.code,
-        name_nl: t.name_nl,
-        name_en: t.name_en,
-        description: Some(t.description),
-    }
-}
-
-fn period_json(p: ReportPeriod) -> PeriodJson {
-    PeriodJson {
-        code: p.code,
-        name: p.name,
-        starts_on: p.starts_on,
-        cut_off: p.cut_off,
-        due_date: p.due_date,
-    }
-}
-
-use actix_web::http::StatusCode;
 
 /// POST /api/v1/areas — add an area (as four joined in 2022). Admins.
 #[utoipa::path(
@@ -483,14 +255,7 @@ pub async fn create_area(
     user: AuthUser,
     body: Json<service::NewAreaInput>,
 ) -> Result<HttpResponse, Error> {
-    let actor = user.actor(request_id(&req));
-    let (area, version) = state
-        .write(move |conn| {
-            let area = service::create_area(conn, &actor, &body.0)?;
-            load_area(conn, &area.code)
-        })
-        .await?;
-    Ok(tagged(StatusCode::CREATED, version, area))
+    create::<Areas>(state, req, user, body).await
 }
 
 /// PATCH /api/v1/areas/{code} — change an area's name, position or focus date; needs If-Match. Admins.
@@ -508,16 +273,7 @@ pub async fn update_area(
     code: web::Path<String>,
     body: Json<service::AreaChange>,
 ) -> Result<HttpResponse, Error> {
-    let expected = if_match(&req)?;
-    let actor = user.actor(request_id(&req));
-    let code = code.into_inner();
-    let (area, version) = state
-        .write(move |conn| {
-            service::update_area(conn, &actor, &code, expected, &body.0)?;
-            load_area(conn, &code)
-        })
-        .await?;
-    Ok(tagged(StatusCode::OK, version, area))
+    update::<Areas>(state, req, user, code, body).await
 }
 
 /// POST /api/v1/municipalities — add a municipality. Admins.
@@ -534,15 +290,10 @@ pub async fn create_municipality(
     body: Json<service::NewMunicipalityInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
-    let m = state
-        .write(move |conn| service::create_municipality(conn, &actor, &body.0))
+    let created = state
+        .write(move |conn| Municipalities::create(conn, &actor, &body.0))
         .await?;
-    Ok(HttpResponse::Created().json(MunicipalityJson {
-        code: m.code,
-        name: m.name,
-        province: m.province,
-        areas: vec![],
-    }))
+    Ok(HttpResponse::Created().json(created))
 }
 
 /// GET /api/v1/ministries/{code} — one ministry, with its ETag. Any user.
@@ -557,18 +308,7 @@ pub async fn get_ministry(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let code = code.into_inner();
-    let m: Ministry = state
-        .read(move |conn| {
-            ministries::table
-                .filter(ministries::code.eq(&code))
-                .select(Ministry::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| Error::not_found_code(Label::Ministry, &code))
-        })
-        .await?;
-    Ok(tagged(StatusCode::OK, m.version, ministry_json(m)))
+    get::<Ministries>(state, code).await
 }
 
 /// POST /api/v1/ministries — add a ministry. Admins.
@@ -584,11 +324,7 @@ pub async fn create_ministry(
     user: AuthUser,
     body: Json<service::MinistryInput>,
 ) -> Result<HttpResponse, Error> {
-    let actor = user.actor(request_id(&req));
-    let m = state
-        .write(move |conn| service::create_ministry(conn, &actor, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::CREATED, m.version, ministry_json(m)))
+    create::<Ministries>(state, req, user, body).await
 }
 
 /// PATCH /api/v1/ministries/{code} — rename a ministry; needs If-Match. Admins.
@@ -606,13 +342,7 @@ pub async fn update_ministry(
     code: web::Path<String>,
     body: Json<service::MinistryInput>,
 ) -> Result<HttpResponse, Error> {
-    let expected = if_match(&req)?;
-    let actor = user.actor(request_id(&req));
-    let code = code.into_inner();
-    let m = state
-        .write(move |conn| service::update_ministry(conn, &actor, &code, expected, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::OK, m.version, ministry_json(m)))
+    update::<Ministries>(state, req, user, code, body).await
 }
 
 /// GET /api/v1/themes/{code} — one theme, with its ETag. Any user.
@@ -627,18 +357,7 @@ pub async fn get_theme(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let code = code.into_inner();
-    let t: Theme = state
-        .read(move |conn| {
-            themes::table
-                .filter(themes::code.eq(&code))
-                .select(Theme::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| Error::not_found_code(Label::Theme, &code))
-        })
-        .await?;
-    Ok(tagged(StatusCode::OK, t.version, theme_json(t)))
+    get::<Themes>(state, code).await
 }
 
 /// POST /api/v1/themes — add a theme ("aanvullende maatregelen"). Admins.
@@ -654,11 +373,7 @@ pub async fn create_theme(
     user: AuthUser,
     body: Json<service::ThemeInput>,
 ) -> Result<HttpResponse, Error> {
-    let actor = user.actor(request_id(&req));
-    let t = state
-        .write(move |conn| service::create_theme(conn, &actor, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::CREATED, t.version, theme_json(t)))
+    create::<Themes>(state, req, user, body).await
 }
 
 /// PATCH /api/v1/themes/{code} — change a theme's names or description; needs If-Match. Admins.
@@ -676,13 +391,7 @@ pub async fn update_theme(
     code: web::Path<String>,
     body: Json<service::ThemeInput>,
 ) -> Result<HttpResponse, Error> {
-    let expected = if_match(&req)?;
-    let actor = user.actor(request_id(&req));
-    let code = code.into_inner();
-    let t = state
-        .write(move |conn| service::update_theme(conn, &actor, &code, expected, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::OK, t.version, theme_json(t)))
+    update::<Themes>(state, req, user, code, body).await
 }
 
 /// GET /api/v1/periods/{code} — one report period, with its ETag. Any user.
@@ -697,18 +406,7 @@ pub async fn get_period(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let code = code.into_inner();
-    let p: ReportPeriod = state
-        .read(move |conn| {
-            report_periods::table
-                .filter(report_periods::code.eq(&code))
-                .select(ReportPeriod::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| Error::not_found_code(Label::Period, &code))
-        })
-        .await?;
-    Ok(tagged(StatusCode::OK, p.version, period_json(p)))
+    get::<Periods>(state, code).await
 }
 
 /// POST /api/v1/periods — add a report period. Admins.
@@ -724,11 +422,7 @@ pub async fn create_period(
     user: AuthUser,
     body: Json<service::PeriodInput>,
 ) -> Result<HttpResponse, Error> {
-    let actor = user.actor(request_id(&req));
-    let p = state
-        .write(move |conn| service::create_period(conn, &actor, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::CREATED, p.version, period_json(p)))
+    create::<Periods>(state, req, user, body).await
 }
 
 /// PATCH /api/v1/periods/{code} — change a period's name or dates; needs If-Match. Admins.
@@ -746,11 +440,5 @@ pub async fn update_period(
     code: web::Path<String>,
     body: Json<service::PeriodInput>,
 ) -> Result<HttpResponse, Error> {
-    let expected = if_match(&req)?;
-    let actor = user.actor(request_id(&req));
-    let code = code.into_inner();
-    let p = state
-        .write(move |conn| service::update_period(conn, &actor, &code, expected, &body.0))
-        .await?;
-    Ok(tagged(StatusCode::OK, p.version, period_json(p)))
+    update::<Periods>(state, req, user, code, body).await
 }

@@ -1,6 +1,10 @@
 //! Administration of reference data: areas (more can join, as four did in 2022), municipalities,
 //! ministries, themes ("aanvullende maatregelen") and report periods.
 
+mod kinds;
+
+pub use kinds::*;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
