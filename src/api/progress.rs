@@ -73,28 +73,9 @@ pub async fn chart(
     file: web::Path<String>,
     query: Query<ChartQuery>,
 ) -> Result<HttpResponse, Error> {
-    let file = file.into_inner();
-    let (name, extension) = file
-        .rsplit_once('.')
-        .ok_or_else(|| Error::not_found_code(Label::Chart, &file))?;
-    if !charts::NAMES.contains(&name) {
-        return Err(Error::NotFound(Msg::ChartName {
-            name: name.to_string(),
-            valid: charts::NAMES.iter().map(|n| n.to_string()).collect(),
-        }));
-    }
-    let format = match extension {
-        "svg" => versnelling_charts::Format::Svg,
-        "png" => versnelling_charts::Format::Png,
-        _ => {
-            return Err(Error::NotFound(Msg::ChartFormat {
-                format: extension.to_string(),
-            }));
-        }
-    };
+    let (name, format) = chart_file(&file.into_inner())?;
     let query = query.0;
     charts::size(&query)?;
-    let name = name.to_string();
     let question = req.query_string().to_string();
     let if_none_match = req
         .headers()
@@ -131,32 +112,15 @@ pub async fn chart(
     let body = match hit {
         Some(body) => body,
         None => {
-            let waiting_since = std::time::Instant::now();
-            // Many requests for the same chart after a change wait here; the first draws it,
-            // the others find its answer instead of drawing it again (each drawing of the
-            // whole programme holds its own copy of the counts and the SVG).
-            let _computing = state.computing_lock(&key).await?;
-            let _slot = state.render_slot().await?;
-            match state.cache.stored_after(&key, version, waiting_since) {
-                Some(body) => body,
-                None => {
-                    let rendered = state
-                        .read(move |conn| {
-                            let rendered = charts::render(conn, &name, format, &query)?;
-                            if gzip {
-                                return gzipped(&rendered.bytes);
-                            }
-                            Ok(rendered.bytes)
-                        })
-                        .await?;
-                    let body = web::Bytes::from(rendered);
-                    // Drawn from data at least as new as `version`; "now" charts mark today.
-                    state
-                        .cache
-                        .put(key, version, Freshness::Clock, body.clone());
-                    body
-                }
-            }
+            let drawing = Drawing {
+                key,
+                version,
+                name,
+                format,
+                query,
+                gzip,
+            };
+            draw(&state, drawing).await?
         }
     };
     let mut response = HttpResponse::Ok();
@@ -174,6 +138,77 @@ pub async fn chart(
         ))
         .content_type(format.content_type())
         .body(body))
+}
+
+/// The chart and format a file name asks for (`areas-status.svg`), or 404 naming the choices.
+fn chart_file(file: &str) -> Result<(String, versnelling_charts::Format), Error> {
+    let (name, extension) = file
+        .rsplit_once('.')
+        .ok_or_else(|| Error::not_found_code(Label::Chart, file))?;
+    if !charts::NAMES.contains(&name) {
+        return Err(Error::NotFound(Msg::ChartName {
+            name: name.to_string(),
+            valid: charts::NAMES.iter().map(|n| n.to_string()).collect(),
+        }));
+    }
+    let format = match extension {
+        "svg" => versnelling_charts::Format::Svg,
+        "png" => versnelling_charts::Format::Png,
+        _ => {
+            return Err(Error::NotFound(Msg::ChartFormat {
+                format: extension.to_string(),
+            }));
+        }
+    };
+    Ok((name.to_string(), format))
+}
+
+/// A chart to draw for the cache: under `key`, from data at least as new as `version`.
+struct Drawing {
+    key: String,
+    version: i64,
+    name: String,
+    format: versnelling_charts::Format,
+    query: ChartQuery,
+    gzip: bool,
+}
+
+/// Draws a chart that was not in the cache and keeps it. Many requests for the same chart
+/// after a change wait here; the first draws it, the others find its answer instead of drawing
+/// it again (each drawing of the whole programme holds its own copy of the counts and the SVG).
+async fn draw(state: &AppState, drawing: Drawing) -> Result<web::Bytes, Error> {
+    let waiting_since = std::time::Instant::now();
+    let _computing = state.computing_lock(&drawing.key).await?;
+    let _slot = state.render_slot().await?;
+    if let Some(body) = state
+        .cache
+        .stored_after(&drawing.key, drawing.version, waiting_since)
+    {
+        return Ok(body);
+    }
+    let Drawing {
+        key,
+        version,
+        name,
+        format,
+        query,
+        gzip,
+    } = drawing;
+    let rendered = state
+        .read(move |conn| {
+            let rendered = charts::render(conn, &name, format, &query)?;
+            if gzip {
+                return gzipped(&rendered.bytes);
+            }
+            Ok(rendered.bytes)
+        })
+        .await?;
+    let body = web::Bytes::from(rendered);
+    // Drawn from data at least as new as `version`; "now" charts mark today.
+    state
+        .cache
+        .put(key, version, Freshness::Clock, body.clone());
+    Ok(body)
 }
 
 /// Whether the client takes gzip: `gzip` listed without `q=0`, or else `*` without `q=0`

@@ -198,17 +198,7 @@ pub fn rollup_group(key: &str, actions: &[&ActionFacts], rules: &RollupRules) ->
             action.status,
             ActionStatus::Completed | ActionStatus::Discontinued
         );
-        if open && rules.today > action.original_end {
-            deviation.late_against_original += 1;
-        }
-        if open && rules.today > action.current_end {
-            deviation.late_against_current += 1;
-        }
-        let slip = (action.current_end - action.original_end).num_days();
-        if slip > 0 {
-            deviation.replanned_later += 1;
-        }
-        slip_total += slip;
+        slip_total += deviation.add(action, open, rules);
         if open
             && action
                 .last_update_at
@@ -217,45 +207,10 @@ pub fn rollup_group(key: &str, actions: &[&ActionFacts], rules: &RollupRules) ->
             stale += 1;
         }
         for m in &action.milestones {
-            if m.due > m.original_due {
-                milestones.rescheduled += 1;
-            }
-            if m.due > rules.cut_off {
-                continue;
-            }
-            milestones.due += 1;
-            match m.done {
-                Some(done) => {
-                    milestones.met += 1;
-                    if done <= m.due {
-                        milestones.met_on_time += 1;
-                    } else {
-                        milestones.late += 1;
-                    }
-                }
-                None if rules.today > m.due => {
-                    milestones.overdue += 1;
-                    milestones.late += 1;
-                }
-                None => {}
-            }
+            milestones.add(m, rules);
         }
         for i in &action.indicators {
-            indicators.total += 1;
-            let span = i.target - i.baseline;
-            match i.latest {
-                None => indicators.no_values += 1,
-                Some(value) => {
-                    let moved = value - i.baseline;
-                    if span.abs() < f64::EPSILON || moved / span >= 1.0 {
-                        indicators.reached += 1;
-                    } else if moved / span > 0.0 {
-                        indicators.progressing += 1;
-                    } else {
-                        indicators.not_progressing += 1;
-                    }
-                }
-            }
+            indicators.add(i);
         }
     }
     milestones.on_time_rate = percent(milestones.met_on_time, milestones.due);
@@ -274,6 +229,73 @@ pub fn rollup_group(key: &str, actions: &[&ActionFacts], rules: &RollupRules) ->
         indicators,
         deviation,
         stale,
+    }
+}
+
+impl DeviationStats {
+    /// Counts one action against its original and current plan; its slip in days.
+    fn add(&mut self, action: &ActionFacts, open: bool, rules: &RollupRules) -> i64 {
+        if open && rules.today > action.original_end {
+            self.late_against_original += 1;
+        }
+        if open && rules.today > action.current_end {
+            self.late_against_current += 1;
+        }
+        let slip = (action.current_end - action.original_end).num_days();
+        if slip > 0 {
+            self.replanned_later += 1;
+        }
+        slip
+    }
+}
+
+impl MilestoneStats {
+    /// Counts one milestone: rescheduled, and when due by the cut-off, met (on time or late)
+    /// or overdue.
+    fn add(&mut self, m: &MilestoneFacts, rules: &RollupRules) {
+        if m.due > m.original_due {
+            self.rescheduled += 1;
+        }
+        if m.due > rules.cut_off {
+            return;
+        }
+        self.due += 1;
+        match m.done {
+            Some(done) => {
+                self.met += 1;
+                if done <= m.due {
+                    self.met_on_time += 1;
+                } else {
+                    self.late += 1;
+                }
+            }
+            None if rules.today > m.due => {
+                self.overdue += 1;
+                self.late += 1;
+            }
+            None => {}
+        }
+    }
+}
+
+impl IndicatorStats {
+    /// Counts one indicator by how far its latest value moved from the baseline to the target.
+    fn add(&mut self, i: &IndicatorFacts) {
+        self.total += 1;
+        let span = i.target - i.baseline;
+        match i.latest {
+            None => self.no_values += 1,
+            Some(value) => {
+                let moved = value - i.baseline;
+                if span.abs() < f64::EPSILON || moved / span >= 1.0 {
+                    self.reached += 1;
+                } else if moved / span > 0.0 {
+                    self.progressing += 1;
+                } else {
+                    self.not_progressing += 1;
+                }
+            }
+        }
     }
 }
 
