@@ -394,6 +394,49 @@ pub fn file(
     Ok((format, format.file_name(&code), content))
 }
 
+/// Refuses to publish a draft whose sign-offs changed after it was made, or in which a
+/// ministry is not approved (vastgesteld).
+fn refuse_unapproved(
+    conn: &mut DbConnection,
+    report: &Report,
+    period: &ReportPeriod,
+) -> Result<()> {
+    let id = report.id;
+    let trail = signoffs::trail_of(conn, period, None)?;
+    if trail.iter().any(|s| s.recorded_at > report.generated_at) {
+        return Err(Error::Conflict {
+            message: Msg::DraftSignoffChanged,
+            field: None,
+        });
+    }
+    let current = signoffs::current_of(&trail);
+    // A snapshot that cannot be read must not pass as "no ministries to wait for".
+    let in_report: Vec<String> =
+        serde_json::from_str::<SnapshotMinistries>(&snapshot_of(conn, report.id)?)
+            .map_err(|err| {
+                Error::internal(format!("report {id}'s snapshot cannot be read: {err}"))
+            })?
+            .ministries
+            .into_iter()
+            .map(|m| m.code)
+            .collect();
+    let waiting: Vec<String> = in_report
+        .into_iter()
+        .filter(|m| {
+            current
+                .get(m)
+                .is_none_or(|s| s.state != SignoffState::Approved)
+        })
+        .collect();
+    if !waiting.is_empty() {
+        return Err(Error::Conflict {
+            message: Msg::SignoffsNotApproved { waiting },
+            field: None,
+        });
+    }
+    Ok(())
+}
+
 /// Publishes a draft at `expected_version`: its cut-off must have passed (the draft shows the
 /// state at the end of the cut-off day), every ministry in it must be approved (vastgesteld),
 /// and no sign-off may have changed since the draft was made. A period has at most one
@@ -429,38 +472,7 @@ pub fn publish(
                 field: None,
             });
         }
-        let trail = signoffs::trail_of(conn, &period, None)?;
-        if trail.iter().any(|s| s.recorded_at > report.generated_at) {
-            return Err(Error::Conflict {
-                message: Msg::DraftSignoffChanged,
-                field: None,
-            });
-        }
-        let current = signoffs::current_of(&trail);
-        // A snapshot that cannot be read must not pass as "no ministries to wait for".
-        let in_report: Vec<String> =
-            serde_json::from_str::<SnapshotMinistries>(&snapshot_of(conn, report.id)?)
-                .map_err(|err| {
-                    Error::internal(format!("report {id}'s snapshot cannot be read: {err}"))
-                })?
-                .ministries
-                .into_iter()
-                .map(|m| m.code)
-                .collect();
-        let waiting: Vec<String> = in_report
-            .into_iter()
-            .filter(|m| {
-                current
-                    .get(m)
-                    .is_none_or(|s| s.state != SignoffState::Approved)
-            })
-            .collect();
-        if !waiting.is_empty() {
-            return Err(Error::Conflict {
-                message: Msg::SignoffsNotApproved { waiting },
-                field: None,
-            });
-        }
+        refuse_unapproved(conn, &report, &period)?;
         let updated = diesel::update(
             reports::table
                 .filter(reports::id.eq(id))

@@ -202,6 +202,46 @@ pub fn readiness(conn: &mut DbConnection, code: &str) -> Result<PeriodReadiness>
     })
 }
 
+/// A 409 once the period's report is published: its sign-offs are closed.
+fn refuse_when_published(conn: &mut DbConnection, period: &ReportPeriod) -> Result<()> {
+    let published: i64 = reports::table
+        .filter(reports::report_period_id.eq(period.id))
+        .filter(reports::state.eq(ReportState::Published.as_str()))
+        .count()
+        .get_result(conn)?;
+    if published > 0 {
+        return Err(Error::Conflict {
+            message: Msg::SignoffClosed {
+                period: period.code.clone(),
+            },
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+/// The ministry's latest sign-off step in the period, if it took one.
+fn latest_state(
+    conn: &mut DbConnection,
+    period: &ReportPeriod,
+    ministry_id: i64,
+) -> Result<Option<SignoffState>> {
+    let latest: Option<String> = period_signoffs::table
+        .filter(period_signoffs::report_period_id.eq(period.id))
+        .filter(period_signoffs::ministry_id.eq(ministry_id))
+        .order((
+            period_signoffs::recorded_at.desc(),
+            period_signoffs::id.desc(),
+        ))
+        .select(period_signoffs::state)
+        .first(conn)
+        .optional()?;
+    latest
+        .map(|s| s.parse())
+        .transpose()
+        .map_err(Error::internal)
+}
+
 /// Records a sign-off step for `ministry_code` in the period. A ministry submits and withdraws
 /// its own (`authorize` checks the scope); only admins approve and reopen an approval.
 pub fn sign_off(
@@ -244,33 +284,8 @@ pub fn sign_off(
         0
     };
     db::write_transaction(conn, |conn| {
-        let published: i64 = reports::table
-            .filter(reports::report_period_id.eq(period.id))
-            .filter(reports::state.eq(ReportState::Published.as_str()))
-            .count()
-            .get_result(conn)?;
-        if published > 0 {
-            return Err(Error::Conflict {
-                message: Msg::SignoffClosed {
-                    period: period.code.clone(),
-                },
-                field: None,
-            });
-        }
-        let latest: Option<String> = period_signoffs::table
-            .filter(period_signoffs::report_period_id.eq(period.id))
-            .filter(period_signoffs::ministry_id.eq(ministry_id))
-            .order((
-                period_signoffs::recorded_at.desc(),
-                period_signoffs::id.desc(),
-            ))
-            .select(period_signoffs::state)
-            .first(conn)
-            .optional()?;
-        let latest: Option<SignoffState> = latest
-            .map(|s| s.parse())
-            .transpose()
-            .map_err(Error::internal)?;
+        refuse_when_published(conn, &period)?;
+        let latest = latest_state(conn, &period, ministry_id)?;
         check_transition(role, latest, input.state, ministry_code)?;
         let mut errors = Vec::new();
         if input.state == SignoffState::Reopened && note.is_empty() {

@@ -45,7 +45,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
-use rust_xlsxwriter::{DocProperties, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
@@ -238,6 +238,43 @@ struct Layout {
     ignored: Vec<String>,
 }
 
+/// The problems of a header as a whole: unknown columns, the budget twice, required ones
+/// missing.
+fn check_columns(
+    names: &HashMap<Field, String>,
+    unknown: Vec<String>,
+    problems: &mut Vec<FieldError>,
+) {
+    if !unknown.is_empty() {
+        let known: Vec<String> = IMPORT_COLUMNS
+            .iter()
+            .map(|(_, names)| names.join("/"))
+            .collect();
+        problems.push(FieldError::new(
+            "columns",
+            Msg::UnknownColumns { unknown, known },
+        ));
+    }
+    if let (Some(euros), Some(cents)) = (names.get(&Field::Budget), names.get(&Field::BudgetCents))
+    {
+        problems.push(FieldError::new(
+            "columns",
+            Msg::BudgetTwice {
+                euros: euros.clone(),
+                cents: cents.clone(),
+            },
+        ));
+    }
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|field| !names.contains_key(field))
+        .map(|field| format!("`{}`", field.names().join("`/`")))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(FieldError::new("columns", Msg::MissingColumns { missing }));
+    }
+}
+
 impl Layout {
     fn from_header(header: &[String]) -> Result<Self> {
         let mut columns = Vec::with_capacity(header.len());
@@ -282,35 +319,7 @@ impl Layout {
                 }
             }
         }
-        if !unknown.is_empty() {
-            let known: Vec<String> = IMPORT_COLUMNS
-                .iter()
-                .map(|(_, names)| names.join("/"))
-                .collect();
-            problems.push(FieldError::new(
-                "columns",
-                Msg::UnknownColumns { unknown, known },
-            ));
-        }
-        if let (Some(euros), Some(cents)) =
-            (names.get(&Field::Budget), names.get(&Field::BudgetCents))
-        {
-            problems.push(FieldError::new(
-                "columns",
-                Msg::BudgetTwice {
-                    euros: euros.clone(),
-                    cents: cents.clone(),
-                },
-            ));
-        }
-        let missing: Vec<String> = REQUIRED
-            .iter()
-            .filter(|field| !names.contains_key(field))
-            .map(|field| format!("`{}`", field.names().join("`/`")))
-            .collect();
-        if !missing.is_empty() {
-            problems.push(FieldError::new("columns", Msg::MissingColumns { missing }));
-        }
+        check_columns(&names, unknown, &mut problems);
         if problems.is_empty() {
             Ok(Self {
                 columns,
@@ -664,6 +673,38 @@ fn date_of(cell: &Cell) -> std::result::Result<Option<NaiveDate>, Msg> {
     }
 }
 
+/// Which of `.` and `,` separates the cents in `digits`, if any: the last of two different
+/// ones; a single one followed by one or two digits; none when it groups thousands.
+fn decimal_separator(
+    digits: &str,
+    not_an_amount: &dyn Fn() -> Msg,
+    too_many_decimals: &dyn Fn() -> Msg,
+) -> std::result::Result<Option<char>, Msg> {
+    let dots = digits.matches('.').count();
+    let commas = digits.matches(',').count();
+    Ok(match (dots, commas) {
+        (0, 0) => None,
+        (_, 0) | (0, _) => {
+            let (separator, count) = if dots > 0 { ('.', dots) } else { (',', commas) };
+            let after = digits.rsplit(separator).next().unwrap_or("");
+            if count == 1 && (1..=2).contains(&after.len()) {
+                Some(separator)
+            } else if after.len() == 3 {
+                None
+            } else if count == 1 {
+                return Err(too_many_decimals());
+            } else {
+                return Err(not_an_amount());
+            }
+        }
+        _ => {
+            let last_dot = digits.rfind('.').unwrap_or(0);
+            let last_comma = digits.rfind(',').unwrap_or(0);
+            Some(if last_dot > last_comma { '.' } else { ',' })
+        }
+    })
+}
+
 /// Euros as written by people: `12500`, `12.500`, `12.500,50`, `12,500.50`, `€ 1.250,-`.
 fn euros_to_cents(text: &str) -> std::result::Result<i64, Msg> {
     let shown = text.trim();
@@ -699,29 +740,7 @@ fn euros_to_cents(text: &str) -> std::result::Result<i64, Msg> {
     {
         return Err(not_an_amount());
     }
-    let dots = digits.matches('.').count();
-    let commas = digits.matches(',').count();
-    let decimal_separator = match (dots, commas) {
-        (0, 0) => None,
-        (_, 0) | (0, _) => {
-            let (separator, count) = if dots > 0 { ('.', dots) } else { (',', commas) };
-            let after = digits.rsplit(separator).next().unwrap_or("");
-            if count == 1 && (1..=2).contains(&after.len()) {
-                Some(separator)
-            } else if after.len() == 3 {
-                None
-            } else if count == 1 {
-                return Err(too_many_decimals());
-            } else {
-                return Err(not_an_amount());
-            }
-        }
-        _ => {
-            let last_dot = digits.rfind('.').unwrap_or(0);
-            let last_comma = digits.rfind(',').unwrap_or(0);
-            Some(if last_dot > last_comma { '.' } else { ',' })
-        }
-    };
+    let decimal_separator = decimal_separator(digits, &not_an_amount, &too_many_decimals)?;
     let (whole, fraction) = match decimal_separator {
         Some(separator) => match digits.rsplit_once(separator) {
             Some((whole, fraction)) => (whole, fraction),
@@ -1354,87 +1373,76 @@ fn xlsx_error(err: XlsxError) -> Error {
 }
 
 /// One sheet "Acties": typed cells, a bold frozen header with an autofilter, widths to fit.
-fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
-    const MAX_DATA_ROWS: usize = 1_048_575;
-    if items.len() > MAX_DATA_ROWS {
-        return Err(Error::BadRequest(Msg::TooManyForXlsx {
-            count: items.len(),
-        }));
-    }
-    let mut workbook = Workbook::new();
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title("Versnellingsacties")
-            .set_creation_datetime(&created),
-    );
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    let euros = Format::new().set_num_format("#,##0.00");
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(SHEET_NAME).map_err(xlsx_error)?;
-    let mut widths: Vec<usize> = EXPORT_COLUMNS
-        .iter()
-        .map(|name| name.chars().count())
-        .collect();
-    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col_num(col)?, *name, &bold)
-            .map_err(xlsx_error)?;
-    }
-    for (index, a) in items.iter().enumerate() {
-        let row = u32::try_from(index + 1).map_err(Error::internal)?;
-        let texts = [
-            (1, a.title.as_str()),
-            (2, a.description.as_str()),
-            (3, a.area.as_str()),
-            (4, a.municipality.as_str()),
-            (5, a.ministry.as_str()),
-            (6, a.theme.as_str()),
-            (7, a.programme.as_deref().unwrap_or("")),
-            (9, a.responsible.as_str()),
-            (14, a.status.as_str()),
-        ];
-        let groups = a.target_groups.join(", ");
-        for (col, text) in texts.into_iter().chain([(8, groups.as_str())]) {
-            if !text.is_empty() {
-                sheet.write_string(row, col, text).map_err(xlsx_error)?;
-                let width = &mut widths[usize::from(col)];
-                *width = (*width).max(text.lines().map(|l| l.chars().count()).max().unwrap_or(0));
-            }
-        }
-        // Ids and versions are far below 2^53, so exact as numbers in a sheet.
-        let (id, version) = (a.id as f64, a.version as f64);
-        sheet.write_number(row, 0, id).map_err(xlsx_error)?;
-        sheet
-            .write_number(row, 15, f64::from(a.percent_complete))
-            .map_err(xlsx_error)?;
-        sheet.write_number(row, 17, version).map_err(xlsx_error)?;
-        if let Some(cents) = a.budget_cents {
-            // Euros as a number: the nearest double to the exact amount, which reads back as
-            // the same cents (see `float_euros_to_cents`).
-            let amount = cents as f64 / 100.0;
-            sheet
-                .write_number_with_format(row, 10, amount, &euros)
-                .map_err(xlsx_error)?;
-        }
-        sheet
-            .write_date_with_format(row, 11, a.planned_start, &date)
-            .map_err(xlsx_error)?;
-        sheet
-            .write_date_with_format(row, 12, a.planned_end, &date)
-            .map_err(xlsx_error)?;
-        if let Some(plan) = &a.original_plan {
-            sheet
-                .write_date_with_format(row, 13, plan.planned_end, &date)
-                .map_err(xlsx_error)?;
-        }
-        if let Some(at) = a.last_update_at {
-            sheet
-                .write_datetime_with_format(row, 16, at, &date_time)
-                .map_err(xlsx_error)?;
+/// The number formats of the export's cells.
+struct CellFormats {
+    date: Format,
+    date_time: Format,
+    euros: Format,
+}
+
+/// One action as a row of the export, widening `widths` to its text.
+fn write_action_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    a: &ActionJson,
+    formats: &CellFormats,
+    widths: &mut [usize],
+) -> Result<()> {
+    let texts = [
+        (1, a.title.as_str()),
+        (2, a.description.as_str()),
+        (3, a.area.as_str()),
+        (4, a.municipality.as_str()),
+        (5, a.ministry.as_str()),
+        (6, a.theme.as_str()),
+        (7, a.programme.as_deref().unwrap_or("")),
+        (9, a.responsible.as_str()),
+        (14, a.status.as_str()),
+    ];
+    let groups = a.target_groups.join(", ");
+    for (col, text) in texts.into_iter().chain([(8, groups.as_str())]) {
+        if !text.is_empty() {
+            sheet.write_string(row, col, text).map_err(xlsx_error)?;
+            let width = &mut widths[usize::from(col)];
+            *width = (*width).max(text.lines().map(|l| l.chars().count()).max().unwrap_or(0));
         }
     }
+    // Ids and versions are far below 2^53, so exact as numbers in a sheet.
+    let (id, version) = (a.id as f64, a.version as f64);
+    sheet.write_number(row, 0, id).map_err(xlsx_error)?;
+    sheet
+        .write_number(row, 15, f64::from(a.percent_complete))
+        .map_err(xlsx_error)?;
+    sheet.write_number(row, 17, version).map_err(xlsx_error)?;
+    if let Some(cents) = a.budget_cents {
+        // Euros as a number: the nearest double to the exact amount, which reads back as
+        // the same cents (see `float_euros_to_cents`).
+        let amount = cents as f64 / 100.0;
+        sheet
+            .write_number_with_format(row, 10, amount, &formats.euros)
+            .map_err(xlsx_error)?;
+    }
+    sheet
+        .write_date_with_format(row, 11, a.planned_start, &formats.date)
+        .map_err(xlsx_error)?;
+    sheet
+        .write_date_with_format(row, 12, a.planned_end, &formats.date)
+        .map_err(xlsx_error)?;
+    if let Some(plan) = &a.original_plan {
+        sheet
+            .write_date_with_format(row, 13, plan.planned_end, &formats.date)
+            .map_err(xlsx_error)?;
+    }
+    if let Some(at) = a.last_update_at {
+        sheet
+            .write_datetime_with_format(row, 16, at, &formats.date_time)
+            .map_err(xlsx_error)?;
+    }
+    Ok(())
+}
+
+/// Column widths to fit the text, fixed for numbers and dates.
+fn set_widths(sheet: &mut Worksheet, widths: &mut [usize]) -> Result<()> {
     for (col, width) in widths.iter_mut().enumerate() {
         let fixed = match col {
             0 | 15 | 17 => Some(10),
@@ -1452,6 +1460,44 @@ fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
             .set_column_width(col_num(col)?, width)
             .map_err(xlsx_error)?;
     }
+    Ok(())
+}
+
+fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
+    const MAX_DATA_ROWS: usize = 1_048_575;
+    if items.len() > MAX_DATA_ROWS {
+        return Err(Error::BadRequest(Msg::TooManyForXlsx {
+            count: items.len(),
+        }));
+    }
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("Versnellingsacties")
+            .set_creation_datetime(&created),
+    );
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(SHEET_NAME).map_err(xlsx_error)?;
+    let mut widths: Vec<usize> = EXPORT_COLUMNS
+        .iter()
+        .map(|name| name.chars().count())
+        .collect();
+    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col_num(col)?, *name, &bold)
+            .map_err(xlsx_error)?;
+    }
+    let formats = CellFormats {
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+        euros: Format::new().set_num_format("#,##0.00"),
+    };
+    for (index, a) in items.iter().enumerate() {
+        let row = u32::try_from(index + 1).map_err(Error::internal)?;
+        write_action_row(sheet, row, a, &formats, &mut widths)?;
+    }
+    set_widths(sheet, &mut widths)?;
     let last_row = u32::try_from(items.len()).map_err(Error::internal)?;
     let last_col = col_num(EXPORT_COLUMNS.len() - 1)?;
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;

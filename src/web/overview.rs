@@ -8,7 +8,7 @@ use askama::Template;
 
 use crate::domain::rollup::{Rollup, StatusCounts};
 use crate::error::Error;
-use crate::service::actions::{self, ActionFilter};
+use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
 use crate::state::AppState;
@@ -68,6 +68,41 @@ struct OverviewPage {
 }
 
 /// GET / — the national overview. Any logged-in user.
+/// The area × theme matrix: per cell the worst stoplicht and the number of actions, areas by
+/// name.
+fn matrix(lang: Lang, actions: &[ActionJson], names: &Names) -> Vec<MatrixRow> {
+    let mut cells: BTreeMap<(&str, &str), StatusCounts> = BTreeMap::new();
+    for action in actions {
+        cells
+            .entry((action.area.as_str(), action.theme.as_str()))
+            .or_default()
+            .add(action.status);
+    }
+    let mut matrix: Vec<MatrixRow> = names
+        .areas
+        .iter()
+        .map(|(code, (name, ..))| MatrixRow {
+            code: code.clone(),
+            name: name.clone(),
+            cells: names
+                .themes
+                .iter()
+                .map(|(theme, ..)| {
+                    let counts = cells.get(&(code.as_str(), theme.as_str()));
+                    MatrixCell {
+                        status: counts
+                            .and_then(StatusCounts::worst)
+                            .map(|s| StatusView::new(lang, s)),
+                        count: counts.map_or(0, StatusCounts::total),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    matrix.sort_by(|a, b| a.name.cmp(&b.name));
+    matrix
+}
+
 pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let (facts, names, recent) = state
@@ -96,35 +131,7 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
     );
     area_rows.sort_by(|a, b| a.label.cmp(&b.label));
 
-    let mut cells: BTreeMap<(&str, &str), StatusCounts> = BTreeMap::new();
-    for action in &facts.actions {
-        cells
-            .entry((action.area.as_str(), action.theme.as_str()))
-            .or_default()
-            .add(action.status);
-    }
-    let mut matrix: Vec<MatrixRow> = names
-        .areas
-        .iter()
-        .map(|(code, (name, ..))| MatrixRow {
-            code: code.clone(),
-            name: name.clone(),
-            cells: names
-                .themes
-                .iter()
-                .map(|(theme, ..)| {
-                    let counts = cells.get(&(code.as_str(), theme.as_str()));
-                    MatrixCell {
-                        status: counts
-                            .and_then(StatusCounts::worst)
-                            .map(|s| StatusView::new(lang, s)),
-                        count: counts.map_or(0, StatusCounts::total),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    matrix.sort_by(|a, b| a.name.cmp(&b.name));
+    let matrix = matrix(lang, &facts.actions, &names);
 
     let ministries = RollupRow::for_groups(
         lang,

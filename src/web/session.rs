@@ -242,43 +242,44 @@ fn finish(
     response
 }
 
-/// The guard of every page route: session, CSRF, policy, HTML errors.
-pub async fn guard(
-    operation: Operation,
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| Error::internal("application state missing"))?;
+/// The session of a request (recording its use when due) and its scope, if it has one.
+async fn session_of(
+    state: &AppState,
+    req: &ServiceRequest,
+) -> Result<(Option<WebSession>, Scope), Error> {
     let secure = state.settings.web.secure_cookies;
-    let lang = language(&req);
-    let session_cookie = req
+    let Some(value) = req
         .cookie(session_cookie_name(secure))
-        .map(|c| c.value().to_string());
-    let found = match session_cookie {
-        Some(value) => {
-            let settings = state.settings.web.clone();
-            state
-                .read(move |conn| {
-                    let Some(session) = web_sessions::find(conn, &settings, &value)? else {
-                        return Ok(None);
-                    };
-                    let scope = load_scope(conn, &session.user)?;
-                    Ok(Some((session, scope)))
-                })
-                .await?
-        }
-        None => None,
+        .map(|c| c.value().to_string())
+    else {
+        return Ok((None, Scope::default()));
     };
-    let (session, scope) = match found {
+    let settings = state.settings.web.clone();
+    let found = state
+        .read(move |conn| {
+            let Some(session) = web_sessions::find(conn, &settings, &value)? else {
+                return Ok(None);
+            };
+            let scope = load_scope(conn, &session.user)?;
+            Ok(Some((session, scope)))
+        })
+        .await?;
+    Ok(match found {
         Some((session, scope)) => {
             state.record_use(session.touch);
             (Some(session), scope)
         }
         None => (None, Scope::default()),
-    };
+    })
+}
+
+/// What a page knows of its request, and a CSRF cookie to set for a visitor without one.
+async fn context(
+    state: &AppState,
+    req: &ServiceRequest,
+) -> Result<(WebContext, Option<Cookie<'static>>), Error> {
+    let secure = state.settings.web.secure_cookies;
+    let (session, scope) = session_of(state, req).await?;
     // Visitors without a session get a CSRF token in a cookie of their own (double submit).
     let mut new_csrf_cookie = None;
     let csrf: String = match &session {
@@ -301,8 +302,8 @@ pub async fn guard(
         .map(|(_, v)| v.into_owned())
         .filter(|v| v.len() <= 40);
     let ctx = WebContext {
-        lang,
-        csrf: csrf.clone(),
+        lang: language(req),
+        csrf,
         session,
         scope,
         path,
@@ -310,7 +311,21 @@ pub async fn guard(
         request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
         secure_cookies: secure,
     };
+    Ok((ctx, new_csrf_cookie))
+}
 
+/// The guard of every page route: session, CSRF, policy, HTML errors.
+pub async fn guard(
+    operation: Operation,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| Error::internal("application state missing"))?;
+    let (ctx, new_csrf_cookie) = context(&state, &req).await?;
+    let csrf = ctx.csrf.clone();
     let (http_req, payload) = req.into_parts();
     let early = check_request(&ctx, operation, &http_req, payload, &csrf).await;
     if let Some(response) = early {
