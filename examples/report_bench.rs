@@ -54,6 +54,10 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one benchmark run, step by step, as its output reads"
+)]
 fn main() {
     versnelling::init_process();
     let mut runs = 5;

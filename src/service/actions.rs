@@ -202,31 +202,24 @@ pub fn validate_filter(filter: &ActionFilter, codes: &Codes) -> Result<()> {
     resolve_filter(filter, codes).map(|_| ())
 }
 
-fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter> {
-    let mut errors = Vec::new();
-    let list = |field: &str,
-                value: &Option<String>,
-                kind: Label,
-                lookup: &dyn Fn(&str) -> Option<i64>,
-                errors: &mut Vec<FieldError>| {
-        value
-            .as_deref()
-            .map(|v| resolve_list(field, kind, v, lookup, errors))
-    };
-    let mut areas = list(
-        "area",
-        &filter.area,
-        Label::Area,
-        &|c| codes.area_id(c),
-        &mut errors,
-    );
+/// The areas a filter asks for: by `area`, narrowed to (or else all of) the areas of the
+/// municipalities in `municipality`.
+fn resolve_areas(
+    filter: &ActionFilter,
+    codes: &Codes,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<i64>> {
+    let mut areas = filter
+        .area
+        .as_deref()
+        .map(|v| resolve_list("area", Label::Area, v, |c| codes.area_id(c), errors));
     if let Some(municipality_codes) = &filter.municipality {
         let municipalities = resolve_list(
             "municipality",
             Label::Municipality,
             municipality_codes,
             |c| codes.municipality_id(c),
-            &mut errors,
+            errors,
         );
         let in_municipalities: Vec<i64> = codes
             .areas
@@ -242,6 +235,65 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
             None => in_municipalities,
         });
     }
+    areas
+}
+
+/// The statuses of a comma-separated `status` filter.
+fn resolve_statuses(
+    value: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<ActionStatus>> {
+    value.map(|value| {
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| match s.parse::<ActionStatus>() {
+                Ok(status) => Some(status),
+                Err(err) => {
+                    errors.push(FieldError::new("status", Msg::from(err)));
+                    None
+                }
+            })
+            .collect()
+    })
+}
+
+/// The sort key of `sort` (`id` by default; `-` before it for descending).
+fn resolve_sort(value: Option<&str>, errors: &mut Vec<FieldError>) -> (SortKey, bool) {
+    let text = value.unwrap_or("id");
+    let (descending, key) = match text.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, text),
+    };
+    let sort = match key {
+        "id" => SortKey::Id,
+        "title" => SortKey::Title,
+        "area" => SortKey::Area,
+        "status" => SortKey::Status,
+        "percent_complete" => SortKey::Percent,
+        "planned_end" => SortKey::PlannedEnd,
+        "updated_at" => SortKey::UpdatedAt,
+        _ => {
+            errors.push(FieldError::new("sort", Msg::SortKey));
+            SortKey::Id
+        }
+    };
+    (sort, descending)
+}
+
+fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter> {
+    let mut errors = Vec::new();
+    let list = |field: &str,
+                value: &Option<String>,
+                kind: Label,
+                lookup: &dyn Fn(&str) -> Option<i64>,
+                errors: &mut Vec<FieldError>| {
+        value
+            .as_deref()
+            .map(|v| resolve_list(field, kind, v, lookup, errors))
+    };
+    let areas = resolve_areas(filter, codes, &mut errors);
     let ministries = list(
         "ministry",
         &filter.ministry,
@@ -270,20 +322,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
         &|c| codes.programme_id(c),
         &mut errors,
     );
-    let statuses = filter.status.as_deref().map(|value| {
-        value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .filter_map(|s| match s.parse::<ActionStatus>() {
-                Ok(status) => Some(status),
-                Err(err) => {
-                    errors.push(FieldError::new("status", Msg::from(err)));
-                    None
-                }
-            })
-            .collect()
-    });
+    let statuses = resolve_statuses(filter.status.as_deref(), &mut errors);
     let q = filter
         .q
         .as_deref()
@@ -293,24 +332,7 @@ fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter
     if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         errors.push(FieldError::new("q", Msg::TooLong { max: 200 }));
     }
-    let sort_text = filter.sort.as_deref().unwrap_or("id");
-    let (descending, key) = match sort_text.strip_prefix('-') {
-        Some(key) => (true, key),
-        None => (false, sort_text),
-    };
-    let sort = match key {
-        "id" => SortKey::Id,
-        "title" => SortKey::Title,
-        "area" => SortKey::Area,
-        "status" => SortKey::Status,
-        "percent_complete" => SortKey::Percent,
-        "planned_end" => SortKey::PlannedEnd,
-        "updated_at" => SortKey::UpdatedAt,
-        _ => {
-            errors.push(FieldError::new("sort", Msg::SortKey));
-            SortKey::Id
-        }
-    };
+    let (sort, descending) = resolve_sort(filter.sort.as_deref(), &mut errors);
     let as_of = parse_as_of(filter.as_of.as_deref(), &mut errors);
     check(errors)?;
     Ok(ResolvedFilter {
@@ -443,17 +465,14 @@ fn in_chunks<T>(
     Ok(out)
 }
 
-/// Turns action rows into their JSON, at a moment or now. Loads the related rows in a few
-/// queries for all actions together.
-pub fn to_json(
+/// The target group codes of the actions `ids`.
+fn target_groups_of(
     conn: &mut DbConnection,
     codes: &Codes,
-    rows: Vec<Action>,
-    as_of: Option<AsOf>,
-) -> Result<Vec<ActionJson>> {
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>> {
     let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
-    for (action_id, group_id) in in_chunks(&ids, |chunk| {
+    for (action_id, group_id) in in_chunks(ids, |chunk| {
         action_target_groups::table
             .filter(action_target_groups::action_id.eq_any(chunk))
             .select((
@@ -467,8 +486,17 @@ pub fn to_json(
             .or_default()
             .push(codes.target_group(group_id).to_string());
     }
+    Ok(groups)
+}
+
+/// The plans of the actions `ids` recorded before `as_of`, in order: the original first.
+fn plans_of(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    as_of: Option<AsOf>,
+) -> Result<HashMap<i64, Vec<Baseline>>> {
     let mut plans: HashMap<i64, Vec<Baseline>> = HashMap::new();
-    for baseline in in_chunks(&ids, |chunk| {
+    for baseline in in_chunks(ids, |chunk| {
         let mut query = baselines::table
             .filter(baselines::action_id.eq_any(chunk))
             .into_boxed();
@@ -482,30 +510,55 @@ pub fn to_json(
     })? {
         plans.entry(baseline.action_id).or_default().push(baseline);
     }
+    Ok(plans)
+}
+
+/// The progress updates of the actions `ids` recorded before `as_of`.
+fn history_of(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    as_of: AsOf,
+) -> Result<HashMap<i64, Vec<ProgressPoint>>> {
     let mut history: HashMap<i64, Vec<ProgressPoint>> = HashMap::new();
-    if let Some(as_of) = as_of {
-        for (id, action_id, recorded_at, status, percent) in in_chunks(&ids, |chunk| {
-            progress_updates::table
-                .filter(progress_updates::action_id.eq_any(chunk))
-                .filter(progress_updates::recorded_at.lt(as_of.before))
-                .select((
-                    progress_updates::id,
-                    progress_updates::action_id,
-                    progress_updates::recorded_at,
-                    progress_updates::status,
-                    progress_updates::percent_complete,
-                ))
-                .load::<(i64, i64, NaiveDateTime, String, i32)>(conn)
-        })? {
-            let status = status.parse().map_err(Error::internal)?;
-            history.entry(action_id).or_default().push(ProgressPoint {
-                id,
-                recorded_at,
-                status,
-                percent_complete: percent,
-            });
-        }
+    for (id, action_id, recorded_at, status, percent) in in_chunks(ids, |chunk| {
+        progress_updates::table
+            .filter(progress_updates::action_id.eq_any(chunk))
+            .filter(progress_updates::recorded_at.lt(as_of.before))
+            .select((
+                progress_updates::id,
+                progress_updates::action_id,
+                progress_updates::recorded_at,
+                progress_updates::status,
+                progress_updates::percent_complete,
+            ))
+            .load::<(i64, i64, NaiveDateTime, String, i32)>(conn)
+    })? {
+        let status = status.parse().map_err(Error::internal)?;
+        history.entry(action_id).or_default().push(ProgressPoint {
+            id,
+            recorded_at,
+            status,
+            percent_complete: percent,
+        });
     }
+    Ok(history)
+}
+
+/// Turns action rows into their JSON, at a moment or now. Loads the related rows in a few
+/// queries for all actions together.
+pub fn to_json(
+    conn: &mut DbConnection,
+    codes: &Codes,
+    rows: Vec<Action>,
+    as_of: Option<AsOf>,
+) -> Result<Vec<ActionJson>> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let mut groups = target_groups_of(conn, codes, &ids)?;
+    let mut plans = plans_of(conn, &ids, as_of)?;
+    let history = match as_of {
+        Some(as_of) => history_of(conn, &ids, as_of)?,
+        None => HashMap::new(),
+    };
     rows.into_iter()
         .map(|action| {
             let plans = plans.remove(&action.id).unwrap_or_default();
@@ -824,14 +877,17 @@ fn set_target_groups(conn: &mut DbConnection, action_id: i64, ids: &[i64]) -> Qu
     Ok(())
 }
 
-/// Creates an action with its original plan (baseline 1), after `authorize` agreed to its owner.
-pub fn create(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    input: &NewActionInput,
-    authorize: Authorize,
-) -> Result<ActionJson> {
-    let codes = Codes::load(conn)?;
+/// The ids a new action's codes stand for, once its input passed every check.
+struct Resolved {
+    area_id: i64,
+    ministry_id: i64,
+    theme_id: i64,
+    programme_id: Option<i64>,
+    groups: Vec<i64>,
+}
+
+/// Checks a new action's input and resolves its codes, naming every field at fault.
+fn check_new(codes: &Codes, input: &NewActionInput) -> Result<Resolved> {
     let mut errors = Vec::new();
     validate::text("title", &input.title, 1, MAX_TITLE, &mut errors);
     validate::text("description", &input.description, 0, MAX_NOTE, &mut errors);
@@ -866,7 +922,7 @@ pub fn create(
             &mut errors,
         )
     });
-    let groups = target_group_ids(&codes, &input.target_groups, &mut errors);
+    let groups = target_group_ids(codes, &input.target_groups, &mut errors);
     check_plan(
         input.planned_start,
         input.planned_end,
@@ -878,6 +934,30 @@ pub fn create(
     else {
         return Err(Error::internal("codes resolved without error but missing"));
     };
+    Ok(Resolved {
+        area_id,
+        ministry_id,
+        theme_id,
+        programme_id,
+        groups,
+    })
+}
+
+/// Creates an action with its original plan (baseline 1), after `authorize` agreed to its owner.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewActionInput,
+    authorize: Authorize,
+) -> Result<ActionJson> {
+    let codes = Codes::load(conn)?;
+    let Resolved {
+        area_id,
+        ministry_id,
+        theme_id,
+        programme_id,
+        groups,
+    } = check_new(&codes, input)?;
     authorize(Owner {
         ministry_id: Some(ministry_id),
         municipality_id: codes.area_municipality(area_id),
@@ -961,17 +1041,23 @@ pub struct ActionChange {
     pub ministry: Option<serde_json::Value>,
 }
 
-/// Changes an action at `expected_version` (412 when it moved on).
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: i64,
-    expected_version: i64,
-    change: &ActionChange,
-    authorize: Authorize,
-) -> Result<ActionJson> {
-    let codes = Codes::load(conn)?;
-    let mut errors = Vec::new();
+/// The texts and the budget of a change, where it has them.
+fn check_change_texts(change: &ActionChange, errors: &mut Vec<FieldError>) {
+    if let Some(title) = &change.title {
+        validate::text("title", title, 1, MAX_TITLE, errors);
+    }
+    if let Some(description) = &change.description {
+        validate::text("description", description, 0, MAX_NOTE, errors);
+    }
+    if let Some(responsible) = &change.responsible {
+        validate::text("responsible", responsible, 0, 200, errors);
+    }
+    validate::not_negative("budget_cents", change.budget_cents, errors);
+}
+
+/// A change may not touch what has a way of its own (the plan: a re-plan; the status: a
+/// progress update) or what is fixed (the area, the ministry).
+fn refuse_fixed_fields(id: i64, change: &ActionChange, errors: &mut Vec<FieldError>) {
     for (field, value, message) in [
         (
             "planned_start",
@@ -996,16 +1082,21 @@ pub fn update(
             errors.push(FieldError::new(field, message));
         }
     }
-    if let Some(title) = &change.title {
-        validate::text("title", title, 1, MAX_TITLE, &mut errors);
-    }
-    if let Some(description) = &change.description {
-        validate::text("description", description, 0, MAX_NOTE, &mut errors);
-    }
-    if let Some(responsible) = &change.responsible {
-        validate::text("responsible", responsible, 0, 200, &mut errors);
-    }
-    validate::not_negative("budget_cents", change.budget_cents, &mut errors);
+}
+
+/// Changes an action at `expected_version` (412 when it moved on).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    change: &ActionChange,
+    authorize: Authorize,
+) -> Result<ActionJson> {
+    let codes = Codes::load(conn)?;
+    let mut errors = Vec::new();
+    refuse_fixed_fields(id, change, &mut errors);
+    check_change_texts(change, &mut errors);
     let theme_id = change
         .theme
         .as_deref()

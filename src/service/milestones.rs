@@ -17,6 +17,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
+use crate::service::change::{Change as VersionedChange, versioned};
 use crate::service::codes::{Codes, check};
 use crate::service::validate;
 
@@ -351,18 +352,11 @@ pub struct ReopenInput {
     pub note: String,
 }
 
-/// Applies a change at `expected_version` (412 when the milestone moved on).
-pub fn change(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: i64,
-    expected_version: i64,
-    change: &Change,
-    authorize: Authorize,
-) -> Result<MilestoneJson> {
-    let codes = Codes::load(conn)?;
-    let row = load(conn, id)?;
-    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+/// A milestone's changeable state: title, description, report period, due date, done date.
+type MilestoneState = (String, String, Option<i64>, NaiveDate, Option<NaiveDate>);
+
+/// Checks a change's input; the id of the report period it names, if it names one.
+fn check_change(conn: &mut DbConnection, change: &Change) -> Result<Option<i64>> {
     let mut errors = Vec::new();
     let mut period = None;
     match change {
@@ -403,134 +397,176 @@ pub fn change(
         }
     }
     check(errors)?;
-    db::write_transaction(conn, |conn| {
-        let before = load(conn, id)?;
-        if before.version != expected_version {
-            return Err(Error::PreconditionFailed);
+    Ok(period)
+}
+
+/// What a milestone becomes by a change (title, description, period, due date, done date),
+/// with the event of a reschedule, completion or reopening recorded.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per kind of change (describe, reschedule, complete, reopen), each with its event"
+)]
+fn next_state(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &Milestone,
+    change: &Change,
+    period: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<MilestoneState> {
+    Ok(match change {
+        Change::Describe {
+            title,
+            description,
+            report_period,
+        } => (
+            title
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&before.title)
+                .to_string(),
+            description
+                .clone()
+                .unwrap_or_else(|| before.description.clone()),
+            if report_period.is_some() {
+                period
+            } else {
+                before.report_period_id
+            },
+            before.due_date,
+            before.done_on,
+        ),
+        Change::Reschedule { due_date, note } => {
+            if before.done_on.is_some() {
+                return Err(Error::conflict("due_date", Msg::MilestoneDoneReopenFirst));
+            }
+            record_event(
+                conn,
+                actor,
+                before.id,
+                "rescheduled",
+                (*due_date, None),
+                note,
+                now,
+            )?;
+            (
+                before.title.clone(),
+                before.description.clone(),
+                before.report_period_id,
+                *due_date,
+                None,
+            )
         }
-        let now = db::now();
-        let (title, description, report_period_id, due_date, done_on) = match change {
-            Change::Describe {
-                title,
-                description,
-                report_period,
-            } => (
-                title
-                    .as_deref()
-                    .map(str::trim)
-                    .unwrap_or(&before.title)
-                    .to_string(),
-                description
-                    .clone()
-                    .unwrap_or_else(|| before.description.clone()),
-                if report_period.is_some() {
-                    period
-                } else {
-                    before.report_period_id
-                },
+        Change::Complete { done_on, note } => {
+            if before.done_on.is_some() {
+                return Err(Error::Conflict {
+                    message: Msg::MilestoneAlreadyDone,
+                    field: None,
+                });
+            }
+            record_event(
+                conn,
+                actor,
+                before.id,
+                "completed",
+                (before.due_date, Some(*done_on)),
+                note,
+                now,
+            )?;
+            (
+                before.title.clone(),
+                before.description.clone(),
+                before.report_period_id,
                 before.due_date,
-                before.done_on,
-            ),
-            Change::Reschedule { due_date, note } => {
-                if before.done_on.is_some() {
-                    return Err(Error::conflict("due_date", Msg::MilestoneDoneReopenFirst));
-                }
-                record_event(conn, actor, id, "rescheduled", (*due_date, None), note, now)?;
-                (
-                    before.title.clone(),
-                    before.description.clone(),
-                    before.report_period_id,
-                    *due_date,
-                    None,
-                )
-            }
-            Change::Complete { done_on, note } => {
-                if before.done_on.is_some() {
-                    return Err(Error::Conflict {
-                        message: Msg::MilestoneAlreadyDone,
-                        field: None,
-                    });
-                }
-                record_event(
-                    conn,
-                    actor,
-                    id,
-                    "completed",
-                    (before.due_date, Some(*done_on)),
-                    note,
-                    now,
-                )?;
-                (
-                    before.title.clone(),
-                    before.description.clone(),
-                    before.report_period_id,
-                    before.due_date,
-                    Some(*done_on),
-                )
-            }
-            Change::Reopen { note } => {
-                if before.done_on.is_none() {
-                    return Err(Error::Conflict {
-                        message: Msg::MilestoneNotDone,
-                        field: None,
-                    });
-                }
-                record_event(
-                    conn,
-                    actor,
-                    id,
-                    "reopened",
-                    (before.due_date, None),
-                    note,
-                    now,
-                )?;
-                (
-                    before.title.clone(),
-                    before.description.clone(),
-                    before.report_period_id,
-                    before.due_date,
-                    None,
-                )
-            }
-        };
-        let updated = diesel::update(
-            milestones::table
-                .filter(milestones::id.eq(id))
-                .filter(milestones::version.eq(expected_version)),
-        )
-        .set((
-            milestones::title.eq(&title),
-            milestones::description.eq(&description),
-            milestones::report_period_id.eq(report_period_id),
-            milestones::due_date.eq(due_date),
-            milestones::done_on.eq(done_on),
-            milestones::updated_at.eq(now),
-            milestones::version.eq(expected_version + 1),
-        ))
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(Error::PreconditionFailed);
+                Some(*done_on),
+            )
         }
-        let after = load(conn, id)?;
-        let operation = match change {
-            Change::Describe { .. } => "milestone.update",
-            Change::Reschedule { .. } => "milestone.reschedule",
-            Change::Complete { .. } => "milestone.complete",
-            Change::Reopen { .. } => "milestone.reopen",
-        };
-        audit::record(
-            conn,
-            actor,
-            operation,
-            "milestone",
-            Some(&id.to_string()),
-            Some(&before),
-            Some(&after),
-        )?;
-        to_json(conn, vec![after], None)?
-            .pop()
-            .ok_or_else(|| Error::not_found(Label::Milestone, id))
+        Change::Reopen { note } => {
+            if before.done_on.is_none() {
+                return Err(Error::Conflict {
+                    message: Msg::MilestoneNotDone,
+                    field: None,
+                });
+            }
+            record_event(
+                conn,
+                actor,
+                before.id,
+                "reopened",
+                (before.due_date, None),
+                note,
+                now,
+            )?;
+            (
+                before.title.clone(),
+                before.description.clone(),
+                before.report_period_id,
+                before.due_date,
+                None,
+            )
+        }
     })
+}
+
+/// Applies a change at `expected_version` (412 when the milestone moved on).
+pub fn change(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    change: &Change,
+    authorize: Authorize,
+) -> Result<MilestoneJson> {
+    let codes = Codes::load(conn)?;
+    let row = load(conn, id)?;
+    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    let period = check_change(conn, change)?;
+    let operation = match change {
+        Change::Describe { .. } => "milestone.update",
+        Change::Reschedule { .. } => "milestone.reschedule",
+        Change::Complete { .. } => "milestone.complete",
+        Change::Reopen { .. } => "milestone.reopen",
+    };
+    let step = VersionedChange {
+        operation,
+        entity: "milestone",
+        id: &id.to_string(),
+        expected: expected_version,
+    };
+    let after = versioned(
+        conn,
+        actor,
+        step,
+        |conn| load(conn, id),
+        |_, _| Ok(()),
+        |conn, before| {
+            let now = db::now();
+            let (title, description, report_period_id, due_date, done_on) =
+                next_state(conn, actor, before, change, period, now)?;
+            let updated = diesel::update(
+                milestones::table
+                    .filter(milestones::id.eq(id))
+                    .filter(milestones::version.eq(expected_version)),
+            )
+            .set((
+                milestones::title.eq(&title),
+                milestones::description.eq(&description),
+                milestones::report_period_id.eq(report_period_id),
+                milestones::due_date.eq(due_date),
+                milestones::done_on.eq(done_on),
+                milestones::updated_at.eq(now),
+                milestones::version.eq(expected_version + 1),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            load(conn, id).map(Some)
+        },
+    )?;
+    to_json(conn, vec![after], None)?
+        .pop()
+        .ok_or_else(|| Error::not_found(Label::Milestone, id))
 }
 
 /// The milestones of many actions at once (roll-ups, reports), as they stood `as_of`.

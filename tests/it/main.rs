@@ -5,6 +5,10 @@
     clippy::unwrap_used,
     reason = "test helpers fail the test with a message when their setup fails"
 )]
+#![expect(
+    clippy::too_many_lines,
+    reason = "a test reads as one scenario, from setup to the last assertion"
+)]
 
 mod support;
 
