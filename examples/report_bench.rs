@@ -20,6 +20,7 @@
 use std::time::{Duration, Instant};
 
 use versnelling::config::SettingsBuilder;
+use versnelling::db::writer::{self, Writer};
 use versnelling::reports::build::{self, Moment};
 use versnelling::reports::{self, Format};
 use versnelling::{db, seed, startup};
@@ -89,22 +90,25 @@ fn main() {
         .unwrap();
     let settings = builder.build().unwrap();
     let pool = startup::open_database(&settings).expect("database");
+    // Seeding writes, through the one write path; the report build after it only reads.
+    let programme = Writer::direct(pool.clone())
+        .write_blocking(|conn| match scale {
+            None => {
+                seed::demo::seed_demo(conn, &mut |_| {})?;
+                Ok("the demo".to_string())
+            }
+            Some(n) => {
+                let config = seed::scale::ScaleConfig::for_scale(n);
+                let summary = seed::scale::seed_scale(conn, &config, &mut |_, _| {})?;
+                Ok(format!(
+                    "scale {n} ({} areas, {} actions, {} progress updates, {} indicators)",
+                    summary.areas, summary.actions, summary.progress_updates, summary.indicators
+                ))
+            }
+        })
+        .expect("seeded programme");
     let mut conn = pool.get().expect("connection");
-    let programme = match scale {
-        None => {
-            seed::demo::seed_demo(&mut conn, &mut |_| {}).expect("demo");
-            "the demo".to_string()
-        }
-        Some(n) => {
-            let config = seed::scale::ScaleConfig::for_scale(n);
-            let summary = seed::scale::seed_scale(&mut conn, &config, &mut |_, _| {})
-                .expect("generated programme");
-            format!(
-                "scale {n} ({} areas, {} actions, {} progress updates, {} indicators)",
-                summary.areas, summary.actions, summary.progress_updates, summary.indicators
-            )
-        }
-    };
+    writer::reading(&mut conn).expect("a connection marked for reading");
     let rss_seeded = peak_rss_mib();
     println!("runs: {runs}; peak RSS after seeding {programme}: {rss_seeded:.1} MiB");
 

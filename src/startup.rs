@@ -17,7 +17,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{Secret, Settings};
 use crate::db::group_commit::GroupCommit;
-use crate::db::writer::Writer;
+use crate::db::writer::{self, Writer};
 use crate::db::{self, Pool};
 use crate::seed;
 use crate::service;
@@ -62,23 +62,32 @@ pub fn prepare_data_dir(dir: &Path) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// Opens the pool, applies pending migrations and seeds missing reference data.
+/// Opens the pool, applies pending migrations and seeds missing reference data. Both are
+/// writes like any other, so they run through the one write path.
 pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
     let url = settings.database_url()?;
     let pool = db::connect(&url, &settings.database)?;
-    let mut conn = pool
-        .get()
-        .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))?;
-    let applied = db::run_migrations(&mut conn)?;
+    // The outer error is the writer's own (no connection), the inner one a migration's or the
+    // seed's, each reported as before.
+    Writer::direct(pool.clone())
+        .write_blocking(|conn| Ok(migrate_and_seed(conn, &url)))
+        .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))??;
+    Ok(pool)
+}
+
+fn migrate_and_seed(
+    conn: &mut db::DbConnection,
+    url: &db::DatabaseUrl,
+) -> Result<(), StartupError> {
+    let applied = db::run_migrations(conn)?;
     if applied > 0 {
         tracing::info!(applied, backend = url.backend_name(), "database migrated");
     }
-    let counts =
-        seed::seed_reference(&mut conn).map_err(|err| StartupError::Seed(err.to_string()))?;
+    let counts = seed::seed_reference(conn).map_err(|err| StartupError::Seed(err.to_string()))?;
     if counts.total() > 0 {
         tracing::info!(rows = counts.total(), "reference data seeded");
     }
-    Ok(pool)
+    Ok(())
 }
 
 const SECRET_FILE: &str = "jwt-secret";
@@ -145,6 +154,7 @@ impl Application {
                 let mut conn = pool
                     .get()
                     .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))?;
+                writer::reading(&mut conn).map_err(|e| StartupError::Other(e.to_string()))?;
                 let users = service::users::count(&mut conn)
                     .map_err(|e| StartupError::Other(e.to_string()))?;
                 Ok((pool, secret, users))

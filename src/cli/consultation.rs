@@ -1,15 +1,15 @@
 //! `consultation export`: a consultation's note written to a file.
 
 use super::args::ConsultationCommand;
-use super::{describe, open};
+use super::{describe, read};
 use crate::config::Settings;
 use crate::service::consultations;
 
 pub(super) fn run(settings: &Settings, command: ConsultationCommand) -> Result<(), String> {
     let ConsultationCommand::Export { code, format, out } = command;
-    let pool = open(settings)?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let bytes = consultations::export_note(&mut conn, &code, format).map_err(describe)?;
+    let bytes = read(settings, |conn| {
+        consultations::export_note(conn, &code, format).map_err(describe)
+    })?;
     std::fs::write(&out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     println!(
         "wrote the note of `{code}` to {} ({} bytes)",

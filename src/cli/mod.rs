@@ -1,6 +1,8 @@
 //! The commands of the `versnelling` binary: `main.rs` parses the arguments (`args`) and calls
 //! `run`, which opens what the command needs and hands it to the command group's file. Every
 //! command prints what it did on standard output and fails with one line for standard error.
+//! A command that changes the database does it through the one write path ([`write`]), as the
+//! server does; a command that only reads gets a connection that refuses writes ([`read`]).
 
 pub mod args;
 mod backup;
@@ -15,6 +17,8 @@ mod users;
 use std::io::Read;
 
 use crate::config::{Overrides, Settings};
+use crate::db::DbConnection;
+use crate::db::writer::{self, Writer};
 use crate::service::charts::ChartQuery;
 use crate::startup::{self, Application};
 use crate::{db, telemetry};
@@ -96,6 +100,31 @@ fn display_url(settings: &Settings) -> String {
 fn open(settings: &Settings) -> Result<db::Pool, String> {
     startup::prepare_data_dir(&settings.data.dir).map_err(|e| e.to_string())?;
     startup::open_database(settings).map_err(|e| e.to_string())
+}
+
+/// Opens the database and runs `work` through the one write path ([`Writer::write_blocking`]).
+/// `work` answers with the command's own error line (service errors through [`describe`]); a
+/// failure of the writer itself (no connection) is described the same way.
+fn write<T>(
+    settings: &Settings,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    let writer = Writer::direct(open(settings)?);
+    writer
+        .write_blocking(|conn| Ok(work(conn)))
+        .map_err(describe)?
+}
+
+/// Opens the database and runs `work` on a connection marked for reading: in debug builds a
+/// write slipping into a read command fails instead of bypassing the write path.
+fn read<T>(
+    settings: &Settings,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    let pool = open(settings)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    writer::reading(&mut conn).map_err(describe)?;
+    work(&mut conn)
 }
 
 /// Reads a password from standard input: the first line, without its line ending.

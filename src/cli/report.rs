@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::progress::Progress;
-use super::{describe, open};
+use super::{describe, read, write};
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::ReportState;
@@ -22,39 +22,62 @@ pub(super) fn run(
     verify: bool,
 ) -> Result<(), String> {
     let formats = ReportFormat::parse_list(format).map_err(|e| format!("--format: {e}"))?;
-    let pool = open(settings)?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let stored = reports::list(&mut conn, Some(period), true).map_err(describe)?;
-    let published = stored.iter().find(|r| r.state == ReportState::Published);
     if verify {
-        let report = published
-            .or(stored.first())
-            .ok_or_else(|| format!("period `{period}` has no report to verify"))?;
-        return verify_report(&mut conn, report);
+        return read(settings, |conn| verify_period(conn, period));
     }
-    let report = match published {
-        Some(report) if publish => {
-            return Err(format!(
-                "period `{period}` already has a published report ({}); it cannot change",
-                report.id
-            ));
-        }
-        Some(report) => {
-            println!(
-                "period `{period}` is published: writing report {}",
-                report.id
-            );
-            report.clone()
-        }
-        None => new_draft(&mut conn, period, publish)?,
-    };
-    write_files(&mut conn, &report, &formats, out)?;
+    // A period without a published report gets a new draft: the command may write.
+    let report = write(settings, |conn| {
+        let report = published_or_new_draft(conn, period, publish)?;
+        write_files(conn, &report, &formats, out)?;
+        Ok(report)
+    })?;
     println!(
         "as of {} UTC, content hash {}",
         report.as_of.format("%Y-%m-%d %H:%M:%S"),
         report.content_hash
     );
     Ok(())
+}
+
+/// The period's stored reports, drafts included.
+fn stored(conn: &mut DbConnection, period: &str) -> Result<Vec<ReportJson>, String> {
+    reports::list(conn, Some(period), true).map_err(describe)
+}
+
+fn published(stored: &[ReportJson]) -> Option<&ReportJson> {
+    stored.iter().find(|r| r.state == ReportState::Published)
+}
+
+/// `--verify`: the period's published report, else its first stored one, checked.
+fn verify_period(conn: &mut DbConnection, period: &str) -> Result<(), String> {
+    let stored = stored(conn, period)?;
+    let report = published(&stored)
+        .or(stored.first())
+        .ok_or_else(|| format!("period `{period}` has no report to verify"))?;
+    verify_report(conn, report)
+}
+
+/// The period's published report (which `--publish` cannot change), else a new draft.
+fn published_or_new_draft(
+    conn: &mut DbConnection,
+    period: &str,
+    publish: bool,
+) -> Result<ReportJson, String> {
+    let stored = stored(conn, period)?;
+    match published(&stored) {
+        Some(report) if publish => Err(format!(
+            "period `{period}` already has a published report ({}); it cannot change",
+            report.id
+        )),
+        Some(report) => {
+            println!(
+                "period `{period}` is published: writing report {}",
+                report.id
+            );
+            Ok(report.clone())
+        }
+        None => new_draft(conn, period, publish),
+    }
 }
 
 /// Builds the stored report again from history and says, per file, whether it is the same.

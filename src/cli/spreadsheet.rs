@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::args::{ExportCommand, ImportCommand};
 use super::progress::Progress;
-use super::{describe, open};
+use super::{describe, read, write};
 use crate::auth::policy::Owner;
 use crate::config::Settings;
 use crate::db::DbConnection;
@@ -31,17 +31,19 @@ fn import_actions(
     as_user: Option<&str>,
 ) -> Result<(), String> {
     let data = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let pool = open(settings)?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let actor = importer(&mut conn, as_user)?;
-    // The operator at the console may create any action.
-    let allow_all = |_: Owner| Ok(());
-    let bar = Progress::new("checking rows");
-    let mut progress = |done: usize, total: usize| bar.count(done as u64, total as u64, "rows", "");
-    let outcome =
-        spreadsheet::import_actions(&mut conn, &data, dry_run, &actor, &allow_all, &mut progress);
-    bar.clear();
-    let report = outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    // A dry run too: it checks every row by writing it in a transaction it rolls back.
+    let report = write(settings, |conn| {
+        let actor = importer(conn, as_user)?;
+        // The operator at the console may create any action.
+        let allow_all = |_: Owner| Ok(());
+        let bar = Progress::new("checking rows");
+        let mut progress =
+            |done: usize, total: usize| bar.count(done as u64, total as u64, "rows", "");
+        let outcome =
+            spreadsheet::import_actions(conn, &data, dry_run, &actor, &allow_all, &mut progress);
+        bar.clear();
+        outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))
+    })?;
     if !report.ignored_columns.is_empty() {
         println!(
             "ignored the export-only columns {}",
@@ -180,9 +182,9 @@ fn export_actions(
     out: &Path,
     filter: &ActionFilter,
 ) -> Result<(), String> {
-    let pool = open(settings)?;
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let export = spreadsheet::export_actions(&mut conn, filter, format).map_err(describe)?;
+    let export = read(settings, |conn| {
+        spreadsheet::export_actions(conn, filter, format).map_err(describe)
+    })?;
     if out == Path::new("-") {
         std::io::stdout()
             .write_all(&export.bytes)

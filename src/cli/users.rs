@@ -2,9 +2,9 @@
 //! password always from standard input.
 
 use super::args::UserCommand;
-use super::{describe, open, read_password};
+use super::{describe, read, read_password, write};
 use crate::config::Settings;
-use crate::db::PooledConnection;
+use crate::db::DbConnection;
 use crate::service::audit::Actor;
 use crate::service::users::{self, NewUserInput, UserChange, UserSummary};
 
@@ -27,23 +27,23 @@ pub(super) fn run(settings: &Settings, command: UserCommand) -> Result<(), Strin
                 municipality,
                 password,
             };
-            add(&mut connect(settings)?, &input)
+            write(settings, |conn| add(conn, &input))
         }
-        UserCommand::List => list(&mut connect(settings)?),
+        UserCommand::List => read(settings, list),
         UserCommand::Disable { username } => {
-            set_disabled(&mut connect(settings)?, &username, true)?;
+            write(settings, |conn| set_disabled(conn, &username, true))?;
             println!("disabled `{username}`; their tokens are revoked");
             Ok(())
         }
         UserCommand::Enable { username } => {
-            set_disabled(&mut connect(settings)?, &username, false)?;
+            write(settings, |conn| set_disabled(conn, &username, false))?;
             println!("enabled `{username}`");
             Ok(())
         }
         UserCommand::SetPassword {
             username,
             password_stdin: _,
-        } => set_password(&mut connect(settings)?, &username),
+        } => write(settings, |conn| set_password(conn, &username)),
         UserCommand::SetRole {
             username,
             role,
@@ -56,7 +56,7 @@ pub(super) fn run(settings: &Settings, command: UserCommand) -> Result<(), Strin
                 municipality,
                 ..Default::default()
             };
-            let (user, _) = change_user(&mut connect(settings)?, &username, change)?;
+            let (user, _) = write(settings, |conn| change_user(conn, &username, change))?;
             println!(
                 "`{username}` is now {}; their tokens are revoked",
                 user.role
@@ -66,19 +66,13 @@ pub(super) fn run(settings: &Settings, command: UserCommand) -> Result<(), Strin
     }
 }
 
-/// A connection to the opened (migrated, seeded) database.
-fn connect(settings: &Settings) -> Result<PooledConnection, String> {
-    let pool = open(settings)?;
-    pool.get().map_err(|e| e.to_string())
-}
-
 /// The operator at the console.
 fn actor() -> Actor {
     Actor::system("cli")
 }
 
 /// `user add`.
-fn add(conn: &mut PooledConnection, input: &NewUserInput) -> Result<(), String> {
+fn add(conn: &mut DbConnection, input: &NewUserInput) -> Result<(), String> {
     let user = users::create_user(conn, &actor(), input).map_err(describe)?;
     println!(
         "created user `{}` (id {}, role {}{})",
@@ -94,7 +88,7 @@ fn add(conn: &mut PooledConnection, input: &NewUserInput) -> Result<(), String> 
 }
 
 /// `user list`: a table of username, role, scope and state.
-fn list(conn: &mut PooledConnection) -> Result<(), String> {
+fn list(conn: &mut DbConnection) -> Result<(), String> {
     let (items, total) = users::list(conn, 10_000, 0).map_err(describe)?;
     println!("{:<28} {:<14} {:<14} state", "username", "role", "scope");
     for user in &items {
@@ -113,7 +107,7 @@ fn list(conn: &mut PooledConnection) -> Result<(), String> {
     Ok(())
 }
 
-fn set_disabled(conn: &mut PooledConnection, username: &str, disabled: bool) -> Result<(), String> {
+fn set_disabled(conn: &mut DbConnection, username: &str, disabled: bool) -> Result<(), String> {
     let change = UserChange {
         disabled: Some(disabled),
         ..Default::default()
@@ -123,7 +117,7 @@ fn set_disabled(conn: &mut PooledConnection, username: &str, disabled: bool) -> 
 }
 
 /// `user set-password`: the password is read once the database is open.
-fn set_password(conn: &mut PooledConnection, username: &str) -> Result<(), String> {
+fn set_password(conn: &mut DbConnection, username: &str) -> Result<(), String> {
     let password = read_password()?;
     let id = users::id_by_username(conn, username).map_err(describe)?;
     users::set_password(conn, &actor(), id, &password).map_err(describe)?;
@@ -132,7 +126,7 @@ fn set_password(conn: &mut PooledConnection, username: &str) -> Result<(), Strin
 }
 
 fn change_user(
-    conn: &mut PooledConnection,
+    conn: &mut DbConnection,
     username: &str,
     change: UserChange,
 ) -> Result<(UserSummary, i64), String> {
