@@ -765,7 +765,11 @@ fn milestone_corrections(
         .map(|m| (m.id, m.done_on))
         .collect();
     let mut found = Vec::new();
-    for m in ctx.facts.milestones.values().flatten() {
+    // In id order: the facts are a map, and corrections that sort alike (same area, action
+    // title, milestone title and day) must come out the same in every build of the report.
+    let mut milestones: Vec<_> = ctx.facts.milestones.values().flatten().collect();
+    milestones.sort_by_key(|m| m.id);
+    for m in milestones {
         let Some(at) = changed_at.get(&m.id) else {
             continue;
         };
