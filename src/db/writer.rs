@@ -100,3 +100,50 @@ fn query_only(conn: &mut DbConnection, on: bool) -> Result<(), Error> {
 fn query_only(_conn: &mut DbConnection, _on: bool) -> Result<(), Error> {
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+
+    use super::*;
+    use crate::config::{DatabaseSettings, Secret, SqliteSynchronous};
+    use crate::db::DatabaseUrl;
+
+    fn pool_in(dir: &std::path::Path) -> Pool {
+        let url = DatabaseUrl::Sqlite(dir.join("writer.db"));
+        let settings = DatabaseSettings {
+            url: Secret::new(url.to_string()),
+            pool_size: 1,
+            connect_timeout_seconds: 5,
+            sqlite_busy_timeout_ms: 5_000,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_group_commit: false,
+        };
+        crate::db::connect(&url, &settings).expect("pool")
+    }
+
+    /// The guard of the one write path: a connection handed out for reading refuses a write,
+    /// and the writer takes the same connection back for writing. (Debug builds only: release
+    /// builds skip the guard.)
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_read_connection_refuses_writes_and_the_writer_takes_it_back() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let pool = pool_in(dir.path());
+        {
+            let mut conn = pool.get().expect("connection");
+            conn.batch_execute("CREATE TABLE t (x INTEGER)")
+                .expect("table");
+            reading(&mut conn).expect("mark for reading");
+            let refused = conn.batch_execute("INSERT INTO t VALUES (1)");
+            assert!(
+                refused.is_err(),
+                "a write on a read connection went through"
+            );
+        }
+        // The pool has one connection: the writer gets the one just marked for reading.
+        let written = Writer::direct(pool.clone())
+            .write_blocking(|conn| Ok(conn.batch_execute("INSERT INTO t VALUES (2)")?));
+        assert!(written.is_ok(), "{written:?}");
+    }
+}
