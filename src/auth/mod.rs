@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::db::schema::{api_tokens, revoked_access_tokens};
 use crate::db::{self, DbConnection};
-use crate::domain::Role;
+use crate::domain::{MinistryId, MunicipalityId, Role};
 use crate::error::Error;
 use crate::i18n::Msg;
 use jwt::{JwtKeys, TokenError};
@@ -36,8 +36,8 @@ pub struct AuthUser {
     pub id: i64,
     pub username: String,
     pub role: Role,
-    pub ministry_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    pub ministry_id: Option<MinistryId>,
+    pub municipality_id: Option<MunicipalityId>,
     /// A read-only API token: no write operation, whatever the role allows.
     pub read_only: bool,
     pub credential: Credential,
@@ -126,8 +126,8 @@ fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result
         id,
         username,
         role,
-        ministry_id,
-        municipality_id,
+        ministry_id: ministry_id.map(MinistryId::from),
+        municipality_id: municipality_id.map(MunicipalityId::from),
         read_only,
         credential,
     })

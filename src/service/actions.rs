@@ -17,7 +17,7 @@ use crate::db::schema::{action_target_groups, actions, baselines, progress_updat
 use crate::db::{self, DbConnection};
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
 use crate::domain::rollup::StatusCounts;
-use crate::domain::{self, ActionStatus};
+use crate::domain::{self, ActionStatus, MinistryId, MunicipalityId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
@@ -97,8 +97,10 @@ pub struct ActionJson {
 impl ActionJson {
     pub fn owner(&self, codes: &Codes) -> Owner {
         Owner {
-            ministry_id: codes.ministry_id(&self.ministry),
-            municipality_id: codes.municipality_id(&self.municipality),
+            ministry: codes.ministry_id(&self.ministry).map(MinistryId::from),
+            municipality: codes
+                .municipality_id(&self.municipality)
+                .map(MunicipalityId::from),
         }
     }
 }
@@ -112,8 +114,10 @@ impl Versioned for ActionJson {
 /// The owner of an action row, for the policy.
 pub fn owner_of(action: &Action, codes: &Codes) -> Owner {
     Owner {
-        ministry_id: Some(action.ministry_id),
-        municipality_id: codes.area_municipality(action.area_id),
+        ministry: Some(MinistryId::from(action.ministry_id)),
+        municipality: codes
+            .area_municipality(action.area_id)
+            .map(MunicipalityId::from),
     }
 }
 
@@ -126,8 +130,8 @@ fn owner_in(conn: &mut DbConnection, action: &Action) -> Result<Owner> {
         .get_result::<i64>(conn)
         .optional()?;
     Ok(Owner {
-        ministry_id: Some(action.ministry_id),
-        municipality_id,
+        ministry: Some(MinistryId::from(action.ministry_id)),
+        municipality: municipality_id.map(MunicipalityId::from),
     })
 }
 
@@ -959,8 +963,8 @@ pub fn create(
         groups,
     } = check_new(&codes, input)?;
     authorize(Owner {
-        ministry_id: Some(ministry_id),
-        municipality_id: codes.area_municipality(area_id),
+        ministry: Some(MinistryId::from(ministry_id)),
+        municipality: codes.area_municipality(area_id).map(MunicipalityId::from),
     })?;
     let id = db::write_transaction(conn, |conn| -> Result<i64> {
         let now = db::now();

@@ -9,6 +9,7 @@ use crate::auth::policy::Owner;
 use crate::db::models::{LocalNote, NewLocalNote};
 use crate::db::schema::{actions, areas, local_notes, users};
 use crate::db::{self, DbConnection};
+use crate::domain::MunicipalityId;
 use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
@@ -81,8 +82,8 @@ pub fn create(
 ) -> Result<NoteJson> {
     let (area_id, municipality_id) = area(conn, code)?;
     authorize(Owner {
-        ministry_id: None,
-        municipality_id: Some(municipality_id),
+        ministry: None,
+        municipality: Some(MunicipalityId::from(municipality_id)),
     })?;
     let mut errors = Vec::new();
     validate::text("body", &input.body, 1, MAX_NOTE, &mut errors);

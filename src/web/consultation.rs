@@ -196,8 +196,8 @@ async fn page(
     let own = match own {
         Some((municipality, submissions)) => {
             let owner = Owner {
-                ministry_id: None,
-                municipality_id: user.municipality_id,
+                ministry: None,
+                municipality: user.municipality_id,
             };
             let can_write = consultation.open
                 && policy::authorize_object(user, Operation::WriteSubmission, owner).is_ok();
