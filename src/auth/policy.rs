@@ -192,7 +192,17 @@ pub fn authorize(user: &AuthUser, operation: Operation) -> Result<Access, Error>
     Ok(access)
 }
 
-/// Whose an object is, for the scope check.
+/// Whose an object is, for the scope check. A municipality's id does not fit where the
+/// ministry goes:
+///
+/// ```compile_fail
+/// # use versnelling::auth::policy::Owner;
+/// # use versnelling::domain::MunicipalityId;
+/// let owner = Owner {
+///     ministry: Some(MunicipalityId::from(3)),
+///     municipality: None,
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Owner {
     pub ministry: Option<MinistryId>,

@@ -1,6 +1,14 @@
 //! Typed ids of the main entities, so that passing an action's id where a milestone's is meant
 //! is a compile error. They serialize as the bare number (the JSON and the OpenAPI document say
 //! `integer`, as before); database rows keep `i64` and convert at the service boundary.
+//!
+//! ```compile_fail
+//! # use versnelling::domain::{ActionId, MilestoneId};
+//! fn milestone(id: MilestoneId) -> i64 {
+//!     id.get()
+//! }
+//! milestone(ActionId::from(7)); // an action's id is not a milestone's
+//! ```
 
 use std::fmt;
 
