@@ -273,7 +273,7 @@ async fn auto_draft(state: AppState) {
                     match generated {
                         Ok(report) => tracing::info!(
                             period,
-                            report = report.id,
+                            report = report.id.get(),
                             "generated a draft report: the period's cut-off has passed"
                         ),
                         Err(err) => {

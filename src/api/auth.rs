@@ -9,6 +9,7 @@ use crate::api::extract::Json;
 use crate::api::guard::request_id;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, POLICY};
+use crate::domain::ApiTokenId;
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::service::{api_tokens, sessions, users};
@@ -287,7 +288,7 @@ pub async fn revoke_my_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    path: web::Path<i64>,
+    path: web::Path<ApiTokenId>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let token_id = path.into_inner();

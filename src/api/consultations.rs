@@ -14,6 +14,7 @@ use crate::api::respond::{Items, checker, items, tagged};
 use crate::auth::AuthUser;
 use crate::auth::policy::Operation;
 use crate::db;
+use crate::domain::SubmissionId;
 use crate::error::Error;
 use crate::service::consultations::{
     self, ConsultationChange, ConsultationInput, LinkInput, NoteFormat, OrderInput, ReopenInput,
@@ -335,7 +336,7 @@ pub async fn reorder(
 pub async fn get_submission(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<SubmissionId>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     let role = user.role;
@@ -360,7 +361,7 @@ pub async fn update_submission(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<SubmissionId>,
     body: Json<SubmissionChange>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -399,7 +400,7 @@ pub async fn link_actions(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<SubmissionId>,
     body: Json<LinkInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));

@@ -13,6 +13,7 @@ use crate::api::respond::{Items, checker, items, tagged};
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation};
 use crate::db;
+use crate::domain::ReportId;
 use crate::error::Error;
 use crate::service::reports;
 use crate::service::signoffs::{self, SignoffInput};
@@ -172,7 +173,7 @@ pub async fn generate_report(
 pub async fn get_report(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ReportId>,
 ) -> Result<HttpResponse, Error> {
     let drafts = sees_drafts(&user);
     let id = id.into_inner();
@@ -198,7 +199,7 @@ pub async fn get_report(
 pub async fn report_file(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(ReportId, String)>,
 ) -> Result<HttpResponse, Error> {
     let drafts = sees_drafts(&user);
     let (id, format) = path.into_inner();
@@ -238,7 +239,7 @@ pub async fn publish_report(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ReportId>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let actor = user.actor(request_id(&req));

@@ -11,6 +11,7 @@ use crate::api::reference::{List, Page};
 use crate::api::respond::{Items, checker, items, tagged};
 use crate::auth::AuthUser;
 use crate::auth::policy::Operation;
+use crate::domain::{ActionId, IndicatorId, MilestoneId};
 use crate::error::Error;
 use crate::service::actions::{
     self, ActionChange, ActionFilter, BulkUpdate, NewActionInput, ProgressInput, ReplanInput,
@@ -173,7 +174,7 @@ pub async fn list_actions(
 )]
 pub async fn get_action(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -221,7 +222,7 @@ pub async fn update_action(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     body: Json<ActionChange>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -244,7 +245,7 @@ pub async fn update_action(
 )]
 pub async fn list_updates(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -269,7 +270,7 @@ pub async fn add_update(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     body: Json<ProgressInput>,
 ) -> Result<HttpResponse, Error> {
     let expected = match if_match(&req) {
@@ -318,7 +319,7 @@ pub async fn bulk_updates(
 )]
 pub async fn list_baselines(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -342,7 +343,7 @@ pub async fn replan(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     body: Json<ReplanInput>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -367,7 +368,7 @@ pub async fn replan(
 )]
 pub async fn list_milestones(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -391,7 +392,7 @@ pub async fn create_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     body: Json<NewMilestoneInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
@@ -413,7 +414,7 @@ pub async fn create_milestone(
 )]
 pub async fn get_milestone(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -434,7 +435,7 @@ pub async fn get_milestone(
 )]
 pub async fn milestone_events(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     Ok(items(
@@ -446,7 +447,7 @@ async fn change_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: i64,
+    id: MilestoneId,
     change: Change,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -470,7 +471,7 @@ pub async fn update_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     body: Json<DescribeInput>,
 ) -> Result<HttpResponse, Error> {
     let DescribeInput {
@@ -504,7 +505,7 @@ pub async fn reschedule_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     body: Json<RescheduleInput>,
 ) -> Result<HttpResponse, Error> {
     let RescheduleInput { due_date, note } = body.0;
@@ -530,7 +531,7 @@ pub async fn complete_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     body: Json<CompleteInput>,
 ) -> Result<HttpResponse, Error> {
     let CompleteInput { done_on, note } = body.0;
@@ -556,7 +557,7 @@ pub async fn reopen_milestone(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     body: Json<ReopenInput>,
 ) -> Result<HttpResponse, Error> {
     let ReopenInput { note } = body.0;
@@ -575,7 +576,7 @@ pub async fn reopen_milestone(
 )]
 pub async fn list_indicators(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -599,7 +600,7 @@ pub async fn create_indicator(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
@@ -621,7 +622,7 @@ pub async fn create_indicator(
 )]
 pub async fn get_indicator(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<IndicatorId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -644,7 +645,7 @@ pub async fn update_indicator(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<IndicatorId>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -667,7 +668,7 @@ pub async fn update_indicator(
 )]
 pub async fn list_values(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<IndicatorId>,
     query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -691,7 +692,7 @@ pub async fn add_value(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<IndicatorId>,
     body: Json<ValueInput>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));

@@ -7,6 +7,7 @@ use crate::api::extract::{Json, Query, etag, if_match};
 use crate::api::guard::request_id;
 use crate::api::reference::{List, Page};
 use crate::auth::AuthUser;
+use crate::domain::{ApiTokenId, UserId};
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::service::api_tokens;
@@ -70,7 +71,10 @@ pub async fn create(
     params(("id" = i64, Path, description = "User id")),
     responses((status = 200, description = "The user", body = crate::service::users::UserSummary, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such user")),
 )]
-pub async fn get(state: web::Data<AppState>, path: web::Path<i64>) -> Result<HttpResponse, Error> {
+pub async fn get(
+    state: web::Data<AppState>,
+    path: web::Path<UserId>,
+) -> Result<HttpResponse, Error> {
     let id = path.into_inner();
     let (user, version) = state.read(move |conn| users::get(conn, id)).await?;
     Ok(HttpResponse::Ok()
@@ -91,7 +95,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     body: Json<UserChange>,
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
@@ -131,7 +135,7 @@ pub async fn set_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     body: Json<SetPassword>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
@@ -153,7 +157,7 @@ pub async fn set_password(
 )]
 pub async fn list_tokens(
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, Error> {
     let id = path.into_inner();
     let items = state
@@ -179,7 +183,7 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(UserId, ApiTokenId)>,
 ) -> Result<HttpResponse, Error> {
     let actor = user.actor(request_id(&req));
     let (id, token_id) = path.into_inner();

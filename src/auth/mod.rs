@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::db::schema::{api_tokens, revoked_access_tokens};
 use crate::db::{self, DbConnection};
-use crate::domain::Role;
+use crate::domain::{ApiTokenId, MinistryId, MunicipalityId, Role, UserId};
 use crate::error::Error;
 use crate::i18n::Msg;
 use jwt::{JwtKeys, TokenError};
@@ -25,7 +25,7 @@ pub enum Credential {
     /// An access token from `/auth/token` or `/auth/refresh`.
     AccessToken { jti: String, expires_at: i64 },
     /// A personal API token.
-    ApiToken { id: i64 },
+    ApiToken { id: ApiTokenId },
     /// A browser session (the dashboard).
     Session,
 }
@@ -33,11 +33,11 @@ pub enum Credential {
 /// The logged-in user of a request, with the role and scope they have now.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuthUser {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
-    pub ministry_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    pub ministry_id: Option<MinistryId>,
+    pub municipality_id: Option<MunicipalityId>,
     /// A read-only API token: no write operation, whatever the role allows.
     pub read_only: bool,
     pub credential: Credential,
@@ -66,7 +66,7 @@ impl AuthUser {
     /// The name recorded in the audit log.
     pub fn actor(&self, request_id: Option<String>) -> Actor {
         Actor {
-            user_id: Some(self.id),
+            user_id: Some(self.id.get()),
             name: self.username.clone(),
             request_id,
         }
@@ -123,11 +123,11 @@ fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result
     let (id, username, role, ministry_id, municipality_id, _, _) = row;
     let role = role.parse::<Role>().map_err(Error::internal)?;
     Ok(AuthUser {
-        id,
+        id: UserId::from(id),
         username,
         role,
-        ministry_id,
-        municipality_id,
+        ministry_id: ministry_id.map(MinistryId::from),
+        municipality_id: municipality_id.map(MunicipalityId::from),
         read_only,
         credential,
     })
@@ -236,7 +236,9 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<Authen
     let user = to_auth_user(
         row,
         access != "read_write",
-        Credential::ApiToken { id: token_id },
+        Credential::ApiToken {
+            id: ApiTokenId::from(token_id),
+        },
     )?;
     Ok((user, version, touch))
 }

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::AuthUser;
-use crate::domain::Role;
+use crate::domain::{MinistryId, MunicipalityId, Role};
 use crate::error::Error;
 use crate::i18n::Msg;
 
@@ -192,20 +192,30 @@ pub fn authorize(user: &AuthUser, operation: Operation) -> Result<Access, Error>
     Ok(access)
 }
 
-/// Whose an object is, for the scope check.
+/// Whose an object is, for the scope check. A municipality's id does not fit where the
+/// ministry goes:
+///
+/// ```compile_fail
+/// # use versnelling::auth::policy::Owner;
+/// # use versnelling::domain::MunicipalityId;
+/// let owner = Owner {
+///     ministry: Some(MunicipalityId::from(3)),
+///     municipality: None,
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Owner {
-    pub ministry_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    pub ministry: Option<MinistryId>,
+    pub municipality: Option<MunicipalityId>,
 }
 
 /// The object-level check: the caller's access to this operation must reach the object's owner.
 pub fn authorize_object(user: &AuthUser, operation: Operation, owner: Owner) -> Result<(), Error> {
     let allowed = match authorize(user, operation)? {
         Access::All => true,
-        Access::OwnMinistry => user.ministry_id.is_some() && user.ministry_id == owner.ministry_id,
+        Access::OwnMinistry => user.ministry_id.is_some() && user.ministry_id == owner.ministry,
         Access::OwnMunicipality => {
-            user.municipality_id.is_some() && user.municipality_id == owner.municipality_id
+            user.municipality_id.is_some() && user.municipality_id == owner.municipality
         }
         // Published material has no owner; the service hides the unpublished.
         Access::PublishedOnly => true,

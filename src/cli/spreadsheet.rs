@@ -66,7 +66,7 @@ fn importer(conn: &mut DbConnection, as_user: Option<&str>) -> Result<Actor, Str
             let id = users::id_by_username(conn, username).map_err(describe)?;
             let (user, _) = users::get(conn, id).map_err(describe)?;
             Actor {
-                user_id: Some(id),
+                user_id: Some(id.get()),
                 name: user.username,
                 request_id: None,
             }

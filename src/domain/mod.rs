@@ -3,6 +3,7 @@
 
 pub mod asof;
 pub mod dates;
+pub mod ids;
 pub mod lang;
 pub mod rollup;
 
@@ -11,6 +12,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use ids::{
+    ActionId, ApiTokenId, AreaId, IndicatorId, MilestoneId, MinistryId, MunicipalityId, ReportId,
+    SubmissionId, UserId,
+};
 pub use lang::Lang;
 
 /// Defines a closed set of codes stored as text, with parsing, display and serde.

@@ -17,7 +17,7 @@ use crate::db::schema::{action_target_groups, actions, baselines, progress_updat
 use crate::db::{self, DbConnection};
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
 use crate::domain::rollup::StatusCounts;
-use crate::domain::{self, ActionStatus};
+use crate::domain::{self, ActionId, ActionStatus, MinistryId, MunicipalityId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
@@ -97,8 +97,10 @@ pub struct ActionJson {
 impl ActionJson {
     pub fn owner(&self, codes: &Codes) -> Owner {
         Owner {
-            ministry_id: codes.ministry_id(&self.ministry),
-            municipality_id: codes.municipality_id(&self.municipality),
+            ministry: codes.ministry_id(&self.ministry).map(MinistryId::from),
+            municipality: codes
+                .municipality_id(&self.municipality)
+                .map(MunicipalityId::from),
         }
     }
 }
@@ -112,8 +114,10 @@ impl Versioned for ActionJson {
 /// The owner of an action row, for the policy.
 pub fn owner_of(action: &Action, codes: &Codes) -> Owner {
     Owner {
-        ministry_id: Some(action.ministry_id),
-        municipality_id: codes.area_municipality(action.area_id),
+        ministry: Some(MinistryId::from(action.ministry_id)),
+        municipality: codes
+            .area_municipality(action.area_id)
+            .map(MunicipalityId::from),
     }
 }
 
@@ -126,8 +130,8 @@ fn owner_in(conn: &mut DbConnection, action: &Action) -> Result<Owner> {
         .get_result::<i64>(conn)
         .optional()?;
     Ok(Owner {
-        ministry_id: Some(action.ministry_id),
-        municipality_id,
+        ministry: Some(MinistryId::from(action.ministry_id)),
+        municipality: municipality_id.map(MunicipalityId::from),
     })
 }
 
@@ -797,7 +801,8 @@ fn load_row(conn: &mut DbConnection, id: i64) -> Result<Action> {
 }
 
 /// One action, now or as of a moment (404 when it did not exist yet).
-pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<ActionJson> {
+pub fn get(conn: &mut DbConnection, id: ActionId, as_of: Option<AsOf>) -> Result<ActionJson> {
+    let id = id.get();
     let codes = Codes::load(conn)?;
     let row = load_row(conn, id)?;
     if as_of.is_some_and(|a| !a.includes(row.created_at)) {
@@ -959,8 +964,8 @@ pub fn create(
         groups,
     } = check_new(&codes, input)?;
     authorize(Owner {
-        ministry_id: Some(ministry_id),
-        municipality_id: codes.area_municipality(area_id),
+        ministry: Some(MinistryId::from(ministry_id)),
+        municipality: codes.area_municipality(area_id).map(MunicipalityId::from),
     })?;
     let id = db::write_transaction(conn, |conn| -> Result<i64> {
         let now = db::now();
@@ -1011,7 +1016,7 @@ pub fn create(
         )?;
         Ok(after[0].id)
     })?;
-    get(conn, id, None)
+    get(conn, ActionId::from(id), None)
 }
 
 /// A change to an action's description. Plans change by re-planning, status by progress updates.
@@ -1088,11 +1093,12 @@ fn refuse_fixed_fields(id: i64, change: &ActionChange, errors: &mut Vec<FieldErr
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: ActionId,
     expected_version: i64,
     change: &ActionChange,
     authorize: Authorize,
 ) -> Result<ActionJson> {
+    let id = id.get();
     let codes = Codes::load(conn)?;
     let mut errors = Vec::new();
     refuse_fixed_fields(id, change, &mut errors);
@@ -1266,11 +1272,12 @@ fn append_progress(
 pub fn add_progress(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: ActionId,
     expected_version: Option<i64>,
     input: &ProgressInput,
     authorize: Authorize,
 ) -> Result<(ProgressJson, i64)> {
+    let id = id.get();
     let mut errors = Vec::new();
     check_progress(input, "", &mut errors);
     check(errors)?;
@@ -1300,7 +1307,12 @@ pub fn add_progress(
 }
 
 /// An action's progress history, oldest first, up to a moment.
-pub fn history(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<ProgressJson>> {
+pub fn history(
+    conn: &mut DbConnection,
+    id: ActionId,
+    as_of: Option<AsOf>,
+) -> Result<Vec<ProgressJson>> {
+    let id = id.get();
     load_row(conn, id)?;
     let mut query = progress_updates::table
         .left_join(crate::db::schema::users::table)
@@ -1336,7 +1348,8 @@ pub fn history(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkItem {
-    pub action_id: i64,
+    #[schema(value_type = i64)]
+    pub action_id: ActionId,
     /// The version the client last saw; the item fails when the action changed since.
     pub version: Option<i64>,
     #[serde(flatten)]
@@ -1382,14 +1395,14 @@ pub fn bulk_progress(
     check(errors)?;
     let codes = Codes::load(conn)?;
     db::write_transaction(conn, |conn| {
-        let ids: Vec<i64> = bulk.items.iter().map(|item| item.action_id).collect();
+        let ids: Vec<i64> = bulk.items.iter().map(|item| item.action_id.get()).collect();
         db::lock_rows(conn, "actions", &ids)?;
         let mut errors = Vec::new();
         let mut done = Vec::new();
         for (i, item) in bulk.items.iter().enumerate() {
             let field = format!("items.{i}.action_id");
             let row = match actions::table
-                .find(item.action_id)
+                .find(item.action_id.get())
                 .select(Action::as_select())
                 .get_result(conn)
                 .optional()?
@@ -1452,7 +1465,8 @@ pub struct ReplanInput {
 }
 
 /// The plans of an action (baseline 1 the original), up to a moment.
-pub fn plans(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<PlanJson>> {
+pub fn plans(conn: &mut DbConnection, id: ActionId, as_of: Option<AsOf>) -> Result<Vec<PlanJson>> {
+    let id = id.get();
     load_row(conn, id)?;
     let mut query = baselines::table
         .filter(baselines::action_id.eq(id))
@@ -1472,11 +1486,12 @@ pub fn plans(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Ve
 pub fn replan(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: ActionId,
     expected_version: i64,
     input: &ReplanInput,
     authorize: Authorize,
 ) -> Result<(PlanJson, i64)> {
+    let id = id.get();
     let mut errors = Vec::new();
     check_plan(
         input.planned_start,
@@ -1545,8 +1560,8 @@ pub fn replan(
 }
 
 /// The owner of an action by id (for checks on its milestones and indicators).
-pub fn owner(conn: &mut DbConnection, codes: &Codes, id: i64) -> Result<Owner> {
-    Ok(owner_of(&load_row(conn, id)?, codes))
+pub fn owner(conn: &mut DbConnection, codes: &Codes, id: ActionId) -> Result<Owner> {
+    Ok(owner_of(&load_row(conn, id.get())?, codes))
 }
 
 /// A progress update with what its action is, for lists over many actions.

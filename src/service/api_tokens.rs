@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::tokens;
 use crate::db::schema::api_tokens;
 use crate::db::{self, DbConnection};
+use crate::domain::{ApiTokenId, UserId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
@@ -105,7 +106,7 @@ fn columns() -> (
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     input: &NewApiToken,
 ) -> Result<CreatedApiToken> {
     let mut errors = Vec::new();
@@ -137,7 +138,7 @@ pub fn create(
         let now = db::now();
         let row: Row = diesel::insert_into(api_tokens::table)
             .values((
-                api_tokens::user_id.eq(user_id),
+                api_tokens::user_id.eq(user_id.get()),
                 api_tokens::name.eq(name),
                 api_tokens::prefix.eq(tokens::display_prefix(&token)),
                 api_tokens::token_hash.eq(tokens::hash(&token)),
@@ -175,9 +176,9 @@ pub fn create(
     })
 }
 
-pub fn list(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiTokenJson>> {
+pub fn list(conn: &mut DbConnection, user_id: UserId) -> Result<Vec<ApiTokenJson>> {
     Ok(api_tokens::table
-        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::user_id.eq(user_id.get()))
         .select(columns())
         .order(api_tokens::id.asc())
         .load::<Row>(conn)?
@@ -190,9 +191,10 @@ pub fn list(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiTokenJson>> 
 pub fn revoke(
     conn: &mut DbConnection,
     actor: &Actor,
-    user_id: i64,
-    token_id: i64,
+    user_id: UserId,
+    token_id: ApiTokenId,
 ) -> Result<ApiTokenJson> {
+    let (user_id, token_id) = (user_id.get(), token_id.get());
     db::write_transaction(conn, |conn| {
         let before: Row = api_tokens::table
             .filter(api_tokens::id.eq(token_id))

@@ -410,8 +410,9 @@ pub fn render(
                 .indicator
                 .ok_or_else(|| Error::validation("indicator", Msg::IndicatorToDraw))?;
             let as_of = crate::service::actions::as_of_param(query.as_of.as_deref())?;
-            let indicator = crate::service::indicators::get(conn, id, as_of)?;
-            let values = crate::service::indicators::values(conn, id, as_of)?;
+            let indicator_id = crate::domain::IndicatorId::from(id);
+            let indicator = crate::service::indicators::get(conn, indicator_id, as_of)?;
+            let values = crate::service::indicators::values(conn, indicator_id, as_of)?;
             let created: chrono::NaiveDateTime = indicators::table
                 .find(id)
                 .select(indicators::created_at)

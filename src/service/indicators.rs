@@ -9,7 +9,7 @@ use crate::db::models::{Indicator, IndicatorValue, NewIndicator, NewIndicatorVal
 use crate::db::schema::{indicator_values, indicators, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
-use crate::domain::dates;
+use crate::domain::{ActionId, IndicatorId, dates};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
@@ -138,12 +138,12 @@ fn to_json(
 
 pub fn list(
     conn: &mut DbConnection,
-    action_id: i64,
+    action_id: ActionId,
     as_of: Option<AsOf>,
 ) -> Result<Vec<IndicatorJson>> {
     actions::get(conn, action_id, None)?;
     let rows = indicators::table
-        .filter(indicators::action_id.eq(action_id))
+        .filter(indicators::action_id.eq(action_id.get()))
         .order(indicators::id.asc())
         .select(Indicator::as_select())
         .load(conn)?;
@@ -159,7 +159,8 @@ fn load(conn: &mut DbConnection, id: i64) -> Result<Indicator> {
         .ok_or_else(|| Error::not_found(Label::Indicator, id))
 }
 
-pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<IndicatorJson> {
+pub fn get(conn: &mut DbConnection, id: IndicatorId, as_of: Option<AsOf>) -> Result<IndicatorJson> {
+    let id = id.get();
     let row = load(conn, id)?;
     to_json(conn, vec![row], as_of)?.pop().ok_or_else(|| {
         Error::NotFound(Msg::NotFoundThen {
@@ -169,7 +170,12 @@ pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Indi
     })
 }
 
-pub fn values(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Vec<ValueJson>> {
+pub fn values(
+    conn: &mut DbConnection,
+    id: IndicatorId,
+    as_of: Option<AsOf>,
+) -> Result<Vec<ValueJson>> {
+    let id = id.get();
     load(conn, id)?;
     Ok(values_of(conn, &[id], as_of)?
         .into_iter()
@@ -218,7 +224,7 @@ fn check_input(input: &IndicatorInput, creating: bool, errors: &mut Vec<FieldErr
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    action_id: i64,
+    action_id: ActionId,
     input: &IndicatorInput,
     authorize: Authorize,
 ) -> Result<IndicatorJson> {
@@ -231,7 +237,7 @@ pub fn create(
         let now = db::now();
         let row: Indicator = diesel::insert_into(indicators::table)
             .values(NewIndicator {
-                action_id,
+                action_id: action_id.get(),
                 name: input.name.as_deref().unwrap_or_default().trim(),
                 unit: input.unit.as_deref().unwrap_or_default().trim(),
                 direction: input.direction.as_deref().unwrap_or("increase"),
@@ -254,20 +260,21 @@ pub fn create(
         )?;
         Ok(row.id)
     })?;
-    get(conn, id, None)
+    get(conn, IndicatorId::from(id), None)
 }
 
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: IndicatorId,
     expected_version: i64,
     input: &IndicatorInput,
     authorize: Authorize,
 ) -> Result<IndicatorJson> {
+    let id = id.get();
     let codes = Codes::load(conn)?;
     let row = load(conn, id)?;
-    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    authorize(actions::owner(conn, &codes, ActionId::from(row.action_id))?)?;
     let mut errors = Vec::new();
     check_input(input, false, &mut errors);
     check(errors)?;
@@ -323,13 +330,14 @@ pub struct ValueInput {
 pub fn add_value(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: IndicatorId,
     input: &ValueInput,
     authorize: Authorize,
 ) -> Result<ValueJson> {
+    let id = id.get();
     let codes = Codes::load(conn)?;
     let row = load(conn, id)?;
-    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    authorize(actions::owner(conn, &codes, ActionId::from(row.action_id))?)?;
     let mut errors = Vec::new();
     if !input.value.is_finite() {
         errors.push(FieldError::new("value", Msg::Number));

@@ -12,7 +12,7 @@ use crate::db::models::{Milestone, MilestoneEvent, NewMilestone, NewMilestoneEve
 use crate::db::schema::{milestone_events, milestones, report_periods, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
-use crate::domain::dates;
+use crate::domain::{ActionId, MilestoneId, dates};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{self, Authorize, MAX_NOTE, MAX_TITLE};
@@ -153,12 +153,12 @@ fn to_json(
 /// The milestones of an action, by due date.
 pub fn list(
     conn: &mut DbConnection,
-    action_id: i64,
+    action_id: ActionId,
     as_of: Option<AsOf>,
 ) -> Result<Vec<MilestoneJson>> {
     actions::get(conn, action_id, None)?;
     let rows: Vec<Milestone> = milestones::table
-        .filter(milestones::action_id.eq(action_id))
+        .filter(milestones::action_id.eq(action_id.get()))
         .order((milestones::due_date.asc(), milestones::id.asc()))
         .select(Milestone::as_select())
         .load(conn)?;
@@ -176,7 +176,8 @@ fn load(conn: &mut DbConnection, id: i64) -> Result<Milestone> {
         .ok_or_else(|| Error::not_found(Label::Milestone, id))
 }
 
-pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<MilestoneJson> {
+pub fn get(conn: &mut DbConnection, id: MilestoneId, as_of: Option<AsOf>) -> Result<MilestoneJson> {
+    let id = id.get();
     let row = load(conn, id)?;
     to_json(conn, vec![row], as_of)?.pop().ok_or_else(|| {
         Error::NotFound(Msg::NotFoundThen {
@@ -186,7 +187,8 @@ pub fn get(conn: &mut DbConnection, id: i64, as_of: Option<AsOf>) -> Result<Mile
     })
 }
 
-pub fn events(conn: &mut DbConnection, id: i64) -> Result<Vec<EventJson>> {
+pub fn events(conn: &mut DbConnection, id: MilestoneId) -> Result<Vec<EventJson>> {
+    let id = id.get();
     load(conn, id)?;
     Ok(milestone_events::table
         .left_join(users::table)
@@ -245,7 +247,7 @@ fn record_event(
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    action_id: i64,
+    action_id: ActionId,
     input: &NewMilestoneInput,
     authorize: Authorize,
 ) -> Result<MilestoneJson> {
@@ -265,7 +267,7 @@ pub fn create(
         let now = db::now();
         let milestone: Milestone = diesel::insert_into(milestones::table)
             .values(NewMilestone {
-                action_id,
+                action_id: action_id.get(),
                 title: input.title.trim(),
                 description: &input.description,
                 report_period_id: period,
@@ -298,7 +300,7 @@ pub fn create(
         )?;
         Ok(milestone.id)
     })?;
-    get(conn, id, None)
+    get(conn, MilestoneId::from(id), None)
 }
 
 /// A change of a milestone: metadata, a new due date, completion or reopening.
@@ -512,14 +514,15 @@ fn next_state(
 pub fn change(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: MilestoneId,
     expected_version: i64,
     change: &Change,
     authorize: Authorize,
 ) -> Result<MilestoneJson> {
+    let id = id.get();
     let codes = Codes::load(conn)?;
     let row = load(conn, id)?;
-    authorize(actions::owner(conn, &codes, row.action_id)?)?;
+    authorize(actions::owner(conn, &codes, ActionId::from(row.action_id))?)?;
     let period = check_change(conn, change)?;
     let operation = match change {
         Change::Describe { .. } => "milestone.update",

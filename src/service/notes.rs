@@ -10,6 +10,7 @@ use crate::db::models::{LocalNote, NewLocalNote};
 use crate::db::schema::{actions, areas, local_notes, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
+use crate::domain::{ActionId, AreaId, MunicipalityId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE};
@@ -33,15 +34,18 @@ pub struct NoteJson {
 pub struct NoteInput {
     pub body: String,
     /// An action in the same area the note is about.
-    pub action_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub action_id: Option<ActionId>,
 }
 
-fn area(conn: &mut DbConnection, code: &str) -> Result<(i64, i64)> {
+/// The area of a code, and the municipality it lies in.
+fn area(conn: &mut DbConnection, code: &str) -> Result<(AreaId, MunicipalityId)> {
     areas::table
         .filter(areas::code.eq(code))
         .select((areas::id, areas::municipality_id))
-        .first(conn)
+        .first::<(i64, i64)>(conn)
         .optional()?
+        .map(|(area, municipality)| (AreaId::from(area), MunicipalityId::from(municipality)))
         .ok_or_else(|| Error::not_found_code(Label::Area, code))
 }
 
@@ -50,7 +54,7 @@ pub fn list(conn: &mut DbConnection, code: &str, as_of: Option<AsOf>) -> Result<
     let (area_id, _) = area(conn, code)?;
     let mut query = local_notes::table
         .left_join(users::table)
-        .filter(local_notes::area_id.eq(area_id))
+        .filter(local_notes::area_id.eq(area_id.get()))
         .into_boxed();
     if let Some(as_of) = as_of {
         query = query.filter(local_notes::recorded_at.lt(as_of.before));
@@ -81,22 +85,22 @@ pub fn create(
 ) -> Result<NoteJson> {
     let (area_id, municipality_id) = area(conn, code)?;
     authorize(Owner {
-        ministry_id: None,
-        municipality_id: Some(municipality_id),
+        ministry: None,
+        municipality: Some(municipality_id),
     })?;
     let mut errors = Vec::new();
     validate::text("body", &input.body, 1, MAX_NOTE, &mut errors);
     if let Some(action_id) = input.action_id {
         let action_area: Option<i64> = actions::table
-            .find(action_id)
+            .find(action_id.get())
             .select(actions::area_id)
             .first(conn)
             .optional()?;
-        if action_area != Some(area_id) {
+        if action_area != Some(area_id.get()) {
             errors.push(FieldError::new(
                 "action_id",
                 Msg::NotInArea {
-                    action: action_id,
+                    action: action_id.get(),
                     area: code.to_string(),
                 },
             ));
@@ -106,8 +110,8 @@ pub fn create(
     db::write_transaction(conn, |conn| {
         let note: LocalNote = diesel::insert_into(local_notes::table)
             .values(NewLocalNote {
-                area_id,
-                action_id: input.action_id,
+                area_id: area_id.get(),
+                action_id: input.action_id.map(ActionId::get),
                 body: input.body.trim(),
                 author_id: actor.user_id,
                 recorded_at: db::now(),

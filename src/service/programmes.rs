@@ -8,6 +8,7 @@ use crate::auth::policy::Owner;
 use crate::db::models::{NewProgramme, Programme};
 use crate::db::schema::{actions, programmes};
 use crate::db::{self, DbConnection};
+use crate::domain::MinistryId;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
@@ -133,8 +134,8 @@ pub fn create(
         return Err(Error::internal("codes resolved without error but missing"));
     };
     authorize(Owner {
-        ministry_id: Some(lead_ministry_id),
-        municipality_id: None,
+        ministry: Some(MinistryId::from(lead_ministry_id)),
+        municipality: None,
     })?;
     db::write_transaction(conn, |conn| {
         let now = db::now();
@@ -207,8 +208,8 @@ pub fn update(
         |conn| load(conn, code),
         |_, before| {
             authorize(Owner {
-                ministry_id: Some(before.lead_ministry_id),
-                municipality_id: None,
+                ministry: Some(MinistryId::from(before.lead_ministry_id)),
+                municipality: None,
             })
         },
         |conn, before| {

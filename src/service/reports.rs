@@ -10,7 +10,7 @@ use crate::db::models::{NewReport, Report, ReportPeriod};
 use crate::db::schema::{report_files, report_periods, reports, users};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
-use crate::domain::{ReportState, SignoffState};
+use crate::domain::{ReportId, ReportState, SignoffState};
 use crate::error::{Error, Result};
 use crate::i18n::{Label, Msg};
 use crate::reports::build::{self, Moment};
@@ -40,7 +40,8 @@ pub struct FileJson {
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ReportJson {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ReportId,
     pub period: String,
     pub period_name: String,
     pub cut_off: chrono::NaiveDate,
@@ -67,7 +68,8 @@ pub struct ReportJson {
 /// What `verify` found: does the report built again from history match the stored one?
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Verification {
-    pub report_id: i64,
+    #[schema(value_type = i64)]
+    pub report_id: ReportId,
     pub snapshot_matches: bool,
     /// (format, the stored bytes equal the rebuilt ones)
     pub files: Vec<(Format, bool)>,
@@ -133,7 +135,7 @@ fn to_json(conn: &mut DbConnection, report: Report) -> Result<ReportJson> {
         .and_then(|json| serde_json::from_str(json).ok())
         .unwrap_or(serde_json::Value::Null);
     Ok(ReportJson {
-        id: report.id,
+        id: ReportId::from(report.id),
         period: period.code,
         period_name: period.name,
         cut_off: period.cut_off,
@@ -291,7 +293,7 @@ pub fn generate(
         )?;
         Ok(report_id)
     })?;
-    get(conn, id, true)
+    get(conn, ReportId::from(id), true)
 }
 
 fn refuse_if_published(conn: &mut DbConnection, period: &ReportPeriod) -> Result<()> {
@@ -356,18 +358,19 @@ fn load(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<Report> {
     Ok(report)
 }
 
-pub fn get(conn: &mut DbConnection, id: i64, drafts: bool) -> Result<ReportJson> {
-    let report = load(conn, id, drafts)?;
+pub fn get(conn: &mut DbConnection, id: ReportId, drafts: bool) -> Result<ReportJson> {
+    let report = load(conn, id.get(), drafts)?;
     to_json(conn, report)
 }
 
 /// One stored file of a report, with the file name it is served under.
 pub fn file(
     conn: &mut DbConnection,
-    id: i64,
+    id: ReportId,
     format: &str,
     drafts: bool,
 ) -> Result<(Format, String, Vec<u8>)> {
+    let id = id.get();
     let format: Format = format.parse().map_err(|_: String| {
         Error::NotFound(Msg::ReportFormat {
             value: format.to_string(),
@@ -444,10 +447,11 @@ fn refuse_unapproved(
 pub fn publish(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: ReportId,
     expected_version: i64,
     now: NaiveDateTime,
 ) -> Result<ReportJson> {
+    let id = id.get();
     db::write_transaction(conn, |conn| {
         let report = load(conn, id, true)?;
         if report.state == ReportState::Published.as_str() {
@@ -514,8 +518,8 @@ pub fn publish(
 
 /// Builds a stored report again from history, at its own moment, and compares the snapshot and
 /// every file byte for byte.
-pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
-    let report = load(conn, id, true)?;
+pub fn verify(conn: &mut DbConnection, id: ReportId) -> Result<Verification> {
+    let report = load(conn, id.get(), true)?;
     let code: String = report_periods::table
         .find(report.report_period_id)
         .select(report_periods::code)
@@ -531,10 +535,10 @@ pub fn verify(conn: &mut DbConnection, id: i64) -> Result<Verification> {
     // The snapshots are compared first and dropped before the formats are drawn.
     let snapshot_matches = {
         let (snapshot, hash) = documents::snapshot(&model)?;
-        hash == report.content_hash && snapshot == snapshot_of(conn, id)?
+        hash == report.content_hash && snapshot == snapshot_of(conn, report.id)?
     };
     let stored: Vec<(String, String)> = report_files::table
-        .filter(report_files::report_id.eq(id))
+        .filter(report_files::report_id.eq(report.id))
         .select((report_files::format, report_files::sha256))
         .load(conn)?;
     let mut files = Vec::new();

@@ -255,7 +255,7 @@ pub fn logout(conn: &mut DbConnection, user: &AuthUser, refresh_token: Option<&s
         if let Some(token) = refresh_token {
             let family: Option<String> = refresh_tokens::table
                 .filter(refresh_tokens::token_hash.eq(tokens::hash(token)))
-                .filter(refresh_tokens::user_id.eq(user.id))
+                .filter(refresh_tokens::user_id.eq(user.id.get()))
                 .select(refresh_tokens::family)
                 .first(conn)
                 .optional()?;

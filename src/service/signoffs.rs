@@ -14,7 +14,7 @@ use crate::auth::policy::Owner;
 use crate::db::models::{NewPeriodSignoff, PeriodSignoff, ReportPeriod};
 use crate::db::schema::{ministries, period_signoffs, report_periods, reports, users};
 use crate::db::{self, DbConnection};
-use crate::domain::{ReportState, Role, SignoffState};
+use crate::domain::{MinistryId, ReportState, Role, SignoffState};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE};
@@ -261,8 +261,8 @@ pub fn sign_off(
         .optional()?
         .ok_or_else(|| Error::not_found_code(Label::Ministry, ministry_code))?;
     authorize(Owner {
-        ministry_id: Some(ministry_id),
-        municipality_id: None,
+        ministry: Some(MinistryId::from(ministry_id)),
+        municipality: None,
     })?;
     let note = input.note.trim();
     let mut errors = Vec::new();

@@ -49,6 +49,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
+use crate::domain::ActionId;
 use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Msg;
@@ -902,7 +903,7 @@ pub struct ImportReport {
     pub rows: usize,
     pub dry_run: bool,
     /// The ids of the actions created; empty unless the import was written.
-    pub created: Vec<i64>,
+    pub created: Vec<ActionId>,
     /// Every problem of every row; when there is any, nothing was written.
     pub problems: Vec<RowProblem>,
     /// Export-only columns the import ignored, as the file names them.
@@ -1156,7 +1157,7 @@ pub fn import_actions(
         for (index, draft) in drafts.into_iter().enumerate() {
             problems.extend(draft.problems);
             match actions::create(conn, actor, &draft.input, authorize) {
-                Ok(action) => created.push(action.id),
+                Ok(action) => created.push(ActionId::from(action.id)),
                 Err(Error::Validation(errors)) => {
                     for error in errors {
                         let base = error.field.split('.').next().unwrap_or(&error.field);

@@ -7,7 +7,7 @@ use crate::auth::password;
 use crate::db::models::{NewUser, User};
 use crate::db::schema::{ministries, municipalities, users};
 use crate::db::{self, DbConnection};
-use crate::domain::Role;
+use crate::domain::{Role, UserId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
@@ -265,7 +265,8 @@ fn summaries(
 }
 
 /// One user as others see it.
-pub fn get(conn: &mut DbConnection, id: i64) -> Result<(UserSummary, i64)> {
+pub fn get(conn: &mut DbConnection, id: UserId) -> Result<(UserSummary, i64)> {
+    let id = id.get();
     let summary = summaries(conn, Some(id), 1, 0)?
         .pop()
         .ok_or_else(|| Error::not_found(Label::User, id))?;
@@ -280,12 +281,13 @@ pub fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<Use
 }
 
 /// The id of a username (any case).
-pub fn id_by_username(conn: &mut DbConnection, username: &str) -> Result<i64> {
+pub fn id_by_username(conn: &mut DbConnection, username: &str) -> Result<UserId> {
     users::table
         .filter(users::username_key.eq(username.to_lowercase()))
         .select(users::id)
-        .first(conn)
+        .first::<i64>(conn)
         .optional()?
+        .map(UserId::from)
         .ok_or_else(|| Error::not_found_code(Label::User, username))
 }
 
@@ -349,7 +351,7 @@ fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     expected_version: Option<i64>,
     change: &UserChange,
 ) -> Result<(UserSummary, i64)> {
@@ -369,7 +371,7 @@ pub fn update(
     };
     db::write_transaction(conn, |conn| {
         let current: User = users::table
-            .find(id)
+            .find(id.get())
             .first(conn)
             .optional()?
             .ok_or_else(|| Error::not_found(Label::User, id))?;
@@ -428,7 +430,7 @@ pub fn update(
             || (disabled && !current.disabled);
         let updated = diesel::update(
             users::table
-                .filter(users::id.eq(id))
+                .filter(users::id.eq(id.get()))
                 .filter(users::version.eq(current.version)),
         )
         .set((
@@ -448,7 +450,7 @@ pub fn update(
             return Err(Error::PreconditionFailed);
         }
         if rights_changed {
-            crate::service::sessions::revoke_all_tokens(conn, id)?;
+            crate::service::sessions::revoke_all_tokens(conn, id.get())?;
         }
         let (after, version) = get(conn, id)?;
         audit::record(
@@ -468,9 +470,10 @@ pub fn update(
 pub fn set_password(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     new_password: &str,
 ) -> Result<()> {
+    let id = id.get();
     password::check_strength(new_password).map_err(|e| Error::validation("password", e))?;
     let hash = password::hash(new_password).map_err(Error::internal)?;
     db::write_transaction(conn, |conn| {
@@ -502,12 +505,12 @@ pub fn set_password(
 pub fn change_own_password(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     current: &str,
     new_password: &str,
 ) -> Result<()> {
     let hash: String = users::table
-        .find(id)
+        .find(id.get())
         .select(users::password_hash)
         .first(conn)?;
     if !password::verify(current, &hash) {

@@ -11,7 +11,7 @@ use crate::auth::{AuthUser, Credential, tokens};
 use crate::config::WebSettings;
 use crate::db::schema::{users, web_sessions};
 use crate::db::{self, DbConnection};
-use crate::domain::Role;
+use crate::domain::{MinistryId, MunicipalityId, Role, UserId};
 use crate::error::{Error, Result};
 use crate::service::audit::{self, Actor};
 
@@ -153,11 +153,11 @@ pub fn find(
     Ok(Some(WebSession {
         id,
         user: AuthUser {
-            id: user_id,
+            id: UserId::from(user_id),
             username,
             role: role.parse::<Role>().map_err(Error::internal)?,
-            ministry_id,
-            municipality_id,
+            ministry_id: ministry_id.map(MinistryId::from),
+            municipality_id: municipality_id.map(MunicipalityId::from),
             read_only: false,
             credential: Credential::Session,
         },

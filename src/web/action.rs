@@ -10,7 +10,7 @@ use askama::Template;
 use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Operation};
-use crate::domain::dates;
+use crate::domain::{ActionId, IndicatorId, MilestoneId, dates};
 use crate::error::Error;
 use crate::service::actions::{self, ProgressInput};
 use crate::service::codes::Codes;
@@ -82,7 +82,7 @@ async fn page(
     state: &AppState,
     ctx: &WebContext,
     user: &AuthUser,
-    id: i64,
+    id: ActionId,
     form: Option<ProgressForm>,
     problems: Problems,
     status: StatusCode,
@@ -97,7 +97,7 @@ async fn page(
             let milestone_list = milestones::list(conn, id, None)?;
             let mut indicator_list = Vec::new();
             for indicator in indicators::list(conn, id, None)? {
-                let values = indicators::values(conn, indicator.id, None)?;
+                let values = indicators::values(conn, IndicatorId::from(indicator.id), None)?;
                 indicator_list.push((indicator, values));
             }
             Ok((
@@ -203,7 +203,7 @@ pub async fn show(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
 ) -> Result<HttpResponse, Error> {
     page(
         &state,
@@ -223,7 +223,7 @@ pub async fn post_progress(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ActionId>,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -264,13 +264,13 @@ pub async fn complete_milestone(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<MilestoneId>,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
     let lang = ctx.lang;
     let action_id = state
-        .read(move |conn| Ok(milestones::get(conn, id, None)?.action_id))
+        .read(move |conn| Ok(ActionId::from(milestones::get(conn, id, None)?.action_id)))
         .await?;
     let actor = user.actor(ctx.request_id.clone());
     let check = checker(&user, Operation::WriteAction);

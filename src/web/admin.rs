@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::AuthUser;
-use crate::domain::Role;
+use crate::domain::{ApiTokenId, Role, UserId};
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::service::api_tokens;
@@ -286,7 +286,7 @@ struct UserPage {
 async fn user_page(
     state: &AppState,
     ctx: &WebContext,
-    id: i64,
+    id: UserId,
     problems: Problems,
     status: StatusCode,
 ) -> Result<HttpResponse, Error> {
@@ -350,7 +350,7 @@ async fn user_page(
 pub async fn user(
     state: web::Data<AppState>,
     ctx: WebContext,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, Error> {
     user_page(
         &state,
@@ -368,7 +368,7 @@ pub async fn set_disabled(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
@@ -397,7 +397,7 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(UserId, ApiTokenId)>,
 ) -> Result<HttpResponse, Error> {
     let (id, token_id) = path.into_inner();
     let actor = user.actor(ctx.request_id.clone());

@@ -10,6 +10,7 @@ use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, Owner};
 use crate::db;
+use crate::domain::SubmissionId;
 use crate::error::Error;
 use crate::i18n::{Label, Msg};
 use crate::service::consultations::{
@@ -196,8 +197,8 @@ async fn page(
     let own = match own {
         Some((municipality, submissions)) => {
             let owner = Owner {
-                ministry_id: None,
-                municipality_id: user.municipality_id,
+                ministry: None,
+                municipality: user.municipality_id,
             };
             let can_write = consultation.open
                 && policy::authorize_object(user, Operation::WriteSubmission, owner).is_ok();
@@ -453,12 +454,12 @@ pub async fn reorder(
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let mut ranked: Vec<(i64, i64)> = Vec::new();
+    let mut ranked: Vec<(i64, SubmissionId)> = Vec::new();
     let mut bad = false;
     for (name, value) in &fields.pairs {
         if let Some(id) = name.strip_prefix("rank_") {
             match (id.parse::<i64>(), value.trim().parse::<i64>()) {
-                (Ok(id), Ok(rank)) => ranked.push((rank, id)),
+                (Ok(id), Ok(rank)) => ranked.push((rank, SubmissionId::from(id))),
                 _ => bad = true,
             }
         }

@@ -9,7 +9,7 @@ use askama::Template;
 use crate::auth::AuthUser;
 use crate::auth::policy::Owner;
 use crate::auth::policy::{self, Operation};
-use crate::domain::Role;
+use crate::domain::{MinistryId, Role};
 use crate::error::Error;
 use crate::i18n::Label;
 use crate::service::actions::ActionFilter;
@@ -104,8 +104,8 @@ pub async fn page(
         .await?;
     let t = lang.texts();
     let owner = Owner {
-        ministry_id: codes.ministry_id(&code),
-        municipality_id: None,
+        ministry: codes.ministry_id(&code).map(MinistryId::from),
+        municipality: None,
     };
     let may_sign = policy::authorize_object(user, Operation::SignOffPeriod, owner).is_ok();
     let signoffs: Vec<SignoffView> = readiness

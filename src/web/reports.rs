@@ -9,7 +9,7 @@ use askama::Template;
 use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation};
-use crate::domain::ReportState;
+use crate::domain::{ReportId, ReportState};
 use crate::error::Error;
 use crate::service::reference;
 use crate::service::reports::{self, ReportJson};
@@ -46,7 +46,7 @@ impl ReportView {
         let t = lang.texts();
         let published = report.state == ReportState::Published;
         Self {
-            id: report.id,
+            id: report.id.get(),
             period_name: report.period_name.clone(),
             published,
             state: if published {
@@ -175,7 +175,7 @@ pub async fn publish(
     state: web::Data<AppState>,
     ctx: WebContext,
     user: AuthUser,
-    id: web::Path<i64>,
+    id: web::Path<ReportId>,
     fields: FormFields,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();

@@ -18,7 +18,7 @@ use crate::auth::policy::{self, Operation};
 use crate::auth::tokens;
 use crate::db::DbConnection;
 use crate::db::schema::{areas, ministries};
-use crate::domain::Role;
+use crate::domain::{MinistryId, MunicipalityId, Role};
 use crate::error::Error;
 use crate::service::web_sessions::{self, WebSession};
 use crate::state::AppState;
@@ -130,7 +130,7 @@ fn load_scope(conn: &mut DbConnection, user: &AuthUser) -> Result<Scope, Error> 
     let mut scope = Scope::default();
     match user.role {
         Role::Ministry => {
-            if let Some(id) = user.ministry_id {
+            if let Some(id) = user.ministry_id.map(MinistryId::get) {
                 scope.ministry = ministries::table
                     .find(id)
                     .select((ministries::code, ministries::name))
@@ -139,7 +139,7 @@ fn load_scope(conn: &mut DbConnection, user: &AuthUser) -> Result<Scope, Error> 
             }
         }
         Role::Municipality => {
-            if let Some(id) = user.municipality_id {
+            if let Some(id) = user.municipality_id.map(MunicipalityId::get) {
                 scope.areas = areas::table
                     .filter(areas::municipality_id.eq(id))
                     .order(areas::name.asc())

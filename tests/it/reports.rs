@@ -809,7 +809,7 @@ app_test!(
         // The published first report, built again from history, is identical byte for byte:
         // the rename and the later records do not reach back.
         let mut conn = app.connect();
-        let id = published["id"].as_i64().unwrap();
+        let id = versnelling::domain::ReportId::from(published["id"].as_i64().unwrap());
         let verified = versnelling::service::reports::verify(&mut conn, id).unwrap();
         assert!(verified.identical(), "{verified:?}");
         assert_eq!(verified.files.len(), 5);

@@ -79,7 +79,7 @@ both_backends!(
         let applied = db::run_migrations(&mut conn).expect("migrate again");
         assert_eq!(applied, 1);
         let stored: Option<String> = reports::table
-            .find(report.id)
+            .find(report.id.get())
             .select(reports::totals_json)
             .first(&mut conn)
             .unwrap();

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
 use versnelling::db::schema::{actions, audit_log, baselines};
 use versnelling::db::{self, DbConnection};
-use versnelling::domain::ActionStatus;
+use versnelling::domain::{ActionId, ActionStatus};
 use versnelling::error::Error;
 use versnelling::seed;
 use versnelling::service::actions::{
@@ -357,7 +357,7 @@ both_backends!(
 );
 
 /// Imports the Dutch list and reports progress on the first action: 40 %, groen.
-fn tracked(conn: &mut DbConnection) -> Vec<i64> {
+fn tracked(conn: &mut DbConnection) -> Vec<ActionId> {
     let report = import(conn, DUTCH_CSV.as_bytes());
     action_service::add_progress(
         conn,
@@ -452,7 +452,11 @@ both_backends!(
         assert_eq!(range.get_size(), (3, 18));
         assert_eq!(range[0][14], Data::String("status".into()));
         let row = &range[1];
-        assert_eq!(row[0].as_f64(), Some(ids[0] as f64), "ids are numbers");
+        assert_eq!(
+            row[0].as_f64(),
+            Some(ids[0].get() as f64),
+            "ids are numbers"
+        );
         assert_eq!(row[1], Data::String("Doorbraakmethode opschalen".into()));
         assert_eq!(
             row[10].as_f64(),
@@ -476,7 +480,7 @@ both_backends!(
         let bytes = export(&mut conn, ExportFormat::Json);
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(json["total"], 2);
-        assert_eq!(json["items"][0]["id"], ids[0]);
+        assert_eq!(json["items"][0]["id"], ids[0].get());
         assert_eq!(json["items"][0]["status"], "on_track");
         assert_eq!(json["items"][0]["percent_complete"], 40);
         assert_eq!(json["items"][0]["original_plan"]["seq"], 1);

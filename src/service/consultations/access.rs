@@ -9,15 +9,15 @@ use crate::auth::policy::Owner;
 use crate::db::DbConnection;
 use crate::db::models::Consultation;
 use crate::db::schema::consultation_municipalities;
-use crate::domain::Role;
+use crate::domain::{MunicipalityId, Role};
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use crate::service::actions::Authorize;
 
 fn owner(municipality_id: i64) -> Owner {
     Owner {
-        ministry_id: None,
-        municipality_id: Some(municipality_id),
+        ministry: None,
+        municipality: Some(MunicipalityId::from(municipality_id)),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::db::schema::{
     submission_target_groups, submissions, users,
 };
 use crate::db::{self, DbConnection};
-use crate::domain::Role;
+use crate::domain::{ActionId, Role, SubmissionId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
@@ -239,11 +239,12 @@ pub fn list_submissions(
 
 pub fn get_submission(
     conn: &mut DbConnection,
-    id: i64,
+    id: SubmissionId,
     role: Role,
     authorize: Authorize,
     now: NaiveDateTime,
 ) -> Result<SubmissionJson> {
+    let id = id.get();
     let (row, consultation) = load_submission(conn, id)?;
     authorize_read(&consultation, row.municipality_id, role, authorize, now)?;
     single(conn, &consultation.code, id)
@@ -505,13 +506,14 @@ fn next_rank(
 pub fn update_submission(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: SubmissionId,
     expected_version: i64,
     change: &SubmissionChange,
     role: Role,
     authorize: Authorize,
     now: NaiveDateTime,
 ) -> Result<SubmissionJson> {
+    let id = id.get();
     let (row, consultation) = load_submission(conn, id)?;
     authorize_write(
         conn,
@@ -620,7 +622,8 @@ fn write_change(
 #[serde(deny_unknown_fields)]
 pub struct OrderInput {
     /// Every submission of the municipality, exactly once, the first choice first.
-    pub submission_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub submission_ids: Vec<SubmissionId>,
 }
 
 /// Re-ranks a municipality's submissions: the full list in the new order, all or nothing. The
@@ -649,8 +652,9 @@ pub fn reorder(
             .order(submissions::rank.asc())
             .select((submissions::id, submissions::rank))
             .load(conn)?;
-        check_full_list(&input.submission_ids, &current, municipality)?;
-        apply_order(conn, &current, &input.submission_ids, now)?;
+        let order: Vec<i64> = input.submission_ids.iter().map(|id| id.get()).collect();
+        check_full_list(&order, &current, municipality)?;
+        apply_order(conn, &current, &order, now)?;
         let before: Vec<i64> = current.iter().map(|(id, _)| *id).collect();
         audit::record(
             conn,
@@ -722,17 +726,19 @@ fn apply_order(
 #[serde(deny_unknown_fields)]
 pub struct LinkInput {
     /// The actions that follow from the practice; replaces the earlier links.
-    pub action_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub action_ids: Vec<ActionId>,
 }
 
 /// Links a practice to the actions that follow from it (the full set). Admins.
 pub fn link_actions(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: i64,
+    id: SubmissionId,
     input: &LinkInput,
     now: NaiveDateTime,
 ) -> Result<SubmissionJson> {
+    let id = id.get();
     let (_, consultation) = load_submission(conn, id)?;
     let wanted = existing_actions(conn, &input.action_ids)?;
     let code = consultation.code.clone();
@@ -754,8 +760,8 @@ pub fn link_actions(
 }
 
 /// The distinct action ids, sorted; a 422 naming each id that is not an action.
-fn existing_actions(conn: &mut DbConnection, action_ids: &[i64]) -> Result<Vec<i64>> {
-    let mut wanted: Vec<i64> = action_ids.to_vec();
+fn existing_actions(conn: &mut DbConnection, action_ids: &[ActionId]) -> Result<Vec<i64>> {
+    let mut wanted: Vec<i64> = action_ids.iter().map(|id| id.get()).collect();
     wanted.sort_unstable();
     wanted.dedup();
     let found: HashSet<i64> = actions::table
@@ -767,7 +773,7 @@ fn existing_actions(conn: &mut DbConnection, action_ids: &[i64]) -> Result<Vec<i
     let errors: Vec<FieldError> = action_ids
         .iter()
         .enumerate()
-        .filter(|(_, action)| !found.contains(action))
+        .filter(|(_, action)| !found.contains(&action.get()))
         .map(|(index, action)| {
             FieldError::new(
                 format!("action_ids.{index}"),
