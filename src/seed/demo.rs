@@ -11,7 +11,7 @@ use super::rng::{Rng, add_days, day, round_percent, round_to, spread};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -299,29 +299,9 @@ fn after(previous: NaiveDateTime, candidate: NaiveDateTime) -> NaiveDateTime {
     }
 }
 
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// `15 februari 2021`.
 fn dutch_date(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS_NL[date.month0() as usize],
-        date.year()
-    )
+    crate::domain::Lang::Nl.date(date)
 }
 
 // ---------------------------------------------------------------------------------------------
