@@ -404,10 +404,6 @@ fn check_change(conn: &mut DbConnection, change: &Change) -> Result<Option<i64>>
 
 /// What a milestone becomes by a change (title, description, period, due date, done date),
 /// with the event of a reschedule, completion or reopening recorded.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one arm per kind of change (describe, reschedule, complete, reopen), each with its event"
-)]
 fn next_state(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -416,48 +412,35 @@ fn next_state(
     period: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<MilestoneState> {
-    Ok(match change {
+    let (event, due_date, done_on, note) = match change {
         Change::Describe {
             title,
             description,
             report_period,
-        } => (
-            title
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or(&before.title)
-                .to_string(),
-            description
-                .clone()
-                .unwrap_or_else(|| before.description.clone()),
-            if report_period.is_some() {
-                period
-            } else {
-                before.report_period_id
-            },
-            before.due_date,
-            before.done_on,
-        ),
+        } => {
+            return Ok((
+                title
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.title)
+                    .to_string(),
+                description
+                    .clone()
+                    .unwrap_or_else(|| before.description.clone()),
+                if report_period.is_some() {
+                    period
+                } else {
+                    before.report_period_id
+                },
+                before.due_date,
+                before.done_on,
+            ));
+        }
         Change::Reschedule { due_date, note } => {
             if before.done_on.is_some() {
                 return Err(Error::conflict("due_date", Msg::MilestoneDoneReopenFirst));
             }
-            record_event(
-                conn,
-                actor,
-                before.id,
-                "rescheduled",
-                (*due_date, None),
-                note,
-                now,
-            )?;
-            (
-                before.title.clone(),
-                before.description.clone(),
-                before.report_period_id,
-                *due_date,
-                None,
-            )
+            ("rescheduled", *due_date, None, note)
         }
         Change::Complete { done_on, note } => {
             if before.done_on.is_some() {
@@ -466,22 +449,7 @@ fn next_state(
                     field: None,
                 });
             }
-            record_event(
-                conn,
-                actor,
-                before.id,
-                "completed",
-                (before.due_date, Some(*done_on)),
-                note,
-                now,
-            )?;
-            (
-                before.title.clone(),
-                before.description.clone(),
-                before.report_period_id,
-                before.due_date,
-                Some(*done_on),
-            )
+            ("completed", before.due_date, Some(*done_on), note)
         }
         Change::Reopen { note } => {
             if before.done_on.is_none() {
@@ -490,24 +458,25 @@ fn next_state(
                     field: None,
                 });
             }
-            record_event(
-                conn,
-                actor,
-                before.id,
-                "reopened",
-                (before.due_date, None),
-                note,
-                now,
-            )?;
-            (
-                before.title.clone(),
-                before.description.clone(),
-                before.report_period_id,
-                before.due_date,
-                None,
-            )
+            ("reopened", before.due_date, None, note)
         }
-    })
+    };
+    record_event(
+        conn,
+        actor,
+        before.id,
+        event,
+        (due_date, done_on),
+        note,
+        now,
+    )?;
+    Ok((
+        before.title.clone(),
+        before.description.clone(),
+        before.report_period_id,
+        due_date,
+        done_on,
+    ))
 }
 
 /// Applies a change at `expected_version` (412 when the milestone moved on).

@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::submissions::{Loaded, submissions_of};
 use super::tags::{Reference, code_of, resolve_codes};
 use super::time::{Moment, is_open, moment, parse_local, spoken, zone_of};
-use super::{
-    DEFAULT_MAX_SUBMISSIONS, MAX_CODE, MAX_MAX_SUBMISSIONS, MAX_SHORT, TIME_ZONE, check_text,
-};
+use super::{DEFAULT_MAX_SUBMISSIONS, MAX_CODE, MAX_MAX_SUBMISSIONS, MAX_SHORT, TIME_ZONE};
 use crate::db::models::{
     Consultation, NewConsultation, NewConsultationAspect, NewConsultationMunicipality,
     NewConsultationTargetGroup,
@@ -218,7 +216,7 @@ fn check_max(max: i32, errors: &mut Vec<FieldError>) {
 }
 
 fn check_email(email: &str, errors: &mut Vec<FieldError>) {
-    check_text("contact_email", email, 0, MAX_SHORT, errors);
+    validate::text("contact_email", email, 0, MAX_SHORT, errors);
     if !email.is_empty() && !email.contains('@') {
         errors.push(FieldError::new("contact_email", Msg::Email));
     }
@@ -289,8 +287,8 @@ fn check_input(conn: &mut DbConnection, input: &ConsultationInput) -> Result<Che
     let reference = Reference::load(conn)?;
     let mut errors = Vec::new();
     check_code(&input.code, &mut errors);
-    check_text("title", &input.title, 1, MAX_TITLE, &mut errors);
-    check_text("question", &input.question, 0, MAX_NOTE, &mut errors);
+    validate::text("title", &input.title, 1, MAX_TITLE, &mut errors);
+    validate::text("question", &input.question, 0, MAX_NOTE, &mut errors);
     let deadline = parse_local("deadline", &input.deadline, TIME_ZONE)
         .map_err(|e| errors.push(e))
         .ok();
@@ -322,7 +320,7 @@ fn check_input(conn: &mut DbConnection, input: &ConsultationInput) -> Result<Che
             &mut errors,
         ),
     };
-    check_text(
+    validate::text(
         "contact_name",
         &input.contact_name,
         0,
@@ -427,10 +425,10 @@ fn check_change(
 ) -> Result<Checked> {
     let mut errors = Vec::new();
     if let Some(title) = &change.title {
-        check_text("title", title, 1, MAX_TITLE, &mut errors);
+        validate::text("title", title, 1, MAX_TITLE, &mut errors);
     }
     if let Some(question) = &change.question {
-        check_text("question", question, 0, MAX_NOTE, &mut errors);
+        validate::text("question", question, 0, MAX_NOTE, &mut errors);
     }
     let deadline = match &change.deadline {
         Some(text) => parse_local("deadline", text, zone_of(row))
@@ -478,7 +476,7 @@ fn check_change(
         },
     };
     if let Some(name) = &change.contact_name {
-        check_text("contact_name", name, 0, MAX_SHORT, &mut errors);
+        validate::text("contact_name", name, 0, MAX_SHORT, &mut errors);
     }
     if let Some(email) = &change.contact_email {
         check_email(email, &mut errors);

@@ -49,8 +49,6 @@ pub use vng::{VNG_CALL, seed_vng_call};
 
 use chrono_tz::Tz;
 
-use crate::error::FieldError;
-
 /// The zone deadlines are given and shown in.
 pub const TIME_ZONE: Tz = chrono_tz::Europe::Amsterdam;
 /// The number of submissions per municipality when the call does not say.
@@ -59,8 +57,3 @@ pub const DEFAULT_MAX_SUBMISSIONS: i32 = 5;
 pub const MAX_MAX_SUBMISSIONS: i32 = 50;
 const MAX_CODE: usize = 80;
 const MAX_SHORT: usize = 300;
-
-/// Records `field` when its text is shorter (trimmed) than `min` or longer than `max` characters.
-fn check_text(field: &str, text: &str, min: usize, max: usize, errors: &mut Vec<FieldError>) {
-    crate::service::validate::text(field, text, min, max, errors);
-}

@@ -8,10 +8,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::MAX_SHORT;
 use super::access::{authorize_read, authorize_write};
 use super::calls::{load_consultation, scope};
 use super::tags::{Kind, Reference, Stage, all_aspects, all_target_groups, code_of, resolve_codes};
-use super::{MAX_SHORT, check_text};
 use crate::db::models::{
     Consultation, NewSubmission, NewSubmissionAction, NewSubmissionAspect,
     NewSubmissionTargetGroup, Submission,
@@ -27,6 +27,7 @@ use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
 use crate::service::codes::check;
+use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct SubmissionJson {
@@ -328,13 +329,13 @@ impl<'a> Fields<'a> {
 }
 
 fn check_submission(fields: &Fields, errors: &mut Vec<FieldError>) {
-    check_text("title", fields.title, 1, MAX_TITLE, errors);
-    check_text("description", fields.description, 0, MAX_NOTE, errors);
-    check_text("lobby_note", fields.lobby_note, 0, MAX_NOTE, errors);
+    validate::text("title", fields.title, 1, MAX_TITLE, errors);
+    validate::text("description", fields.description, 0, MAX_NOTE, errors);
+    validate::text("lobby_note", fields.lobby_note, 0, MAX_NOTE, errors);
     if fields.lobby_needed && fields.lobby_note.trim().is_empty() {
         errors.push(FieldError::new("lobby_note", Msg::LobbyNoteRequired));
     }
-    check_text("contact", fields.contact, 0, MAX_SHORT, errors);
+    validate::text("contact", fields.contact, 0, MAX_SHORT, errors);
 }
 
 fn replace_tags(

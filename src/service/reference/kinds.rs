@@ -278,102 +278,6 @@ fn by_code<R: Versioned, J>(
     Ok(with_version(row, json))
 }
 
-impl Listed for Ministries {
-    type Json = MinistryJson;
-    fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<MinistryJson>, i64)> {
-        let total = ministries::table.count().get_result(conn)?;
-        let rows: Vec<Ministry> = ministries::table
-            .select(Ministry::as_select())
-            .order(ministries::id.asc())
-            .limit(limit)
-            .offset(offset)
-            .load(conn)?;
-        Ok((rows.into_iter().map(ministry_json).collect(), total))
-    }
-}
-
-impl Managed for Ministries {
-    type New = super::MinistryInput;
-    type Change = super::MinistryInput;
-
-    fn get(conn: &mut DbConnection, code: &str) -> Result<(MinistryJson, i64)> {
-        let found = ministries::table
-            .filter(ministries::code.eq(code))
-            .select(Ministry::as_select())
-            .first(conn)
-            .optional()?;
-        by_code(found, Label::Ministry, code, ministry_json)
-    }
-
-    fn create(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        input: &Self::New,
-    ) -> Result<(MinistryJson, i64)> {
-        let m = super::create_ministry(conn, actor, input)?;
-        Ok(with_version(m, ministry_json))
-    }
-
-    fn update(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        code: &str,
-        expected: i64,
-        change: &Self::Change,
-    ) -> Result<(MinistryJson, i64)> {
-        let m = super::update_ministry(conn, actor, code, expected, change)?;
-        Ok(with_version(m, ministry_json))
-    }
-}
-
-impl Listed for Themes {
-    type Json = NamedJson;
-    fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<NamedJson>, i64)> {
-        let total = themes::table.count().get_result(conn)?;
-        let rows: Vec<Theme> = themes::table
-            .select(Theme::as_select())
-            .order(themes::id.asc())
-            .limit(limit)
-            .offset(offset)
-            .load(conn)?;
-        Ok((rows.into_iter().map(theme_json).collect(), total))
-    }
-}
-
-impl Managed for Themes {
-    type New = super::ThemeInput;
-    type Change = super::ThemeInput;
-
-    fn get(conn: &mut DbConnection, code: &str) -> Result<(NamedJson, i64)> {
-        let found = themes::table
-            .filter(themes::code.eq(code))
-            .select(Theme::as_select())
-            .first(conn)
-            .optional()?;
-        by_code(found, Label::Theme, code, theme_json)
-    }
-
-    fn create(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        input: &Self::New,
-    ) -> Result<(NamedJson, i64)> {
-        let t = super::create_theme(conn, actor, input)?;
-        Ok(with_version(t, theme_json))
-    }
-
-    fn update(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        code: &str,
-        expected: i64,
-        change: &Self::Change,
-    ) -> Result<(NamedJson, i64)> {
-        let t = super::update_theme(conn, actor, code, expected, change)?;
-        Ok(with_version(t, theme_json))
-    }
-}
-
 impl Listed for TargetGroups {
     type Json = NamedJson;
     fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<NamedJson>, i64)> {
@@ -420,50 +324,97 @@ impl Listed for Aspects {
     }
 }
 
-impl Listed for Periods {
-    type Json = PeriodJson;
-    fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<PeriodJson>, i64)> {
-        let total = report_periods::table.count().get_result(conn)?;
-        let rows: Vec<ReportPeriod> = report_periods::table
-            .select(ReportPeriod::as_select())
-            .order(report_periods::cut_off.asc())
-            .limit(limit)
-            .offset(offset)
-            .load(conn)?;
-        Ok((rows.into_iter().map(period_json).collect(), total))
-    }
+/// A kind whose rows are their own JSON, managed by code through the write functions of the
+/// module: listed in `order`, found by code, created and changed.
+macro_rules! managed_by_code {
+    ($kind:ty, $row:ty, $json:ty, $table:ident, $order:expr, $label:expr, $to_json:path,
+     $input:ty, $create:path, $update:path) => {
+        impl Listed for $kind {
+            type Json = $json;
+            fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<$json>, i64)> {
+                let total = $table::table.count().get_result(conn)?;
+                let rows: Vec<$row> = $table::table
+                    .select(<$row>::as_select())
+                    .order($order)
+                    .limit(limit)
+                    .offset(offset)
+                    .load(conn)?;
+                Ok((rows.into_iter().map($to_json).collect(), total))
+            }
+        }
+
+        impl Managed for $kind {
+            type New = $input;
+            type Change = $input;
+
+            fn get(conn: &mut DbConnection, code: &str) -> Result<($json, i64)> {
+                let found = $table::table
+                    .filter($table::code.eq(code))
+                    .select(<$row>::as_select())
+                    .first(conn)
+                    .optional()?;
+                by_code(found, $label, code, $to_json)
+            }
+
+            fn create(
+                conn: &mut DbConnection,
+                actor: &Actor,
+                input: &$input,
+            ) -> Result<($json, i64)> {
+                Ok(with_version($create(conn, actor, input)?, $to_json))
+            }
+
+            fn update(
+                conn: &mut DbConnection,
+                actor: &Actor,
+                code: &str,
+                expected: i64,
+                change: &$input,
+            ) -> Result<($json, i64)> {
+                Ok(with_version(
+                    $update(conn, actor, code, expected, change)?,
+                    $to_json,
+                ))
+            }
+        }
+    };
 }
 
-impl Managed for Periods {
-    type New = super::PeriodInput;
-    type Change = super::PeriodInput;
+managed_by_code!(
+    Ministries,
+    Ministry,
+    MinistryJson,
+    ministries,
+    ministries::id.asc(),
+    Label::Ministry,
+    ministry_json,
+    super::MinistryInput,
+    super::create_ministry,
+    super::update_ministry
+);
 
-    fn get(conn: &mut DbConnection, code: &str) -> Result<(PeriodJson, i64)> {
-        let found = report_periods::table
-            .filter(report_periods::code.eq(code))
-            .select(ReportPeriod::as_select())
-            .first(conn)
-            .optional()?;
-        by_code(found, Label::Period, code, period_json)
-    }
+managed_by_code!(
+    Themes,
+    Theme,
+    NamedJson,
+    themes,
+    themes::id.asc(),
+    Label::Theme,
+    theme_json,
+    super::ThemeInput,
+    super::create_theme,
+    super::update_theme
+);
 
-    fn create(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        input: &Self::New,
-    ) -> Result<(PeriodJson, i64)> {
-        let p = super::create_period(conn, actor, input)?;
-        Ok(with_version(p, period_json))
-    }
-
-    fn update(
-        conn: &mut DbConnection,
-        actor: &Actor,
-        code: &str,
-        expected: i64,
-        change: &Self::Change,
-    ) -> Result<(PeriodJson, i64)> {
-        let p = super::update_period(conn, actor, code, expected, change)?;
-        Ok(with_version(p, period_json))
-    }
-}
+managed_by_code!(
+    Periods,
+    ReportPeriod,
+    PeriodJson,
+    report_periods,
+    report_periods::cut_off.asc(),
+    Label::Period,
+    period_json,
+    super::PeriodInput,
+    super::create_period,
+    super::update_period
+);
