@@ -61,6 +61,28 @@ pub struct ServerSettings {
     pub keep_alive_seconds: u64,
     pub max_concurrent_renders: usize,
     pub render_wait_seconds: u64,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub forwarded_header: ForwardedHeader,
+}
+
+/// The header a trusted proxy records the client in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1` (nginx `$proxy_add_x_forwarded_for`, HAProxy
+    /// `option forwardfor`).
+    XForwardedFor,
+    /// `Forwarded: for=client;proto=https, for=proxy1` (RFC 7239).
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            ForwardedHeader::XForwardedFor => "x-forwarded-for",
+            ForwardedHeader::Forwarded => "forwarded",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -98,6 +120,8 @@ pub struct AuthSettings {
     pub login_window_seconds: u64,
     pub login_max_failures: usize,
     pub login_max_failures_per_address: usize,
+    pub login_account_ceiling: usize,
+    pub login_account_spacing_seconds: u64,
 }
 
 /// The browser dashboard: its session cookie and lifetimes.
@@ -269,6 +293,14 @@ impl SettingsBuilder {
             toml::Value::Float(_) => {
                 toml::Value::Float(raw.trim().parse().map_err(|_| bad("expected a number"))?)
             }
+            // A list of strings, comma-separated: `10.0.0.0/8, 127.0.0.1/32`.
+            toml::Value::Array(_) => toml::Value::Array(
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(|item| toml::Value::String(item.to_string()))
+                    .collect(),
+            ),
             _ => return Err(bad("cannot be set from a single value")),
         };
         table.insert(last.clone(), value);
@@ -293,7 +325,9 @@ impl SettingsBuilder {
             self.merged.clone(),
         ))
         .map_err(|err| {
-            let key = err.path().to_string();
+            // A bad element of a list is named by the list: `server.trusted_proxies[0]`.
+            let path = err.path().to_string();
+            let key = path.split('[').next().unwrap_or(&path).to_string();
             ConfigError::BadValue {
                 origin: origin_of(&key),
                 key,
@@ -423,7 +457,12 @@ impl Settings {
         if !(1..=365).contains(&self.auth.refresh_token_days) {
             return invalid("auth.refresh_token_days", "must be between 1 and 365");
         }
-        if self.auth.login_window_seconds == 0 || self.auth.login_max_failures == 0 {
+        if self.auth.login_window_seconds == 0
+            || self.auth.login_max_failures == 0
+            || self.auth.login_max_failures_per_address == 0
+            || self.auth.login_account_ceiling == 0
+            || self.auth.login_account_spacing_seconds == 0
+        {
             return invalid(
                 "auth.login_max_failures",
                 "throttling cannot be switched off: use values of at least 1",
@@ -536,6 +575,40 @@ mod tests {
         assert!(err.to_string().contains("`server.port`"), "{err}");
         assert!(
             err.to_string().contains("VERSNELLING__SERVER__PORT"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_from_a_file_or_comma_separated_from_the_environment() {
+        let settings = SettingsBuilder::new()
+            .unwrap()
+            .add_env(env(&[(
+                "VERSNELLING__SERVER__TRUSTED_PROXIES",
+                "10.0.0.0/8, 127.0.0.1/32,",
+            )]))
+            .unwrap()
+            .build()
+            .unwrap();
+        let nets: Vec<String> = settings
+            .server
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32"]);
+        let err = SettingsBuilder::new()
+            .unwrap()
+            .add_toml(
+                "x.toml",
+                "[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\nforwarded_header = \"forwarded\"",
+            )
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("setting `server.trusted_proxies` (from x.toml)"),
             "{err}"
         );
     }

@@ -14,7 +14,7 @@ use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle;
 use crate::config::{Secret, Settings};
 use crate::db::group_commit::GroupCommit;
 use crate::db::writer::{self, Writer};
@@ -193,11 +193,7 @@ impl Application {
                 settings.server.max_concurrent_renders,
             )),
             computing: Arc::default(),
-            throttle: Arc::new(LoginThrottle::new(
-                Duration::from_secs(auth.login_window_seconds),
-                auth.login_max_failures,
-                auth.login_max_failures_per_address,
-            )),
+            throttle: throttle::Rules::from_settings(auth),
         };
 
         if settings.reports.auto_draft {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use actix_web::{HttpMessage, HttpRequest, web};
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle;
 use crate::config::Settings;
 use crate::db::writer::{self, Writer};
 use crate::db::{self, DbConnection, Pool};
@@ -20,7 +20,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Signs and verifies access tokens, with the configured or generated key.
     pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<LoginThrottle>,
+    /// Login throttling (its counts live in the database).
+    pub throttle: throttle::Rules,
     /// Slots for CPU-heavy renders (charts, exports), so they cannot starve everything else.
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Roll-ups, action lists and charts, keyed by the data version.

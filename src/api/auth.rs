@@ -1,14 +1,14 @@
 //! Logging in and out, refreshing tokens, the caller's own account and API tokens.
 
-use std::time::Instant;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
+use crate::api::client;
 use crate::api::extract::Json;
 use crate::api::guard::request_id;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, POLICY};
+use crate::auth::throttle::{self, Admission};
 use crate::domain::ApiTokenId;
 use crate::error::Error;
 use crate::i18n::Msg;
@@ -22,46 +22,44 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// The client address used for throttling: the TCP peer (no proxy headers are trusted).
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Checks a username and password under the login throttle, for the API and the dashboard
-/// alike: refused (429) while the username or the client address has too many recent failures;
-/// a wrong password counts as a failure, a success clears the username's. The check is a read
-/// (a password hash takes tens of milliseconds, which a batch of writes should not wait for);
-/// the caller then opens the session through the write path.
+/// Checks a username and password under the login throttle ([`throttle`]), for the API and
+/// the dashboard alike: the attempt is counted first, in a write shared by every instance; 429
+/// with Retry-After when this username or client address must wait. Then the password is
+/// checked in a read (a hash takes tens of milliseconds, which a batch of writes should not wait
+/// for); a success takes the attempt back. The caller then opens the session.
 pub async fn throttled_login(
     state: &AppState,
     req: &HttpRequest,
     username: &str,
     password: String,
 ) -> Result<sessions::Verified, Error> {
-    let address = client_address(req);
-    if let Some(retry_after_seconds) =
-        state
-            .throttle
-            .retry_after(username, &address, Instant::now())
-    {
-        return Err(Error::TooManyRequests {
-            retry_after_seconds,
-        });
-    }
+    let server = &state.settings.server;
+    let address = client::of_request(req, &server.trusted_proxies, server.forwarded_header);
+    let rules = state.throttle;
+    let (name, at) = (username.to_string(), address.clone());
+    let admission = state
+        .write(move |conn| throttle::admit(conn, &rules, &name, &at))
+        .await?;
+    let keys = match admission {
+        Admission::Admitted(keys) => keys,
+        Admission::Wait(retry_after_seconds) => {
+            tracing::info!(%address, retry_after_seconds, "login throttled");
+            return Err(Error::TooManyRequests {
+                retry_after_seconds,
+            });
+        }
+    };
     let name = username.to_string();
     let result = state
         .read(move |conn| sessions::verify_credentials(conn, &name, &password))
         .await;
     match &result {
-        Ok(_) => state.throttle.record_success(username),
-        Err(Error::Unauthorized(_)) => {
-            tracing::info!(%address, "failed login");
+        Ok(_) => {
             state
-                .throttle
-                .record_failure(username, &address, Instant::now());
+                .write(move |conn| throttle::succeeded(conn, &keys))
+                .await?;
         }
+        Err(Error::Unauthorized(_)) => tracing::info!(%address, "failed login"),
         Err(_) => {}
     }
     result
@@ -145,8 +143,9 @@ pub async fn logout(
     body: Option<Json<LogoutRequest>>,
 ) -> Result<HttpResponse, Error> {
     let refresh_token = body.and_then(|b| b.0.refresh_token);
+    let keys = state.jwt.clone();
     state
-        .write(move |conn| sessions::logout(conn, &user, refresh_token.as_deref()))
+        .write(move |conn| sessions::logout(conn, &keys, &user, refresh_token.as_deref()))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod consultations;
 pub mod export;
 pub mod extract;
@@ -89,12 +90,12 @@ route_table! {
 
     POST "/api/v1/auth/token" Public => auth::token;
     POST "/api/v1/auth/refresh" Public => auth::refresh;
-    POST "/api/v1/auth/logout" OwnAccount => auth::logout;
-    GET "/api/v1/me" OwnAccount => auth::me;
-    POST "/api/v1/me/password" OwnAccount => auth::change_password;
-    GET "/api/v1/me/tokens" OwnAccount => auth::list_my_tokens;
-    POST "/api/v1/me/tokens" OwnAccount => auth::create_my_token;
-    DELETE "/api/v1/me/tokens/{id}" OwnAccount => auth::revoke_my_token;
+    POST "/api/v1/auth/logout" WriteOwnAccount => auth::logout;
+    GET "/api/v1/me" ReadOwnAccount => auth::me;
+    POST "/api/v1/me/password" WriteOwnAccount => auth::change_password;
+    GET "/api/v1/me/tokens" ReadOwnAccount => auth::list_my_tokens;
+    POST "/api/v1/me/tokens" WriteOwnAccount => auth::create_my_token;
+    DELETE "/api/v1/me/tokens/{id}" WriteOwnAccount => auth::revoke_my_token;
 
     GET "/api/v1/users" ManageUsers => users::list;
     POST "/api/v1/users" ManageUsers => users::create;
@@ -192,7 +193,7 @@ route_table! {
     #[page] GET "/" ReadTracking => crate::web::overview::show;
     #[page] GET "/inloggen" Public => crate::web::login::form;
     #[page] POST "/inloggen" Public => crate::web::login::submit;
-    #[page] POST "/uitloggen" OwnAccount => crate::web::login::logout;
+    #[page] POST "/uitloggen" WriteOwnAccount => crate::web::login::logout;
     #[page] POST "/taal" Public => crate::web::login::language;
     #[page] GET "/grafieken/{file}" ReadTracking => progress::chart;
     #[page] GET "/gebieden/{code}" ReadTracking => crate::web::area::show;

@@ -12,6 +12,11 @@ use crate::config::{AuthSettings, Secret};
 /// Seconds of clock difference tolerated between servers.
 pub const LEEWAY_SECONDS: u64 = 30;
 
+/// [`LEEWAY_SECONDS`] as a signed number, for date arithmetic.
+pub fn leeway_seconds() -> i64 {
+    i64::try_from(LEEWAY_SECONDS).unwrap_or(i64::MAX)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
     pub iss: String,
@@ -24,6 +29,10 @@ pub struct Claims {
     pub jti: String,
     /// The user's auth epoch when the token was issued; bumping it voids every older token.
     pub epoch: i64,
+    /// The login (refresh-token family) the token belongs to: ending the login — logging out
+    /// with its refresh token, or a refresh token presented twice — voids it at once.
+    #[serde(default)]
+    pub fam: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,6 +89,7 @@ impl JwtKeys {
         &self,
         user_id: i64,
         epoch: i64,
+        family: &str,
         now: DateTime<Utc>,
     ) -> Result<(String, Claims), TokenError> {
         let iat = now.timestamp();
@@ -92,6 +102,7 @@ impl JwtKeys {
             iat,
             jti: super::tokens::random_id(),
             epoch,
+            fam: family.to_string(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|_| TokenError::Invalid)?;
@@ -165,7 +176,7 @@ mod tests {
     fn a_token_verifies_with_its_key_only() {
         let a = keys("a-secret-that-is-long-enough-for-hs256!!");
         let b = keys("another-secret-that-is-long-enough-too!!");
-        let (token, claims) = a.issue(7, 3, Utc::now()).unwrap();
+        let (token, claims) = a.issue(7, 3, "f", Utc::now()).unwrap();
         assert_eq!(a.verify(&token).unwrap(), claims);
         assert_eq!(claims.sub, "7");
         assert_eq!(b.verify(&token), Err(TokenError::Invalid));
@@ -174,7 +185,7 @@ mod tests {
     #[test]
     fn a_remembered_token_is_still_checked_for_its_time_and_key() {
         let a = keys("a-secret-that-is-long-enough-for-hs256!!");
-        let (token, claims) = a.issue(7, 3, Utc::now()).unwrap();
+        let (token, claims) = a.issue(7, 3, "f", Utc::now()).unwrap();
         assert_eq!(a.verify(&token).unwrap(), claims);
         // The second use comes from memory: same claims, the times checked again.
         assert_eq!(a.verify(&token).unwrap(), claims);
@@ -192,11 +203,11 @@ mod tests {
     fn expired_and_future_tokens_are_refused() {
         let a = keys("a-secret-that-is-long-enough-for-hs256!!");
         let (old, _) = a
-            .issue(7, 1, Utc::now() - chrono::Duration::hours(2))
+            .issue(7, 1, "f", Utc::now() - chrono::Duration::hours(2))
             .unwrap();
         assert_eq!(a.verify(&old), Err(TokenError::Expired));
         let (future, _) = a
-            .issue(7, 1, Utc::now() + chrono::Duration::hours(1))
+            .issue(7, 1, "f", Utc::now() + chrono::Duration::hours(1))
             .unwrap();
         assert_eq!(a.verify(&future), Err(TokenError::NotYetValid));
     }

@@ -28,6 +28,8 @@ pub enum Credential {
     ApiToken { id: ApiTokenId },
     /// A browser session (the dashboard).
     Session,
+    /// The operator at the command line, acting as this user (`import actions --as`).
+    Console,
 }
 
 /// The logged-in user of a request, with the role and scope they have now.
@@ -85,8 +87,8 @@ type ApiTokenRow = (
 
 type UserRow = (i64, String, String, Option<i64>, Option<i64>, bool, i64);
 
-/// The user, whether access token `jti` is revoked (`""` for none: no access token has an
-/// empty jti, `verify` refuses those), and the data version, in one statement: on PostgreSQL
+/// The user, whether access token `jti` or its login (`family`) is revoked (`""` for none: no
+/// access token has an empty jti, `verify` refuses those), and the data version, in one statement: on PostgreSQL
 /// each statement is a round trip, and this is on the path of every request. One statement also
 /// sees one snapshot, so the three agree. By primary key, so at most one row: `get_result`, not
 /// `first` — on SQLite a statement with `LIMIT ?` (what `first` adds) is compiled again every
@@ -95,10 +97,17 @@ fn load_user_checked(
     conn: &mut DbConnection,
     user_id: i64,
     jti: &str,
+    family: &str,
 ) -> Result<Option<(UserRow, bool, i64)>, Error> {
     use crate::db::users_with_data_version as u;
+    let family = if family.is_empty() {
+        String::new()
+    } else {
+        tokens::family_revocation(family)
+    };
     let revoked = diesel::dsl::exists(
-        revoked_access_tokens::table.filter(revoked_access_tokens::jti.eq(jti.to_string())),
+        revoked_access_tokens::table
+            .filter(revoked_access_tokens::jti.eq_any([jti.to_string(), family])),
     );
     Ok(u::table
         .find(user_id)
@@ -131,6 +140,21 @@ fn to_auth_user(row: UserRow, read_only: bool, credential: Credential) -> Result
         read_only,
         credential,
     })
+}
+
+/// A user as the policy sees them, for the command line acting on their behalf: refused when
+/// the account does not exist or is disabled, as a login would be.
+pub fn load_user(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    credential: Credential,
+) -> Result<AuthUser, Error> {
+    let (row, _, _) = load_user_checked(conn, user_id.get(), "", "")?
+        .ok_or_else(|| Error::not_found(crate::i18n::Label::User, user_id.get()))?;
+    if row.5 {
+        return Err(Error::Forbidden(Msg::AccountDisabled));
+    }
+    to_auth_user(row, false, credential)
 }
 
 /// A note that a credential was used, recorded through the write path after the read that
@@ -186,7 +210,7 @@ pub fn authenticate(
         .sub
         .parse()
         .map_err(|_| Error::Unauthorized(Msg::AccessTokenInvalid))?;
-    let (row, revoked, version) = load_user_checked(conn, user_id, &claims.jti)?
+    let (row, revoked, version) = load_user_checked(conn, user_id, &claims.jti, &claims.fam)?
         .ok_or_else(|| Error::Unauthorized(Msg::AccessTokenInvalid))?;
     if row.5 {
         return Err(Error::Unauthorized(Msg::AccountDisabled));
@@ -227,7 +251,7 @@ fn authenticate_api_token(conn: &mut DbConnection, token: &str) -> Result<Authen
     if expires_at.is_some_and(|at| at <= now) {
         return Err(Error::Unauthorized(Msg::ApiTokenExpired));
     }
-    let (row, _, version) = load_user_checked(conn, user_id, "")?
+    let (row, _, version) = load_user_checked(conn, user_id, "", "")?
         .ok_or_else(|| Error::Unauthorized(Msg::ApiTokenInvalid))?;
     if row.5 {
         return Err(Error::Unauthorized(Msg::AccountDisabled));

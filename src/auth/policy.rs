@@ -20,8 +20,11 @@ use crate::i18n::Msg;
 pub enum Operation {
     /// No login: health, token endpoints.
     Public,
-    /// Any logged-in user, about themselves: `/me`, their own API tokens.
-    OwnAccount,
+    /// Any logged-in user, about themselves: `/me`, the list of their own API tokens.
+    ReadOwnAccount,
+    /// Any logged-in user, on their own account: their password, creating and revoking their
+    /// own API tokens, logging out. A write: a read-only API token may not do it.
+    WriteOwnAccount,
     /// Reference data: areas, municipalities, ministries, themes, target groups, aspects, periods.
     ReadReference,
     /// Create and change reference data.
@@ -85,7 +88,8 @@ use Access::{All, Denied, OwnMinistry, OwnMunicipality, PublishedOnly};
 /// One row per operation: (operation, writes?, [admin, ministry, municipality, viewer]).
 pub const POLICY: &[(Operation, bool, [Access; 4])] = &[
     (Operation::Public, false, [All, All, All, All]),
-    (Operation::OwnAccount, false, [All, All, All, All]),
+    (Operation::ReadOwnAccount, false, [All, All, All, All]),
+    (Operation::WriteOwnAccount, true, [All, All, All, All]),
     (Operation::ReadReference, false, [All, All, All, All]),
     (
         Operation::ManageReference,

@@ -23,6 +23,12 @@ pub fn random_id() -> String {
     hex::encode(bytes)
 }
 
+/// The key under which the access tokens of login `family` are revoked, beside single tokens'
+/// `jti`s (which are hex, so the two cannot meet).
+pub fn family_revocation(family: &str) -> String {
+    format!("fam:{family}")
+}
+
 /// The stored form of a token.
 pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

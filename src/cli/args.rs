@@ -141,8 +141,9 @@ pub enum ImportCommand {
         /// Check every row against the database and report, but write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Record the actions in the audit log as created by this user (default: the system
-        /// actor "import").
+        /// Create the actions as this user: only rows the user may create through the API are
+        /// accepted (a ministry user: its own ministry's), and the audit log names them.
+        /// Without it the audit log names the operator (`cli:` and the login name here).
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: Option<String>,
     },

@@ -19,10 +19,22 @@ use std::io::Read;
 use crate::config::{Overrides, Settings};
 use crate::db::DbConnection;
 use crate::db::writer::{self, Writer};
+use crate::service::audit::Actor;
 use crate::service::charts::ChartQuery;
 use crate::startup::{self, Application};
 use crate::{db, telemetry};
 use args::{Cli, Command};
+
+/// The operator at the console, as the audit log names them: `cli:` and their login name on
+/// this machine (from sudo, else the login shell's), so a change made here is traceable too.
+pub(crate) fn operator() -> Actor {
+    let name = ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string());
+    let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
+    Actor::system(&format!("cli:{name}"))
+}
 
 /// Runs the command of `cli` (`serve` when none is given).
 pub fn run(cli: Cli) -> Result<(), String> {

@@ -10,7 +10,6 @@ use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::ReportState;
 use crate::reports::Format as ReportFormat;
-use crate::service::audit::Actor;
 use crate::service::reports::{self, ReportJson};
 
 pub(super) fn run(
@@ -108,7 +107,7 @@ fn new_draft(conn: &mut DbConnection, period: &str, publish: bool) -> Result<Rep
     let bar = Progress::new(&format!("report {period}"));
     let draft = reports::generate(
         conn,
-        &Actor::system("cli"),
+        &super::operator(),
         period,
         db::now(),
         &mut |done, total, what| bar.count(done as u64, total as u64, "steps", what),
@@ -116,14 +115,8 @@ fn new_draft(conn: &mut DbConnection, period: &str, publish: bool) -> Result<Rep
     bar.finish();
     let mut draft = draft.map_err(describe)?;
     if publish {
-        draft = reports::publish(
-            conn,
-            &Actor::system("cli"),
-            draft.id,
-            draft.version,
-            db::now(),
-        )
-        .map_err(describe)?;
+        draft = reports::publish(conn, &super::operator(), draft.id, draft.version, db::now())
+            .map_err(describe)?;
         println!("published report {} of `{period}`", draft.id);
     } else {
         println!("generated draft report {} of `{period}`", draft.id);

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use super::args::{ExportCommand, ImportCommand};
 use super::progress::Progress;
 use super::{describe, read, write};
-use crate::auth::policy::Owner;
+use crate::auth::policy::{self, Operation, Owner};
+use crate::auth::{self, AuthUser, Credential};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::service::actions::ActionFilter;
@@ -33,14 +34,18 @@ fn import_actions(
     let data = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     // A dry run too: it checks every row by writing it in a transaction it rolls back.
     let report = write(settings, |conn| {
-        let actor = importer(conn, as_user)?;
-        // The operator at the console may create any action.
-        let allow_all = |_: Owner| Ok(());
+        let (actor, user) = importer(conn, as_user)?;
+        // Acting as a user, the import may do what that user may do through the API; the
+        // operator at the console on their own may create any action.
+        let authorize = |owner: Owner| match &user {
+            Some(user) => policy::authorize_object(user, Operation::WriteAction, owner),
+            None => Ok(()),
+        };
         let bar = Progress::new("checking rows");
         let mut progress =
             |done: usize, total: usize| bar.count(done as u64, total as u64, "rows", "");
         let outcome =
-            spreadsheet::import_actions(conn, &data, dry_run, &actor, &allow_all, &mut progress);
+            spreadsheet::import_actions(conn, &data, dry_run, &actor, &authorize, &mut progress);
         bar.clear();
         outcome.map_err(|e| format!("{}: {}", file.display(), describe(e)))
     })?;
@@ -58,20 +63,19 @@ fn import_actions(
     Ok(())
 }
 
-/// Who the audit log names as creating the actions: the user `--as` names, else the system
-/// actor "import".
-fn importer(conn: &mut DbConnection, as_user: Option<&str>) -> Result<Actor, String> {
+/// Who creates the actions: the user `--as` names (the audit log names them, the policy
+/// decides what they may create), else the operator at the console.
+fn importer(
+    conn: &mut DbConnection,
+    as_user: Option<&str>,
+) -> Result<(Actor, Option<AuthUser>), String> {
     Ok(match as_user {
         Some(username) => {
             let id = users::id_by_username(conn, username).map_err(describe)?;
-            let (user, _) = users::get(conn, id).map_err(describe)?;
-            Actor {
-                user_id: Some(id.get()),
-                name: user.username,
-                request_id: None,
-            }
+            let user = auth::load_user(conn, id, Credential::Console).map_err(describe)?;
+            (user.actor(None), Some(user))
         }
-        None => Actor::system("import"),
+        None => (super::operator(), None),
     })
 }
 

@@ -68,7 +68,7 @@ pub(super) fn run(settings: &Settings, command: UserCommand) -> Result<(), Strin
 
 /// The operator at the console.
 fn actor() -> Actor {
-    Actor::system("cli")
+    super::operator()
 }
 
 /// `user add`.

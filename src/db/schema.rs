@@ -188,6 +188,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_throttle (key_hash) {
+        key_hash -> Text,
+        attempts -> Integer,
+        window_started_at -> Timestamp,
+        next_allowed_at -> Timestamp,
+        trusted_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     milestone_events (id) {
         id -> BigInt,
         milestone_id -> BigInt,
@@ -516,6 +526,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicator_values,
     indicators,
     local_notes,
+    login_throttle,
     milestone_events,
     milestones,
     ministers,

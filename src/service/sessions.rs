@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::jwt::JwtKeys;
+use crate::auth::jwt::{self, JwtKeys};
 use crate::auth::{AuthUser, Credential, password, tokens};
 use crate::db::schema::{refresh_tokens, revoked_access_tokens, users};
 use crate::db::{self, DbConnection};
@@ -120,7 +120,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     let (access_token, _) = keys
-        .issue(user_id, epoch, Utc::now())
+        .issue(user_id, epoch, family, Utc::now())
         .map_err(Error::internal)?;
     Ok(TokenPair {
         access_token,
@@ -190,7 +190,7 @@ pub fn refresh(
         };
         let now = db::now();
         if used_at.is_some() || revoked_at.is_some() {
-            revoke_family(conn, &family, now)?;
+            revoke_family(conn, keys, &family, now)?;
             return Ok(RefreshOutcome::Reused);
         }
         if expires_at <= now {
@@ -213,7 +213,7 @@ pub fn refresh(
         .set(refresh_tokens::used_at.eq(now))
         .execute(conn)?;
         if marked == 0 {
-            revoke_family(conn, &family, now)?;
+            revoke_family(conn, keys, &family, now)?;
             return Ok(RefreshOutcome::Reused);
         }
         Ok(RefreshOutcome::Rotated(issue_pair(
@@ -227,18 +227,48 @@ pub fn refresh(
     })
 }
 
-fn revoke_family(conn: &mut DbConnection, family: &str, now: NaiveDateTime) -> QueryResult<usize> {
+/// How long a revocation must be kept: as long as a token issued now could still be accepted.
+fn revocation_kept_until(keys: &JwtKeys, now: NaiveDateTime) -> NaiveDateTime {
+    now + chrono::Duration::seconds(keys.lifetime_seconds() + jwt::leeway_seconds())
+}
+
+/// Ends a login: its refresh tokens are revoked, and so are the access tokens issued with them.
+fn revoke_family(
+    conn: &mut DbConnection,
+    keys: &JwtKeys,
+    family: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family.eq(family))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now))
-    .execute(conn)
+    .execute(conn)?;
+    let key = tokens::family_revocation(family);
+    let already = revoked_access_tokens::table
+        .find(&key)
+        .count()
+        .get_result::<i64>(conn)?;
+    if already == 0 {
+        diesel::insert_into(revoked_access_tokens::table)
+            .values((
+                revoked_access_tokens::jti.eq(&key),
+                revoked_access_tokens::expires_at.eq(revocation_kept_until(keys, now)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Revokes the caller's access token and, when given, the refresh token's family.
-pub fn logout(conn: &mut DbConnection, user: &AuthUser, refresh_token: Option<&str>) -> Result<()> {
+pub fn logout(
+    conn: &mut DbConnection,
+    keys: &JwtKeys,
+    user: &AuthUser,
+    refresh_token: Option<&str>,
+) -> Result<()> {
     db::write_transaction(conn, |conn| {
         let now = db::now();
         if let Credential::AccessToken { jti, expires_at } = &user.credential {
@@ -260,12 +290,14 @@ pub fn logout(conn: &mut DbConnection, user: &AuthUser, refresh_token: Option<&s
                 .first(conn)
                 .optional()?;
             if let Some(family) = family {
-                revoke_family(conn, &family, now)?;
+                revoke_family(conn, keys, &family, now)?;
             }
         }
-        // Revocations of tokens that have expired anyway are no longer needed.
+        // Revocations of tokens that are refused anyway, leeway included, are no longer needed.
+        let refused_anyway = now - chrono::Duration::seconds(jwt::leeway_seconds());
         diesel::delete(
-            revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(now)),
+            revoked_access_tokens::table
+                .filter(revoked_access_tokens::expires_at.lt(refused_anyway)),
         )
         .execute(conn)?;
         audit::record::<(), ()>(

@@ -27,6 +27,7 @@ mod reference;
 mod reports;
 mod scale;
 mod schema;
+mod security;
 mod spreadsheet;
 mod tracking;
 mod web;
