@@ -123,6 +123,21 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
         )
         .await;
     assert_eq!(response.status(), 201);
+    // A second closed one to reopen, so the first stays closed for the whole walk.
+    let body = serde_json::json!({
+        "code": "heropenen", "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
+        "target_groups": ["youth"], "aspects": ["protection"], "municipalities": ["rotterdam"]
+    });
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/consultations",
+            Some(admin),
+            Some(body),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
     let mut submissions = [0; 2];
     for (i, municipality) in ["rotterdam", "den-haag"].into_iter().enumerate() {
         let path =
@@ -171,14 +186,105 @@ fn submission_body() -> serde_json::Value {
     })
 }
 
+/// What a request needs that only exists once it is made: a token id to revoke, a refresh
+/// token to use.
+#[derive(Default)]
+struct Fresh {
+    token_id: Option<i64>,
+    refresh_token: Option<String>,
+    /// Every submission of the municipality, for a new order.
+    submission_ids: Vec<i64>,
+    /// The period's report now: each new draft replaces the one before.
+    report_id: Option<i64>,
+}
+
+/// The login of the user the `/users/{id}` routes act on.
+const TARGET: (&str, &str) = ("doelwit", "Paarse olifanten dansen op de Coolsingel");
+
+/// Makes what `route` needs fresh for one call by `caller` (`admin` looks things up).
+async fn fresh_for(
+    app: &TestApp,
+    admin: &str,
+    route: &RouteSpec,
+    caller: &str,
+    other: bool,
+) -> Fresh {
+    let create_token = |token: String| async move {
+        let name = format!("koppeling-{}", crate::support::random_suffix());
+        let response = app
+            .send(
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(&token),
+                Some(serde_json::json!({"name": name, "access": "read"})),
+                None,
+            )
+            .await;
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["id"].as_i64()
+    };
+    match (route.method, route.path) {
+        ("DELETE", "/api/v1/me/tokens/{id}") => Fresh {
+            token_id: create_token(caller.to_string()).await,
+            ..Fresh::default()
+        },
+        ("DELETE", "/api/v1/users/{id}/tokens/{token_id}") => {
+            let login = app.login(TARGET.0, TARGET.1).await;
+            let token = login["access_token"].as_str().unwrap().to_string();
+            Fresh {
+                token_id: create_token(token).await,
+                ..Fresh::default()
+            }
+        }
+        ("POST", "/api/v1/auth/refresh") => Fresh {
+            refresh_token: app.login(TARGET.0, TARGET.1).await["refresh_token"]
+                .as_str()
+                .map(str::to_string),
+            ..Fresh::default()
+        },
+        ("PUT", "/api/v1/consultations/{code}/municipalities/{municipality}/submissions/order") => {
+            let municipality = ["rotterdam", "den-haag"][usize::from(other)];
+            let path = format!(
+                "/api/v1/consultations/raadpleging/municipalities/{municipality}/submissions"
+            );
+            let list = app.get_as(admin, &path, 200).await;
+            let items = list
+                .as_array()
+                .or_else(|| list["items"].as_array())
+                .unwrap();
+            Fresh {
+                submission_ids: items.iter().map(|s| s["id"].as_i64().unwrap()).collect(),
+                ..Fresh::default()
+            }
+        }
+        (_, path) if path.starts_with("/api/v1/reports/{id}") => {
+            let list = app
+                .get_as(admin, "/api/v1/reports?period=voorjaar-2021", 200)
+                .await;
+            let items = list
+                .as_array()
+                .or_else(|| list["items"].as_array())
+                .unwrap();
+            Fresh {
+                report_id: items.first().and_then(|r| r["id"].as_i64()),
+                ..Fresh::default()
+            }
+        }
+        _ => Fresh::default(),
+    }
+}
+
 /// A concrete URL and a valid body for a route, on the object of the first (own) or second owner.
 fn request_for(
     route: &RouteSpec,
     f: &Fixtures,
     other: bool,
+    fresh: &Fresh,
 ) -> (String, Option<serde_json::Value>) {
     let i = usize::from(other);
     let path = route.path;
+    let suffix = &crate::support::random_suffix()[..6];
+    let token_id = fresh.token_id.unwrap_or(999_999).to_string();
     let id = if path.starts_with("/api/v1/actions/") {
         f.actions[i].to_string()
     } else if path.starts_with("/api/v1/milestones/") {
@@ -188,7 +294,7 @@ fn request_for(
     } else if path.starts_with("/api/v1/submissions/") {
         f.submissions[i].to_string()
     } else if path.starts_with("/api/v1/reports/") {
-        f.report.to_string()
+        fresh.report_id.unwrap_or(f.report).to_string()
     } else {
         f.user_id.to_string()
     };
@@ -202,19 +308,38 @@ fn request_for(
         "voorjaar-2021"
     } else if path.starts_with("/api/v1/programmes") {
         ["programma-eigen", "programma-ander"][i]
+    } else if path.ends_with("/reopen") && path.starts_with("/api/v1/consultations") {
+        "heropenen"
     } else if path.starts_with("/api/v1/consultations") {
         "raadpleging"
     } else {
         "unknown"
     };
+    let file = if path.starts_with("/api/docs") {
+        "swagger-ui.css"
+    } else {
+        "map.svg"
+    };
     let concrete = path
-        .replace("{file}", "map.svg")
+        .replace("{file}", file)
         .replace("{code}", code)
-        .replace("{token_id}", "999999")
+        .replace("{token_id}", &token_id)
         .replace("{municipality}", ["rotterdam", "den-haag"][i])
         .replace("{ministry}", ["BZK", "SZW"][i])
         .replace("{format}", "pdf")
-        .replace("{id}", &id);
+        .replace(
+            "{id}",
+            if path == "/api/v1/me/tokens/{id}" {
+                &token_id
+            } else {
+                &id
+            },
+        );
+    let concrete = if path == "/api/v1/actions/export" {
+        format!("{concrete}?format=csv")
+    } else {
+        concrete
+    };
     let (ministry, area) = [("BZK", "rotterdam-zuid"), ("SZW", "den-haag-zuidwest")][i];
     let body = match (route.method, path) {
         ("GET" | "DELETE", _) => None,
@@ -264,13 +389,56 @@ fn request_for(
             Some(submission_body())
         }
         ("PUT", "/api/v1/consultations/{code}/municipalities/{municipality}/submissions/order") => {
-            Some(serde_json::json!({"submission_ids": [f.submissions[i]]}))
+            Some(serde_json::json!({"submission_ids": fresh.submission_ids}))
         }
         (
             "PATCH",
             "/api/v1/actions/{id}" | "/api/v1/milestones/{id}" | "/api/v1/programmes/{code}",
         ) => Some(serde_json::json!({"title": "Andere titel"})),
         ("PATCH", "/api/v1/indicators/{id}") => Some(serde_json::json!({"name": "Andere naam"})),
+        ("POST", "/api/v1/areas") => Some(serde_json::json!({
+            "code": format!("gebied-{suffix}"), "name": "Nieuw gebied", "municipality": "rotterdam",
+            "latitude": 51.9, "longitude": 4.5
+        })),
+        ("POST", "/api/v1/municipalities") => Some(serde_json::json!({
+            "code": format!("gemeente-{suffix}"), "name": "Nieuwe gemeente", "province": "Zuid-Holland"
+        })),
+        ("POST", "/api/v1/ministries") => Some(serde_json::json!({
+            "code": format!("M{suffix}"), "name": "Nieuw ministerie"
+        })),
+        ("POST", "/api/v1/themes") => Some(serde_json::json!({
+            "code": format!("thema-{suffix}"), "name_nl": "Veiligheid", "name_en": "Safety"
+        })),
+        ("POST", "/api/v1/periods") => Some(serde_json::json!({
+            "code": format!("najaar-{suffix}"), "name": "Najaar", "cut_off": "2021-10-31"
+        })),
+        ("POST", "/api/v1/consultations") => Some(serde_json::json!({
+            "code": format!("uitvraag-{suffix}"), "title": "Uitvraag", "deadline": "2030-05-06T18:00:00",
+            "target_groups": ["youth"], "aspects": ["protection"], "municipalities": ["rotterdam"]
+        })),
+        ("POST", "/api/v1/consultations/{code}/reopen") => {
+            Some(serde_json::json!({"until": "2030-01-01T12:00:00"}))
+        }
+        ("PUT", "/api/v1/submissions/{id}/actions") => {
+            Some(serde_json::json!({"action_ids": [f.actions[i]]}))
+        }
+        ("POST", "/api/v1/users") => Some(serde_json::json!({
+            "username": format!("nieuw-{suffix}"), "role": "viewer", "password": TARGET.1
+        })),
+        ("PUT", "/api/v1/users/{id}/password") => Some(serde_json::json!({"password": TARGET.1})),
+        ("POST", "/api/v1/me/tokens") => Some(serde_json::json!({
+            "name": format!("koppeling-{suffix}"), "access": "read"
+        })),
+        ("POST", "/api/v1/me/password") => Some(serde_json::json!({
+            "current_password": crate::support::USER_PASSWORD,
+            "new_password": "Een heel ander wachtwoord voor later"
+        })),
+        ("POST", "/api/v1/auth/token") => {
+            Some(serde_json::json!({"username": TARGET.0, "password": TARGET.1}))
+        }
+        ("POST", "/api/v1/auth/refresh") => {
+            Some(serde_json::json!({"refresh_token": fresh.refresh_token}))
+        }
         _ => Some(serde_json::json!({})),
     };
     (concrete, body)
@@ -291,13 +459,18 @@ async fn call(
 ) -> u16 {
     let if_match = if route.method == "PATCH"
         || (route.method == "POST"
-            && (path.contains("/milestones/") || path.ends_with("/baselines")))
+            && (path.contains("/milestones/")
+                || path.ends_with("/baselines")
+                || path.ends_with("/updates")
+                || path.ends_with("/reopen")))
     {
         let read_path = path
             .trim_end_matches("/reschedule")
             .trim_end_matches("/complete")
             .trim_end_matches("/reopen");
-        let read_path = read_path.trim_end_matches("/baselines");
+        let read_path = read_path
+            .trim_end_matches("/baselines")
+            .trim_end_matches("/updates");
         let admin_view = app.send(Method::GET, read_path, token, None, None).await;
         admin_view
             .headers()
@@ -316,6 +489,68 @@ async fn call(
         .as_u16()
 }
 
+/// The answer an allowed call gets when it is not a success, and why; every other allowed call
+/// must succeed (2xx). `other` is the call on the second owner's object.
+fn expected_refusal(route: &RouteSpec, role: Role, other: bool) -> Option<u16> {
+    let published_only = policy::access(role, route.operation) == Access::PublishedOnly;
+    match (route.method, route.path, role, other) {
+        // The walk's report is a draft, which does not exist for those who see published ones.
+        ("GET", "/api/v1/reports/{id}" | "/api/v1/reports/{id}/files/{format}", _, _)
+            if published_only =>
+        {
+            Some(404)
+        }
+        // Someone else's token is not the caller's to see.
+        ("DELETE", "/api/v1/me/tokens/{id}", _, true) => Some(404),
+        // The consultation closed; a municipality may no longer change its submissions.
+        (
+            "POST" | "PATCH" | "PUT",
+            "/api/v1/consultations/{code}/municipalities/{municipality}/submissions"
+            | "/api/v1/submissions/{id}"
+            | "/api/v1/consultations/{code}/municipalities/{municipality}/submissions/order",
+            Role::Municipality,
+            false,
+        ) => Some(409),
+        // The admin went first on the same object: done already, or not done any more.
+        (
+            "POST",
+            "/api/v1/milestones/{id}/complete"
+            | "/api/v1/milestones/{id}/reopen"
+            | "/api/v1/periods/{code}/signoffs/{ministry}",
+            Role::Ministry,
+            false,
+        ) => Some(409),
+        // Published by the call on the first object: the same report.
+        ("POST", "/api/v1/reports/{id}/publish", Role::Admin, true) => Some(409),
+        // A bulk update lists the refused item among its per-item errors.
+        ("POST", "/api/v1/actions/bulk-updates", _, true)
+            if policy::access(role, route.operation) != Access::All =>
+        {
+            Some(422)
+        }
+        _ => None,
+    }
+}
+
+/// Checks the answer of an allowed call: a success, or exactly the refusal
+/// [`expected_refusal`] names; a 500 fails it. Wrong answers are collected in `wrong`, so one
+/// run shows them all.
+fn check_allowed(route: &RouteSpec, role: Role, other: bool, status: u16, wrong: &mut Vec<String>) {
+    let what = format!(
+        "{} {} as {role:?}{}",
+        route.method,
+        route.path,
+        if other { " (other)" } else { "" }
+    );
+    let right = match expected_refusal(route, role, other) {
+        Some(expected) => status == expected,
+        None => (200..300).contains(&status),
+    };
+    if !right {
+        wrong.push(format!("{what}: {status}"));
+    }
+}
+
 app_test!(
     async fn every_route_answers_every_role_as_the_policy_says(app: TestApp) {
         let roles = [
@@ -329,18 +564,21 @@ app_test!(
             let (id, token) = app.user_with_token(role.as_str(), scope).await;
             callers.push((role, scope, id, token));
         }
-        let fixtures = fixtures(&app, &callers[0].3, callers[3].2).await;
+        let target = app.create_user(TARGET.0, "viewer", None, TARGET.1);
+        let fixtures = fixtures(&app, &callers[0].3, target).await;
         let mut checked = 0;
+        let mut wrong = Vec::new();
         let api_routes: Vec<&RouteSpec> =
             ROUTES.iter().filter(|r| r.kind == RouteKind::Api).collect();
         for route in api_routes.iter().copied() {
-            let (path, body) = request_for(route, &fixtures, false);
-
             // Without a token.
-            let status = call(&app, route, &path, body.clone(), None).await;
+            let admin = callers[0].3.clone();
+            let fresh = fresh_for(&app, &admin, route, &admin, false).await;
+            let (path, body) = request_for(route, &fixtures, false, &fresh);
+            let status = call(&app, route, &path, body, None).await;
             if route.operation == Operation::Public {
                 assert!(
-                    status != 401 && status != 403,
+                    (200..300).contains(&status),
                     "{} {path} anonymous: {status}",
                     route.method
                 );
@@ -350,46 +588,60 @@ app_test!(
 
             for (role, scope, _, token) in &callers {
                 let access = policy::access(*role, route.operation);
-                // Logging out voids the token it is sent with: give each call a fresh one.
-                let logout = route.path == "/api/v1/auth/logout";
-                let fresh = if logout {
-                    app.user_with_token(role.as_str(), *scope).await.1
-                } else {
-                    token.clone()
+                // Logging out and a new password void the token they are sent with: give each
+                // call a fresh one.
+                let voids = matches!(route.path, "/api/v1/auth/logout" | "/api/v1/me/password");
+                let caller = |token: &String| {
+                    let token = token.clone();
+                    let app = &app;
+                    async move {
+                        if voids {
+                            app.user_with_token(role.as_str(), *scope).await.1
+                        } else {
+                            token
+                        }
+                    }
                 };
-                let own = call(&app, route, &path, body.clone(), Some(&fresh)).await;
-                let fresh = if logout {
-                    app.user_with_token(role.as_str(), *scope).await.1
+                let own_token = caller(token).await;
+                let fresh = fresh_for(&app, &admin, route, &own_token, false).await;
+                let (path, body) = request_for(route, &fixtures, false, &fresh);
+                let own = call(&app, route, &path, body, Some(&own_token)).await;
+                let other_token = caller(token).await;
+                // The other object: for a token, one of someone else's.
+                let fresh = if route.path == "/api/v1/me/tokens/{id}" {
+                    let (_, stranger) = app.user_with_token("viewer", None).await;
+                    fresh_for(&app, &admin, route, &stranger, true).await
                 } else {
-                    token.clone()
+                    fresh_for(&app, &admin, route, &other_token, true).await
                 };
-                let (other_path, other_body) = request_for(route, &fixtures, true);
-                let other = call(&app, route, &other_path, other_body, Some(&fresh)).await;
+                let (other_path, other_body) = request_for(route, &fixtures, true, &fresh);
+                let other = call(&app, route, &other_path, other_body, Some(&other_token)).await;
                 let what = format!("{} {} as {role:?}", route.method, route.path);
                 match access {
                     Access::Denied => {
                         assert_eq!(own, 403, "{what}");
                         assert_eq!(other, 403, "{what} (other)");
                     }
-                    // Unpublished objects are hidden (404), never forbidden.
                     Access::All | Access::PublishedOnly => {
-                        assert!(own != 401 && own != 403, "{what}: {own}");
-                        assert!(other != 401 && other != 403, "{what} (other): {other}");
+                        check_allowed(route, *role, false, own, &mut wrong);
+                        check_allowed(route, *role, true, other, &mut wrong);
                     }
                     Access::OwnMinistry | Access::OwnMunicipality => {
-                        assert!(own != 401 && own != 403, "{what} (own): {own}");
-                        // A bulk update lists the refused item among its per-item errors.
-                        let refused = if route.path == "/api/v1/actions/bulk-updates" {
-                            422
-                        } else {
-                            403
-                        };
-                        assert_eq!(other, refused, "{what} (other)");
+                        check_allowed(route, *role, false, own, &mut wrong);
+                        match expected_refusal(route, *role, true) {
+                            Some(expected) => assert_eq!(other, expected, "{what} (other)"),
+                            None => assert_eq!(other, 403, "{what} (other)"),
+                        }
                     }
                 }
                 checked += 1;
             }
         }
+        assert!(
+            wrong.is_empty(),
+            "allowed calls answered wrongly:\n{}",
+            wrong.join("\n")
+        );
         assert_eq!(checked, api_routes.len() * 4);
     }
 );
@@ -593,7 +845,11 @@ app_test!(
         let admin = app.admin_token().await;
         let fixtures = fixtures(&app, &admin, callers[3].2).await;
         let mut checked = 0;
-        for route in ROUTES.iter().filter(|r| r.kind == RouteKind::Page) {
+        let pages: Vec<&RouteSpec> = ROUTES
+            .iter()
+            .filter(|r| r.kind == RouteKind::Page)
+            .collect();
+        for route in pages.iter().copied() {
             let (path, fields) = page_request_for(&app, &admin, route, &fixtures, false).await;
             // No session: a browser is sent to the login page, never shown a 401.
             let (status, location) = call_page(&app, route, &path, &fields, None).await;
@@ -622,6 +878,7 @@ app_test!(
                     call_page(&app, route, &path, &fields, Some(&fresh)).await;
                 let what = format!("{} {} as {role:?}", route.method, route.path);
                 assert!(!to_login(own, &own_location), "{what}: sent to log in");
+                assert!(own < 500, "{what}: {own}");
                 // Pages name their object in the path only for actions, milestones, areas
                 // and ministries; the consultation forms act for the caller's own municipality
                 // (the service applies the scope check, as for the API).
@@ -660,6 +917,8 @@ app_test!(
                 checked += 1;
             }
         }
-        assert!(checked >= 4 * 20, "{checked}");
+        // Every page, for every role: none skipped.
+        assert_eq!(checked, pages.len() * 4);
+        assert!(pages.len() >= 20, "{}", pages.len());
     }
 );

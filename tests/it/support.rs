@@ -182,6 +182,9 @@ macro_rules! both_backends {
     };
 }
 
+/// The password of the users [`TestApp::user_with_token`] makes.
+pub const USER_PASSWORD: &str = "een lang genoeg wachtwoord";
+
 /// The real application, started on a free port with its own database.
 pub struct TestApp {
     pub address: String,
@@ -287,7 +290,7 @@ impl TestApp {
     /// A user of `role` (and scope) with an access token: (user id, access token).
     pub async fn user_with_token(&self, role: &str, scope: Option<&str>) -> (i64, String) {
         let username = format!("{role}-{}", &random_suffix()[..8]);
-        let password = "een lang genoeg wachtwoord";
+        let password = USER_PASSWORD;
         let id = self.create_user(&username, role, scope, password);
         let tokens = self.login(&username, password).await;
         (
