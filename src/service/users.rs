@@ -68,7 +68,9 @@ fn check_new_user(input: &NewUserInput) -> Result<Role> {
             None
         }
     };
-    if let Err(err) = password::check_strength(&input.password) {
+    if let Err(err) =
+        password::check_strength(&input.password, &[&input.username, &input.display_name])
+    {
         errors.push(FieldError::new("password", err));
     }
     match (role, &input.ministry, &input.municipality) {
@@ -537,15 +539,34 @@ pub fn update(
     })
 }
 
-/// Sets a new password and revokes every token of the user.
+/// Sets a new password and revokes every token of the user. The password must be strong
+/// enough for this user (`password::check_strength` with their username and name).
 pub fn set_password(
     conn: &mut DbConnection,
     actor: &Actor,
     id: UserId,
     new_password: &str,
 ) -> Result<()> {
+    store_password(conn, actor, id, new_password, "password")
+}
+
+/// Checks, hashes and stores a new password; `field` names it in the error.
+fn store_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: UserId,
+    new_password: &str,
+    field: &str,
+) -> Result<()> {
     let id = id.get();
-    password::check_strength(new_password).map_err(|e| Error::validation("password", e))?;
+    let (username, display_name): (String, String) = users::table
+        .find(id)
+        .select((users::username, users::display_name))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found(Label::User, id))?;
+    password::check_strength(new_password, &[&username, &display_name])
+        .map_err(|e| Error::validation(field, e))?;
     let hash = password::hash(new_password).map_err(Error::internal)?;
     db::write_transaction(conn, |conn| {
         let updated = diesel::update(users::table.find(id))
@@ -590,5 +611,5 @@ pub fn change_own_password(
             Msg::NotCurrentPassword,
         ));
     }
-    set_password(conn, actor, id, new_password)
+    store_password(conn, actor, id, new_password, "new_password")
 }

@@ -1,5 +1,6 @@
-//! Accounts (issue 18): nobody disables or demotes their own account in any interface, and the
-//! last active admin stays one. The command line's side is in `cli.rs`.
+//! Accounts (issue 18): nobody disables or demotes their own account in any interface, the last
+//! active admin stays one, and a new password must be hard to guess wherever it is set. The
+//! command line's side of both is in `cli.rs`.
 
 use std::sync::{Arc, Barrier};
 
@@ -258,5 +259,148 @@ app_test!(
             .await;
         assert_eq!(done.status(), 303);
         assert_ne!(app.page(Some(&session), "/beheer").await.status(), 200);
+    }
+);
+
+app_test!(
+    async fn weak_passwords_are_refused_wherever_the_api_sets_one(app: TestApp) {
+        let admin = app.admin_token().await;
+        let create = async |username: &str, password: &str| {
+            app.send(
+                Method::POST,
+                "/api/v1/users",
+                Some(&admin),
+                Some(json!({
+                    "username": username, "display_name": "Fatima el Amrani",
+                    "role": "viewer", "password": password
+                })),
+                None,
+            )
+            .await
+        };
+        for (password, code) in [
+            ("Welkom01!!", "password_common"),
+            ("Voorjaar2021", "password_common"),
+            ("FEYENOORD1908", "password_common"),
+            ("W@chtw00rd!", "password_common"),
+            ("qwerty123456", "password_common"),
+            ("fatima.elamrani", "password_has_name"),
+            ("abcdefghijkl", "password_pattern"),
+        ] {
+            let refused = create("fatima.elamrani", password).await;
+            assert_eq!(refused.status(), 422, "{password}");
+            let (field, found, problem) = field_error(refused).await;
+            assert_eq!(
+                (field.as_str(), found.as_str()),
+                ("password", code),
+                "{password}: {problem}"
+            );
+        }
+        let created = create("fatima.elamrani", "vier dure woorden in de regen").await;
+        assert_eq!(created.status(), 201);
+        let id = created.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        // An admin setting someone's password.
+        let password_path = format!("/api/v1/users/{id}/password");
+        let set = |password: &'static str| {
+            app.send(
+                Method::PUT,
+                &password_path,
+                Some(&admin),
+                Some(json!({"password": password})),
+                None,
+            )
+        };
+        let refused = set("Amsterdam2024!").await;
+        assert_eq!(refused.status(), 422);
+        assert_eq!(field_error(refused).await.1, "password_common");
+        assert_eq!(set("de fiets staat bij de molen").await.status(), 204);
+
+        // A user changing their own: the new password's field is named.
+        let tokens = app
+            .login("fatima.elamrani", "de fiets staat bij de molen")
+            .await;
+        let own = tokens["access_token"].as_str().unwrap().to_string();
+        let change = async |new_password: &str, lang: &str| {
+            app.client
+                .post(app.url("/api/v1/me/password"))
+                .bearer_auth(&own)
+                .header("Accept-Language", lang)
+                .json(&json!({
+                    "current_password": "de fiets staat bij de molen",
+                    "new_password": new_password
+                }))
+                .send()
+                .await
+                .unwrap()
+        };
+        let refused = change("zomervakantie2025", "nl").await;
+        assert_eq!(refused.status(), 422);
+        let (field, code, problem) = field_error(refused).await;
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("new_password", "password_common")
+        );
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("dit wachtwoord is te makkelijk te raden"),
+            "{problem}"
+        );
+        assert_eq!(
+            change("een bos tulpen voor de buren", "nl").await.status(),
+            204
+        );
+    }
+);
+
+app_test!(
+    async fn the_dashboard_says_in_dutch_why_a_new_users_password_is_weak(app: TestApp) {
+        let (_, _, office) = app.web_user("admin", None).await;
+        let html = app
+            .page(Some(&office), "/beheer")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Minstens 10 tekens en niet makkelijk te raden"),
+            "the hint says what is asked"
+        );
+        let refused = app
+            .post_form(
+                &office,
+                "/beheer/gebruikers",
+                &[
+                    ("username", "wethouder"),
+                    ("role", "viewer"),
+                    ("password", "Welkom2024!"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.unwrap();
+        assert!(
+            html.contains(
+                "<p class=\"field-error\" id=\"f-password-error\">dit wachtwoord is te makkelijk te raden: het is een veelgebruikt wachtwoord"
+            ),
+            "{html}"
+        );
+        assert_no_english_messages(&html);
+        let created = app
+            .post_form(
+                &office,
+                "/beheer/gebruikers",
+                &[
+                    ("username", "wethouder"),
+                    ("role", "viewer"),
+                    ("password", "zeven kleine olifanten dansen"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
     }
 );

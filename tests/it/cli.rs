@@ -280,6 +280,50 @@ fn the_operator_may_disable_and_demote_admins_but_not_the_last_active_one() {
     );
 }
 
+#[test]
+fn the_command_line_refuses_easily_guessed_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "Welkom01!!",
+    );
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains(
+            "password: this password is too easy to guess: it is a commonly used password"
+        ),
+        "{line}"
+    );
+    let output = user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "wethouder2024",
+    );
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("it contains the username or the name"),
+        "{line}"
+    );
+
+    assert_success(&user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "een lang wachtwoord",
+    ));
+    let line = assert_one_line_error(&user_with_password(
+        dir.path(),
+        &["set-password", "wethouder"],
+        "Rotterdam010!",
+    ));
+    assert!(line.contains("too easy to guess"), "{line}");
+    assert_success(&user_with_password(
+        dir.path(),
+        &["set-password", "wethouder"],
+        "de maan boven de polder",
+    ));
+}
+
 fn curl(args: &[&str]) -> serde_json::Value {
     let output = Command::new("curl")
         .arg("-sf")
