@@ -26,6 +26,7 @@ mod policy;
 mod progress;
 mod reference;
 mod reports;
+mod requests;
 mod scale;
 mod schema;
 mod spreadsheet;
