@@ -16,6 +16,10 @@ pub const TEST_TOML: &str = include_str!("../config/test.toml");
 
 const ENV_PREFIX: &str = "VERSNELLING__";
 
+/// What actix-http reads of a request head before it answers 431 itself (its fixed
+/// `MAX_BUFFER_SIZE`): `server.max_header_bytes` must stay below, or it would never apply.
+pub const MAX_HEADER_BYTES_CEILING: usize = 131_072;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -57,6 +61,8 @@ pub struct ServerSettings {
     pub workers: usize,
     pub shutdown_timeout_seconds: u64,
     pub max_body_bytes: usize,
+    /// Largest request head (target and header lines) the application accepts (431 above).
+    pub max_header_bytes: usize,
     pub client_request_timeout_seconds: u64,
     pub keep_alive_seconds: u64,
     pub max_concurrent_renders: usize,
@@ -437,6 +443,12 @@ impl Settings {
         }
         if self.server.max_body_bytes < 1024 {
             return invalid("server.max_body_bytes", "must be at least 1024");
+        }
+        if !(1024..=MAX_HEADER_BYTES_CEILING).contains(&self.server.max_header_bytes) {
+            return invalid(
+                "server.max_header_bytes",
+                "must be between 1024 and 131072 (actix-web refuses larger heads itself)",
+            );
         }
         if !(1..=64).contains(&self.server.max_concurrent_renders) {
             return invalid("server.max_concurrent_renders", "must be between 1 and 64");

@@ -43,6 +43,9 @@ pub enum Error {
     NotFound(Msg),
     #[error("{0}")]
     PayloadTooLarge(Msg),
+    /// The request's headers add up to more than `server.max_header_bytes` (431).
+    #[error("{0}")]
+    HeadersTooLarge(Msg),
     #[error("{message}")]
     Conflict { message: Msg, field: Option<String> },
     #[error("{0}")]
@@ -124,6 +127,7 @@ impl Error {
             Error::BadRequest(msg)
             | Error::NotFound(msg)
             | Error::PayloadTooLarge(msg)
+            | Error::HeadersTooLarge(msg)
             | Error::Conflict { message: msg, .. }
             | Error::Unauthorized(msg)
             | Error::Forbidden(msg) => msg.clone(),

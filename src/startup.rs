@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::Server;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::ConnectionType;
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 
@@ -19,6 +20,8 @@ use crate::config::{Secret, Settings};
 use crate::db::group_commit::GroupCommit;
 use crate::db::writer::{self, Writer};
 use crate::db::{self, Pool};
+use crate::error::Error;
+use crate::i18n::Msg;
 use crate::seed;
 use crate::service;
 use crate::service::cache::AnswerCache;
@@ -328,6 +331,45 @@ async fn normalize_path(
     next.call(req).await
 }
 
+/// The size of a request's head as the limit counts it: the request target and every header
+/// line (`name: value` and its line ending).
+pub fn head_size(req: &ServiceRequest) -> usize {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    target + headers
+}
+
+/// Middleware, the outermost: a request whose head is larger than `server.max_header_bytes`
+/// gets 431 (problem+json) and a closed connection before it is given a request id, logged or
+/// routed; only its size is logged. actix-http has read it already (it reads heads of up to
+/// 128 KiB, and answers 431 itself above that; that limit cannot be set).
+async fn limit_head(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let max = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(16 * 1024, |state| state.settings.server.max_header_bytes);
+    let size = head_size(&req);
+    if size <= max {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    tracing::warn!(size, max, "request head too large; answered 431");
+    let lang = crate::api::api_language(req.request());
+    let mut response = Error::HeadersTooLarge(Msg::HeadersTooLarge { max }).respond(lang);
+    response
+        .head_mut()
+        .set_connection_type(ConnectionType::Close);
+    Ok(req.into_response(response).map_into_right_body())
+}
+
 /// Headers every response carries unless its handler set its own (the API docs set a looser
 /// Content-Security-Policy for Swagger UI's scripts). No CORS headers: browsers on other origins
 /// cannot call the API.
@@ -364,6 +406,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
                 .wrap(from_fn(normalize_path))
                 .wrap(security_headers())
                 .wrap(from_fn(telemetry::observe))
+                .wrap(from_fn(limit_head))
         },
         listener,
         &settings.server,

@@ -44,20 +44,27 @@ pub fn init_logging(settings: &LogSettings) {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// Accepts a caller's request id when it is short and plain, otherwise makes one.
+/// Longest request id accepted from a caller.
+pub const MAX_REQUEST_ID_LENGTH: usize = 64;
+
+/// A caller's `X-Request-Id` when it is safe to log, echo and store: 1 to 64 characters of
+/// `A-Z a-z 0-9 . _ -`. Anything else (a line break, spaces, quotes, unicode, 10 kB) is
+/// replaced by a generated id, never shortened or cleaned: a part of a hostile value is still
+/// the attacker's text.
+pub fn accepted_request_id(value: &[u8]) -> Option<&str> {
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    if value.is_empty() || value.len() > MAX_REQUEST_ID_LENGTH || !value.iter().all(plain) {
+        return None;
+    }
+    std::str::from_utf8(value).ok()
+}
+
+/// The caller's request id when `accepted_request_id` takes it, otherwise a new one.
 fn request_id_from(req: &ServiceRequest) -> String {
     req.headers()
         .get(REQUEST_ID_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| {
-            !id.is_empty()
-                && id.len() <= 64
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        .map(str::to_string)
-        .unwrap_or_else(new_request_id)
+        .and_then(|value| accepted_request_id(value.as_bytes()))
+        .map_or_else(new_request_id, str::to_string)
 }
 
 fn new_request_id() -> String {
@@ -226,4 +233,55 @@ impl Metrics {
 
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_plain_request_id_is_kept() {
+        for id in [
+            "abc",
+            "req-1.2_3",
+            "0123456789abcdef0123456789abcdef",
+            &"a".repeat(64),
+        ] {
+            assert_eq!(accepted_request_id(id.as_bytes()), Some(id));
+        }
+    }
+
+    #[test]
+    fn a_hostile_request_id_is_refused_whole() {
+        for id in [
+            "".as_bytes(),
+            "a".repeat(65).as_bytes(),
+            "a".repeat(10 * 1024).as_bytes(),
+            b"abc\nforged=1",
+            b"abc\r\nSet-Cookie: x=1",
+            b"abc def",
+            b"\"quoted\"",
+            b"<script>",
+            b"../../etc/passwd",
+            b"a%0d%0ab",
+            "ünïcødé".as_bytes(),
+            "id\u{202e}txt".as_bytes(),
+            b"\x00\xff",
+        ] {
+            assert_eq!(
+                accepted_request_id(id),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(id)
+            );
+        }
+    }
+
+    #[test]
+    fn a_generated_request_id_is_24_hex_digits() {
+        let id = new_request_id();
+        assert_eq!(id.len(), 24);
+        assert_eq!(accepted_request_id(id.as_bytes()), Some(id.as_str()));
+        assert_ne!(id, new_request_id());
+    }
 }

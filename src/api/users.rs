@@ -9,7 +9,6 @@ use crate::api::reference::{List, Page};
 use crate::auth::AuthUser;
 use crate::domain::{ApiTokenId, UserId};
 use crate::error::Error;
-use crate::i18n::Msg;
 use crate::service::api_tokens;
 use crate::service::users::{self, NewUserInput, UserChange};
 use crate::state::AppState;
@@ -82,14 +81,15 @@ pub async fn get(
         .json(user))
 }
 
-/// PATCH /api/v1/users/{id} — change name, role, scope or disable; needs If-Match. Admins.
+/// PATCH /api/v1/users/{id} — change name, role, scope or disable; needs If-Match. Admins, but
+/// not their own role or state (`users::update` holds the rules).
 #[utoipa::path(
     patch,
     path = "/api/v1/users/{id}",
     tag = "users",
     operation_id = "update_user",
     params(("id" = i64, Path, description = "User id"), ("If-Match" = String, Header, description = "The `ETag` of the version the change is based on")),
-    responses((status = 200, description = "Changed", body = crate::service::users::UserSummary, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such user"), (status = 409, description = "Admins cannot disable or demote themselves")),
+    responses((status = 200, description = "Changed", body = crate::service::users::UserSummary, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such user"), (status = 409, description = "Nobody disables their own account or changes their own role, and the last active admin stays one (the field at fault in `errors`)")),
 )]
 pub async fn update(
     state: web::Data<AppState>,
@@ -100,14 +100,6 @@ pub async fn update(
 ) -> Result<HttpResponse, Error> {
     let expected = if_match(&req)?;
     let id = path.into_inner();
-    if id == user.id
-        && (body.0.disabled == Some(true) || body.0.role.as_deref().is_some_and(|r| r != "admin"))
-    {
-        return Err(Error::Conflict {
-            message: Msg::NotYourself,
-            field: None,
-        });
-    }
     let actor = user.actor(request_id(&req));
     let (updated, version) = state
         .write(move |conn| users::update(conn, &actor, id, Some(expected), &body.0))

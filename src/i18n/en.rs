@@ -167,7 +167,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "password_too_long",
         "the password must be at most {max} characters",
     ),
-    ("password_hint", "At least {min} characters."),
+    (
+        "password_hint",
+        "At least {min} characters and hard to guess: a sentence of a few words works well.",
+    ),
     ("not_current_password", "is not your current password"),
     ("role_may_not", "a {role} user may not do this"),
     (
@@ -501,4 +504,38 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("label.role_ministry", "ministry"),
     ("label.role_municipality", "municipality"),
     ("label.role_viewer", "viewer"),
+    // Hardening (issue 18)
+    (
+        "cannot_disable_yourself",
+        "you cannot disable your own account; ask another admin",
+    ),
+    (
+        "cannot_change_own_role",
+        "you cannot change your own role; ask another admin",
+    ),
+    (
+        "last_active_admin",
+        "`{username}` is the last active admin: there must always be an active user with the programme office role; make someone else an admin first",
+    ),
+    (
+        "password_common",
+        "this password is too easy to guess: it is a commonly used password or close to one; choose a sentence of a few unlikely words",
+    ),
+    (
+        "password_has_name",
+        "this password is too easy to guess: it contains the username or the name; choose a sentence of a few words that have nothing to do with the user",
+    ),
+    (
+        "password_pattern",
+        "this password is too easy to guess: it is made of a sequence, repetition, keyboard pattern, year or date; choose a sentence of a few words",
+    ),
+    (
+        "password_guessable",
+        "this password is too easy to guess; use a longer sentence of a few unlikely words",
+    ),
+    (
+        "headers_too_large",
+        "the request's headers add up to more than {max} bytes",
+    ),
+    ("title.headers_too_large", "Headers too large"),
 ];

@@ -479,4 +479,22 @@ messages! {
     UnnamedColumn = "unnamed_column";
     CellEmptyRequired = "cell_empty_required";
     TooManyForXlsx { count: usize } = "too_many_for_xlsx";
+
+    // Hardening (issue 18)
+    /// An actor who tries to disable their own account.
+    CannotDisableYourself = "cannot_disable_yourself";
+    /// An actor who tries to change their own role.
+    CannotChangeOwnRole = "cannot_change_own_role";
+    /// A change that would leave no active admin.
+    LastActiveAdmin { username: String } = "last_active_admin";
+    /// A password on the list of common passwords, or close to one (zxcvbn's own list too).
+    PasswordCommon = "password_common";
+    /// A password built on the user's own username or name.
+    PasswordHasName = "password_has_name";
+    /// A password of sequences, repeats, keyboard rows, years or dates.
+    PasswordPattern = "password_pattern";
+    /// A password that is too easy to guess for another reason (a word or two by themselves).
+    PasswordGuessable = "password_guessable";
+    /// Request headers over the limit (431).
+    HeadersTooLarge { max: usize } = "headers_too_large";
 }

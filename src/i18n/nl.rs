@@ -167,7 +167,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "password_too_long",
         "het wachtwoord mag hoogstens {max} tekens lang zijn",
     ),
-    ("password_hint", "Minstens {min} tekens."),
+    (
+        "password_hint",
+        "Minstens {min} tekens en niet makkelijk te raden: een zin van een paar woorden werkt goed.",
+    ),
     ("not_current_password", "is niet uw huidige wachtwoord"),
     ("role_may_not", "met de rol {role} mag u dit niet"),
     (
@@ -525,4 +528,38 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("label.role_ministry", "ministerie"),
     ("label.role_municipality", "gemeente"),
     ("label.role_viewer", "meelezer"),
+    // Hardening (issue 18)
+    (
+        "cannot_disable_yourself",
+        "u kunt uw eigen account niet uitschakelen; vraag een andere beheerder",
+    ),
+    (
+        "cannot_change_own_role",
+        "u kunt uw eigen rol niet wijzigen; vraag een andere beheerder",
+    ),
+    (
+        "last_active_admin",
+        "`{username}` is de laatste actieve beheerder: er moet altijd een actieve gebruiker met de rol programmabureau blijven; maak eerst iemand anders beheerder",
+    ),
+    (
+        "password_common",
+        "dit wachtwoord is te makkelijk te raden: het is een veelgebruikt wachtwoord of lijkt erop; kies een zin van een paar woorden die niet voor de hand liggen",
+    ),
+    (
+        "password_has_name",
+        "dit wachtwoord is te makkelijk te raden: het bevat de gebruikersnaam of de naam; kies een zin van een paar woorden die niets met de gebruiker te maken hebben",
+    ),
+    (
+        "password_pattern",
+        "dit wachtwoord is te makkelijk te raden: het bestaat uit een reeks, herhaling, toetsenbordpatroon, jaartal of datum; kies een zin van een paar woorden",
+    ),
+    (
+        "password_guessable",
+        "dit wachtwoord is te makkelijk te raden; gebruik een langere zin van een paar woorden die niet voor de hand liggen",
+    ),
+    (
+        "headers_too_large",
+        "de headers van het verzoek zijn samen groter dan {max} bytes",
+    ),
+    ("title.headers_too_large", "Headers te groot"),
 ];

@@ -68,7 +68,9 @@ fn check_new_user(input: &NewUserInput) -> Result<Role> {
             None
         }
     };
-    if let Err(err) = password::check_strength(&input.password) {
+    if let Err(err) =
+        password::check_strength(&input.password, &[&input.username, &input.display_name])
+    {
         errors.push(FieldError::new("password", err));
     }
     match (role, &input.ministry, &input.municipality) {
@@ -342,19 +344,114 @@ fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
         })
 }
 
-/// Changes a user at `expected_version` (412 when someone changed it first). A change of role,
-/// scope or a disable revokes every token of the user at once.
-#[expect(
-    clippy::too_many_lines,
-    reason = "role, scope and disable rules of one change, with the token revocation they cause; to be split with the accounts issue"
-)]
-pub fn update(
+/// The scope a user has after a change to `role`: (ministry id, municipality id). A scope
+/// only the role has; a role that needs one keeps the current one unless the change names one.
+fn scope_after(
+    conn: &mut DbConnection,
+    role: Role,
+    change: &UserChange,
+    current: &User,
+) -> Result<(Option<i64>, Option<i64>)> {
+    let ministry_id = match (role, &change.ministry) {
+        (Role::Ministry, Some(code)) => Some(lookup_ministry(conn, code)?),
+        (Role::Ministry, None) => Some(current.ministry_id.ok_or_else(|| {
+            Error::validation(
+                "ministry",
+                Msg::ScopeNeeded {
+                    kind: Label::Ministry,
+                },
+            )
+        })?),
+        (_, Some(_)) => {
+            return Err(Error::validation(
+                "ministry",
+                Msg::ScopeNotForRole {
+                    kind: Label::Ministry,
+                },
+            ));
+        }
+        (_, None) => None,
+    };
+    let municipality_id = match (role, &change.municipality) {
+        (Role::Municipality, Some(name)) => Some(lookup_municipality(conn, name)?),
+        (Role::Municipality, None) => Some(current.municipality_id.ok_or_else(|| {
+            Error::validation(
+                "municipality",
+                Msg::ScopeNeeded {
+                    kind: Label::Municipality,
+                },
+            )
+        })?),
+        (_, Some(_)) => {
+            return Err(Error::validation(
+                "municipality",
+                Msg::ScopeNotForRole {
+                    kind: Label::Municipality,
+                },
+            ));
+        }
+        (_, None) => None,
+    };
+    Ok((ministry_id, municipality_id))
+}
+
+/// The ids of the active admins, locked until the transaction ends, so two changes that each
+/// leave one admin cannot both pass. PostgreSQL: `SELECT … FOR UPDATE`; a writer that waited
+/// for the lock sees the other's change (a row no longer an active admin drops out). SQLite
+/// needs nothing: `BEGIN IMMEDIATE` already keeps every other writer out.
+fn active_admins_locked(conn: &mut DbConnection) -> Result<Vec<i64>> {
+    let query = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .order(users::id.asc());
+    if let DbConnection::Postgresql(pg) = conn {
+        return Ok(query.for_update().load(pg)?);
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The rules of an account change every interface shares: nobody disables their own account
+/// or changes their own role (the command line's operator is no user, so may), and no change
+/// leaves the programme without an active admin. Counted in the change's own transaction.
+fn check_account_change(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: UserId,
-    expected_version: Option<i64>,
-    change: &UserChange,
-) -> Result<(UserSummary, i64)> {
+    current: &User,
+    role: Role,
+    disabled: bool,
+) -> Result<()> {
+    let disabling = disabled && !current.disabled;
+    let role_changes = role.as_str() != current.role;
+    if actor.user_id == Some(current.id) {
+        if disabling {
+            return Err(Error::conflict("disabled", Msg::CannotDisableYourself));
+        }
+        if role_changes {
+            return Err(Error::conflict("role", Msg::CannotChangeOwnRole));
+        }
+    }
+    let was_active_admin = current.role == Role::Admin.as_str() && !current.disabled;
+    let stays_active_admin = role == Role::Admin && !disabled;
+    if was_active_admin && !stays_active_admin {
+        let others = active_admins_locked(conn)?
+            .into_iter()
+            .filter(|id| *id != current.id)
+            .count();
+        if others == 0 {
+            let field = if disabling { "disabled" } else { "role" };
+            return Err(Error::conflict(
+                field,
+                Msg::LastActiveAdmin {
+                    username: current.username.clone(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_display_name(change: &UserChange) -> Result<()> {
     if change
         .display_name
         .as_ref()
@@ -362,6 +459,20 @@ pub fn update(
     {
         return Err(Error::validation("display_name", Msg::TooLong { max: 200 }));
     }
+    Ok(())
+}
+
+/// Changes a user at `expected_version` (412 when someone changed it first), under the rules
+/// of `check_account_change`. A change of role, scope or a disable revokes every token of the
+/// user at once.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: UserId,
+    expected_version: Option<i64>,
+    change: &UserChange,
+) -> Result<(UserSummary, i64)> {
+    check_display_name(change)?;
     let new_role = match &change.role {
         Some(role) => Some(
             role.parse::<Role>()
@@ -383,47 +494,9 @@ pub fn update(
             Some(role) => role,
             None => current.role.parse::<Role>().map_err(Error::internal)?,
         };
-        let ministry_id = match (role, &change.ministry) {
-            (Role::Ministry, Some(code)) => Some(lookup_ministry(conn, code)?),
-            (Role::Ministry, None) => Some(current.ministry_id.ok_or_else(|| {
-                Error::validation(
-                    "ministry",
-                    Msg::ScopeNeeded {
-                        kind: Label::Ministry,
-                    },
-                )
-            })?),
-            (_, Some(_)) => {
-                return Err(Error::validation(
-                    "ministry",
-                    Msg::ScopeNotForRole {
-                        kind: Label::Ministry,
-                    },
-                ));
-            }
-            (_, None) => None,
-        };
-        let municipality_id = match (role, &change.municipality) {
-            (Role::Municipality, Some(name)) => Some(lookup_municipality(conn, name)?),
-            (Role::Municipality, None) => Some(current.municipality_id.ok_or_else(|| {
-                Error::validation(
-                    "municipality",
-                    Msg::ScopeNeeded {
-                        kind: Label::Municipality,
-                    },
-                )
-            })?),
-            (_, Some(_)) => {
-                return Err(Error::validation(
-                    "municipality",
-                    Msg::ScopeNotForRole {
-                        kind: Label::Municipality,
-                    },
-                ));
-            }
-            (_, None) => None,
-        };
+        let (ministry_id, municipality_id) = scope_after(conn, role, change, &current)?;
         let disabled = change.disabled.unwrap_or(current.disabled);
+        check_account_change(conn, actor, &current, role, disabled)?;
         let rights_changed = role.as_str() != current.role
             || ministry_id != current.ministry_id
             || municipality_id != current.municipality_id
@@ -466,15 +539,34 @@ pub fn update(
     })
 }
 
-/// Sets a new password and revokes every token of the user.
+/// Sets a new password and revokes every token of the user. The password must be strong
+/// enough for this user (`password::check_strength` with their username and name).
 pub fn set_password(
     conn: &mut DbConnection,
     actor: &Actor,
     id: UserId,
     new_password: &str,
 ) -> Result<()> {
+    store_password(conn, actor, id, new_password, "password")
+}
+
+/// Checks, hashes and stores a new password; `field` names it in the error.
+fn store_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: UserId,
+    new_password: &str,
+    field: &str,
+) -> Result<()> {
     let id = id.get();
-    password::check_strength(new_password).map_err(|e| Error::validation("password", e))?;
+    let (username, display_name): (String, String) = users::table
+        .find(id)
+        .select((users::username, users::display_name))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found(Label::User, id))?;
+    password::check_strength(new_password, &[&username, &display_name])
+        .map_err(|e| Error::validation(field, e))?;
     let hash = password::hash(new_password).map_err(Error::internal)?;
     db::write_transaction(conn, |conn| {
         let updated = diesel::update(users::table.find(id))
@@ -519,5 +611,5 @@ pub fn change_own_password(
             Msg::NotCurrentPassword,
         ));
     }
-    set_password(conn, actor, id, new_password)
+    store_password(conn, actor, id, new_password, "new_password")
 }

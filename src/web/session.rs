@@ -174,9 +174,10 @@ pub fn error_page(ctx: &WebContext, error: &Error) -> HttpResponse {
         Error::PreconditionFailed => t.error_stale,
         Error::TooManyRequests { .. } => t.error_too_many,
         Error::Busy { .. } | Error::Unavailable(_) => t.error_busy,
-        Error::Validation(_) | Error::BadRequest(_) | Error::PayloadTooLarge(_) => {
-            t.error_bad_request
-        }
+        Error::Validation(_)
+        | Error::BadRequest(_)
+        | Error::PayloadTooLarge(_)
+        | Error::HeadersTooLarge(_) => t.error_bad_request,
         _ => t.error_internal,
     };
     page_with_status(ctx, status, message)

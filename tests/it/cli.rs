@@ -216,6 +216,114 @@ fn user_add_reads_the_password_from_stdin_and_refuses_a_taken_name() {
     assert!(line.contains("a ministry user needs a ministry"), "{line}");
 }
 
+/// Runs `versnelling user ARGS…` in `dir` with `password` on standard input.
+fn user_with_password(dir: &std::path::Path, args: &[&str], password: &str) -> Output {
+    let mut child = versnelling(dir)
+        .arg("user")
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_operator_may_disable_and_demote_admins_but_not_the_last_active_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| versnelling(dir.path()).args(args).output().unwrap();
+    let add_admin = |name: &str| {
+        user_with_password(
+            dir.path(),
+            &["add", "--username", name, "--role", "admin"],
+            "een lang wachtwoord",
+        )
+    };
+    assert_success(&add_admin("beheer"));
+
+    let line = assert_one_line_error(&run(&["user", "disable", "beheer"]));
+    assert!(line.contains("`beheer` is the last active admin"), "{line}");
+    let line = assert_one_line_error(&run(&["user", "set-role", "beheer", "--role", "viewer"]));
+    assert!(line.contains("`beheer` is the last active admin"), "{line}");
+
+    // With a second admin the operator may disable or demote either, but not both.
+    assert_success(&add_admin("reserve"));
+    assert_success(&run(&["user", "disable", "beheer"]));
+    let line = assert_one_line_error(&run(&["user", "set-role", "reserve", "--role", "viewer"]));
+    assert!(
+        line.contains("`reserve` is the last active admin"),
+        "{line}"
+    );
+    assert_success(&run(&["user", "enable", "beheer"]));
+    assert_success(&run(&["user", "set-role", "reserve", "--role", "viewer"]));
+    let list = String::from_utf8_lossy(&run(&["user", "list"]).stdout).to_string();
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("beheer ") && l.contains("admin") && l.contains("active")),
+        "{list}"
+    );
+}
+
+#[test]
+fn the_command_line_refuses_easily_guessed_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "Welkom01!!",
+    );
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains(
+            "password: this password is too easy to guess: it is a commonly used password"
+        ),
+        "{line}"
+    );
+    let output = user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "wethouder2024",
+    );
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("it contains the username or the name"),
+        "{line}"
+    );
+
+    assert_success(&user_with_password(
+        dir.path(),
+        &["add", "--username", "wethouder", "--role", "viewer"],
+        "een lang wachtwoord",
+    ));
+    let line = assert_one_line_error(&user_with_password(
+        dir.path(),
+        &["set-password", "wethouder"],
+        "Rotterdam010!",
+    ));
+    assert!(line.contains("too easy to guess"), "{line}");
+    assert_success(&user_with_password(
+        dir.path(),
+        &["set-password", "wethouder"],
+        "de maan boven de polder",
+    ));
+}
+
 fn curl(args: &[&str]) -> serde_json::Value {
     let output = Command::new("curl")
         .arg("-sf")

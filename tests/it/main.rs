@@ -12,6 +12,7 @@
 
 mod support;
 
+mod accounts;
 mod architecture;
 mod auth;
 mod backup;
@@ -25,6 +26,7 @@ mod policy;
 mod progress;
 mod reference;
 mod reports;
+mod requests;
 mod scale;
 mod schema;
 mod security;
