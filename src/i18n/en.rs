@@ -177,10 +177,6 @@ pub const TEXTS: &[(&str, &str)] = &[
         "other_scope",
         "this belongs to another ministry or municipality",
     ),
-    (
-        "not_yourself",
-        "you cannot disable or demote yourself; ask another admin",
-    ),
     ("username_taken", "the username `{username}` is taken"),
     ("username", "may contain only letters, digits and . _ - @"),
     ("scope_needed", "a {kind} user needs a {kind}"),

@@ -371,7 +371,6 @@ messages! {
     NotCurrentPassword = "not_current_password";
     RoleMayNot { role: Label } = "role_may_not";
     OtherScope = "other_scope";
-    NotYourself = "not_yourself";
     UsernameTaken { username: String } = "username_taken";
     Username = "username";
     ScopeNeeded { kind: Label } = "scope_needed";

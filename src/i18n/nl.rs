@@ -178,10 +178,6 @@ pub const TEXTS: &[(&str, &str)] = &[
         "dit hoort bij een ander ministerie of een andere gemeente",
     ),
     (
-        "not_yourself",
-        "u kunt uzelf niet uitschakelen of een lagere rol geven; vraag een andere beheerder",
-    ),
-    (
         "username_taken",
         "de gebruikersnaam `{username}` is al in gebruik",
     ),
