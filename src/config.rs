@@ -456,38 +456,12 @@ impl Settings {
         if self.server.workers > 512 {
             return invalid("server.workers", "must be at most 512");
         }
-        let secret = self.auth.jwt_secret.expose();
-        if !secret.is_empty() && secret.len() < 32 {
-            return invalid(
-                "auth.jwt_secret",
-                "must be at least 32 bytes, or empty to generate one",
-            );
-        }
-        if !(1..=24 * 60).contains(&self.auth.access_token_minutes) {
-            return invalid("auth.access_token_minutes", "must be between 1 and 1440");
-        }
-        if !(1..=365).contains(&self.auth.refresh_token_days) {
-            return invalid("auth.refresh_token_days", "must be between 1 and 365");
-        }
-        if self.auth.login_window_seconds == 0
-            || self.auth.login_max_failures == 0
-            || self.auth.login_max_failures_per_address == 0
-            || self.auth.login_account_ceiling == 0
-            || self.auth.login_account_spacing_seconds == 0
-        {
-            return invalid(
-                "auth.login_max_failures",
-                "throttling cannot be switched off: use values of at least 1",
-            );
-        }
+        self.auth.validate()?;
         if !(1..=24 * 60).contains(&self.web.session_idle_minutes) {
             return invalid("web.session_idle_minutes", "must be between 1 and 1440");
         }
         if !(1..=24 * 31).contains(&self.web.session_max_hours) {
             return invalid("web.session_max_hours", "must be between 1 and 744");
-        }
-        if self.auth.issuer.is_empty() || self.auth.audience.is_empty() {
-            return invalid("auth.issuer", "issuer and audience must not be empty");
         }
         if !(1..=7 * 24 * 3600).contains(&self.reports.auto_draft_check_seconds) {
             return invalid(
@@ -509,6 +483,45 @@ impl Settings {
                 "log.level",
                 "is not a valid log filter (e.g. \"info\" or \"warn,versnelling=debug\")",
             );
+        }
+        Ok(())
+    }
+}
+
+impl AuthSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: &str| {
+            Err(ConfigError::Invalid {
+                key: key.into(),
+                message: message.into(),
+            })
+        };
+        let secret = self.jwt_secret.expose();
+        if !secret.is_empty() && secret.len() < 32 {
+            return invalid(
+                "auth.jwt_secret",
+                "must be at least 32 bytes, or empty to generate one",
+            );
+        }
+        if !(1..=24 * 60).contains(&self.access_token_minutes) {
+            return invalid("auth.access_token_minutes", "must be between 1 and 1440");
+        }
+        if !(1..=365).contains(&self.refresh_token_days) {
+            return invalid("auth.refresh_token_days", "must be between 1 and 365");
+        }
+        if self.login_window_seconds == 0
+            || self.login_max_failures == 0
+            || self.login_max_failures_per_address == 0
+            || self.login_account_ceiling == 0
+            || self.login_account_spacing_seconds == 0
+        {
+            return invalid(
+                "auth.login_max_failures",
+                "throttling cannot be switched off: use values of at least 1",
+            );
+        }
+        if self.issuer.is_empty() || self.audience.is_empty() {
+            return invalid("auth.issuer", "issuer and audience must not be empty");
         }
         Ok(())
     }

@@ -113,7 +113,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "too_many_requests",
-        "too many attempts; try again in {seconds} seconds",
+        "too many attempts; wait {seconds} s, then try again",
     ),
     ("unavailable", "the database is not reachable at the moment"),
     (

@@ -107,7 +107,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "too_many_requests",
-        "te veel pogingen; probeer het over {seconds} seconden opnieuw",
+        "te veel pogingen; wacht {seconds} s en probeer het dan opnieuw",
     ),
     (
         "unavailable",

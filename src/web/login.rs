@@ -85,7 +85,17 @@ pub async fn submit(
         }) => {
             let mut response = render(
                 StatusCode::TOO_MANY_REQUESTS,
-                &login_page(&ctx, Problems::general(t.error_too_many), username, next),
+                &login_page(
+                    &ctx,
+                    Problems::general(
+                        Msg::TooManyRequests {
+                            seconds: retry_after_seconds,
+                        }
+                        .text(ctx.lang),
+                    ),
+                    username,
+                    next,
+                ),
             )?;
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -507,3 +507,38 @@ crate::both_backends!(
         assert_eq!(actors, vec![("cli:j.jansen".to_string(), None); 2]);
     }
 );
+
+app_test!(
+    async fn the_login_page_says_in_dutch_how_long_to_wait(app: TestApp) {
+        app.create_user("wethouder", "municipality", Some("heerlen"), PASSWORD);
+        let login = app.page(None, "/inloggen").await;
+        let cookie = crate::support::set_cookie(&login, "vm_csrf").unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        let csrf = crate::support::csrf_of(&login.text().await.unwrap());
+        let post = |password: &'static str| {
+            app.client
+                .post(app.url("/inloggen"))
+                .header("Cookie", &cookie)
+                .header("Accept-Language", "nl-NL,nl;q=0.9")
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", "wethouder"),
+                    ("password", password),
+                ])
+                .send()
+        };
+        // Three free attempts and one let through with a delay (test settings).
+        for _ in 0..4 {
+            assert_eq!(post("verkeerd").await.unwrap().status(), 401);
+        }
+        let throttled = post(PASSWORD).await.unwrap();
+        assert_eq!(throttled.status(), 429);
+        assert_eq!(retry_after(&throttled), 1);
+        let html = throttled.text().await.unwrap();
+        assert!(
+            html.contains("te veel pogingen; wacht 1 s en probeer het dan opnieuw"),
+            "{html}"
+        );
+        crate::support::assert_no_english_messages(&html);
+    }
+);
