@@ -344,6 +344,26 @@ fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
         })
 }
 
+/// One scope (a ministry or a municipality) after a change: the one `given` when the role
+/// has this kind of scope (`needed`), else the `current` one; refused when the role needs one
+/// and there is none, or does not take one and one is given.
+fn one_scope(
+    conn: &mut DbConnection,
+    (needed, kind, field): (bool, Label, &str),
+    given: Option<&String>,
+    current: Option<i64>,
+    lookup: fn(&mut DbConnection, &str) -> Result<i64>,
+) -> Result<Option<i64>> {
+    match (needed, given) {
+        (true, Some(value)) => Ok(Some(lookup(conn, value)?)),
+        (true, None) => current
+            .map(Some)
+            .ok_or_else(|| Error::validation(field, Msg::ScopeNeeded { kind })),
+        (false, Some(_)) => Err(Error::validation(field, Msg::ScopeNotForRole { kind })),
+        (false, None) => Ok(None),
+    }
+}
+
 /// The scope a user has after a change to `role`: (ministry id, municipality id). A scope
 /// only the role has; a role that needs one keeps the current one unless the change names one.
 fn scope_after(
@@ -352,46 +372,24 @@ fn scope_after(
     change: &UserChange,
     current: &User,
 ) -> Result<(Option<i64>, Option<i64>)> {
-    let ministry_id = match (role, &change.ministry) {
-        (Role::Ministry, Some(code)) => Some(lookup_ministry(conn, code)?),
-        (Role::Ministry, None) => Some(current.ministry_id.ok_or_else(|| {
-            Error::validation(
-                "ministry",
-                Msg::ScopeNeeded {
-                    kind: Label::Ministry,
-                },
-            )
-        })?),
-        (_, Some(_)) => {
-            return Err(Error::validation(
-                "ministry",
-                Msg::ScopeNotForRole {
-                    kind: Label::Ministry,
-                },
-            ));
-        }
-        (_, None) => None,
-    };
-    let municipality_id = match (role, &change.municipality) {
-        (Role::Municipality, Some(name)) => Some(lookup_municipality(conn, name)?),
-        (Role::Municipality, None) => Some(current.municipality_id.ok_or_else(|| {
-            Error::validation(
-                "municipality",
-                Msg::ScopeNeeded {
-                    kind: Label::Municipality,
-                },
-            )
-        })?),
-        (_, Some(_)) => {
-            return Err(Error::validation(
-                "municipality",
-                Msg::ScopeNotForRole {
-                    kind: Label::Municipality,
-                },
-            ));
-        }
-        (_, None) => None,
-    };
+    let ministry_id = one_scope(
+        conn,
+        (role == Role::Ministry, Label::Ministry, "ministry"),
+        change.ministry.as_ref(),
+        current.ministry_id,
+        lookup_ministry,
+    )?;
+    let municipality_id = one_scope(
+        conn,
+        (
+            role == Role::Municipality,
+            Label::Municipality,
+            "municipality",
+        ),
+        change.municipality.as_ref(),
+        current.municipality_id,
+        lookup_municipality,
+    )?;
     Ok((ministry_id, municipality_id))
 }
 

@@ -22,15 +22,6 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The signing key the app generated into its data directory.
-fn server_secret(app: &TestApp) -> Vec<u8> {
-    std::fs::read_to_string(app.database.data_dir.join("jwt-secret"))
-        .expect("generated secret")
-        .trim()
-        .as_bytes()
-        .to_vec()
-}
-
 async fn create_theme(app: &TestApp, token: &str, code: &str) -> u16 {
     let body = json!({"code": code, "name_nl": "Veiligheid", "name_en": "Safety"});
     app.send(
@@ -134,7 +125,7 @@ app_test!(
             .unwrap()
             .to_string();
         assert_eq!(status_with(&app, &good).await, 200);
-        let secret = server_secret(&app);
+        let secret = app.server_secret();
         let t = now();
 
         // alg: none, no signature.

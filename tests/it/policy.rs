@@ -108,36 +108,27 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
             .await;
         assert_eq!(response.status(), 201);
     }
-    // A closed consultation asking both municipalities, with a (late) submission of each.
-    let body = serde_json::json!({
-        "code": "raadpleging", "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
-        "target_groups": ["youth"], "aspects": ["protection"], "municipalities": ["rotterdam", "den-haag"]
-    });
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/consultations",
-            Some(admin),
-            Some(body),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    // A second closed one to reopen, so the first stays closed for the whole walk.
-    let body = serde_json::json!({
-        "code": "heropenen", "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
-        "target_groups": ["youth"], "aspects": ["protection"], "municipalities": ["rotterdam"]
-    });
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/consultations",
-            Some(admin),
-            Some(body),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), 201);
+    // A closed consultation asking both municipalities, with a (late) submission of each, and
+    // a second closed one to reopen, so the first stays closed for the whole walk.
+    for (code, municipalities) in [
+        ("raadpleging", vec!["rotterdam", "den-haag"]),
+        ("heropenen", vec!["rotterdam"]),
+    ] {
+        let body = serde_json::json!({
+            "code": code, "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
+            "target_groups": ["youth"], "aspects": ["protection"], "municipalities": municipalities
+        });
+        let response = app
+            .send(
+                Method::POST,
+                "/api/v1/consultations",
+                Some(admin),
+                Some(body),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+    }
     let mut submissions = [0; 2];
     for (i, municipality) in ["rotterdam", "den-haag"].into_iter().enumerate() {
         let path =

@@ -288,15 +288,6 @@ app_test!(
     }
 );
 
-/// The signing key the app generated into its data directory.
-fn server_secret(app: &TestApp) -> Vec<u8> {
-    std::fs::read_to_string(app.database.data_dir.join("jwt-secret"))
-        .expect("generated secret")
-        .trim()
-        .as_bytes()
-        .to_vec()
-}
-
 app_test!(
     async fn a_logged_out_token_stays_refused_while_the_leeway_would_accept_it(app: TestApp) {
         let user_id = app.create_user("ambtenaar", "viewer", None, PASSWORD);
@@ -310,7 +301,7 @@ app_test!(
         let token = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             &claims,
-            &EncodingKey::from_secret(&server_secret(&app)),
+            &EncodingKey::from_secret(&app.server_secret()),
         )
         .unwrap();
         assert_eq!(me(&app, &token).await, 200, "within the leeway");

@@ -217,6 +217,15 @@ impl TestApp {
         })
     }
 
+    /// The signing key the app generated into its data directory.
+    pub fn server_secret(&self) -> Vec<u8> {
+        std::fs::read_to_string(self.database.data_dir.join("jwt-secret"))
+            .expect("generated secret")
+            .trim()
+            .as_bytes()
+            .to_vec()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
