@@ -28,5 +28,6 @@ mod reports;
 mod scale;
 mod schema;
 mod spreadsheet;
+mod spreadsheet_limits;
 mod tracking;
 mod web;
