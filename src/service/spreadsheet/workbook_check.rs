@@ -59,7 +59,10 @@ pub(super) fn check(data: &[u8]) -> Result<(), Msg> {
     Ok(())
 }
 
-/// Whether calamine may read a part as XML: by name, as it finds parts by name.
+/// Whether a part is XML by its name, as a spreadsheet program names it. Other parts
+/// (pictures, printer settings) are only counted: a workbook's relationships could still make
+/// calamine read one as a sheet, but then it is within [`MAX_PART_BYTES`] and read cell by cell
+/// like any sheet.
 fn is_xml(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     [".xml", ".rels", ".vml"]
