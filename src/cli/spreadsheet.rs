@@ -1,6 +1,6 @@
 //! `import actions` and `export actions`: the actions from and to a spreadsheet (or JSON).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{ExportCommand, ImportCommand};
@@ -31,7 +31,7 @@ fn import_actions(
     dry_run: bool,
     as_user: Option<&str>,
 ) -> Result<(), String> {
-    let data = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let data = read_import_file(file)?;
     // A dry run too: it checks every row by writing it in a transaction it rolls back.
     let report = write(settings, |conn| {
         let (actor, user) = importer(conn, as_user)?;
@@ -61,6 +61,20 @@ fn import_actions(
     }
     print_imported(file, &report, dry_run);
     Ok(())
+}
+
+/// The bytes of an import file, refused when it is larger than an import reads: no more than
+/// one byte past the limit is read, and the database is not opened.
+fn read_import_file(file: &Path) -> Result<Vec<u8>, String> {
+    let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
+    let limit = u64::try_from(spreadsheet::MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    let mut data = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|opened| opened.take(limit + 1).read_to_end(&mut data))
+        .map_err(cannot_read)?;
+    spreadsheet::check_file_size(data.len())
+        .map_err(|e| format!("{}: {}", file.display(), describe(e)))?;
+    Ok(data)
 }
 
 /// Who creates the actions: the user `--as` names (the audit log names them, the policy

@@ -393,14 +393,9 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("tool_failed", "{program} failed: {detail}"),
     (
-        "file_too_many_rows",
-        "has {rows} rows of actions; one import takes at most {max}, split the file",
-    ),
-    (
         "file_not_utf8",
         "is not UTF-8 text (line {line}); in Excel save it as \"CSV UTF-8\", or export it as .xlsx",
     ),
-    ("file_not_csv", "is not valid CSV: {detail}"),
     (
         "file_empty",
         "is empty; it needs a header row and a row per action",
@@ -534,4 +529,61 @@ pub const TEXTS: &[(&str, &str)] = &[
         "the request's headers add up to more than {max} bytes",
     ),
     ("title.headers_too_large", "Headers too large"),
+    // Import limits (issue 18)
+    (
+        "file_too_large",
+        "is larger than {max_mb} MB, the most one import reads; split the list over several files",
+    ),
+    (
+        "file_old_excel",
+        "is an old Excel workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV UTF-8",
+    ),
+    (
+        "workbook_too_many_parts",
+        "is a workbook of more than {max} parts; a list of actions has far fewer",
+    ),
+    (
+        "workbook_part_too_large",
+        "unpacks part `{part}` to more than {max_mb} MB; a list of actions is far smaller",
+    ),
+    (
+        "workbook_too_large",
+        "unpacks to more than {max_mb} MB; a list of actions is far smaller",
+    ),
+    (
+        "workbook_doctype",
+        "part `{part}` has a DOCTYPE (XML entities), which a spreadsheet program never writes; the file is not read",
+    ),
+    (
+        "workbook_token_too_long",
+        "part `{part}` has a tag, comment or text of more than {max_kb} KB, which a spreadsheet program never writes; the file is not read",
+    ),
+    (
+        "workbook_too_many_texts",
+        "holds more than {max} different texts, more than an import reads; split the list",
+    ),
+    (
+        "workbook_styles_too_large",
+        "has more or larger cell styles than an import reads; copy the list into a new workbook, or save it as CSV UTF-8",
+    ),
+    (
+        "sheet_beyond_limits",
+        "sheet `{sheet}` spans {dimension}; an import reads up to cell {last}: delete the rows and columns beyond it, or split the list",
+    ),
+    (
+        "cell_beyond_limits",
+        "has a cell at {cell}, beyond {last}, the last cell an import reads: delete the rows and columns beyond it, or split the list",
+    ),
+    (
+        "file_rows_over_limit",
+        "has more than {max} rows of actions; one import takes at most {max}, split the file",
+    ),
+    (
+        "cell_too_long",
+        "cell {cell} holds more than {bytes} bytes of text; no value of an action is longer than {max} characters",
+    ),
+    (
+        "file_too_much_text",
+        "holds more than {max_mb} MB of text in its cells; split the list",
+    ),
 ];

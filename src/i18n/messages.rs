@@ -451,9 +451,7 @@ messages! {
     NotOurDatabase { path: String } = "not_our_database";
     SchemaVersionDiffers { path: String, theirs: String, ours: String } = "schema_version_differs";
     ToolFailed { program: String, detail: String } = "tool_failed";
-    FileTooManyRows { rows: usize, max: usize } = "file_too_many_rows";
     FileNotUtf8 { line: usize } = "file_not_utf8";
-    FileNotCsv { detail: String } = "file_not_csv";
     FileEmpty = "file_empty";
     FileNotWorkbook { detail: String } = "file_not_workbook";
     FileNoSheets = "file_no_sheets";
@@ -496,4 +494,20 @@ messages! {
     PasswordGuessable = "password_guessable";
     /// Request headers over the limit (431).
     HeadersTooLarge { max: usize } = "headers_too_large";
+
+    // Import limits (issue 18)
+    FileTooLarge { max_mb: usize } = "file_too_large";
+    FileOldExcel = "file_old_excel";
+    WorkbookTooManyParts { max: usize } = "workbook_too_many_parts";
+    WorkbookPartTooLarge { part: String, max_mb: usize } = "workbook_part_too_large";
+    WorkbookTooLarge { max_mb: usize } = "workbook_too_large";
+    WorkbookDoctype { part: String } = "workbook_doctype";
+    WorkbookTokenTooLong { part: String, max_kb: usize } = "workbook_token_too_long";
+    WorkbookTooManyTexts { max: usize } = "workbook_too_many_texts";
+    WorkbookStylesTooLarge = "workbook_styles_too_large";
+    SheetBeyondLimits { sheet: String, dimension: String, last: String } = "sheet_beyond_limits";
+    CellBeyondLimits { cell: String, last: String } = "cell_beyond_limits";
+    FileRowsOverLimit { max: usize } = "file_rows_over_limit";
+    CellTooLong { cell: String, bytes: usize, max: usize } = "cell_too_long";
+    FileTooMuchText { max_mb: usize } = "file_too_much_text";
 }

@@ -417,14 +417,9 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("tool_failed", "{program} is mislukt: {detail}"),
     (
-        "file_too_many_rows",
-        "heeft {rows} rijen met acties; één import neemt er hoogstens {max}, splits het bestand",
-    ),
-    (
         "file_not_utf8",
         "is geen UTF-8-tekst (regel {line}); sla het in Excel op als \"CSV UTF-8\", of exporteer het als .xlsx",
     ),
-    ("file_not_csv", "is geen geldige CSV: {detail}"),
     (
         "file_empty",
         "is leeg; het heeft een kopregel en een rij per actie nodig",
@@ -558,4 +553,61 @@ pub const TEXTS: &[(&str, &str)] = &[
         "de headers van het verzoek zijn samen groter dan {max} bytes",
     ),
     ("title.headers_too_large", "Headers te groot"),
+    // Import limits (issue 18)
+    (
+        "file_too_large",
+        "is groter dan {max_mb} MB, het meeste dat één import leest; verdeel de lijst over meer bestanden",
+    ),
+    (
+        "file_old_excel",
+        "is een oude Excel-werkmap (.xls); sla hem op als Excel-werkmap (.xlsx) of als CSV UTF-8",
+    ),
+    (
+        "workbook_too_many_parts",
+        "is een werkmap van meer dan {max} onderdelen; een lijst met acties heeft er veel minder",
+    ),
+    (
+        "workbook_part_too_large",
+        "pakt onderdeel `{part}` uit tot meer dan {max_mb} MB; een lijst met acties is veel kleiner",
+    ),
+    (
+        "workbook_too_large",
+        "pakt uit tot meer dan {max_mb} MB; een lijst met acties is veel kleiner",
+    ),
+    (
+        "workbook_doctype",
+        "onderdeel `{part}` heeft een DOCTYPE (XML-entiteiten), die een spreadsheetprogramma nooit schrijft; het bestand wordt niet gelezen",
+    ),
+    (
+        "workbook_token_too_long",
+        "onderdeel `{part}` heeft een tag, commentaar of tekst van meer dan {max_kb} kB, die een spreadsheetprogramma nooit schrijft; het bestand wordt niet gelezen",
+    ),
+    (
+        "workbook_too_many_texts",
+        "bevat meer dan {max} verschillende teksten, meer dan een import leest; verdeel de lijst",
+    ),
+    (
+        "workbook_styles_too_large",
+        "heeft meer of grotere celopmaak dan een import leest; kopieer de lijst naar een nieuwe werkmap of sla hem op als CSV UTF-8",
+    ),
+    (
+        "sheet_beyond_limits",
+        "werkblad `{sheet}` beslaat {dimension}; een import leest tot en met cel {last}: verwijder de rijen en kolommen daarachter of verdeel de lijst",
+    ),
+    (
+        "cell_beyond_limits",
+        "heeft een cel op {cell}, voorbij {last}, de laatste cel die een import leest: verwijder de rijen en kolommen daarachter of verdeel de lijst",
+    ),
+    (
+        "file_rows_over_limit",
+        "heeft meer dan {max} rijen met acties; één import neemt er hoogstens {max}, verdeel het bestand",
+    ),
+    (
+        "cell_too_long",
+        "cel {cell} bevat meer dan {bytes} bytes tekst; geen waarde van een actie is langer dan {max} tekens",
+    ),
+    (
+        "file_too_much_text",
+        "bevat meer dan {max_mb} MB tekst in zijn cellen; verdeel de lijst",
+    ),
 ];

@@ -29,6 +29,19 @@
 //! thousands (`12.500` is twelve thousand five hundred euros, as a Dutch reader means it); with
 //! one or two digits after it, it is the decimal separator. More than two decimals is an error.
 //!
+//! # Limits
+//!
+//! Whatever the file, reading it stays within the limits below (constants in this module, listed
+//! in the README), and a file past one is refused with one error that names it, before anything
+//! is written: at most 10 MB; for a workbook (XLSX, a zip) at most 256 parts, each unpacking to
+//! at most 32 MB and all together to 64 MB as counted while unpacking, no DOCTYPE (XML
+//! entities), no XML tag or text over 1 MB, at most 440,000 shared texts and cell styles that
+//! stay small (`workbook_check`); cells only within A1:AN11000 (a workbook's `<dimension>` too),
+//! at most 10,000 rows of actions (reading stops at the next one), no cell over 40,000 bytes and
+//! at most 32 MB of text in all. A workbook's sheet is read cell by cell (`xlsx_reader`), a CSV
+//! field by field (`csv_reader`). Old Excel files (.xls) are refused with the advice to save them
+//! as .xlsx or CSV.
+//!
 //! # Round trip
 //!
 //! An export uses the import's English names for the columns it shares with it, and adds
@@ -39,26 +52,70 @@
 //! of the same actions. A CSV export prefixes text that starts with `=`, `+`, `-` or `@` with `'`,
 //! so a spreadsheet program does not run it as a formula; the importer removes that prefix again.
 
-use std::collections::HashMap;
-use std::io::Cursor;
+mod csv_reader;
+mod table;
+mod workbook_check;
+mod xlsx_reader;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
-use crate::domain::ActionId;
 use crate::domain::asof::AsOf;
+use crate::domain::{ActionId, MAX_NOTE};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Msg;
 use crate::service::actions::{self, ActionFilter, ActionJson, Authorize, NewActionInput};
 use crate::service::audit::Actor;
 use crate::service::codes::Codes;
+use table::{Cell, Table, TableRow};
 
-/// The most action rows one import takes.
+// Import limits: whatever the file, reading it stays within these (issue 18). The README's
+// import section lists them.
+
+/// The largest import file, in bytes (10 MB): refused before anything of it is parsed.
+pub const MAX_FILE_BYTES: usize = 10 << 20;
+
+/// The most action rows one import takes; reading stops at the row after them.
 pub const MAX_ROWS: usize = 10_000;
+
+/// The last row of a sheet an import reads: the header, [`MAX_ROWS`] actions and room for
+/// blank rows and notes. A cell further down, or a `<dimension>` reaching it, is refused.
+pub const MAX_SHEET_ROWS: usize = MAX_ROWS + 1_000;
+
+/// The most columns an import reads (A to AN): an export's 18 and room for a few of one's own.
+pub const MAX_COLUMNS: usize = 40;
+
+/// The longest cell, in bytes: [`MAX_NOTE`] characters of up to four bytes each, so any cell
+/// an action could hold is read (and one too long gets its row problem, not this refusal).
+pub const MAX_CELL_BYTES: usize = 4 * MAX_NOTE;
+
+/// All cells' text together, in bytes: a workbook's shared texts are stored once but may fill
+/// every cell.
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
+/// The most parts (zip entries) of a workbook; one of the import's has about a dozen.
+pub const MAX_WORKBOOK_PARTS: usize = 256;
+
+/// The most one part of a workbook unpacks to, counted as it is unpacked.
+pub const MAX_PART_BYTES: u64 = 32 << 20;
+
+/// The most all parts of a workbook unpack to together.
+pub const MAX_UNPACKED_BYTES: u64 = 64 << 20;
+
+/// The longest tag, comment or run of text in a workbook's XML, in bytes.
+pub const MAX_XML_TOKEN_BYTES: usize = 1 << 20;
+
+/// The most shared texts of a workbook: one per cell an import reads.
+pub const MAX_SHARED_STRINGS: usize = MAX_SHEET_ROWS * MAX_COLUMNS;
+
+/// What copies of a workbook's cell styles may take, in bytes (calamine copies a style's font
+/// and number format into each style).
+pub const MAX_STYLE_BYTES: usize = 32 << 20;
 
 /// The sheet an import prefers and an export writes.
 pub const SHEET_NAME: &str = "Acties";
@@ -374,205 +431,41 @@ impl Layout {
 // Reading a file into rows of cells
 // ---------------------------------------------------------------------------------------------
 
-/// A cell as read: a CSV gives text only, a workbook typed values.
-#[derive(Debug, Clone, PartialEq)]
-enum Cell {
-    Empty,
-    Text(String),
-    Int(i64),
-    Float(f64),
-    DateTime(NaiveDateTime),
-    Bool(bool),
-    /// A formula error such as `#N/A`.
-    Error(String),
-}
-
-#[derive(Debug)]
-struct TableRow {
-    /// The row number the user sees in their spreadsheet (the header is row 1 when it is first).
-    number: usize,
-    cells: Vec<Cell>,
-}
-
-#[derive(Debug)]
-struct Table {
-    header: Vec<String>,
-    rows: Vec<TableRow>,
-}
-
 fn file_error(message: Msg) -> Error {
     Error::Validation(vec![FieldError::new("file", message)])
 }
 
-/// An XLSX (or XLS, ODS) workbook by its magic bytes; anything else is read as CSV.
-fn is_workbook(data: &[u8]) -> bool {
-    data.starts_with(b"PK\x03\x04") || data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-}
-
-fn read_table(data: &[u8]) -> Result<Table> {
-    let table = if is_workbook(data) {
-        read_workbook(data)?
-    } else {
-        read_csv(data)?
-    };
-    if table.rows.len() > MAX_ROWS {
-        return Err(file_error(Msg::FileTooManyRows {
-            rows: table.rows.len(),
-            max: MAX_ROWS,
+/// Refuses an import file larger than [`MAX_FILE_BYTES`], before anything of it is read. The
+/// command line checks the length it read (at most one byte more); [`parse_file`] checks again.
+pub fn check_file_size(bytes: usize) -> Result<()> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(file_error(Msg::FileTooLarge {
+            max_mb: MAX_FILE_BYTES >> 20,
         }));
     }
-    Ok(table)
+    Ok(())
 }
 
-/// The delimiter the header line uses most: `;` (Dutch Excel), `,` or tab.
-fn detect_delimiter(text: &str) -> u8 {
-    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for c in text.bytes() {
-        match c {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            _ if !quoted => {
-                for (delimiter, count) in &mut counts {
-                    if c == *delimiter {
-                        *count += 1;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    // The first of the highest wins, so a tie between `;` and `,` is `;`: commas turn up in text.
-    let best = counts.iter().fold(
-        (b',', 0),
-        |best, &(d, n)| if n > best.1 { (d, n) } else { best },
-    );
-    best.0
+/// An XLSX workbook (a zip) by its magic bytes.
+fn is_zip(data: &[u8]) -> bool {
+    data.starts_with(b"PK\x03\x04")
 }
 
-fn text_cell(value: &str) -> Cell {
-    let value = value.trim();
-    if value.is_empty() {
-        Cell::Empty
+/// An old Excel workbook (.xls, a compound file) by its magic bytes.
+fn is_old_excel(data: &[u8]) -> bool {
+    data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// The rows of an import file: an XLSX workbook by its magic bytes, anything else as CSV.
+fn read_table(data: &[u8]) -> Result<Table> {
+    check_file_size(data.len())?;
+    if is_zip(data) {
+        xlsx_reader::read_workbook(data)
+    } else if is_old_excel(data) {
+        Err(file_error(Msg::FileOldExcel))
     } else {
-        Cell::Text(value.to_string())
+        csv_reader::read_csv(data)
     }
-}
-
-fn read_csv(data: &[u8]) -> Result<Table> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let text = std::str::from_utf8(data).map_err(|err| {
-        let line = data[..err.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
-        file_error(Msg::FileNotUtf8 { line })
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut header: Option<Vec<String>> = None;
-    let mut rows = Vec::new();
-    // Lines inside quoted cells so far: a spreadsheet shows such a record as one row.
-    let mut extra_lines = 0usize;
-    let mut previous = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(|err| {
-            file_error(Msg::FileNotCsv {
-                detail: err.to_string(),
-            })
-        })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let line = usize::try_from(line).unwrap_or(usize::MAX);
-        // The reader counts lines by '\n' only; a record ended by a lone '\r' (old Mac line
-        // ends) is still the next row, so a row number never repeats (found by fuzzing).
-        let number = line.saturating_sub(extra_lines).max(previous + 1);
-        previous = number;
-        extra_lines += record
-            .iter()
-            .map(|field| field.matches('\n').count())
-            .sum::<usize>();
-        if header.is_none() {
-            header = Some(record.iter().map(str::to_string).collect());
-            continue;
-        }
-        let cells: Vec<Cell> = record.iter().map(text_cell).collect();
-        if cells.iter().all(|c| *c == Cell::Empty) {
-            continue;
-        }
-        rows.push(TableRow { number, cells });
-    }
-    let header = header.ok_or_else(|| file_error(Msg::FileEmpty))?;
-    Ok(Table { header, rows })
-}
-
-fn workbook_cell(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text_cell(text),
-        Data::Int(value) => Cell::Int(*value),
-        Data::Float(value) => Cell::Float(*value),
-        Data::Bool(value) => Cell::Bool(*value),
-        Data::DateTime(value) if value.is_datetime() => value
-            .as_datetime()
-            .map(Cell::DateTime)
-            .unwrap_or_else(|| Cell::Float(value.as_f64())),
-        Data::DateTime(value) => Cell::Float(value.as_f64()),
-        Data::Error(error) => Cell::Error(error.to_string()),
-    }
-}
-
-fn read_workbook(data: &[u8]) -> Result<Table> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(data)).map_err(|err| {
-        file_error(Msg::FileNotWorkbook {
-            detail: db::one_line(&err.to_string()),
-        })
-    })?;
-    let names = workbook.sheet_names();
-    let sheet = names
-        .iter()
-        .find(|name| matches!(name.trim().to_lowercase().as_str(), "acties" | "actions"))
-        .or_else(|| names.first())
-        .cloned()
-        .ok_or_else(|| file_error(Msg::FileNoSheets))?;
-    let range = workbook.worksheet_range(&sheet).map_err(|err| {
-        file_error(Msg::SheetUnreadable {
-            sheet: sheet.clone(),
-            detail: db::one_line(&err.to_string()),
-        })
-    })?;
-    let Some((first_row, _)) = range.start() else {
-        return Err(file_error(Msg::SheetEmpty { sheet }));
-    };
-    let first_row = usize::try_from(first_row).unwrap_or(0);
-    let mut rows = range.rows().enumerate();
-    let header = rows
-        .next()
-        .map(|(_, cells)| {
-            cells
-                .iter()
-                .map(|cell| {
-                    text_of(&workbook_cell(cell))
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let rows = rows
-        .filter_map(|(index, cells)| {
-            let cells: Vec<Cell> = cells.iter().map(workbook_cell).collect();
-            (!cells.iter().all(|c| *c == Cell::Empty)).then_some(TableRow {
-                number: first_row + index + 1,
-                cells,
-            })
-        })
-        .collect();
-    Ok(Table { header, rows })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1579,14 +1472,6 @@ mod tests {
         for text in ["31/03/2021", "31-03-21", "morgen", "2021-3", "03-31-2021x"] {
             assert!(parse_date_text(text).is_err(), "{text}");
         }
-    }
-
-    #[test]
-    fn the_header_line_decides_the_delimiter() {
-        assert_eq!(detect_delimiter("titel;gebied;eind\nA, B;x;y"), b';');
-        assert_eq!(detect_delimiter("title,area,\"a;b\"\n"), b',');
-        assert_eq!(detect_delimiter("title\tarea\n"), b'\t');
-        assert_eq!(detect_delimiter("title\n"), b',');
     }
 
     #[test]

@@ -31,5 +31,6 @@ mod scale;
 mod schema;
 mod security;
 mod spreadsheet;
+mod spreadsheet_limits;
 mod tracking;
 mod web;

@@ -30,14 +30,18 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 /// A migrated database with the reference data.
-fn migrated(database: &TestDatabase) -> DbConnection {
+pub(crate) fn migrated(database: &TestDatabase) -> DbConnection {
     let mut conn = database.connect();
     db::run_migrations(&mut conn).expect("migrate");
     seed::seed_reference(&mut conn).expect("seed");
     conn
 }
 
-fn try_import(conn: &mut DbConnection, data: &[u8], dry_run: bool) -> Result<ImportReport, Error> {
+pub(crate) fn try_import(
+    conn: &mut DbConnection,
+    data: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport, Error> {
     spreadsheet::import_actions(
         conn,
         data,
@@ -54,11 +58,11 @@ fn import(conn: &mut DbConnection, data: &[u8]) -> ImportReport {
     report
 }
 
-fn action_count(conn: &mut DbConnection) -> i64 {
+pub(crate) fn action_count(conn: &mut DbConnection) -> i64 {
     actions::table.count().get_result(conn).unwrap()
 }
 
-fn audit_count(conn: &mut DbConnection) -> i64 {
+pub(crate) fn audit_count(conn: &mut DbConnection) -> i64 {
     audit_log::table.count().get_result(conn).unwrap()
 }
 
@@ -573,7 +577,7 @@ both_backends!(
     }
 );
 
-fn versnelling(dir: &std::path::Path) -> Command {
+pub(crate) fn versnelling(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_versnelling"));
     command
         .current_dir(dir)
