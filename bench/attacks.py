@@ -33,7 +33,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, workdir):
+    def __init__(self, binary, workdir, proxy_settings=True):
         self.binary = binary
         self.workdir = workdir
         self.port = free_port()
@@ -42,10 +42,11 @@ class Server:
             VERSNELLING_DATABASE_URL=f"sqlite://{workdir}/v.db",
             VERSNELLING__DATA__DIR=f"{workdir}/data",
             VERSNELLING_BIND=f"127.0.0.1:{self.port}",
-            VERSNELLING__SERVER__TRUSTED_PROXIES="127.0.0.1/32",
             VERSNELLING__REPORTS__AUTO_DRAFT="false",
             RUST_LOG="warn",
         )
+        if proxy_settings:
+            self.env["VERSNELLING__SERVER__TRUSTED_PROXIES"] = "127.0.0.1/32"
         self.base = f"http://127.0.0.1:{self.port}"
 
     def cli(self, *args, stdin=None):
@@ -196,10 +197,12 @@ def hostile_headers(base):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default="target/release/versnelling")
+    parser.add_argument("--before-issue-18", action="store_true",
+                        help="a build from before trusted_proxies existed (to compare)")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     with tempfile.TemporaryDirectory() as workdir:
-        server = Server(binary, workdir)
+        server = Server(binary, workdir, proxy_settings=not args.before_issue_18)
         migrated = server.cli("migrate")
         if migrated.returncode != 0:
             raise SystemExit(migrated.stderr)
@@ -216,7 +219,11 @@ def main():
         try:
             for attack in (concurrent_guesses, shared_proxy, distributed, stolen_refresh,
                            read_only_token, self_disable, hostile_headers):
-                attack(server.base)
+                try:
+                    attack(server.base)
+                except (TypeError, KeyError, ValueError) as err:
+                    # A build that locked everyone out cannot be logged in to for the rest.
+                    print(f"skipped      {attack.__name__}: could not set it up ({err!r})")
         finally:
             server.stop()
     refused = sum(1 for _, _, ok in RESULTS if ok)
