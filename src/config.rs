@@ -509,6 +509,12 @@ impl AuthSettings {
         if !(1..=365).contains(&self.refresh_token_days) {
             return invalid("auth.refresh_token_days", "must be between 1 and 365");
         }
+        if self.login_window_seconds > 86_400 || self.login_account_spacing_seconds > 3_600 {
+            return invalid(
+                "auth.login_window_seconds",
+                "the window may be at most 86400 s (a day), the spacing at most 3600 s",
+            );
+        }
         if self.login_window_seconds == 0
             || self.login_max_failures == 0
             || self.login_max_failures_per_address == 0

@@ -8,7 +8,7 @@ use crate::api::extract::Json;
 use crate::api::guard::request_id;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Access, Operation, POLICY};
-use crate::auth::throttle::{self, Admission};
+use crate::auth::throttle;
 use crate::domain::ApiTokenId;
 use crate::error::Error;
 use crate::i18n::Msg;
@@ -22,47 +22,68 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Checks a username and password under the login throttle ([`throttle`]), for the API and
-/// the dashboard alike: the attempt is counted first, in a write shared by every instance; 429
-/// with Retry-After when this username or client address must wait. Then the password is
-/// checked in a read (a hash takes tens of milliseconds, which a batch of writes should not wait
-/// for); a success takes the attempt back. The caller then opens the session.
-pub async fn throttled_login(
+/// Runs a password check for `username` under the login throttle ([`throttle`]): the attempt
+/// is counted first, in a write shared by every instance (429 with Retry-After when this
+/// username or client address must wait); then `check` runs in a read (a hash takes tens of
+/// milliseconds, which a batch of writes should not wait for); a success takes the attempt
+/// back. Used by logging in (API and dashboard) and by changing one's own password.
+pub async fn throttled<T, F>(
     state: &AppState,
     req: &HttpRequest,
     username: &str,
-    password: String,
-) -> Result<sessions::Verified, Error> {
+    check: F,
+) -> Result<T, Error>
+where
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, Error> + Send + 'static,
+    T: Send + 'static,
+{
     let server = &state.settings.server;
     let address = client::of_request(req, &server.trusted_proxies, server.forwarded_header);
     let rules = state.throttle;
     let (name, at) = (username.to_string(), address.clone());
-    let admission = state
+    let admitted = state
         .write(move |conn| throttle::admit(conn, &rules, &name, &at))
-        .await?;
-    let keys = match admission {
-        Admission::Admitted(keys) => keys,
-        Admission::Wait(retry_after_seconds) => {
-            tracing::info!(%address, retry_after_seconds, "login throttled");
-            return Err(Error::TooManyRequests {
+        .await;
+    let keys = match admitted {
+        Ok(keys) => keys,
+        Err(err) => {
+            if let Error::TooManyRequests {
                 retry_after_seconds,
-            });
+            } = &err
+            {
+                tracing::info!(%address, retry_after_seconds, "password check throttled");
+            }
+            return Err(err);
         }
     };
-    let name = username.to_string();
-    let result = state
-        .read(move |conn| sessions::verify_credentials(conn, &name, &password))
-        .await;
+    let result = state.read(check).await;
     match &result {
         Ok(_) => {
             state
                 .write(move |conn| throttle::succeeded(conn, &keys))
                 .await?;
         }
-        Err(Error::Unauthorized(_)) => tracing::info!(%address, "failed login"),
+        Err(Error::Unauthorized(_) | Error::Validation(_)) => {
+            tracing::info!(%address, "wrong password");
+        }
         Err(_) => {}
     }
     result
+}
+
+/// Checks a username and password under the login throttle, for the API and the dashboard
+/// alike; the caller then opens the session.
+pub async fn throttled_login(
+    state: &AppState,
+    req: &HttpRequest,
+    username: &str,
+    password: String,
+) -> Result<sessions::Verified, Error> {
+    let name = username.to_string();
+    throttled(state, req, username, move |conn| {
+        sessions::verify_credentials(conn, &name, &password)
+    })
+    .await
 }
 
 /// POST /api/v1/auth/token — log in with username and password. Anyone; throttled.
@@ -223,10 +244,16 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.0;
+    // The current password is checked like a login: throttled, and in a read, so guessing it
+    // with a stolen access token is as slow as guessing at the login, and never holds up the
+    // writes of others.
+    let id = user.id;
+    throttled(&state, &req, &user.username, move |conn| {
+        users::check_current_password(conn, id, &current_password)
+    })
+    .await?;
     state
-        .write(move |conn| {
-            users::change_own_password(conn, &actor, user.id, &current_password, &new_password)
-        })
+        .write(move |conn| users::set_own_password(conn, &actor, id, &new_password))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

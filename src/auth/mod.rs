@@ -22,8 +22,14 @@ use jwt::{JwtKeys, TokenError};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Credential {
-    /// An access token from `/auth/token` or `/auth/refresh`.
-    AccessToken { jti: String, expires_at: i64 },
+    /// An access token from `/auth/token` or `/auth/refresh`, of the login `family` (empty
+    /// for tokens issued before logins were tracked).
+    AccessToken {
+        jti: String,
+        expires_at: i64,
+        #[serde(skip)]
+        family: String,
+    },
     /// A personal API token.
     ApiToken { id: ApiTokenId },
     /// A browser session (the dashboard).
@@ -224,6 +230,7 @@ pub fn authenticate(
         Credential::AccessToken {
             jti: claims.jti,
             expires_at: claims.exp,
+            family: claims.fam,
         },
     )?;
     Ok((user, version, None))

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::config::AuthSettings;
 use crate::db::schema::login_throttle as lt;
 use crate::db::{self, DbConnection};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// How long an address a user logged in from keeps them clear of the per-username ceiling.
 pub const TRUST_DAYS: i64 = 30;
@@ -73,9 +73,24 @@ fn key_hash(kind: &str, parts: &[&str]) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// The part of a client address that is counted: an IPv4 address whole, an IPv6 address by its
+/// /64 network — one line or one machine holds a whole /64, so counting single IPv6 addresses
+/// would give an attacker 2^64 fresh counts.
+fn counted_address(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let network = u128::from(v6) & !((1u128 << 64) - 1);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+        _ => address.to_string(),
+    }
+}
+
 impl Keys {
     pub fn new(username: &str, address: &str) -> Self {
         let username = username.to_lowercase();
+        let address = counted_address(address);
+        let address = address.as_str();
         Self {
             pair: key_hash("pair", &[&username, address]),
             account: key_hash("account", &[&username]),
@@ -147,15 +162,6 @@ impl Count {
     }
 }
 
-/// Whether an attempt may go ahead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Admission {
-    /// Counted; check the password, then report a success with [`succeeded`].
-    Admitted(Keys),
-    /// Refused, not counted: try again after this many seconds.
-    Wait(u64),
-}
-
 /// The decision for counts `[pair, account, address]` as of `now`, and the counts to store
 /// when the attempt is admitted.
 fn decide(rules: &Rules, counts: [Count; 3], now: NaiveDateTime) -> (Duration, [Count; 3]) {
@@ -183,7 +189,7 @@ fn whole_seconds(wait: Duration) -> u64 {
 
 /// Makes sure each key has a row and, on PostgreSQL, locks the rows (in key order, so two
 /// attempts cannot deadlock) until the transaction ends; SQLite's `BEGIN IMMEDIATE` already
-/// keeps other writers out.
+/// keeps other writers out. The rows of a refused attempt are rolled back with it.
 fn lock(conn: &mut DbConnection, keys: &[&str; 3], now: NaiveDateTime) -> Result<()> {
     let fresh = Count::fresh(now);
     for key in keys {
@@ -193,20 +199,14 @@ fn lock(conn: &mut DbConnection, keys: &[&str; 3], now: NaiveDateTime) -> Result
             lt::window_started_at.eq(fresh.window_started_at),
             lt::next_allowed_at.eq(fresh.next_allowed_at),
         );
+        // On a conflict the row is "updated" to itself: on PostgreSQL that locks it, and a row
+        // another transaction deleted meanwhile is inserted again rather than missed.
         crate::with_backend!(&mut *conn, |inner| diesel::insert_into(lt::table)
             .values(row)
             .on_conflict(lt::key_hash)
-            .do_nothing()
+            .do_update()
+            .set(lt::attempts.eq(lt::attempts))
             .execute(inner))?;
-    }
-    if let DbConnection::Postgresql(pg) = conn {
-        let keys: Vec<&str> = keys.to_vec();
-        diesel::sql_query(
-            "SELECT key_hash FROM login_throttle WHERE key_hash = ANY($1) \
-             ORDER BY key_hash FOR UPDATE",
-        )
-        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(keys)
-        .execute(pg)?;
     }
     Ok(())
 }
@@ -247,13 +247,15 @@ fn clean_up(conn: &mut DbConnection, rules: &Rules, now: NaiveDateTime) -> Resul
 }
 
 /// Decides whether a login attempt for `username` from `address` may go ahead and, if so,
-/// counts it — one transaction, so simultaneous attempts are counted one after the other.
+/// counts it — one transaction, so simultaneous attempts are counted one after the other. The
+/// keys to report a success with ([`succeeded`]); `Error::TooManyRequests` (nothing counted,
+/// nothing written) when the attempt must wait.
 pub fn admit(
     conn: &mut DbConnection,
     rules: &Rules,
     username: &str,
     address: &str,
-) -> Result<Admission> {
+) -> Result<Keys> {
     let keys = Keys::new(username, address);
     db::write_transaction(conn, |conn| {
         let now = db::now();
@@ -265,7 +267,11 @@ pub fn admit(
         ];
         let (wait, counted) = decide(rules, counts, now);
         if wait > Duration::zero() {
-            return Ok(Admission::Wait(whole_seconds(wait)));
+            // An error, so the transaction rolls back: a refused attempt leaves nothing behind,
+            // not even the rows of keys it was the first to try.
+            return Err(Error::TooManyRequests {
+                retry_after_seconds: whole_seconds(wait),
+            });
         }
         for (key, count) in [&keys.pair, &keys.account, &keys.address]
             .into_iter()
@@ -274,7 +280,7 @@ pub fn admit(
             store(conn, key, count)?;
         }
         clean_up(conn, rules, now)?;
-        Ok(Admission::Admitted(keys.clone()))
+        Ok(keys.clone())
     })
 }
 
@@ -395,5 +401,16 @@ mod tests {
         assert_ne!(a.pair, Keys::new("burgemeester", "10.0.0.2").pair);
         assert_eq!(a.account, Keys::new("burgemeester", "10.0.0.2").account);
         assert!(!a.pair.contains("burgemeester") && a.pair.len() == 64);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        let one = Keys::new("wethouder", "2001:db8:1:2:aaaa::1");
+        let same_line = Keys::new("wethouder", "2001:db8:1:2:ffff:1:2:3");
+        let other_line = Keys::new("wethouder", "2001:db8:1:3::1");
+        assert_eq!(one, same_line);
+        assert_ne!(one.address, other_line.address);
+        assert_eq!(counted_address("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(counted_address("192.0.2.7"), "192.0.2.7");
     }
 }

@@ -87,7 +87,9 @@ fn importer(
         Some(username) => {
             let id = users::id_by_username(conn, username).map_err(describe)?;
             let user = auth::load_user(conn, id, Credential::Console).map_err(describe)?;
-            (user.actor(None), Some(user))
+            // The audit row names the user and, where a request id goes, the operator.
+            let operator = super::operator().name;
+            (user.actor(Some(operator)), Some(user))
         }
         None => (super::operator(), None),
     })

@@ -185,9 +185,17 @@ pub fn refresh(
             ))
             .first(conn)
             .optional()?;
-        let Some((id, user_id, family, epoch, expires_at, used_at, revoked_at)) = found else {
+        let Some((id, user_id, family, epoch, expires_at, _, _)) = found else {
             return Ok(RefreshOutcome::Refused);
         };
+        // Read the token's state again under the login's lock: a logout or a reuse detected
+        // meanwhile has then either finished (and is seen) or waits for this refresh.
+        lock_family(conn, &family)?;
+        let (used_at, revoked_at): (Option<NaiveDateTime>, Option<NaiveDateTime>) =
+            refresh_tokens::table
+                .find(id)
+                .select((refresh_tokens::used_at, refresh_tokens::revoked_at))
+                .first(conn)?;
         let now = db::now();
         if used_at.is_some() || revoked_at.is_some() {
             revoke_family(conn, keys, &family, now)?;
@@ -208,7 +216,8 @@ pub fn refresh(
         let marked = diesel::update(
             refresh_tokens::table
                 .filter(refresh_tokens::id.eq(id))
-                .filter(refresh_tokens::used_at.is_null()),
+                .filter(refresh_tokens::used_at.is_null())
+                .filter(refresh_tokens::revoked_at.is_null()),
         )
         .set(refresh_tokens::used_at.eq(now))
         .execute(conn)?;
@@ -232,6 +241,18 @@ fn revocation_kept_until(keys: &JwtKeys, now: NaiveDateTime) -> NaiveDateTime {
     now + chrono::Duration::seconds(keys.lifetime_seconds() + jwt::leeway_seconds())
 }
 
+/// Serialises the changes to one login on PostgreSQL (a transaction-scoped advisory lock on
+/// the family), so a refresh cannot slip a new refresh token past a revocation running at the
+/// same moment. SQLite needs nothing: `BEGIN IMMEDIATE` already keeps other writers out.
+fn lock_family(conn: &mut DbConnection, family: &str) -> QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(family)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Ends a login: its refresh tokens are revoked, and so are the access tokens issued with them.
 fn revoke_family(
     conn: &mut DbConnection,
@@ -239,6 +260,7 @@ fn revoke_family(
     family: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    lock_family(conn, family)?;
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family.eq(family))
@@ -246,19 +268,17 @@ fn revoke_family(
     )
     .set(refresh_tokens::revoked_at.eq(now))
     .execute(conn)?;
-    let key = tokens::family_revocation(family);
-    let already = revoked_access_tokens::table
-        .find(&key)
-        .count()
-        .get_result::<i64>(conn)?;
-    if already == 0 {
-        diesel::insert_into(revoked_access_tokens::table)
-            .values((
-                revoked_access_tokens::jti.eq(&key),
-                revoked_access_tokens::expires_at.eq(revocation_kept_until(keys, now)),
-            ))
-            .execute(conn)?;
-    }
+    let revocation = (
+        revoked_access_tokens::jti.eq(tokens::family_revocation(family)),
+        revoked_access_tokens::expires_at.eq(revocation_kept_until(keys, now)),
+    );
+    crate::with_backend!(&mut *conn, |inner| diesel::insert_into(
+        revoked_access_tokens::table
+    )
+    .values(revocation)
+    .on_conflict(revoked_access_tokens::jti)
+    .do_nothing()
+    .execute(inner))?;
     Ok(())
 }
 
@@ -271,7 +291,16 @@ pub fn logout(
 ) -> Result<()> {
     db::write_transaction(conn, |conn| {
         let now = db::now();
-        if let Credential::AccessToken { jti, expires_at } = &user.credential {
+        if let Credential::AccessToken {
+            jti,
+            expires_at,
+            family,
+        } = &user.credential
+        {
+            // Logging out ends the login the token belongs to, refresh token included.
+            if !family.is_empty() {
+                revoke_family(conn, keys, family, now)?;
+            }
             let expires_at = chrono::DateTime::from_timestamp(*expires_at, 0)
                 .map(|t| t.naive_utc())
                 .unwrap_or(now);

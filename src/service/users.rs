@@ -591,23 +591,29 @@ fn store_password(
     })
 }
 
-/// Changes the caller's own password after checking the current one.
-pub fn change_own_password(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: UserId,
-    current: &str,
-    new_password: &str,
-) -> Result<()> {
+/// Checks the caller's current password before they set a new one: a read.
+pub fn check_current_password(conn: &mut DbConnection, id: UserId, current: &str) -> Result<()> {
     let hash: String = users::table
         .find(id.get())
         .select(users::password_hash)
         .first(conn)?;
-    if !password::verify(current, &hash) {
-        return Err(Error::validation(
+    if password::verify(current, &hash) {
+        Ok(())
+    } else {
+        Err(Error::validation(
             "current_password",
             Msg::NotCurrentPassword,
-        ));
+        ))
     }
+}
+
+/// Sets the caller's own new password, once [`check_current_password`] has accepted the
+/// current one (a read, under the login throttle): a write, so no hash to verify here.
+pub fn set_own_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: UserId,
+    new_password: &str,
+) -> Result<()> {
     store_password(conn, actor, id, new_password, "new_password")
 }
