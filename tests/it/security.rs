@@ -273,50 +273,31 @@ app_test!(
         // Another login of the same user is not touched.
         assert_eq!(me(&app, &field(&other_login, "access_token")).await, 200);
 
-        // Logging out with the refresh token ends that login's access tokens too.
-        let third = app.login("griffier", PASSWORD).await;
-        let fourth: Value = refresh(&app, &field(&third, "refresh_token"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let logout = app
-            .send(
-                Method::POST,
-                "/api/v1/auth/logout",
-                Some(&field(&fourth, "access_token")),
-                Some(json!({ "refresh_token": field(&fourth, "refresh_token") })),
-                None,
-            )
-            .await;
-        assert_eq!(logout.status(), 204);
-        assert_eq!(me(&app, &field(&third, "access_token")).await, 401);
-        assert_eq!(me(&app, &field(&other_login, "access_token")).await, 200);
-
-        // Logging out with the access token alone ends its login too, refresh token included.
-        let fifth = app.login("griffier", PASSWORD).await;
-        let sixth: Value = refresh(&app, &field(&fifth, "refresh_token"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let logout = app
-            .send(
-                Method::POST,
-                "/api/v1/auth/logout",
-                Some(&field(&fifth, "access_token")),
-                None,
-                None,
-            )
-            .await;
-        assert_eq!(logout.status(), 204);
-        assert_eq!(me(&app, &field(&sixth, "access_token")).await, 401);
-        assert_eq!(
-            refresh(&app, &field(&sixth, "refresh_token"))
+        // A logout ends the login of the token it is sent with, whether or not it sends the
+        // refresh token too: every access and refresh token of that login, the older included.
+        for with_refresh_token in [true, false] {
+            let older = app.login("griffier", PASSWORD).await;
+            let newer: Value = refresh(&app, &field(&older, "refresh_token"))
                 .await
-                .status(),
-            401
-        );
+                .json()
+                .await
+                .unwrap();
+            let body = with_refresh_token
+                .then(|| json!({ "refresh_token": field(&newer, "refresh_token") }));
+            let logout = app
+                .send(
+                    Method::POST,
+                    "/api/v1/auth/logout",
+                    Some(&field(&newer, "access_token")),
+                    body,
+                    None,
+                )
+                .await;
+            assert_eq!(logout.status(), 204);
+            assert_eq!(me(&app, &field(&older, "access_token")).await, 401);
+            let refreshed = refresh(&app, &field(&newer, "refresh_token")).await;
+            assert_eq!(refreshed.status(), 401, "{with_refresh_token}");
+        }
         assert_eq!(me(&app, &field(&other_login, "access_token")).await, 200);
     }
 );
