@@ -148,6 +148,18 @@ def stolen_refresh(base):
            f"refresh {reuse}, access {me}", reuse == 401 and me == 401)
 
 
+def current_password_guessing(base):
+    _, session = login(base, "raadslid", PASSWORD, "198.51.100.30")
+    statuses = [request(base, "POST", "/api/v1/me/password",
+                        {"current_password": f"gok {i}",
+                         "new_password": "Een heel ander wachtwoord voor later"},
+                        token=session["access_token"], address="198.51.100.30")[0]
+                for i in range(20)]
+    record("20 guesses at the current password with a stolen access token",
+           f"{statuses.count(422)} checked, {statuses.count(429)} × 429",
+           statuses.count(422) <= 6)
+
+
 def read_only_token(base):
     _, session = login(base, "analist", PASSWORD)
     token = session["access_token"]
@@ -218,7 +230,8 @@ def main():
         server.start()
         try:
             for attack in (concurrent_guesses, shared_proxy, distributed, stolen_refresh,
-                           read_only_token, self_disable, hostile_headers):
+                           current_password_guessing, read_only_token, self_disable,
+                           hostile_headers):
                 try:
                     attack(server.base)
                 except (TypeError, KeyError, ValueError) as err:
