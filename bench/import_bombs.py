@@ -130,6 +130,15 @@ def main(out):
     )
     workbook(f"{out}/shared-text.xlsx", {"xl/sharedStrings.xml": strings, "xl/worksheets/sheet1.xml": sheet(rows)})
 
+    # Records calamine keeps one of for each entry, in parts under the 32 MB limit: 620,000
+    # sheets, 560,000 defined names, 210,000 relationships.
+    sheets = "".join(f'<sheet name="S{i}" sheetId="{i + 2}" r:id="rId1"/>' for i in range(620_000))
+    workbook(f"{out}/many-sheets.xlsx", {"xl/workbook.xml": WORKBOOK.replace("</sheets>", sheets + "</sheets>")})
+    names = "".join(f'<definedName name="n{i}">Acties!$A$1</definedName>' for i in range(560_000))
+    workbook(f"{out}/many-names.xlsx", {"xl/workbook.xml": WORKBOOK.replace("</workbook>", f"<definedNames>{names}</definedNames></workbook>")})
+    rels = "".join(f'<Relationship Id="rId{i + 10}" Type="{REL}/worksheet" Target="worksheets/x{i}.xml"/>' for i in range(210_000))
+    workbook(f"{out}/many-relationships.xlsx", {"xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace("</Relationships>", rels + "</Relationships>")})
+
     # Not an attack but the most text the limits let through: 800 different shared texts of
     # 39 kB (31 MB), one in each of 800 rows' descriptions; read, and every row reported.
     count = 800

@@ -563,6 +563,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "holds more than {max} different texts, more than an import reads; split the list",
     ),
     (
+        "workbook_too_many_entries",
+        "holds more than {max} sheets, names or references in `{part}`; a list of actions has only a few",
+    ),
+    (
         "workbook_styles_too_large",
         "has more or larger cell styles than an import reads; copy the list into a new workbook, or save it as CSV UTF-8",
     ),

@@ -504,6 +504,7 @@ messages! {
     WorkbookDoctype { part: String } = "workbook_doctype";
     WorkbookTokenTooLong { part: String, max_kb: usize } = "workbook_token_too_long";
     WorkbookTooManyTexts { max: usize } = "workbook_too_many_texts";
+    WorkbookTooManyEntries { part: String, max: usize } = "workbook_too_many_entries";
     WorkbookStylesTooLarge = "workbook_styles_too_large";
     SheetBeyondLimits { sheet: String, dimension: String, last: String } = "sheet_beyond_limits";
     CellBeyondLimits { cell: String, last: String } = "cell_beyond_limits";

@@ -587,6 +587,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "bevat meer dan {max} verschillende teksten, meer dan een import leest; verdeel de lijst",
     ),
     (
+        "workbook_too_many_entries",
+        "bevat in `{part}` meer dan {max} werkbladen, namen of verwijzingen; een lijst van acties heeft er maar een paar",
+    ),
+    (
         "workbook_styles_too_large",
         "heeft meer of grotere celopmaak dan een import leest; kopieer de lijst naar een nieuwe werkmap of sla hem op als CSV UTF-8",
     ),

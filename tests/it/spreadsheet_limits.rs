@@ -386,3 +386,26 @@ fn absurd_cell_references_are_no_panic() {
         let _ = spreadsheet::parse_file(&workbook, &Codes::reference());
     }
 }
+
+#[test]
+fn a_workbook_of_more_sheets_than_the_limit_is_refused_before_calamine_keeps_a_record_of_each() {
+    let sheets: String = (0..=spreadsheet::MAX_WORKBOOK_ENTRIES)
+        .map(|i| format!("<sheet name=\"S{i}\" sheetId=\"{}\" r:id=\"rId1\"/>", i + 2))
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <sheets><sheet name=\"Acties\" sheetId=\"1\" r:id=\"rId1\"/>{sheets}</sheets></workbook>"
+    );
+    let many = workbook_with(&["xl/workbook.xml"], |zip| {
+        add_part(zip, "xl/workbook.xml", xml.as_bytes());
+    });
+    assert_eq!(
+        refusal(&many),
+        Msg::WorkbookTooManyEntries {
+            part: "xl/workbook.xml".into(),
+            max: spreadsheet::MAX_WORKBOOK_ENTRIES,
+        }
+    );
+}

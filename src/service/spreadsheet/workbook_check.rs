@@ -12,7 +12,9 @@
 //! - at most [`MAX_SHARED_STRINGS`] shared texts (`si`), and no larger `uniqueCount`: calamine
 //!   reserves room for that many strings before it reads one;
 //! - cell styles (`xf`) whose copies stay small: calamine copies a style's font and number
-//!   format into every style that uses them.
+//!   format into every style that uses them;
+//! - at most [`MAX_WORKBOOK_ENTRIES`] sheets, defined names and relationships in a part:
+//!   calamine keeps a record of each.
 //!
 //! The counts are upper bounds (a `<si>` inside a comment counts too), so what calamine reads
 //! is never more than what was checked.
@@ -22,8 +24,8 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
 use super::{
-    MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_STYLE_BYTES, MAX_UNPACKED_BYTES, MAX_WORKBOOK_PARTS,
-    MAX_XML_TOKEN_BYTES,
+    MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_STYLE_BYTES, MAX_UNPACKED_BYTES, MAX_WORKBOOK_ENTRIES,
+    MAX_WORKBOOK_PARTS, MAX_XML_TOKEN_BYTES,
 };
 use crate::db;
 use crate::i18n::Msg;
@@ -114,6 +116,7 @@ enum Refusal {
     TokenTooLong,
     TooManyTexts,
     StylesTooLarge,
+    TooManyEntries,
 }
 
 impl Refusal {
@@ -130,6 +133,10 @@ impl Refusal {
                 max: MAX_SHARED_STRINGS,
             },
             Refusal::StylesTooLarge => Msg::WorkbookStylesTooLarge,
+            Refusal::TooManyEntries => Msg::WorkbookTooManyEntries {
+                part: part.to_string(),
+                max: MAX_WORKBOOK_ENTRIES,
+            },
         }
     }
 }
@@ -183,6 +190,8 @@ struct XmlScan {
     longest_tag: usize,
     texts: usize,
     styles: usize,
+    /// Sheets, defined names and relationships.
+    entries: usize,
     /// The attributes of an `sst` tag while it is read.
     sst: Option<Vec<u8>>,
     /// An `sst` tag too long to look at: refused.
@@ -340,6 +349,12 @@ impl XmlScan {
                 }
             }
             b"xf" => self.styles += 1,
+            b"sheet" | b"definedName" | b"Relationship" => {
+                self.entries += 1;
+                if self.entries > MAX_WORKBOOK_ENTRIES {
+                    return Err(Refusal::TooManyEntries);
+                }
+            }
             b"sst" => self.sst = Some(Vec::new()),
             _ => {}
         }
@@ -480,6 +495,25 @@ mod tests {
         assert_eq!(scan_whole(&xml), Ok(()));
         xml.extend(b"<si><t>one more</t></si></x:sst>");
         assert_eq!(scan_whole(&xml), Err(Refusal::TooManyTexts));
+    }
+
+    #[test]
+    fn sheets_names_and_relationships_are_counted_up_to_the_limit() {
+        for entry in [
+            "<sheet name=\"S\" sheetId=\"2\" r:id=\"rId1\"/>",
+            "<definedName name=\"n\">Acties!$A$1</definedName>",
+            "<r:Relationship Id=\"rId9\" Target=\"x.xml\"/>",
+        ] {
+            let mut xml = b"<workbook xmlns:r=\"urn:r\">".to_vec();
+            xml.extend(entry.as_bytes().repeat(MAX_WORKBOOK_ENTRIES));
+            assert_eq!(scan_whole(&xml), Ok(()), "{entry}");
+            xml.extend(entry.as_bytes());
+            assert_eq!(scan_whole(&xml), Err(Refusal::TooManyEntries), "{entry}");
+        }
+        // Names that only start alike are not counted.
+        let mut xml = b"<worksheet>".to_vec();
+        xml.extend(b"<sheetView/><sheetPr/>".repeat(2 * MAX_WORKBOOK_ENTRIES));
+        assert_eq!(scan_whole(&xml), Ok(()));
     }
 
     #[test]
