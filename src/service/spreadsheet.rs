@@ -117,10 +117,14 @@ pub const MAX_SHARED_STRINGS: usize = MAX_SHEET_ROWS * MAX_COLUMNS;
 /// and number format into each style).
 pub const MAX_STYLE_BYTES: usize = 32 << 20;
 
-/// The most sheets, defined names and relationships in one part of a workbook: calamine keeps
-/// a record of each (620,000 sheets in 30 MB of XML took 166 MB); a list of actions has one
-/// sheet and a few of the others.
+/// The most sheets and defined names in one part of a workbook: calamine keeps a record of
+/// each (620,000 sheets in 30 MB of XML took 166 MB); a list of actions has one sheet and a
+/// few names.
 pub const MAX_WORKBOOK_ENTRIES: usize = 1_000;
+
+/// The most relationships in one part: a sheet's hyperlinks are relationships too, so one per
+/// row an import reads, and some.
+pub const MAX_RELATIONSHIPS: usize = MAX_SHEET_ROWS + 1_000;
 
 /// The sheet an import prefers and an export writes.
 pub const SHEET_NAME: &str = "Acties";

@@ -13,8 +13,8 @@
 //!   reserves room for that many strings before it reads one;
 //! - cell styles (`xf`) whose copies stay small: calamine copies a style's font and number
 //!   format into every style that uses them;
-//! - at most [`MAX_WORKBOOK_ENTRIES`] sheets, defined names and relationships in a part:
-//!   calamine keeps a record of each.
+//! - at most [`MAX_WORKBOOK_ENTRIES`] sheets and defined names, and [`MAX_RELATIONSHIPS`]
+//!   relationships, in a part: calamine keeps a record of each.
 //!
 //! The counts are upper bounds (a `<si>` inside a comment counts too), so what calamine reads
 //! is never more than what was checked.
@@ -24,8 +24,8 @@ use std::io::{Cursor, Read};
 use zip::ZipArchive;
 
 use super::{
-    MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_STYLE_BYTES, MAX_UNPACKED_BYTES, MAX_WORKBOOK_ENTRIES,
-    MAX_WORKBOOK_PARTS, MAX_XML_TOKEN_BYTES,
+    MAX_PART_BYTES, MAX_RELATIONSHIPS, MAX_SHARED_STRINGS, MAX_STYLE_BYTES, MAX_UNPACKED_BYTES,
+    MAX_WORKBOOK_ENTRIES, MAX_WORKBOOK_PARTS, MAX_XML_TOKEN_BYTES,
 };
 use crate::db;
 use crate::i18n::Msg;
@@ -135,7 +135,11 @@ impl Refusal {
             Refusal::StylesTooLarge => Msg::WorkbookStylesTooLarge,
             Refusal::TooManyEntries => Msg::WorkbookTooManyEntries {
                 part: part.to_string(),
-                max: MAX_WORKBOOK_ENTRIES,
+                max: if part.ends_with(".rels") {
+                    MAX_RELATIONSHIPS
+                } else {
+                    MAX_WORKBOOK_ENTRIES
+                },
             },
         }
     }
@@ -190,8 +194,9 @@ struct XmlScan {
     longest_tag: usize,
     texts: usize,
     styles: usize,
-    /// Sheets, defined names and relationships.
+    /// Sheets and defined names.
     entries: usize,
+    relationships: usize,
     /// The attributes of an `sst` tag while it is read.
     sst: Option<Vec<u8>>,
     /// An `sst` tag too long to look at: refused.
@@ -349,9 +354,15 @@ impl XmlScan {
                 }
             }
             b"xf" => self.styles += 1,
-            b"sheet" | b"definedName" | b"Relationship" => {
+            b"sheet" | b"definedName" => {
                 self.entries += 1;
                 if self.entries > MAX_WORKBOOK_ENTRIES {
+                    return Err(Refusal::TooManyEntries);
+                }
+            }
+            b"Relationship" => {
+                self.relationships += 1;
+                if self.relationships > MAX_RELATIONSHIPS {
                     return Err(Refusal::TooManyEntries);
                 }
             }
@@ -499,13 +510,22 @@ mod tests {
 
     #[test]
     fn sheets_names_and_relationships_are_counted_up_to_the_limit() {
-        for entry in [
-            "<sheet name=\"S\" sheetId=\"2\" r:id=\"rId1\"/>",
-            "<definedName name=\"n\">Acties!$A$1</definedName>",
-            "<r:Relationship Id=\"rId9\" Target=\"x.xml\"/>",
+        for (entry, max) in [
+            (
+                "<sheet name=\"S\" sheetId=\"2\" r:id=\"rId1\"/>",
+                MAX_WORKBOOK_ENTRIES,
+            ),
+            (
+                "<definedName name=\"n\">Acties!$A$1</definedName>",
+                MAX_WORKBOOK_ENTRIES,
+            ),
+            (
+                "<r:Relationship Id=\"rId9\" Target=\"x.xml\"/>",
+                MAX_RELATIONSHIPS,
+            ),
         ] {
             let mut xml = b"<workbook xmlns:r=\"urn:r\">".to_vec();
-            xml.extend(entry.as_bytes().repeat(MAX_WORKBOOK_ENTRIES));
+            xml.extend(entry.as_bytes().repeat(max));
             assert_eq!(scan_whole(&xml), Ok(()), "{entry}");
             xml.extend(entry.as_bytes());
             assert_eq!(scan_whole(&xml), Err(Refusal::TooManyEntries), "{entry}");
