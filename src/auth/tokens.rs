@@ -23,8 +23,8 @@ pub fn random_id() -> String {
     hex::encode(bytes)
 }
 
-/// The key under which the access tokens of login `family` are revoked, beside single tokens'
-/// `jti`s (which are hex, so the two cannot meet).
+/// The key under which the access tokens of login `family` are revoked, beside the `jti`s of
+/// single tokens (which are hex, so the two cannot meet).
 pub fn family_revocation(family: &str) -> String {
     format!("fam:{family}")
 }

@@ -131,21 +131,9 @@ fn a_malformed_config_file_is_one_line_naming_file_and_line() {
 fn user_add_reads_the_password_from_stdin_and_refuses_a_taken_name() {
     let dir = tempfile::tempdir().unwrap();
     let add = |username: &str, password: &str, extra: &[&str]| {
-        let mut child = versnelling(dir.path())
-            .args(["user", "add", "--username", username, "--password-stdin"])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        let mut args = vec!["add", "--username", username];
+        args.extend_from_slice(extra);
+        user_with_password(dir.path(), &args, password)
     };
     let output = add(
         "Burgemeester",
