@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod json;
 pub mod reports;
+pub mod scheduler;
 pub mod seed;
 pub mod service;
 pub mod startup;

@@ -1,7 +1,6 @@
 //! Building and running the application: the data directory, the database, the signing key,
 //! the HTTP server. Tests use the same builder on port 0.
 
-use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle;
-use crate::config::{Secret, Settings};
+use crate::config::Settings;
 use crate::db::group_commit::GroupCommit;
 use crate::db::writer::{self, Writer};
 use crate::db::{self, Pool};
@@ -25,6 +24,7 @@ use crate::i18n::Msg;
 use crate::seed;
 use crate::service;
 use crate::service::cache::AnswerCache;
+use crate::service::signing_keys;
 use crate::state::AppState;
 use crate::telemetry::{self, Metrics};
 
@@ -39,8 +39,8 @@ pub enum StartupError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot use the signing key {path}: {message}")]
-    Secret { path: PathBuf, message: String },
+    #[error("cannot prepare the signing keys: {message}")]
+    Secret { message: String },
     #[error("cannot seed the reference data: {0}")]
     Seed(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -52,13 +52,22 @@ pub enum StartupError {
     Other(String),
 }
 
-/// Makes sure the data directory exists and can be written to.
+/// Makes sure the data directory exists and can be written to. One it creates is for the
+/// service's own user only (mode 0700): the SQLite database in it holds password hashes and
+/// the signing keys.
 pub fn prepare_data_dir(dir: &Path) -> Result<(), StartupError> {
     let fail = |source| StartupError::DataDir {
         path: dir.to_path_buf(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(fail)?;
     let probe = dir.join(".write-test");
     std::fs::write(&probe, b"ok").map_err(fail)?;
     std::fs::remove_file(&probe).map_err(fail)?;
@@ -93,48 +102,39 @@ fn migrate_and_seed(
     Ok(())
 }
 
-const SECRET_FILE: &str = "jwt-secret";
+/// The file earlier versions kept a generated signing key in; no longer read.
+const OLD_SECRET_FILE: &str = "jwt-secret";
 
-/// The configured signing key, or the one generated into the data directory on first start
-/// (64 random bytes, hex, file mode 0600). There is no built-in default key.
-pub fn load_or_create_jwt_secret(settings: &Settings) -> Result<Secret, StartupError> {
+/// The keys that sign access tokens: the configured `auth.jwt_secret`, or else the keys every
+/// instance shares through the database, with a first one made when there is none. There is
+/// no built-in default key.
+pub fn prepare_signing_keys(settings: &Settings, pool: &Pool) -> Result<JwtKeys, StartupError> {
+    let old = settings.data.dir.join(OLD_SECRET_FILE);
+    if old.exists() {
+        tracing::warn!(
+            path = %old.display(),
+            "this file is no longer used: the signing keys are in the database; delete it"
+        );
+    }
     if !settings.auth.jwt_secret.is_empty() {
-        return Ok(settings.auth.jwt_secret.clone());
+        return Ok(JwtKeys::configured(
+            &settings.auth.jwt_secret,
+            &settings.auth,
+        ));
     }
-    let path = settings.data.dir.join(SECRET_FILE);
-    let fail = |message: String| StartupError::Secret {
-        path: path.clone(),
-        message,
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let secret = text.trim().to_string();
-            if secret.len() < 32 {
-                return Err(fail(
-                    "shorter than 32 bytes; delete it to have a new one made".into(),
-                ));
-            }
-            return Ok(Secret::new(secret));
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(err) => return Err(fail(err.to_string())),
+    let made = Writer::direct(pool.clone())
+        .write_blocking(|conn| {
+            db::write_transaction(conn, |conn| {
+                signing_keys::ensure_current(conn, db::now()).map_err(Error::from)
+            })
+        })
+        .map_err(|err| StartupError::Secret {
+            message: err.to_string(),
+        })?;
+    if let Some(kid) = made {
+        tracing::info!(kid, "started the first signing key");
     }
-    let mut bytes = [0u8; 64];
-    getrandom::fill(&mut bytes).map_err(|err| fail(err.to_string()))?;
-    let secret = hex::encode(bytes);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&path).map_err(|err| fail(err.to_string()))?;
-    file.write_all(secret.as_bytes())
-        .map_err(|err| fail(err.to_string()))?;
-    file.sync_all().map_err(|err| fail(err.to_string()))?;
-    tracing::info!(path = %path.display(), "generated a new signing key");
-    Ok(Secret::new(secret))
+    Ok(JwtKeys::shared(&settings.auth))
 }
 
 /// A built, bound, not yet running application.
@@ -153,19 +153,19 @@ impl Application {
             web::block(move || -> Result<_, StartupError> {
                 prepare_data_dir(&settings.data.dir)?;
                 let pool = open_database(&settings)?;
-                let secret = load_or_create_jwt_secret(&settings)?;
+                let keys = prepare_signing_keys(&settings, &pool)?;
                 let mut conn = pool
                     .get()
                     .map_err(|err| db::DbSetupError::Pool(db::one_line(&err.to_string())))?;
                 writer::reading(&mut conn).map_err(|e| StartupError::Other(e.to_string()))?;
                 let users = service::users::count(&mut conn)
                     .map_err(|e| StartupError::Other(e.to_string()))?;
-                Ok((pool, secret, users))
+                Ok((pool, keys, users))
             })
             .await
             .map_err(|err| StartupError::Other(err.to_string()))??
         };
-        let (pool, jwt_secret, users) = prepared;
+        let (pool, jwt, users) = prepared;
         if users == 0 {
             tracing::warn!(
                 "there are no users yet; create the first admin with: \
@@ -191,7 +191,7 @@ impl Application {
             pool,
             settings: settings.clone(),
             metrics: Arc::new(Metrics::default()),
-            jwt: Arc::new(JwtKeys::new(&jwt_secret, auth)),
+            jwt: Arc::new(jwt),
             renders: Arc::new(tokio::sync::Semaphore::new(
                 settings.server.max_concurrent_renders,
             )),
@@ -199,9 +199,12 @@ impl Application {
             throttle: throttle::Rules::from_settings(auth),
         };
 
-        if settings.reports.auto_draft {
-            actix_web::rt::spawn(auto_draft(state.clone()));
-        }
+        crate::scheduler::Runner::new(
+            state.pool.clone(),
+            settings.database_url()?,
+            settings.database.clone(),
+        )
+        .start(crate::scheduler::jobs(&state));
 
         let bind = settings.server.bind;
         let listener = TcpListener::bind(bind)
@@ -238,52 +241,6 @@ impl Application {
     /// The server future, for tests that spawn it.
     pub fn into_server(self) -> Server {
         self.server
-    }
-}
-
-/// Generates a draft report for every period whose cut-off has passed and that has none yet,
-/// now and then every `reports.auto_draft_check_seconds`, through the render cap.
-async fn auto_draft(state: AppState) {
-    let every = Duration::from_secs(state.settings.reports.auto_draft_check_seconds);
-    loop {
-        let due = state
-            .read(|conn| service::reports::periods_due_for_a_draft(conn, db::now()))
-            .await;
-        match due {
-            Ok(periods) => {
-                for period in periods {
-                    let generated = match state.render_slot().await {
-                        Ok(_slot) => {
-                            let code = period.clone();
-                            state
-                                .write_long(move |conn| {
-                                    service::reports::generate(
-                                        conn,
-                                        &service::audit::Actor::system("auto-draft"),
-                                        &code,
-                                        db::now(),
-                                        &mut |_, _, _| {},
-                                    )
-                                })
-                                .await
-                        }
-                        Err(err) => Err(err),
-                    };
-                    match generated {
-                        Ok(report) => tracing::info!(
-                            period,
-                            report = report.id.get(),
-                            "generated a draft report: the period's cut-off has passed"
-                        ),
-                        Err(err) => {
-                            tracing::warn!(period, error = %err, "could not generate a draft report")
-                        }
-                    }
-                }
-            }
-            Err(err) => tracing::warn!(error = %err, "could not check for periods due a draft"),
-        }
-        actix_web::rt::time::sleep(every).await;
     }
 }
 

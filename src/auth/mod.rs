@@ -206,7 +206,7 @@ pub fn authenticate(
     if token.starts_with(tokens::API_TOKEN_PREFIX) {
         return authenticate_api_token(conn, token);
     }
-    let claims = keys.verify(token).map_err(|err| match err {
+    let claims = keys.verify(conn, token).map_err(|err| match err {
         TokenError::Expired => Error::Unauthorized(Msg::AccessTokenExpired),
         TokenError::NotYetValid | TokenError::Invalid => {
             Error::Unauthorized(Msg::AccessTokenInvalid)

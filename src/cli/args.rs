@@ -51,6 +51,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// The keys that sign access tokens, shared by every instance through the database.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Import data from a spreadsheet.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -115,6 +118,20 @@ pub enum Command {
         #[arg(long)]
         theme: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Start a new signing key. Every instance signs with it within 30 seconds; the old key
+    /// keeps verifying the tokens it signed until they expire.
+    Rotate {
+        /// Delete the old keys at once (after a key may have leaked): every access token
+        /// signed before is refused within 30 seconds, and users refresh or log in again.
+        #[arg(long)]
+        drop_old: bool,
+    },
+    /// List the keys (never their secrets): id, created, retired.
+    List,
 }
 
 #[derive(Subcommand)]

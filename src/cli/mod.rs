@@ -8,6 +8,7 @@ pub mod args;
 mod backup;
 mod charts;
 mod consultation;
+mod keys;
 mod progress;
 mod report;
 mod seed;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Seed { demo, scale } => seed::seed(&settings, demo, scale),
         Command::User(command) => users::run(&settings, command),
+        Command::Keys(command) => keys::run(&settings, command),
         Command::Import(command) => spreadsheet::import(&settings, command),
         Command::Export(command) => spreadsheet::export(&settings, command),
         Command::Backup { out } => backup::backup(&settings, &out),

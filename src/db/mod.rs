@@ -311,6 +311,19 @@ where
     }
 }
 
+/// Takes a named lock until the transaction ends: on PostgreSQL a transaction-scoped advisory
+/// lock on the name, so two writers that must not interleave (two instances making the first
+/// signing key, a refresh racing a revocation) wait for each other. SQLite needs nothing:
+/// `BEGIN IMMEDIATE` already keeps every other writer out.
+pub fn lock_named(conn: &mut DbConnection, name: &str) -> diesel::QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(name)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Locks the rows of `table` with these ids until the transaction ends (PostgreSQL: `SELECT …
 /// FOR UPDATE`, in id order so two lockers cannot deadlock), so a read-then-write based on them
 /// cannot race another writer. SQLite needs nothing: `BEGIN IMMEDIATE` already keeps every

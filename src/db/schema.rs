@@ -361,6 +361,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    scheduled_jobs (name) {
+        name -> Text,
+        runs -> BigInt,
+        last_started_at -> Nullable<Timestamp>,
+        last_finished_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_instance -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     submission_actions (submission_id, action_id) {
         submission_id -> BigInt,
         action_id -> BigInt,
@@ -540,6 +561,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_periods,
     reports,
     revoked_access_tokens,
+    scheduled_jobs,
+    signing_keys,
     submission_actions,
     submission_aspects,
     submission_target_groups,

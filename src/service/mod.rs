@@ -17,6 +17,7 @@ pub mod progress;
 pub mod reference;
 pub mod reports;
 pub mod sessions;
+pub mod signing_keys;
 pub mod signoffs;
 pub mod spreadsheet;
 pub mod users;

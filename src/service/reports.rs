@@ -241,6 +241,9 @@ pub fn generate(
     let snapshot = String::from_utf8(spooled_snapshot.read()?).map_err(Error::internal)?;
     drop(spooled_snapshot);
     let id = db::write_transaction(conn, |conn| -> Result<i64> {
+        // Whoever else makes or publishes a report of this period waits for this one (and this
+        // one sees theirs): at most one draft, and none beside a published report.
+        db::lock_rows(conn, "report_periods", &[period.id])?;
         refuse_if_published(conn, &period)?;
         let drafts: Vec<i64> = reports::table
             .filter(reports::report_period_id.eq(period.id))
@@ -453,6 +456,9 @@ pub fn publish(
 ) -> Result<ReportJson> {
     let id = id.get();
     db::write_transaction(conn, |conn| {
+        let period_id: i64 = load(conn, id, true)?.report_period_id;
+        // Waits for a draft of the period being made now (see `generate`).
+        db::lock_rows(conn, "report_periods", &[period_id])?;
         let report = load(conn, id, true)?;
         if report.state == ReportState::Published.as_str() {
             return Err(Error::Conflict {

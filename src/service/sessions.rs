@@ -120,7 +120,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     let (access_token, _) = keys
-        .issue(user_id, epoch, family, Utc::now())
+        .issue(conn, user_id, epoch, family, Utc::now())
         .map_err(Error::internal)?;
     Ok(TokenPair {
         access_token,
@@ -245,12 +245,7 @@ fn revocation_kept_until(keys: &JwtKeys, now: NaiveDateTime) -> NaiveDateTime {
 /// the family), so a refresh cannot slip a new refresh token past a revocation running at the
 /// same moment. SQLite needs nothing: `BEGIN IMMEDIATE` already keeps other writers out.
 fn lock_family(conn: &mut DbConnection, family: &str) -> QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(family)
-            .execute(pg)?;
-    }
-    Ok(())
+    db::lock_named(conn, family)
 }
 
 /// Ends a login: its refresh tokens are revoked, and so are the access tokens issued with them.

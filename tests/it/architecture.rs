@@ -21,6 +21,8 @@ const LAYERS: &[&[&str]] = &[
     &["service", "reports", "seed"],
     // What the HTTP handlers share.
     &["state", "telemetry"],
+    // Work on a schedule, beside the handlers.
+    &["scheduler"],
     // HTTP: the API and the dashboard.
     &["api", "web"],
     // Entry points: the server's assembly and the command line.

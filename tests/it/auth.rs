@@ -125,7 +125,7 @@ app_test!(
             .unwrap()
             .to_string();
         assert_eq!(status_with(&app, &good).await, 200);
-        let secret = app.server_secret();
+        let (kid, secret) = app.signing_key();
         let t = now();
 
         // alg: none, no signature.
@@ -146,22 +146,32 @@ app_test!(
             "RS256"
         );
         // And an HS256 token signed with something public (the issuer name) as key.
+        let mut with_kid = Header::new(Algorithm::HS256);
+        with_kid.kid = Some(kid.clone());
         let forged = jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
+            &with_kid,
             &claims(id, t, t + 600, t),
             &EncodingKey::from_secret(b"versnellingsmonitor"),
         )
         .unwrap();
         assert_eq!(status_with(&app, &forged).await, 401, "wrong key");
-
-        let sign = |c: Value| {
-            jsonwebtoken::encode(
-                &Header::new(Algorithm::HS256),
-                &c,
+        // The right key, but the token does not name it, or names another.
+        let mut other_kid = Header::new(Algorithm::HS256);
+        other_kid.kid = Some("0123456789abcdef".into());
+        for (header, what) in [
+            (Header::new(Algorithm::HS256), "no key id"),
+            (other_kid, "an unknown key id"),
+        ] {
+            let token = jsonwebtoken::encode(
+                &header,
+                &claims(id, t, t + 600, t),
                 &EncodingKey::from_secret(&secret),
             )
-            .unwrap()
-        };
+            .unwrap();
+            assert_eq!(status_with(&app, &token).await, 401, "{what}");
+        }
+
+        let sign = |c: Value| app.sign(&c);
         // The right key makes a valid token: the checks below fail for their own reason only.
         assert_eq!(
             status_with(&app, &sign(claims(id, t, t + 600, t))).await,
@@ -174,9 +184,14 @@ app_test!(
             "expired"
         );
         assert_eq!(
-            status_with(&app, &sign(claims(id, t, t + 7200, t + 3600))).await,
+            status_with(&app, &sign(claims(id, t, t + 600, t + 300))).await,
             401,
             "not yet valid"
+        );
+        assert_eq!(
+            status_with(&app, &sign(claims(id, t, t + 30 * 24 * 3600, t))).await,
+            401,
+            "valid for a month: longer than tokens are issued for"
         );
         let mut wrong_audience = claims(id, t, t + 600, t);
         wrong_audience["aud"] = json!("another-service");

@@ -376,17 +376,8 @@ fn serve_on_a_fresh_directory_answers_and_stops_gracefully_on_sigterm() {
     let areas = curl(&["-H", &bearer, &format!("http://{address}/api/v1/areas")]);
     assert_eq!(areas["total"], 16);
     assert!(dir.path().join("data/versnelling.db").exists());
-    let secret_path = dir.path().join("data/jwt-secret");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&secret_path)
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777;
-        assert_eq!(mode, 0o600);
-    }
+    // The signing key is in the database, not in a file beside it.
+    assert!(!dir.path().join("data/jwt-secret").exists());
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -396,12 +387,55 @@ fn serve_on_a_fresh_directory_answers_and_stops_gracefully_on_sigterm() {
         status.success(),
         "graceful shutdown exits 0, got {status:?}"
     );
-    let secret = std::fs::read_to_string(&secret_path).unwrap();
+    let secret = {
+        use versnelling::auth::jwt::KeyStore as _;
+        let url = versnelling::db::DatabaseUrl::parse(&format!(
+            "sqlite://{}",
+            dir.path().join("data/versnelling.db").display()
+        ))
+        .unwrap();
+        let settings = versnelling::config::SettingsBuilder::new()
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut conn = versnelling::db::ConnectionManager::new(url, &settings.database)
+            .establish()
+            .unwrap();
+        let keys = conn.signing_keys().unwrap();
+        assert_eq!(keys.len(), 1, "the first start made one key");
+        keys[0].secret.expose().to_string()
+    };
     let log: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(
         !log.iter()
-            .any(|l| l.contains(secret.trim()) || l.contains("een lang wachtwoord"))
+            .any(|l| l.contains(&secret) || l.contains("een lang wachtwoord"))
     );
+    // Listed without the secret; a rotation starts a second key and retires the first.
+    let list = versnelling(dir.path())
+        .args(["keys", "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert!(list.status.success());
+    assert_eq!(listed.matches("current").count(), 1, "{listed}");
+    assert!(!listed.contains(&secret));
+    let rotate = versnelling(dir.path())
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert!(
+        rotate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotate.stderr)
+    );
+    let list = versnelling(dir.path())
+        .args(["keys", "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert_eq!(listed.matches("current").count(), 1, "{listed}");
+    assert_eq!(listed.matches("retired").count(), 1, "{listed}");
 }
 
 #[test]

@@ -292,12 +292,10 @@ fn the_openapi_document_is_valid_openapi() {
         .output()
         .is_ok_and(|output| output.status.success());
     if !available {
-        let message = "openapi-spec-validator is not installed: \
-                       `python3 -m pip install openapi-spec-validator==0.9.0`";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("CI=true but {message}");
-        }
-        eprintln!("skipped: {message}");
+        crate::support::skip_unless_ci(
+            "openapi-spec-validator is not installed: \
+             `python3 -m pip install openapi-spec-validator==0.9.0`",
+        );
         return;
     }
     let dir = tempfile::tempdir().expect("temporary directory");

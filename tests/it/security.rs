@@ -2,7 +2,6 @@
 //! logins ended whole, read-only tokens, revocations kept as long as they matter, imports run
 //! as a user at the command line.
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -312,12 +311,7 @@ app_test!(
             "sub": user_id.to_string(), "iat": now - 900, "nbf": now - 900, "exp": now - 10,
             "jti": "00112233445566778899aabbccddeeff", "epoch": 1
         });
-        let token = jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &EncodingKey::from_secret(&app.server_secret()),
-        )
-        .unwrap();
+        let token = app.sign(&claims);
         assert_eq!(me(&app, &token).await, 200, "within the leeway");
         let logout = app
             .send(

@@ -182,6 +182,15 @@ macro_rules! both_backends {
     };
 }
 
+/// Says why a test skips when a tool it needs is missing; with `CI=true` (where `.ci/run`
+/// installs every tool) it fails instead.
+pub fn skip_unless_ci(message: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {message}");
+    }
+    eprintln!("skipped: {message}");
+}
+
 /// The password of the users [`TestApp::user_with_token`] makes.
 pub const USER_PASSWORD: &str = "een lang genoeg wachtwoord";
 
@@ -189,7 +198,9 @@ pub const USER_PASSWORD: &str = "een lang genoeg wachtwoord";
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub database: TestDatabase,
+    pub database: std::sync::Arc<TestDatabase>,
+    /// The data directory of an instance started by [`TestApp::another_instance`].
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
@@ -213,17 +224,53 @@ impl TestApp {
         Some(Self {
             address,
             client,
-            database,
+            database: std::sync::Arc::new(database),
+            _data_dir: None,
         })
     }
 
-    /// The signing key the app generated into its data directory.
-    pub fn server_secret(&self) -> Vec<u8> {
-        std::fs::read_to_string(self.database.data_dir.join("jwt-secret"))
-            .expect("generated secret")
-            .trim()
-            .as_bytes()
-            .to_vec()
+    /// Another instance of the app on the same database, started from a data directory of its
+    /// own: nothing shared but the database URL.
+    pub async fn another_instance(&self, overrides: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let data_dir = dir.path().join("data").to_string_lossy().to_string();
+        let mut all = vec![("data.dir", data_dir.as_str())];
+        all.extend_from_slice(overrides);
+        let app = versnelling::startup::Application::build(self.database.settings_with(&all))
+            .await
+            .expect("another instance starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.into_server());
+        Self {
+            address,
+            client: self.client.clone(),
+            database: self.database.clone(),
+            _data_dir: Some(dir),
+        }
+    }
+
+    /// The current signing key in the database: its id and secret.
+    pub fn signing_key(&self) -> (String, Vec<u8>) {
+        use versnelling::auth::jwt::KeyStore as _;
+        let keys = self.connect().signing_keys().expect("the signing keys");
+        let current = keys
+            .into_iter()
+            .find(|key| key.retired_at.is_none())
+            .expect("a current signing key");
+        (current.kid, current.secret.expose().as_bytes().to_vec())
+    }
+
+    /// A token with these claims, signed as the app signs them (HS256, the current key).
+    pub fn sign(&self, claims: &serde_json::Value) -> String {
+        let (kid, secret) = self.signing_key();
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(kid);
+        jsonwebtoken::encode(
+            &header,
+            claims,
+            &jsonwebtoken::EncodingKey::from_secret(&secret),
+        )
+        .expect("a signed token")
     }
 
     pub fn url(&self, path: &str) -> String {
