@@ -21,6 +21,7 @@ mod cli;
 mod consultations;
 mod crash;
 mod demo;
+mod instances;
 mod openapi;
 mod policy;
 mod progress;
