@@ -5,11 +5,13 @@
 //! the database (table `scheduled_jobs`, one row per job), and only the instance holding the
 //! claim runs it:
 //! - PostgreSQL: a session advisory lock on the job, taken with `pg_try_advisory_lock` on a
-//!   connection of its own that is held for the whole run. It ends with that connection, so an
-//!   instance that dies mid-run frees the job at once.
+//!   connection of its own (with TCP keepalives) that is held for the whole run. It ends with
+//!   that connection, so an instance that dies mid-run frees the job at once (one whose host
+//!   vanished, within about a minute).
 //! - SQLite: the claim is a lease (`lease_until`) written in a `BEGIN IMMEDIATE` transaction:
-//!   SQLite lets one writer in at a time, so two instances cannot both take it. An instance
-//!   that dies mid-run holds the job until its lease ends.
+//!   SQLite lets one writer in at a time, so two instances cannot both take it. The lease is
+//!   extended while the run goes on; an instance that dies mid-run holds the job until its
+//!   lease ends.
 //!
 //! Under the claim the row says when the job last started, over all instances: a job that ran
 //! less than its interval ago is not due, so a job runs once per interval however many
@@ -27,9 +29,11 @@ use diesel::prelude::*;
 
 use crate::config::DatabaseSettings;
 use crate::db::schema::scheduled_jobs as sj;
+use crate::db::writer::Writer;
 use crate::db::{self, ConnectionManager, DatabaseUrl, DbConnection, Pool};
 use crate::error::Error;
 use crate::state::AppState;
+use futures_util::future::{Either, select};
 
 /// What a run says about itself when it succeeds (logged), or why it failed (logged and kept).
 pub type Outcome = Result<String, String>;
@@ -193,63 +197,94 @@ impl Runner {
         &self.instance
     }
 
+    /// The job's row, before anything is locked: a job that is not due (or, on SQLite, that
+    /// another instance runs) costs this one read and no connection of its own.
+    fn peek(&self, job: &Job, now: NaiveDateTime) -> Result<Option<Claim>, Error> {
+        let mut conn = self.pool.get()?;
+        crate::db::writer::reading(&mut conn)?;
+        let row: Option<(Option<NaiveDateTime>, Option<NaiveDateTime>)> = sj::table
+            .find(job.name)
+            .select((sj::last_started_at, sj::lease_until))
+            .first(&mut conn)
+            .optional()?;
+        let Some((last_started, lease_until)) = row else {
+            return Ok(None);
+        };
+        decide(job, now, last_started, lease_until, self.leased())
+    }
+
+    /// SQLite: runs are claimed by a lease; PostgreSQL: by an advisory lock.
+    fn leased(&self) -> bool {
+        matches!(self.url, DatabaseUrl::Sqlite(_))
+    }
+
+    /// A connection of its own for the advisory lock, which notices a dead server (or is noticed
+    /// dead by it) within about a minute: TCP keepalives and a user timeout, so the lock of an
+    /// instance whose host went away does not outlive it by hours.
+    fn lock_connection(&self) -> Result<DbConnection, Error> {
+        let DatabaseUrl::Postgres(url) = &self.url else {
+            return Err(Error::internal("an advisory lock needs PostgreSQL"));
+        };
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        let url = format!(
+            "{url}{joiner}keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=60000"
+        );
+        ConnectionManager::new(DatabaseUrl::Postgres(url), &self.database)
+            .establish()
+            .map_err(Error::internal)
+    }
+
     /// Tries to claim `job` at `now`. Blocking: call it off the async workers.
     pub fn claim(&self, job: &Job, now: NaiveDateTime) -> Result<Claim, Error> {
-        let lock = match self.url {
-            DatabaseUrl::Postgres(_) => {
-                let mut conn = ConnectionManager::new(self.url.clone(), &self.database)
-                    .establish()
-                    .map_err(Error::internal)?;
-                let DbConnection::Postgresql(pg) = &mut conn else {
-                    return Err(Error::internal("a PostgreSQL URL gave another connection"));
-                };
-                let taken: Taken =
-                    diesel::sql_query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken")
-                        .bind::<diesel::sql_types::Text, _>(lock_key(job.name))
-                        .get_result(pg)?;
-                if !taken.taken {
-                    return Ok(Claim::Busy);
-                }
-                Some(conn)
-            }
-            DatabaseUrl::Sqlite(_) => None,
-        };
-        let leased = lock.is_none();
-        let every = chrono::Duration::from_std(job.every).map_err(Error::internal)?;
-        let lease = chrono::Duration::from_std(job.lease).map_err(Error::internal)?;
-        let mut conn = self.pool.get()?;
-        crate::db::writer::writing(&mut conn)?;
-        let claim = db::write_transaction(&mut conn, |conn| -> Result<Claim, Error> {
-            crate::with_backend!(&mut *conn, |inner| diesel::insert_into(sj::table)
-                .values(sj::name.eq(job.name))
-                .on_conflict(sj::name)
-                .do_nothing()
-                .execute(inner))?;
-            let (last_started, lease_until): (Option<NaiveDateTime>, Option<NaiveDateTime>) =
-                sj::table
-                    .find(job.name)
-                    .select((sj::last_started_at, sj::lease_until))
-                    .first(conn)?;
-            if leased && lease_until.is_some_and(|until| until > now) {
+        if let Some(answer) = self.peek(job, now)? {
+            return Ok(answer);
+        }
+        let lock = if self.leased() {
+            None
+        } else {
+            let mut conn = self.lock_connection()?;
+            let DbConnection::Postgresql(pg) = &mut conn else {
+                return Err(Error::internal("a PostgreSQL URL gave another connection"));
+            };
+            let taken: Taken =
+                diesel::sql_query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken")
+                    .bind::<diesel::sql_types::Text, _>(lock_key(job.name))
+                    .get_result(pg)?;
+            if !taken.taken {
                 return Ok(Claim::Busy);
             }
-            if let Some(next) = last_started.map(|at| at + every)
-                && next > now
-            {
-                return Ok(Claim::NotDue { next });
-            }
-            diesel::update(sj::table.find(job.name))
-                .set((
-                    sj::runs.eq(sj::runs + 1),
-                    sj::last_started_at.eq(now),
-                    sj::last_instance.eq(&self.instance),
-                    sj::lease_until.eq(now + lease),
-                ))
-                .execute(conn)?;
-            Ok(Claim::Run(Held {
-                lock: None,
-                started_at: now,
-            }))
+            Some(conn)
+        };
+        let leased = self.leased();
+        let lease = chrono::Duration::from_std(job.lease).map_err(Error::internal)?;
+        let claim = Writer::direct(self.pool.clone()).write_blocking(|conn| {
+            db::write_transaction(conn, |conn| -> Result<Claim, Error> {
+                crate::with_backend!(&mut *conn, |inner| diesel::insert_into(sj::table)
+                    .values(sj::name.eq(job.name))
+                    .on_conflict(sj::name)
+                    .do_nothing()
+                    .execute(inner))?;
+                let (last_started, lease_until): (Option<NaiveDateTime>, Option<NaiveDateTime>) =
+                    sj::table
+                        .find(job.name)
+                        .select((sj::last_started_at, sj::lease_until))
+                        .first(conn)?;
+                if let Some(answer) = decide(job, now, last_started, lease_until, leased)? {
+                    return Ok(answer);
+                }
+                diesel::update(sj::table.find(job.name))
+                    .set((
+                        sj::runs.eq(sj::runs + 1),
+                        sj::last_started_at.eq(now),
+                        sj::last_instance.eq(&self.instance),
+                        sj::lease_until.eq(now + lease),
+                    ))
+                    .execute(conn)?;
+                Ok(Claim::Run(Held {
+                    lock: None,
+                    started_at: now,
+                }))
+            })
         })?;
         Ok(match claim {
             Claim::Run(held) => Claim::Run(Held { lock, ..held }),
@@ -257,33 +292,78 @@ impl Runner {
         })
     }
 
-    /// Records how a run ended and gives the job free. Blocking.
-    pub fn finish(&self, job: &Job, held: Held, outcome: &Outcome) -> Result<(), Error> {
-        let mut conn = self.pool.get()?;
-        crate::db::writer::writing(&mut conn)?;
-        let error = outcome.as_ref().err().map(|err| truncate(err, 2_000));
-        db::write_transaction(&mut conn, |conn| -> Result<(), Error> {
-            diesel::update(
-                sj::table
-                    .find(job.name)
+    /// Extends the lease of a run under way (SQLite), so a run longer than its lease is not
+    /// taken for dead. Blocking.
+    pub fn renew(&self, job: &Job, started_at: NaiveDateTime) -> Result<(), Error> {
+        let lease = chrono::Duration::from_std(job.lease).map_err(Error::internal)?;
+        Writer::direct(self.pool.clone()).write_blocking(|conn| {
+            db::write_transaction(conn, |conn| -> Result<(), Error> {
+                diesel::update(sj::table.find(job.name))
                     .filter(sj::last_instance.eq(&self.instance))
-                    .filter(sj::last_started_at.eq(held.started_at)),
-            )
-            .set((
-                sj::last_finished_at.eq(db::now()),
-                sj::last_error.eq(error),
-                sj::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-            Ok(())
-        })?;
+                    .filter(sj::last_started_at.eq(started_at))
+                    .set(sj::lease_until.eq(db::now() + lease))
+                    .execute(conn)?;
+                Ok(())
+            })
+        })
+    }
+
+    /// Records how a run ended and gives the job free, trying a few times when the database
+    /// is busy (SQLite: a long write holds it). Blocking.
+    pub fn finish(&self, job: &Job, held: Held, outcome: &Outcome) -> Result<(), Error> {
+        let error = outcome.as_ref().err().map(|err| truncate(err, 2_000));
+        let mut recorded = Ok(());
+        for attempt in 0..5u32 {
+            recorded = Writer::direct(self.pool.clone()).write_blocking(|conn| {
+                db::write_transaction(conn, |conn| -> Result<(), Error> {
+                    diesel::update(sj::table.find(job.name))
+                        .filter(sj::last_instance.eq(&self.instance))
+                        .filter(sj::last_started_at.eq(held.started_at))
+                        .set((
+                            sj::last_finished_at.eq(db::now()),
+                            sj::last_error.eq(error.clone()),
+                            sj::lease_until.eq(None::<NaiveDateTime>),
+                        ))
+                        .execute(conn)?;
+                    Ok(())
+                })
+            });
+            if recorded.is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200 << attempt));
+        }
         if let Some(DbConnection::Postgresql(mut pg)) = held.lock {
             // Closing the connection frees the lock as well; unlocking first says so plainly.
             diesel::sql_query("SELECT pg_advisory_unlock(hashtext($1))")
                 .bind::<diesel::sql_types::Text, _>(lock_key(job.name))
                 .execute(&mut pg)?;
         }
-        Ok(())
+        recorded
+    }
+
+    /// Runs the work of a claimed job as a task of its own (a panic ends the run, not this
+    /// instance's loop), extending its lease a few times per lease while it runs.
+    async fn run_held(&self, job: &Job, held: &Held) -> Outcome {
+        let mut task = actix_web::rt::spawn((job.work)());
+        let renew_every = (job.lease / 3).max(Duration::from_millis(100));
+        loop {
+            let tick = Box::pin(actix_web::rt::time::sleep(renew_every));
+            match select(&mut task, tick).await {
+                Either::Left((joined, _)) => {
+                    return joined.unwrap_or_else(|err| Err(format!("the run stopped: {err}")));
+                }
+                Either::Right(_) => {
+                    let runner = self.clone();
+                    let (renewing, started_at) = (job.clone(), held.started_at);
+                    let renewed =
+                        actix_web::web::block(move || runner.renew(&renewing, started_at)).await;
+                    if !matches!(renewed, Ok(Ok(()))) {
+                        tracing::warn!(job = job.name, "could not extend the lease of a run");
+                    }
+                }
+            }
+        }
     }
 
     /// Claims `job` and runs it when this instance got it. Answers how long to wait before
@@ -300,7 +380,14 @@ impl Runner {
         };
         match claim {
             Claim::Run(held) => {
-                let outcome = (job.work)().await;
+                let outcome = if held.lock.is_some() {
+                    // PostgreSQL: the lock holds for as long as the run takes.
+                    actix_web::rt::spawn((job.work)())
+                        .await
+                        .unwrap_or_else(|err| Err(format!("the run stopped: {err}")))
+                } else {
+                    self.run_held(job, &held).await
+                };
                 match &outcome {
                     Ok(said) => tracing::info!(job = job.name, instance = %self.instance, "{said}"),
                     Err(err) => {
@@ -311,8 +398,14 @@ impl Runner {
                 let finishing = job.clone();
                 let finished =
                     actix_web::web::block(move || runner.finish(&finishing, held, &outcome)).await;
-                if let Ok(Err(err)) = finished {
-                    tracing::warn!(job = job.name, error = %err, "could not record the end of a run");
+                match finished {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => {
+                        tracing::warn!(job = job.name, error = %err, "could not record the end of a run")
+                    }
+                    Err(err) => {
+                        tracing::warn!(job = job.name, error = %err, "could not record the end of a run")
+                    }
                 }
                 every
             }
@@ -343,6 +436,25 @@ impl Runner {
                 }
             });
         }
+    }
+}
+
+/// Whether a job whose row says this may be claimed at `now`: `None` when it may, else why
+/// not.
+fn decide(
+    job: &Job,
+    now: NaiveDateTime,
+    last_started: Option<NaiveDateTime>,
+    lease_until: Option<NaiveDateTime>,
+    leased: bool,
+) -> Result<Option<Claim>, Error> {
+    if leased && lease_until.is_some_and(|until| until > now) {
+        return Ok(Some(Claim::Busy));
+    }
+    let every = chrono::Duration::from_std(job.every).map_err(Error::internal)?;
+    match last_started.and_then(|at| at.checked_add_signed(every)) {
+        Some(next) if next > now => Ok(Some(Claim::NotDue { next })),
+        _ => Ok(None),
     }
 }
 

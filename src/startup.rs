@@ -134,7 +134,15 @@ pub fn prepare_signing_keys(settings: &Settings, pool: &Pool) -> Result<JwtKeys,
     if let Some(kid) = made {
         tracing::info!(kid, "started the first signing key");
     }
-    Ok(JwtKeys::shared(&settings.auth))
+    let keys = JwtKeys::shared(&settings.auth);
+    let mut conn = pool.get().map_err(|err| StartupError::Secret {
+        message: db::one_line(&err.to_string()),
+    })?;
+    writer::reading(&mut conn).map_err(|err| StartupError::Secret {
+        message: err.to_string(),
+    })?;
+    keys.reload(&mut *conn);
+    Ok(keys)
 }
 
 /// A built, bound, not yet running application.

@@ -62,9 +62,18 @@ const VERIFIED_CAPACITY: usize = 4_096;
 /// does not know yet reads them at once).
 pub const RELOAD_SECONDS: i64 = 30;
 
-/// How soon an unknown key id may make an instance read the keys again (forged key ids must
-/// not turn every request into a query).
-const UNKNOWN_KID_SPACING: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long an instance waits before it tries again to read keys it could not read.
+const RETRY_AFTER_FAILURE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Whether a key id has the form this service gives them: 16 hex digits (a key in the
+/// database) or [`CONFIGURED_KID`]. Anything else is refused before any lookup.
+fn well_formed(kid: &str) -> bool {
+    kid == CONFIGURED_KID
+        || (kid.len() == 16
+            && kid
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
 
 /// The key id of a configured `auth.jwt_secret`.
 pub const CONFIGURED_KID: &str = "configured";
@@ -80,7 +89,10 @@ pub struct StoredKey {
 
 /// Where the keys come from: the database (`service::signing_keys`), or a list in unit tests.
 pub trait KeyStore {
+    /// Every key.
     fn signing_keys(&mut self) -> Result<Vec<StoredKey>, String>;
+    /// One key, by its id.
+    fn signing_key(&mut self, kid: &str) -> Result<Option<StoredKey>, String>;
 }
 
 struct Key {
@@ -96,8 +108,6 @@ struct Ring {
     keys: HashMap<String, Key>,
     /// When the keys were last read; `None` before the first read.
     loaded: Option<Instant>,
-    /// When an unknown key id last made this instance read them.
-    unknown_reload: Option<Instant>,
 }
 
 impl Ring {
@@ -127,6 +137,9 @@ impl Ring {
 pub struct JwtKeys {
     verified: Mutex<HashMap<String, (String, Claims)>>,
     ring: RwLock<Ring>,
+    /// Held while the keys are read, so one request reads them and the others go on with the
+    /// keys they have; it keeps when the last read failed.
+    reloading: Mutex<Option<Instant>>,
     /// A configured `auth.jwt_secret`: one key, never read from the database.
     configured: bool,
     validation: Validation,
@@ -146,6 +159,7 @@ impl JwtKeys {
         Self {
             verified: Mutex::new(HashMap::new()),
             ring: RwLock::new(ring),
+            reloading: Mutex::new(None),
             configured,
             validation,
             issuer: settings.issuer.clone(),
@@ -174,17 +188,31 @@ impl JwtKeys {
         self.lifetime_seconds
     }
 
-    /// Reads the keys again. A failure leaves the keys as they were (and is logged): tokens
-    /// keep working while the database is briefly away.
-    fn reload(&self, store: &mut dyn KeyStore) {
+    /// Reads the keys again, unless another request is reading them (then this one goes on
+    /// with the keys there are) or a read failed less than [`RETRY_AFTER_FAILURE`] ago. Before
+    /// the first read it waits for the one under way. A failure leaves the keys as they were
+    /// (and is logged): tokens keep working while the database is briefly away.
+    pub fn reload(&self, store: &mut dyn KeyStore) {
+        let never_read = self.ring.read().map_or(true, |ring| ring.loaded.is_none());
+        let guard = if never_read {
+            self.reloading.lock().ok()
+        } else {
+            self.reloading.try_lock().ok()
+        };
+        let Some(mut failed_at) = guard else {
+            return;
+        };
+        if failed_at.is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE) {
+            return;
+        }
         match store.signing_keys() {
             Ok(stored) => {
+                *failed_at = None;
                 let mut fresh = Ring::from_stored(stored);
                 fresh.loaded = Some(Instant::now());
                 let Ok(mut ring) = self.ring.write() else {
                     return;
                 };
-                fresh.unknown_reload = ring.unknown_reload;
                 let dropped = ring.keys.keys().any(|kid| !fresh.keys.contains_key(kid));
                 *ring = fresh;
                 drop(ring);
@@ -192,7 +220,10 @@ impl JwtKeys {
                     verified.clear();
                 }
             }
-            Err(err) => tracing::warn!(error = %err, "could not read the signing keys"),
+            Err(err) => {
+                *failed_at = Some(Instant::now());
+                tracing::warn!(error = %err, "could not read the signing keys");
+            }
         }
     }
 
@@ -210,25 +241,23 @@ impl JwtKeys {
         }
     }
 
-    /// Reads the keys for a key id this instance does not know (a key another instance just
-    /// started), at most once per [`UNKNOWN_KID_SPACING`].
-    fn reload_for_unknown(&self, store: &mut dyn KeyStore) {
-        if self.configured {
+    /// A key id this instance does not know: a key another instance just started, or a
+    /// forgery. Only that key is looked up (by its primary key); when it exists, the keys are
+    /// read again, so this instance signs with the newest too.
+    fn learn(&self, store: &mut dyn KeyStore, kid: &str) {
+        if self.configured || kid == CONFIGURED_KID {
             return;
         }
-        {
-            let Ok(mut ring) = self.ring.write() else {
-                return;
-            };
-            if ring
-                .unknown_reload
-                .is_some_and(|at| at.elapsed() < UNKNOWN_KID_SPACING)
-            {
-                return;
+        match store.signing_key(kid) {
+            Ok(Some(_)) => {
+                if let Ok(mut ring) = self.ring.write() {
+                    ring.loaded = None;
+                }
+                self.refresh_if_stale(store);
             }
-            ring.unknown_reload = Some(Instant::now());
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "could not look up a signing key"),
         }
-        self.reload(store);
     }
 
     /// The key id tokens are signed with now, if there is a key.
@@ -292,9 +321,10 @@ impl JwtKeys {
         let kid = jsonwebtoken::decode_header(token)
             .map_err(|_| TokenError::Invalid)?
             .kid
+            .filter(|kid| well_formed(kid))
             .ok_or(TokenError::Invalid)?;
         if !self.knows(&kid) {
-            self.reload_for_unknown(store);
+            self.learn(store, &kid);
         }
         let claims = {
             let ring = self.ring.read().map_err(|_| TokenError::Invalid)?;
@@ -364,11 +394,12 @@ mod tests {
     use super::*;
     use crate::config::SettingsBuilder;
 
-    /// Keys in a list, and how often they were read.
+    /// Keys in a list, and how often they were read, all or one.
     #[derive(Default)]
     struct Keys {
         stored: Vec<StoredKey>,
         reads: usize,
+        lookups: usize,
     }
 
     impl KeyStore for Keys {
@@ -376,7 +407,14 @@ mod tests {
             self.reads += 1;
             Ok(self.stored.clone())
         }
+        fn signing_key(&mut self, kid: &str) -> Result<Option<StoredKey>, String> {
+            self.lookups += 1;
+            Ok(self.stored.iter().find(|key| key.kid == kid).cloned())
+        }
     }
+
+    const ONE: &str = "0000000000000001";
+    const TWO: &str = "0000000000000002";
 
     fn key(kid: &str, retired_at: Option<NaiveDateTime>) -> StoredKey {
         StoredKey {
@@ -484,20 +522,20 @@ mod tests {
         let now = Utc::now();
         let rotated = now - chrono::Duration::seconds(100);
         let mut store = Keys {
-            stored: vec![key("one", None)],
-            reads: 0,
+            stored: vec![key(ONE, None)],
+            ..Keys::default()
         };
         let keys = JwtKeys::shared(&settings());
         let before_rotation = rotated - chrono::Duration::seconds(10);
         let (before, _) = keys.issue(&mut store, 7, 1, "f", before_rotation).unwrap();
         assert_eq!(store.reads, 1);
-        // Rotated on another instance: "one" retired, "two" current.
-        store.stored = vec![key("one", Some(rotated.naive_utc())), key("two", None)];
+        // Rotated on another instance: ONE retired, TWO current.
+        store.stored = vec![key(ONE, Some(rotated.naive_utc())), key(TWO, None)];
         let other = JwtKeys::shared(&settings());
         let (after, _) = other.issue(&mut store, 7, 1, "f", now).unwrap();
         assert_eq!(
             jsonwebtoken::decode_header(&after).unwrap().kid.as_deref(),
-            Some("two")
+            Some(TWO)
         );
         // A token of the new key makes this instance read the keys at once.
         assert!(
@@ -511,41 +549,89 @@ mod tests {
         );
         // Whoever copied the retired key cannot sign a token of today with it.
         let mut only_old = Keys {
-            stored: vec![key("one", None)],
-            reads: 0,
+            stored: vec![key(ONE, None)],
+            ..Keys::default()
         };
         let (forged, _) = JwtKeys::shared(&settings())
             .issue(&mut only_old, 7, 1, "f", now)
             .unwrap();
         assert_eq!(keys.verify(&mut store, &forged), Err(TokenError::Invalid));
         // A dropped key verifies nothing, even a token this instance remembered.
-        store.stored = vec![key("two", None)];
+        store.stored = vec![key(TWO, None)];
         keys.reload(&mut store);
         assert_eq!(keys.verify(&mut store, &before), Err(TokenError::Invalid));
         assert!(keys.verify(&mut store, &after).is_ok());
     }
 
     #[test]
-    fn unknown_key_ids_read_the_keys_at_most_once_a_second() {
+    fn an_unknown_key_id_costs_one_lookup_and_a_malformed_one_none() {
         let mut store = Keys {
-            stored: vec![key("one", None)],
-            reads: 0,
+            stored: vec![key(ONE, None)],
+            ..Keys::default()
         };
         let keys = JwtKeys::shared(&settings());
-        let strange = JwtKeys::shared(&settings());
         let mut elsewhere = Keys {
-            stored: vec![key("elsewhere", None)],
-            reads: 0,
+            stored: vec![key("00000000000000ff", None)],
+            ..Keys::default()
         };
-        let (token, _) = strange
+        let (token, _) = JwtKeys::shared(&settings())
             .issue(&mut elsewhere, 7, 1, "f", Utc::now())
             .unwrap();
-        for _ in 0..50 {
+        for _ in 0..5 {
             assert_eq!(keys.verify(&mut store, &token), Err(TokenError::Invalid));
         }
+        assert_eq!(store.reads, 1, "only the first read of all keys");
+        assert_eq!(store.lookups, 5, "one lookup of the one key per token");
+        // Key ids this service never makes are refused before any lookup.
+        let (_, claims) = keys.issue(&mut store, 7, 1, "f", Utc::now()).unwrap();
+        for kid in [
+            "x".repeat(10_000),
+            "ONE".into(),
+            CONFIGURED_KID.into(),
+            String::new(),
+        ] {
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some(kid);
+            let forged = jsonwebtoken::encode(
+                &header,
+                &claims,
+                &EncodingKey::from_secret(b"0000000000000001-a-secret-that-is-long-enough"),
+            )
+            .unwrap();
+            assert_eq!(keys.verify(&mut store, &forged), Err(TokenError::Invalid));
+        }
+        assert_eq!((store.reads, store.lookups), (1, 5));
+    }
+
+    #[test]
+    fn a_failed_read_keeps_the_keys_and_is_not_retried_on_every_request() {
+        struct Failing(usize);
+        impl KeyStore for Failing {
+            fn signing_keys(&mut self) -> Result<Vec<StoredKey>, String> {
+                self.0 += 1;
+                Err("the database is away".into())
+            }
+            fn signing_key(&mut self, _: &str) -> Result<Option<StoredKey>, String> {
+                Err("the database is away".into())
+            }
+        }
+        let mut store = Keys {
+            stored: vec![key(ONE, None)],
+            ..Keys::default()
+        };
+        let keys = JwtKeys::shared(&settings());
+        let (token, _) = keys.issue(&mut store, 7, 1, "f", Utc::now()).unwrap();
+        // The keys are stale; the database fails: the keys read before still verify.
+        if let Ok(mut ring) = keys.ring.write() {
+            ring.loaded = Some(Instant::now() - std::time::Duration::from_secs(60));
+        }
+        let mut failing = Failing(0);
+        for _ in 0..20 {
+            assert!(keys.verify(&mut failing, &token).is_ok());
+        }
         assert_eq!(
-            store.reads, 2,
-            "the first read and one for the unknown key id"
+            failing.0, 1,
+            "tried once, then again after a second at the earliest"
         );
     }
 }

@@ -210,6 +210,9 @@ pub fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> Result<Pool, D
         url: url.to_string(),
         message: one_line(&err.to_string()),
     })?;
+    if let DatabaseUrl::Sqlite(path) = url {
+        keep_private(path);
+    }
     r2d2::Pool::builder()
         .max_size(settings.pool_size)
         // A file cannot go away under an open SQLite connection, so checking it before every
@@ -220,6 +223,37 @@ pub fn connect(url: &DatabaseUrl, settings: &DatabaseSettings) -> Result<Pool, D
         .connection_timeout(Duration::from_secs(settings.connect_timeout_seconds))
         .build(manager)
         .map_err(|err| DbSetupError::Pool(one_line(&err.to_string())))
+}
+
+/// Makes a SQLite database file (and its `-wal` and `-shm` files) readable and writable by
+/// this user only: it holds password hashes and the signing keys. Unix only; a file that
+/// cannot be changed is logged, not refused.
+fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let file = PathBuf::from(file);
+            let Ok(meta) = std::fs::metadata(&file) else {
+                continue;
+            };
+            if meta.permissions().mode() & 0o077 == 0 {
+                continue;
+            }
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Ok(()) => {
+                    tracing::info!(path = %file.display(), "made the database file private (0600)")
+                }
+                Err(err) => {
+                    tracing::warn!(path = %file.display(), error = %err, "others may read the database file")
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 fn ensure_parent_dir(path: &Path) -> Result<(), DbSetupError> {

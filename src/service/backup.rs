@@ -56,15 +56,47 @@ fn io(path: &Path, writing: bool) -> impl FnOnce(std::io::Error) -> Error {
     }
 }
 
-/// The tables that hold data: all but `data_version`, the counter caches are keyed by. It is
-/// bookkeeping of this database, not content: a restore must raise it (so no cache anywhere
-/// keeps answers of the replaced data), never set it back to the backup's value.
+/// Tables of the running service, not of its content; a backup leaves their rows out and a
+/// restore leaves them as they are:
+/// - `data_version`, the counter caches are keyed by: a restore must raise it (so no cache
+///   anywhere keeps answers of the replaced data), never set it back to the backup's value;
+/// - `signing_keys`: a backup holds no key that could sign a token, and a restore never brings
+///   back a key that was rotated away (after a leak, say); the instances keep signing with
+///   theirs;
+/// - `scheduled_jobs`: when the scheduled work last ran, on this database.
+pub const SERVICE_TABLES: [&str; 3] = ["data_version", "signing_keys", "scheduled_jobs"];
+
+/// The tables that hold data: all but the [`SERVICE_TABLES`].
 fn data_tables(conn: &mut DbConnection) -> Result<Vec<schema_gen::TableInfo>> {
     Ok(schema_gen::introspect(conn)
         .map_err(Error::internal)?
         .into_iter()
-        .filter(|table| table.name != "data_version")
+        .filter(|table| !SERVICE_TABLES.contains(&table.name.as_str()))
         .collect())
+}
+
+/// Takes the signing keys out of a fresh SQLite copy, overwriting their bytes (secure_delete),
+/// and leaves the job history out too.
+fn strip_service_state(file: &Path) -> Result<()> {
+    let mut copy = SqliteConnection::establish(&file.to_string_lossy()).map_err(Error::internal)?;
+    diesel::sql_query("PRAGMA secure_delete = ON").execute(&mut copy)?;
+    diesel::sql_query("DELETE FROM signing_keys").execute(&mut copy)?;
+    diesel::sql_query("DELETE FROM scheduled_jobs").execute(&mut copy)?;
+    // The freed pages go, so no old copy of a key stays in the file.
+    diesel::sql_query("VACUUM").execute(&mut copy)?;
+    Ok(())
+}
+
+/// Creates `path` empty, readable by this user only (a backup holds password hashes).
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(io(path, true))
 }
 
 fn quote_ident(name: &str) -> String {
@@ -154,18 +186,27 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
     }
     let partial = out.with_extension("part");
     let _ = std::fs::remove_file(&partial);
+    // Made empty with mode 0600 first: VACUUM INTO and pg_dump write into it and keep its mode.
+    create_private(&partial)?;
     match (url, &mut *conn) {
         (DatabaseUrl::Sqlite(_), DbConnection::Sqlite(inner)) => {
             diesel::sql_query("VACUUM INTO ?")
                 .bind::<Text, _>(partial.to_string_lossy().to_string())
                 .execute(inner)?;
+            strip_service_state(&partial)?;
             let expected = migrations_of(inner)?;
             check_sqlite_file(&partial, &expected)?;
         }
         (DatabaseUrl::Postgres(url), DbConnection::Postgresql(_)) => {
             run(
                 Command::new("pg_dump")
-                    .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+                    .args(["--format=custom", "--no-owner", "--no-privileges"])
+                    .args(
+                        SERVICE_TABLES[1..]
+                            .iter()
+                            .map(|t| format!("--exclude-table-data={t}")),
+                    )
+                    .arg("--file")
                     .arg(&partial)
                     .arg(url),
                 "backup",
@@ -187,6 +228,43 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
     })
 }
 
+/// What pg_restore is to restore of a backup: everything but the service tables (their
+/// table, data, keys and indexes stay as they are in this database).
+fn restore_list(file: &Path) -> Result<tempfile::NamedTempFile> {
+    let output = Command::new("pg_restore")
+        .arg("--list")
+        .arg(file)
+        .output()
+        .map_err(|err| {
+            Error::Unavailable(format!(
+                "cannot run pg_restore (restore): {err}; install PostgreSQL's client tools"
+            ))
+        })?;
+    if !output.status.success() {
+        return Err(Error::BadRequest(Msg::ToolFailed {
+            program: "pg_restore (restore)".into(),
+            detail: db::one_line(&String::from_utf8_lossy(&output.stderr)),
+        }));
+    }
+    let listed = String::from_utf8_lossy(&output.stdout);
+    let kept: String = listed
+        .lines()
+        .filter(|line| {
+            !line.split_whitespace().any(|word| {
+                SERVICE_TABLES[1..].contains(&word)
+                    || SERVICE_TABLES[1..]
+                        .iter()
+                        .any(|table| word.starts_with(&format!("{table}_")))
+            })
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    // (a file of this user only, removed when dropped)
+    let mut list = tempfile::NamedTempFile::new().map_err(Error::internal)?;
+    std::io::Write::write_all(&mut list, kept.as_bytes()).map_err(Error::internal)?;
+    Ok(list)
+}
+
 /// Replaces the database's content with a backup's.
 pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Result<usize> {
     match (url, &mut *conn) {
@@ -201,6 +279,7 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
                 }));
             }
             let version_before = db::data_version(conn)?;
+            let list = restore_list(file)?;
             run(
                 Command::new("pg_restore")
                     .args([
@@ -209,8 +288,10 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
                         "--no-owner",
                         "--no-privileges",
                         "--single-transaction",
-                        "--dbname",
+                        "--use-list",
                     ])
+                    .arg(list.path())
+                    .arg("--dbname")
                     .arg(url)
                     .arg(file),
                 "restore",

@@ -18,9 +18,20 @@ use crate::service::audit::{self, Actor};
 /// The lock every change to the keys takes (PostgreSQL; SQLite's writer is one at a time).
 const LOCK: &str = "versnelling:signing-keys";
 
+type KeyRow = (String, String, Option<NaiveDateTime>);
+
+fn stored(row: KeyRow) -> StoredKey {
+    let (kid, secret, retired_at) = row;
+    StoredKey {
+        kid,
+        secret: Secret::new(secret),
+        retired_at,
+    }
+}
+
 impl KeyStore for DbConnection {
     fn signing_keys(&mut self) -> Result<Vec<StoredKey>, String> {
-        let rows: Vec<(String, String, Option<NaiveDateTime>)> = signing_keys::table
+        let rows: Vec<KeyRow> = signing_keys::table
             .select((
                 signing_keys::kid,
                 signing_keys::secret,
@@ -28,14 +39,21 @@ impl KeyStore for DbConnection {
             ))
             .load(self)
             .map_err(|err| db::one_line(&err.to_string()))?;
-        Ok(rows
-            .into_iter()
-            .map(|(kid, secret, retired_at)| StoredKey {
-                kid,
-                secret: Secret::new(secret),
-                retired_at,
-            })
-            .collect())
+        Ok(rows.into_iter().map(stored).collect())
+    }
+
+    fn signing_key(&mut self, kid: &str) -> Result<Option<StoredKey>, String> {
+        let row: Option<KeyRow> = signing_keys::table
+            .find(kid)
+            .select((
+                signing_keys::kid,
+                signing_keys::secret,
+                signing_keys::retired_at,
+            ))
+            .first(self)
+            .optional()
+            .map_err(|err| db::one_line(&err.to_string()))?;
+        Ok(row.map(stored))
     }
 }
 

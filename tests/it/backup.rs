@@ -61,3 +61,85 @@ both_backends!(
         assert_eq!(backup::digest(&mut conn).unwrap(), before);
     }
 );
+
+/// The bytes of a backup as text: a SQLite file as it is, a PostgreSQL archive as the SQL
+/// pg_restore would run.
+fn backup_text(url: &db::DatabaseUrl, file: &std::path::Path) -> String {
+    match url {
+        db::DatabaseUrl::Sqlite(_) => String::from_utf8_lossy(&std::fs::read(file).unwrap()).into(),
+        db::DatabaseUrl::Postgres(_) => {
+            let output = std::process::Command::new("pg_restore")
+                .args(["--file", "-"])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert!(output.status.success());
+            String::from_utf8_lossy(&output.stdout).into()
+        }
+    }
+}
+
+both_backends!(
+    fn a_backup_holds_no_signing_key_and_a_restore_keeps_the_live_ones(database: TestDatabase) {
+        use versnelling::auth::jwt::KeyStore as _;
+        use versnelling::service::signing_keys;
+        let settings = database.settings();
+        let url = settings.database_url().unwrap();
+        let mut conn = database.connect();
+        db::run_migrations(&mut conn).unwrap();
+        versnelling::seed::seed_reference(&mut conn).unwrap();
+        let rotate = |conn: &mut db::DbConnection| {
+            db::write_transaction(conn, |conn| {
+                signing_keys::rotate(conn, &Actor::system("test"), db::now(), false)
+            })
+            .unwrap()
+        };
+        let first = rotate(&mut conn);
+        let secret_of = |conn: &mut db::DbConnection, kid: &str| {
+            conn.signing_key(kid)
+                .unwrap()
+                .unwrap()
+                .secret
+                .expose()
+                .to_string()
+        };
+        let first_secret = secret_of(&mut conn, &first.kid);
+
+        let file = database.data_dir.join("backup.db");
+        backup::backup(&mut conn, &url, &file).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "a backup is for its maker only");
+        }
+        let text = backup_text(&url, &file);
+        assert!(
+            text.contains("rotterdam-zuid"),
+            "the content is in the backup"
+        );
+        assert!(
+            !text.contains(&first_secret),
+            "no signing key in the backup"
+        );
+
+        // Rotated after the backup (a key may have leaked), then restored: the live keys stay.
+        let second = db::write_transaction(&mut conn, |conn| {
+            signing_keys::rotate(conn, &Actor::system("test"), db::now(), true)
+        })
+        .unwrap();
+        backup::restore(&mut conn, &url, &file).unwrap();
+        let keys = conn.signing_keys().unwrap();
+        let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
+        assert_eq!(
+            kids,
+            vec![second.kid.as_str()],
+            "only the live key, never the dropped one"
+        );
+        assert_eq!(
+            backup::digest(&mut conn).unwrap()["areas"].0,
+            16,
+            "the content came back"
+        );
+    }
+);

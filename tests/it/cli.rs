@@ -378,6 +378,20 @@ fn serve_on_a_fresh_directory_answers_and_stops_gracefully_on_sigterm() {
     assert!(dir.path().join("data/versnelling.db").exists());
     // The signing key is in the database, not in a file beside it.
     assert!(!dir.path().join("data/jwt-secret").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &str| {
+            std::fs::metadata(dir.path().join(path))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        // It holds password hashes and the signing keys: for the service's user only.
+        assert_eq!(mode("data"), 0o700);
+        assert_eq!(mode("data/versnelling.db"), 0o600);
+    }
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
