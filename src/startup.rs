@@ -52,6 +52,12 @@ pub enum StartupError {
     Other(String),
 }
 
+impl From<diesel::result::Error> for StartupError {
+    fn from(err: diesel::result::Error) -> Self {
+        Self::Database(db::DbSetupError::Migrate(db::one_line(&err.to_string())))
+    }
+}
+
 /// Makes sure the data directory exists and can be written to. One it creates is for the
 /// service's own user only (mode 0700): the SQLite database in it holds password hashes and
 /// the signing keys.
@@ -87,7 +93,22 @@ pub fn open_database(settings: &Settings) -> Result<Pool, StartupError> {
     Ok(pool)
 }
 
+/// Migrates and seeds in one write transaction under a named lock: instances started at once
+/// on a new database (or with a new version) take turns, and the later ones find the work
+/// done, instead of applying the same migration twice (PostgreSQL refused the second
+/// `CREATE TABLE` of two instances started together). A migration that fails leaves the
+/// database as it was.
 fn migrate_and_seed(
+    conn: &mut db::DbConnection,
+    url: &db::DatabaseUrl,
+) -> Result<(), StartupError> {
+    db::write_transaction(conn, |conn| {
+        db::lock_named(conn, "versnelling:migrate")?;
+        migrate_and_seed_locked(conn, url)
+    })
+}
+
+fn migrate_and_seed_locked(
     conn: &mut db::DbConnection,
     url: &db::DatabaseUrl,
 ) -> Result<(), StartupError> {

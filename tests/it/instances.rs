@@ -223,6 +223,36 @@ async fn a_run_longer_than_its_lease_keeps_the_job() {
     }
 }
 
+#[actix_web::test]
+async fn instances_started_at_once_on_a_new_database_all_start() {
+    for (backend, database) in databases() {
+        // Three instances, three data directories, one new database, started together.
+        let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+        let settings: Vec<_> = dirs
+            .iter()
+            .map(|dir| {
+                let data = dir.path().join("data").to_string_lossy().to_string();
+                database.settings_with(&[("data.dir", data.as_str())])
+            })
+            .collect();
+        let built = futures_util::future::join_all(
+            settings
+                .into_iter()
+                .map(versnelling::startup::Application::build),
+        )
+        .await;
+        for app in built {
+            let app = app.unwrap_or_else(|err| panic!("{backend:?}: an instance failed: {err}"));
+            drop(app);
+        }
+        let keys = {
+            use versnelling::auth::jwt::KeyStore as _;
+            database.connect().signing_keys().unwrap()
+        };
+        assert_eq!(keys.len(), 1, "{backend:?}: one first key between them");
+    }
+}
+
 fn token_of(answer: &Value) -> String {
     answer["access_token"].as_str().unwrap().to_string()
 }
