@@ -174,6 +174,8 @@ pub struct Runner {
     pool: Pool,
     url: DatabaseUrl,
     database: DatabaseSettings,
+    /// The name this instance writes into `last_instance`: host, process and a random part
+    /// (two instances in one process, as in the tests, differ too).
     instance: String,
 }
 
@@ -189,12 +191,6 @@ impl Runner {
             database,
             instance: instance_name(),
         }
-    }
-
-    /// The name this instance writes into `last_instance`: host, process and a random part
-    /// (two instances in one process, as in the tests, differ too).
-    pub fn instance(&self) -> &str {
-        &self.instance
     }
 
     /// The job's row, before anything is locked: a job that is not due (or, on SQLite, that

@@ -260,12 +260,6 @@ impl JwtKeys {
         }
     }
 
-    /// The key id tokens are signed with now, if there is a key.
-    pub fn current_kid(&self, store: &mut dyn KeyStore) -> Option<String> {
-        self.refresh_if_stale(store);
-        self.ring.read().ok().and_then(|ring| ring.current.clone())
-    }
-
     /// Issues an access token for a user, signed with the current key and naming it.
     pub fn issue(
         &self,
