@@ -214,20 +214,22 @@ impl Runner {
         matches!(self.url, DatabaseUrl::Sqlite(_))
     }
 
-    /// A connection of its own for the advisory lock, which notices a dead server (or is noticed
-    /// dead by it) within about a minute: TCP keepalives and a user timeout, so the lock of an
-    /// instance whose host went away does not outlive it by hours.
+    /// A connection of its own for the advisory lock, which the server drops (and so frees the
+    /// lock) within about a minute when the instance's host vanishes: the server's TCP
+    /// keepalives and user timeout for this session (by default it would wait two hours).
     fn lock_connection(&self) -> Result<DbConnection, Error> {
-        let DatabaseUrl::Postgres(url) = &self.url else {
+        let mut conn = ConnectionManager::new(self.url.clone(), &self.database)
+            .establish()
+            .map_err(Error::internal)?;
+        let DbConnection::Postgresql(pg) = &mut conn else {
             return Err(Error::internal("an advisory lock needs PostgreSQL"));
         };
-        let joiner = if url.contains('?') { '&' } else { '?' };
-        let url = format!(
-            "{url}{joiner}keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=60000"
-        );
-        ConnectionManager::new(DatabaseUrl::Postgres(url), &self.database)
-            .establish()
-            .map_err(Error::internal)
+        diesel::connection::SimpleConnection::batch_execute(
+            pg,
+            "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; \
+             SET tcp_keepalives_count = 3; SET tcp_user_timeout = 60000",
+        )?;
+        Ok(conn)
     }
 
     /// Tries to claim `job` at `now`. Blocking: call it off the async workers.
@@ -240,7 +242,7 @@ impl Runner {
         } else {
             let mut conn = self.lock_connection()?;
             let DbConnection::Postgresql(pg) = &mut conn else {
-                return Err(Error::internal("a PostgreSQL URL gave another connection"));
+                return Err(Error::internal("an advisory lock needs PostgreSQL"));
             };
             let taken: Taken =
                 diesel::sql_query("SELECT pg_try_advisory_lock(hashtext($1)) AS taken")
@@ -294,11 +296,17 @@ impl Runner {
         let lease = chrono::Duration::from_std(job.lease).map_err(Error::internal)?;
         Writer::direct(self.pool.clone()).write_blocking(|conn| {
             db::write_transaction(conn, |conn| -> Result<(), Error> {
-                diesel::update(sj::table.find(job.name))
+                let renewed = diesel::update(sj::table.find(job.name))
                     .filter(sj::last_instance.eq(&self.instance))
                     .filter(sj::last_started_at.eq(started_at))
                     .set(sj::lease_until.eq(db::now() + lease))
                     .execute(conn)?;
+                if renewed == 0 {
+                    tracing::warn!(
+                        job = job.name,
+                        "the run lost its lease: another instance may be running the job too"
+                    );
+                }
                 Ok(())
             })
         })
@@ -324,16 +332,17 @@ impl Runner {
                     Ok(())
                 })
             });
-            if recorded.is_ok() {
+            if recorded.is_ok() || attempt == 4 {
                 break;
             }
             std::thread::sleep(Duration::from_millis(200 << attempt));
         }
         if let Some(DbConnection::Postgresql(mut pg)) = held.lock {
-            // Closing the connection frees the lock as well; unlocking first says so plainly.
-            diesel::sql_query("SELECT pg_advisory_unlock(hashtext($1))")
+            // Closing the connection (at the end of this block) frees the lock as well;
+            // unlocking first says so plainly.
+            let _ = diesel::sql_query("SELECT pg_advisory_unlock(hashtext($1))")
                 .bind::<diesel::sql_types::Text, _>(lock_key(job.name))
-                .execute(&mut pg)?;
+                .execute(&mut pg);
         }
         recorded
     }

@@ -5,7 +5,7 @@
 //! so a change takes effect at once.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock, TryLockError};
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -189,20 +189,27 @@ impl JwtKeys {
     }
 
     /// Reads the keys again, unless another request is reading them (then this one goes on
-    /// with the keys there are) or a read failed less than [`RETRY_AFTER_FAILURE`] ago. Before
-    /// the first read it waits for the one under way. A failure leaves the keys as they were
-    /// (and is logged): tokens keep working while the database is briefly away.
+    /// with the keys there are) or a read failed less than [`RETRY_AFTER_FAILURE`] ago. Only
+    /// when there are no keys yet does it wait for the read under way. A failure leaves the
+    /// keys as they were (and is logged): tokens keep working while the database is away.
     pub fn reload(&self, store: &mut dyn KeyStore) {
-        let never_read = self.ring.read().map_or(true, |ring| ring.loaded.is_none());
-        let guard = if never_read {
-            self.reloading.lock().ok()
+        let empty = self.ring.read().map_or(true, |ring| ring.keys.is_empty());
+        let mut failed_at = if empty {
+            self.reloading
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
         } else {
-            self.reloading.try_lock().ok()
-        };
-        let Some(mut failed_at) = guard else {
-            return;
+            match self.reloading.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => return,
+            }
         };
         if failed_at.is_some_and(|at| at.elapsed() < RETRY_AFTER_FAILURE) {
+            return;
+        }
+        // Another request may have read them while this one waited.
+        if empty && self.ring.read().is_ok_and(|ring| !ring.keys.is_empty()) {
             return;
         }
         match store.signing_keys() {
@@ -210,14 +217,15 @@ impl JwtKeys {
                 *failed_at = None;
                 let mut fresh = Ring::from_stored(stored);
                 fresh.loaded = Some(Instant::now());
-                let Ok(mut ring) = self.ring.write() else {
-                    return;
-                };
+                let mut ring = self.ring.write().unwrap_or_else(PoisonError::into_inner);
                 let dropped = ring.keys.keys().any(|kid| !fresh.keys.contains_key(kid));
                 *ring = fresh;
                 drop(ring);
-                if dropped && let Ok(mut verified) = self.verified.lock() {
-                    verified.clear();
+                if dropped {
+                    self.verified
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clear();
                 }
             }
             Err(err) => {
@@ -243,18 +251,14 @@ impl JwtKeys {
 
     /// A key id this instance does not know: a key another instance just started, or a
     /// forgery. Only that key is looked up (by its primary key); when it exists, the keys are
-    /// read again, so this instance signs with the newest too.
+    /// read again (by this request, or by the one already reading them), so this instance
+    /// signs with the newest too.
     fn learn(&self, store: &mut dyn KeyStore, kid: &str) {
         if self.configured || kid == CONFIGURED_KID {
             return;
         }
         match store.signing_key(kid) {
-            Ok(Some(_)) => {
-                if let Ok(mut ring) = self.ring.write() {
-                    ring.loaded = None;
-                }
-                self.refresh_if_stale(store);
-            }
+            Ok(Some(_)) => self.reload(store),
             Ok(None) => {}
             Err(err) => tracing::warn!(error = %err, "could not look up a signing key"),
         }

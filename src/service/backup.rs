@@ -75,15 +75,15 @@ fn data_tables(conn: &mut DbConnection) -> Result<Vec<schema_gen::TableInfo>> {
         .collect())
 }
 
-/// Takes the signing keys out of a fresh SQLite copy, overwriting their bytes (secure_delete),
-/// and leaves the job history out too.
+/// Takes the signing keys out of a fresh SQLite copy, overwriting their bytes with zeros
+/// (secure_delete), and leaves the job history out too.
 fn strip_service_state(file: &Path) -> Result<()> {
     let mut copy = SqliteConnection::establish(&file.to_string_lossy()).map_err(Error::internal)?;
     diesel::sql_query("PRAGMA secure_delete = ON").execute(&mut copy)?;
     diesel::sql_query("DELETE FROM signing_keys").execute(&mut copy)?;
     diesel::sql_query("DELETE FROM scheduled_jobs").execute(&mut copy)?;
-    // The freed pages go, so no old copy of a key stays in the file.
-    diesel::sql_query("VACUUM").execute(&mut copy)?;
+    // (secure_delete has overwritten the deleted rows with zeros: no VACUUM, which would need
+    // as much temporary space as the database.)
     Ok(())
 }
 
@@ -188,14 +188,31 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
     let _ = std::fs::remove_file(&partial);
     // Made empty with mode 0600 first: VACUUM INTO and pg_dump write into it and keep its mode.
     create_private(&partial)?;
+    let written = write_backup(conn, url, &partial);
+    if written.is_err() {
+        // (it may hold a key before the copy was stripped)
+        let _ = std::fs::remove_file(&partial);
+    }
+    written?;
+    std::fs::rename(&partial, out).map_err(io(out, true))?;
+    let bytes = std::fs::metadata(out).map_err(io(out, false))?.len();
+    let tables = data_tables(conn)?.len();
+    Ok(BackupSummary {
+        path: out.to_path_buf(),
+        bytes,
+        tables,
+    })
+}
+
+fn write_backup(conn: &mut DbConnection, url: &DatabaseUrl, partial: &Path) -> Result<()> {
     match (url, &mut *conn) {
         (DatabaseUrl::Sqlite(_), DbConnection::Sqlite(inner)) => {
             diesel::sql_query("VACUUM INTO ?")
                 .bind::<Text, _>(partial.to_string_lossy().to_string())
                 .execute(inner)?;
-            strip_service_state(&partial)?;
+            strip_service_state(partial)?;
             let expected = migrations_of(inner)?;
-            check_sqlite_file(&partial, &expected)?;
+            check_sqlite_file(partial, &expected)?;
         }
         (DatabaseUrl::Postgres(url), DbConnection::Postgresql(_)) => {
             run(
@@ -207,7 +224,7 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
                             .map(|t| format!("--exclude-table-data={t}")),
                     )
                     .arg("--file")
-                    .arg(&partial)
+                    .arg(partial)
                     .arg(url),
                 "backup",
             )?;
@@ -218,14 +235,56 @@ pub fn backup(conn: &mut DbConnection, url: &DatabaseUrl, out: &Path) -> Result<
             ));
         }
     }
-    std::fs::rename(&partial, out).map_err(io(out, true))?;
-    let bytes = std::fs::metadata(out).map_err(io(out, false))?.len();
-    let tables = data_tables(conn)?.len();
-    Ok(BackupSummary {
-        path: out.to_path_buf(),
-        bytes,
-        tables,
-    })
+    Ok(())
+}
+
+/// The migrations applied to this PostgreSQL database, in order.
+fn postgres_migrations(conn: &mut DbConnection) -> Result<Vec<String>> {
+    let rows: Vec<TextRow> = diesel::sql_query(
+        "SELECT version AS value FROM __diesel_schema_migrations ORDER BY version",
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().map(|row| row.value).collect())
+}
+
+/// The migrations a pg_dump archive was taken at, in order: its rows of
+/// `__diesel_schema_migrations`, as pg_restore would copy them.
+fn archive_migrations(file: &Path) -> Result<Vec<String>> {
+    let output = Command::new("pg_restore")
+        .args([
+            "--data-only",
+            "--table=__diesel_schema_migrations",
+            "--file",
+            "-",
+        ])
+        .arg(file)
+        .output()
+        .map_err(|err| {
+            Error::Unavailable(format!(
+                "cannot run pg_restore (restore): {err}; install PostgreSQL's client tools"
+            ))
+        })?;
+    if !output.status.success() {
+        return Err(Error::BadRequest(Msg::ToolFailed {
+            program: "pg_restore (restore)".into(),
+            detail: db::one_line(&String::from_utf8_lossy(&output.stderr)),
+        }));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut versions: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("COPY "))
+        .skip(1)
+        .take_while(|line| *line != "\\.")
+        .filter_map(|line| line.split('\t').next().map(str::to_string))
+        .collect();
+    versions.sort();
+    if versions.is_empty() {
+        return Err(Error::BadRequest(Msg::NotOurDatabase {
+            path: file.display().to_string(),
+        }));
+    }
+    Ok(versions)
 }
 
 /// What pg_restore is to restore of a backup: everything but the service tables (their
@@ -247,15 +306,23 @@ fn restore_list(file: &Path) -> Result<tempfile::NamedTempFile> {
         }));
     }
     let listed = String::from_utf8_lossy(&output.stdout);
+    // A line is `ID; OIDS TYPE SCHEMA [TABLE] NAME OWNER`: the service tables' own objects are
+    // named exactly, and the owner (the last word) is never taken for a name.
+    let service_objects = [
+        "signing_keys",
+        "signing_keys_pkey",
+        "signing_keys_one_current",
+        "scheduled_jobs",
+        "scheduled_jobs_pkey",
+    ];
     let kept: String = listed
         .lines()
         .filter(|line| {
-            !line.split_whitespace().any(|word| {
-                SERVICE_TABLES[1..].contains(&word)
-                    || SERVICE_TABLES[1..]
-                        .iter()
-                        .any(|table| word.starts_with(&format!("{table}_")))
-            })
+            let words: Vec<&str> = line.split_whitespace().collect();
+            line.starts_with(';')
+                || !words[..words.len().saturating_sub(1)]
+                    .iter()
+                    .any(|word| service_objects.contains(word))
         })
         .map(|line| format!("{line}\n"))
         .collect();
@@ -276,6 +343,17 @@ pub fn restore(conn: &mut DbConnection, url: &DatabaseUrl, file: &Path) -> Resul
             if !file.is_file() {
                 return Err(Error::BadRequest(Msg::NotAFile {
                     path: file.display().to_string(),
+                }));
+            }
+            let ours = postgres_migrations(conn)?;
+            let theirs = archive_migrations(file)?;
+            if theirs != ours {
+                let last =
+                    |versions: &[String]| versions.last().cloned().unwrap_or_else(|| "none".into());
+                return Err(Error::BadRequest(Msg::SchemaVersionDiffers {
+                    path: file.display().to_string(),
+                    theirs: last(&theirs),
+                    ours: last(&ours),
                 }));
             }
             let version_before = db::data_version(conn)?;

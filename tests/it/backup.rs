@@ -141,5 +141,43 @@ both_backends!(
             16,
             "the content came back"
         );
+
+        // A copy that does hold keys (as an earlier version wrote backups): restoring it still
+        // leaves the live keys alone.
+        let with_keys = database.data_dir.join("with-keys.db");
+        match &url {
+            db::DatabaseUrl::Sqlite(_) => {
+                diesel::RunQueryDsl::execute(
+                    diesel::sql_query(format!("VACUUM INTO '{}'", with_keys.display())),
+                    &mut conn,
+                )
+                .unwrap();
+            }
+            db::DatabaseUrl::Postgres(pg) => {
+                let dumped = std::process::Command::new("pg_dump")
+                    .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+                    .arg(&with_keys)
+                    .arg(pg)
+                    .status()
+                    .unwrap();
+                assert!(dumped.success());
+            }
+        }
+        let third = db::write_transaction(&mut conn, |conn| {
+            signing_keys::rotate(conn, &Actor::system("test"), db::now(), true)
+        })
+        .unwrap();
+        backup::restore(&mut conn, &url, &with_keys).unwrap();
+        let kids: Vec<String> = conn
+            .signing_keys()
+            .unwrap()
+            .into_iter()
+            .map(|key| key.kid)
+            .collect();
+        assert_eq!(
+            kids,
+            vec![third.kid],
+            "the keys in the copy did not come back"
+        );
     }
 );
