@@ -158,6 +158,11 @@ fn check_sqlite_file(file: &Path, expected_migrations: &[String]) -> Result<()> 
 }
 
 fn run(command: &mut Command, what: &str) -> Result<()> {
+    output_of(command, what).map(drop)
+}
+
+/// What a PostgreSQL client tool wrote to its standard output, or why it failed.
+fn output_of(command: &mut Command, what: &str) -> Result<String> {
     let program = command.get_program().to_string_lossy().to_string();
     let output = command.output().map_err(|err| {
         Error::Unavailable(format!(
@@ -165,7 +170,7 @@ fn run(command: &mut Command, what: &str) -> Result<()> {
         ))
     })?;
     if output.status.success() {
-        Ok(())
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
         Err(Error::BadRequest(Msg::ToolFailed {
             program: format!("{program} ({what})"),
@@ -250,27 +255,17 @@ fn postgres_migrations(conn: &mut DbConnection) -> Result<Vec<String>> {
 /// The migrations a pg_dump archive was taken at, in order: its rows of
 /// `__diesel_schema_migrations`, as pg_restore would copy them.
 fn archive_migrations(file: &Path) -> Result<Vec<String>> {
-    let output = Command::new("pg_restore")
-        .args([
-            "--data-only",
-            "--table=__diesel_schema_migrations",
-            "--file",
-            "-",
-        ])
-        .arg(file)
-        .output()
-        .map_err(|err| {
-            Error::Unavailable(format!(
-                "cannot run pg_restore (restore): {err}; install PostgreSQL's client tools"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(Error::BadRequest(Msg::ToolFailed {
-            program: "pg_restore (restore)".into(),
-            detail: db::one_line(&String::from_utf8_lossy(&output.stderr)),
-        }));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = output_of(
+        Command::new("pg_restore")
+            .args([
+                "--data-only",
+                "--table=__diesel_schema_migrations",
+                "--file",
+                "-",
+            ])
+            .arg(file),
+        "restore",
+    )?;
     let mut versions: Vec<String> = text
         .lines()
         .skip_while(|line| !line.starts_with("COPY "))
@@ -290,22 +285,10 @@ fn archive_migrations(file: &Path) -> Result<Vec<String>> {
 /// What pg_restore is to restore of a backup: everything but the service tables (their
 /// table, data, keys and indexes stay as they are in this database).
 fn restore_list(file: &Path) -> Result<tempfile::NamedTempFile> {
-    let output = Command::new("pg_restore")
-        .arg("--list")
-        .arg(file)
-        .output()
-        .map_err(|err| {
-            Error::Unavailable(format!(
-                "cannot run pg_restore (restore): {err}; install PostgreSQL's client tools"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(Error::BadRequest(Msg::ToolFailed {
-            program: "pg_restore (restore)".into(),
-            detail: db::one_line(&String::from_utf8_lossy(&output.stderr)),
-        }));
-    }
-    let listed = String::from_utf8_lossy(&output.stdout);
+    let listed = output_of(
+        Command::new("pg_restore").arg("--list").arg(file),
+        "restore",
+    )?;
     // A line is `ID; OIDS TYPE SCHEMA [TABLE] NAME OWNER`: the service tables' own objects are
     // named exactly, and the owner (the last word) is never taken for a name.
     let service_objects = [
