@@ -48,6 +48,14 @@ struct Fixtures {
     report: i64,
 }
 
+/// POSTs `body` to `path` as `admin`; the fixture must be created (201).
+async fn created(app: &TestApp, admin: &str, path: &str, body: serde_json::Value) {
+    let response = app
+        .send(Method::POST, path, Some(admin), Some(body), None)
+        .await;
+    assert_eq!(response.status(), 201, "POST {path}");
+}
+
 async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
     let mut actions = [0; 2];
     let mut milestones = [0; 2];
@@ -97,16 +105,7 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
     }
     for (code, ministry) in [("programma-eigen", "BZK"), ("programma-ander", "SZW")] {
         let body = serde_json::json!({"code": code, "title": "Programma", "theme": "housing", "lead_ministry": ministry});
-        let response = app
-            .send(
-                Method::POST,
-                "/api/v1/programmes",
-                Some(admin),
-                Some(body),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), 201);
+        created(app, admin, "/api/v1/programmes", body).await;
     }
     // A closed consultation asking both municipalities, with a (late) submission of each, and
     // a second closed one to reopen, so the first stays closed for the whole walk.
@@ -118,16 +117,7 @@ async fn fixtures(app: &TestApp, admin: &str, user_id: i64) -> Fixtures {
             "code": code, "title": "Uitvraag", "deadline": "2020-05-06T18:00:00",
             "target_groups": ["youth"], "aspects": ["protection"], "municipalities": municipalities
         });
-        let response = app
-            .send(
-                Method::POST,
-                "/api/v1/consultations",
-                Some(admin),
-                Some(body),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), 201);
+        created(app, admin, "/api/v1/consultations", body).await;
     }
     let mut submissions = [0; 2];
     for (i, municipality) in ["rotterdam", "den-haag"].into_iter().enumerate() {
