@@ -141,6 +141,7 @@ route_table! {
     GET "/api/v1/actions/export" ReadTracking => export::export_actions;
     GET "/api/v1/actions/{id}" ReadTracking => tracking::get_action;
     PATCH "/api/v1/actions/{id}" WriteAction => tracking::update_action;
+    GET "/api/v1/actions/{id}/history" ReadTracking => tracking::action_history;
     GET "/api/v1/actions/{id}/updates" ReadTracking => tracking::list_updates;
     POST "/api/v1/actions/{id}/updates" WriteAction => tracking::add_update;
     GET "/api/v1/actions/{id}/baselines" ReadTracking => tracking::list_baselines;

@@ -120,6 +120,7 @@ tracked data take `as_of` (a date, end of that day in Europe/Amsterdam, or a UTC
         tracking::create_action,
         tracking::bulk_updates,
         tracking::get_action,
+        tracking::action_history,
         tracking::update_action,
         tracking::list_updates,
         tracking::add_update,

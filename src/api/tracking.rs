@@ -185,6 +185,27 @@ pub async fn get_action(
     Ok(tagged(StatusCode::OK, action.version, &action))
 }
 
+/// GET /api/v1/actions/{id}/history — every change of the action's fields (title, description,
+/// responsible, theme, programme, target groups, budget, planned dates), oldest first, with
+/// when, by whom and why. Any user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/actions/{id}/history",
+    tag = "actions",
+    params(("id" = i64, Path, description = "Action id")),
+    responses((status = 200, description = "The changes, oldest first", body = Vec<crate::service::history::FieldChange>), (status = 404, description = "No such action")),
+)]
+pub async fn action_history(
+    state: web::Data<AppState>,
+    id: web::Path<ActionId>,
+) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let changes = state
+        .read(move |conn| crate::service::history::action_fields(conn, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(changes))
+}
+
 /// POST /api/v1/actions — a new action with its original plan. Admins; ministries for their own.
 #[utoipa::path(
     post,

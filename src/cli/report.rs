@@ -79,27 +79,81 @@ fn published_or_new_draft(
     }
 }
 
-/// Builds the stored report again from history and says, per file, whether it is the same.
+/// Checks the stored report in three named steps and says what each found.
 fn verify_report(conn: &mut DbConnection, report: &ReportJson) -> Result<(), String> {
     let bar = Progress::new("verifying");
     bar.step(&format!("rebuilding report {} from history", report.id));
     let outcome = reports::verify(conn, report.id);
     bar.clear();
     let outcome = outcome.map_err(describe)?;
-    for (format, same) in &outcome.files {
-        println!("{format}: {}", if *same { "identical" } else { "DIFFERS" });
+    for line in verification_lines(&outcome) {
+        println!("{line}");
     }
-    if !outcome.identical() {
+    if !outcome.nothing_differs() {
         return Err(format!(
-            "report {} built again from history differs from the stored one",
+            "report {} does not verify: see the checks above",
             report.id
         ));
     }
     println!(
-        "report {} ({}) is identical when built again from history",
+        "report {} ({}) verifies: its files are as stored and history gives the same content",
         report.id, report.content_hash
     );
     Ok(())
+}
+
+/// The three checks as the terminal shows them.
+pub(crate) fn verification_lines(outcome: &reports::Verification) -> Vec<String> {
+    let mut lines = Vec::new();
+    let altered: Vec<String> = outcome
+        .stored_files
+        .iter()
+        .filter(|(_, same)| !same)
+        .map(|(format, _)| format.to_string())
+        .collect();
+    lines.push(if altered.is_empty() {
+        format!(
+            "1. stored files: ok ({} files match their published SHA-256)",
+            outcome.stored_files.len()
+        )
+    } else {
+        format!(
+            "1. stored files: ALTERED ({} no longer match their published SHA-256)",
+            altered.join(", ")
+        )
+    });
+    lines.push(match &outcome.snapshot {
+        reports::SnapshotCheck::Same { hash } => {
+            format!("2. snapshot from history: ok (the same content, {hash})")
+        }
+        reports::SnapshotCheck::Differs { stored, rebuilt } => format!(
+            "2. snapshot from history: DIFFERS (stored {stored}, history now gives {rebuilt})"
+        ),
+        reports::SnapshotCheck::OtherSchema { stored, current } => format!(
+            "2. snapshot from history: not compared (the stored snapshot has schema {stored}, this binary builds {current})"
+        ),
+    });
+    lines.push(match &outcome.redrawn {
+        reports::RedrawCheck::Drawn(files) => {
+            let differ: Vec<String> = files
+                .iter()
+                .filter(|(_, same)| !same)
+                .map(|(format, _)| format.to_string())
+                .collect();
+            if differ.is_empty() {
+                format!("3. files drawn again: ok ({} files, byte for byte)", files.len())
+            } else {
+                format!("3. files drawn again: DIFFER ({})", differ.join(", "))
+            }
+        }
+        reports::RedrawCheck::OtherRenderer { stored, current } => format!(
+            "3. files drawn again: not drawn (drawn by renderer {stored}, this binary has {current})"
+        ),
+        reports::RedrawCheck::Skipped => {
+            "3. files drawn again: not drawn (the snapshot differs)".to_string()
+        }
+    });
+    lines
 }
 
 /// A new draft of the period, as `POST /api/v1/reports` makes it; published when asked.

@@ -5,6 +5,7 @@ pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod schema_gen;
+pub mod versions;
 pub mod writer;
 
 use std::fmt;
@@ -273,7 +274,8 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Applies every pending migration of the connection's backend; returns how many ran.
+/// Applies every pending migration of the connection's backend, then the data migrations they
+/// left to do (`versions::complete_data_migrations`); returns how many schema migrations ran.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbSetupError> {
     let applied = match conn {
         DbConnection::Sqlite(inner) => inner
@@ -283,7 +285,13 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbSetupError> {
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map(|v| v.len()),
     };
-    applied.map_err(|err| DbSetupError::Migrate(one_line(&err.to_string())))
+    let applied = applied.map_err(|err| DbSetupError::Migrate(one_line(&err.to_string())))?;
+    let data = versions::complete_data_migrations(conn)
+        .map_err(|err| DbSetupError::Migrate(one_line(&err.to_string())))?;
+    if !data.is_empty() {
+        tracing::info!(data_migrations = ?data, "data migrated");
+    }
+    Ok(applied)
 }
 
 /// Reverts every migration (used by tests that check each `down.sql` reverses its `up.sql`).

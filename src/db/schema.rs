@@ -142,6 +142,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_migrations (name) {
+        name -> Text,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     data_version (shard) {
         shard -> BigInt,
         n -> BigInt,
@@ -350,6 +357,7 @@ diesel::table! {
         published_by -> Nullable<BigInt>,
         version -> BigInt,
         totals_json -> Nullable<Text>,
+        renderer_version -> Integer,
     }
 }
 
@@ -465,6 +473,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    versions (id) {
+        id -> BigInt,
+        entity_type -> Text,
+        entity_key -> Text,
+        recorded_at -> Timestamp,
+        state_json -> Nullable<Text>,
+        reason -> Text,
+        recorded_by -> Nullable<BigInt>,
+        audit_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     web_sessions (id) {
         id -> BigInt,
         session_hash -> Text,
@@ -529,6 +550,7 @@ diesel::joinable!(submissions -> consultations (consultation_id));
 diesel::joinable!(submissions -> municipalities (municipality_id));
 diesel::joinable!(users -> ministries (ministry_id));
 diesel::joinable!(users -> municipalities (municipality_id));
+diesel::joinable!(versions -> users (recorded_by));
 diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -543,6 +565,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_municipalities,
     consultation_target_groups,
     consultations,
+    data_migrations,
     data_version,
     indicator_values,
     indicators,
@@ -570,5 +593,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     target_groups,
     themes,
     users,
+    versions,
     web_sessions,
 );

@@ -1,6 +1,12 @@
 //! "As of": the state of the tracked facts at a past moment, rebuilt from append-only history.
 //! A moment is given as a date (the end of that day in Europe/Amsterdam, as report cut-offs are)
-//! or a date-time (UTC unless it carries an offset).
+//! or a date-time (UTC unless it carries an offset). A moment in the future means now.
+//!
+//! Time axes: everything counts from the moment it was *recorded* — descriptions (their
+//! versions), plans, progress updates, milestone events, indicator values, notes. A fact's own
+//! date (a value's `measured_on`, a milestone's `done_on`) orders and labels it but never makes
+//! it count earlier, so an entry back-dated after a report was published does not change what
+//! that report says.
 
 use super::dates::TIME_ZONE as Amsterdam;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
@@ -79,6 +85,12 @@ impl AsOf {
             Some(_) => Err(AsOfError::Years),
             None => Err(AsOfError::Form),
         }
+    }
+
+    /// A moment after `now` means now: nothing is recorded after now yet, and the answer must
+    /// not change when something is (a date-only `as_of` of today ends tonight).
+    pub fn not_after(self, now: NaiveDateTime) -> Self {
+        self.min(Self::at(now))
     }
 
     pub fn includes(&self, recorded_at: NaiveDateTime) -> bool {

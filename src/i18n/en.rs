@@ -226,6 +226,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("milestone_move_reason", "say why the milestone moves"),
     (
+        "reason_required",
+        "say why: a change of the budget, a target value or a target date needs a reason",
+    ),
+    (
         "milestone_reopen_reason",
         "say why the milestone is reopened",
     ),

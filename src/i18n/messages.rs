@@ -393,6 +393,7 @@ messages! {
     DirectionIncreaseDecrease = "direction";
     ProgrammeLeadFixed = "programme_lead_fixed";
     MilestoneMoveReason = "milestone_move_reason";
+    ReasonRequired = "reason_required";
     MilestoneReopenReason = "milestone_reopen_reason";
     MilestoneDoneReopenFirst = "milestone_done_reopen_first";
     MilestoneAlreadyDone = "milestone_already_done";

@@ -241,6 +241,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("milestone_move_reason", "zeg waarom de mijlpaal verschuift"),
     (
+        "reason_required",
+        "zeg waarom: een andere begroting, streefwaarde of streefdatum vraagt een reden",
+    ),
+    (
         "milestone_reopen_reason",
         "zeg waarom de mijlpaal wordt heropend",
     ),

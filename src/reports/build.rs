@@ -1,10 +1,9 @@
 //! Builds the report model of a period from the database, as recorded before a moment.
 //!
 //! The state comes from the append-only history (progress updates, plans, milestone events,
-//! indicator values, notes) through the as-of reads of the services. Descriptive fields that are
-//! changed in place (an action's title or budget, an area's name) are taken from the audit log:
-//! the "before" image of the first change after the moment, when there is one. So a report
-//! built again later, from history, says the same thing.
+//! indicator values, notes) through the as-of reads of the services, and the descriptive fields
+//! (titles, names, targets) from their versions (`db::versions`). Everything counts by the time
+//! it was recorded, so a report built again later, from history, says the same thing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -15,9 +14,10 @@ use serde_json::Value;
 use crate::db::DbConnection;
 use crate::db::models::{Baseline, LocalNote, ReportPeriod};
 use crate::db::schema::{
-    areas, audit_log, baselines, indicators, local_notes, milestone_events, ministries,
-    municipalities, programmes, progress_updates, report_periods, reports, themes,
+    areas, baselines, indicators, local_notes, milestone_events, ministries, municipalities,
+    programmes, progress_updates, report_periods, reports, themes,
 };
+use crate::db::versions::{self, Then};
 use crate::domain::asof::AsOf;
 use crate::domain::rollup::{self, DeviationStats, Rollup};
 use crate::domain::{ActionStatus, ReportState, dates};
@@ -29,6 +29,7 @@ use crate::service::indicators::{self as indicator_service, IndicatorJson, Value
 use crate::service::milestones::MilestoneJson;
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, Facts, GroupBy};
 use crate::service::signoffs;
+use serde_json::Map;
 
 use super::model::*;
 
@@ -70,46 +71,42 @@ const AREA_CHART: (u32, u32) = (900, 450);
 /// area) is neither readable nor cheap to draw. The demo programme has at most 10 in an area.
 pub const INDICATOR_CHARTS_PER_AREA: usize = 12;
 
-/// The first "before" image per entity of changes recorded at or after `since`.
-fn before_images(
+/// What every entity of a type was before `before`, by key (see `db::versions`).
+fn described(
     conn: &mut DbConnection,
-    entity_type: &str,
-    operations: &[&str],
-    since: NaiveDateTime,
-) -> Result<HashMap<String, (String, Value)>> {
-    let rows: Vec<(Option<String>, String, Option<String>)> = audit_log::table
-        .filter(audit_log::entity_type.eq(entity_type))
-        .filter(audit_log::operation.eq_any(operations))
-        .filter(audit_log::recorded_at.ge(since))
-        .order((audit_log::recorded_at.asc(), audit_log::id.asc()))
-        .select((
-            audit_log::entity_id,
-            audit_log::operation,
-            audit_log::before_json,
-        ))
-        .load(conn)?;
-    let mut first = HashMap::new();
-    for (id, operation, before) in rows {
-        let Some(id) = id else { continue };
-        // Only the first image of an entity counts: the later ones are not parsed.
-        if let std::collections::hash_map::Entry::Vacant(entry) = first.entry(id) {
-            let before = before
-                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-                .unwrap_or(Value::Null);
-            entry.insert((operation, before));
-        }
+    kind: &str,
+    before: NaiveDateTime,
+) -> Result<HashMap<String, Then>> {
+    Ok(versions::states(conn, kind, None, before)?)
+}
+
+/// The versioned fields of `key` then; `None` for an entity unchanged since it was created
+/// (its row says it), and an `Err(())` for one that did not exist.
+fn state_of<'a>(
+    states: &'a HashMap<String, Then>,
+    key: &str,
+) -> std::result::Result<Option<&'a Map<String, Value>>, ()> {
+    match states.get(key) {
+        Some(Then::Absent) => Err(()),
+        Some(Then::State(state)) => Ok(Some(state)),
+        Some(Then::AsCreated) | None => Ok(None),
     }
-    Ok(first)
 }
 
-fn text_of(image: &Value, field: &str) -> Option<String> {
-    image.get(field).and_then(Value::as_str).map(str::to_string)
+fn text_of(state: Option<&Map<String, Value>>, field: &str) -> Option<String> {
+    state.and_then(|s| versions::text(s, field))
 }
 
-fn date_of(image: &Value, field: &str) -> Option<Option<NaiveDate>> {
-    image
-        .get(field)
-        .map(|v| v.as_str().and_then(|s| s.parse().ok()))
+fn date_of(state: Option<&Map<String, Value>>, field: &str) -> Option<Option<NaiveDate>> {
+    state.and_then(|s| versions::date(s, field))
+}
+
+fn id_of(state: Option<&Map<String, Value>>, field: &str) -> Option<i64> {
+    state.and_then(|s| s.get(field)).and_then(Value::as_i64)
+}
+
+fn number_of(state: Option<&Map<String, Value>>, field: &str) -> Option<f64> {
+    state.and_then(|s| s.get(field)).and_then(Value::as_f64)
 }
 
 /// An area as it was.
@@ -150,12 +147,12 @@ impl Names {
             .unwrap_or_else(|| code.to_string())
     }
 
-    /// Reads the names as they were before `since`.
-    fn load(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Self> {
-        let areas = load_areas(conn, since)?;
-        let ministries = load_ministries(conn, since)?;
-        let (themes, theme_codes) = load_themes(conn, since)?;
-        let programmes = load_programmes(conn, since, &theme_codes)?;
+    /// Reads the names as they were before `before`.
+    fn load(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Self> {
+        let areas = load_areas(conn, before)?;
+        let ministries = load_ministries(conn, before)?;
+        let (themes, theme_codes) = load_themes(conn, before)?;
+        let programmes = load_programmes(conn, before, &theme_codes)?;
         Ok(Self {
             areas,
             ministries,
@@ -166,19 +163,33 @@ impl Names {
 }
 
 /// The areas as they were, by code, with their municipality and province.
-fn load_areas(conn: &mut DbConnection, since: NaiveDateTime) -> Result<BTreeMap<String, AreaName>> {
-    let municipality_rows: Vec<(i64, String, String)> = municipalities::table
+fn load_areas(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<BTreeMap<String, AreaName>> {
+    let municipality_rows: Vec<(i64, String, String, String)> = municipalities::table
         .select((
             municipalities::id,
+            municipalities::code,
             municipalities::name,
             municipalities::province,
         ))
         .load(conn)?;
+    let municipality_states = described(conn, "municipality", before)?;
     let municipality: HashMap<i64, (String, String)> = municipality_rows
         .into_iter()
-        .map(|(id, name, province)| (id, (name, province)))
+        .map(|(id, code, name, province)| {
+            let state = state_of(&municipality_states, &code).ok().flatten();
+            (
+                id,
+                (
+                    text_of(state, "name").unwrap_or(name),
+                    text_of(state, "province").unwrap_or(province),
+                ),
+            )
+        })
         .collect();
-    let images = before_images(conn, "area", &["area.update"], since)?;
+    let states = described(conn, "area", before)?;
     let mut area_map = BTreeMap::new();
     let area_rows: Vec<(String, String, i64, f64, f64, NaiveDate)> = areas::table
         .select((
@@ -191,7 +202,10 @@ fn load_areas(conn: &mut DbConnection, since: NaiveDateTime) -> Result<BTreeMap<
         ))
         .load(conn)?;
     for (code, name, municipality_id, lat, lon, focus) in area_rows {
-        let image = images.get(&code).map(|(_, v)| v).unwrap_or(&Value::Null);
+        let Ok(state) = state_of(&states, &code) else {
+            continue;
+        };
+        let municipality_id = id_of(state, "municipality_id").unwrap_or(municipality_id);
         let (municipality_name, province) = municipality
             .get(&municipality_id)
             .cloned()
@@ -199,15 +213,12 @@ fn load_areas(conn: &mut DbConnection, since: NaiveDateTime) -> Result<BTreeMap<
         area_map.insert(
             code,
             AreaName {
-                name: text_of(image, "name").unwrap_or(name),
+                name: text_of(state, "name").unwrap_or(name),
                 municipality: municipality_name,
                 province,
-                latitude: image.get("latitude").and_then(Value::as_f64).unwrap_or(lat),
-                longitude: image
-                    .get("longitude")
-                    .and_then(Value::as_f64)
-                    .unwrap_or(lon),
-                focus_since: date_of(image, "focus_since").flatten().unwrap_or(focus),
+                latitude: number_of(state, "latitude").unwrap_or(lat),
+                longitude: number_of(state, "longitude").unwrap_or(lon),
+                focus_since: date_of(state, "focus_since").flatten().unwrap_or(focus),
             },
         );
     }
@@ -215,20 +226,21 @@ fn load_areas(conn: &mut DbConnection, since: NaiveDateTime) -> Result<BTreeMap<
 }
 
 /// The ministries' codes and names as they were, in their table order.
-fn load_ministries(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Vec<(String, String)>> {
-    let images = before_images(conn, "ministry", &["ministry.update"], since)?;
+fn load_ministries(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<(String, String)>> {
+    let states = described(conn, "ministry", before)?;
     let ministry_rows: Vec<(String, String)> = ministries::table
         .order(ministries::id.asc())
         .select((ministries::code, ministries::name))
         .load(conn)?;
     Ok(ministry_rows
         .into_iter()
-        .map(|(code, name)| {
-            let name = images
-                .get(&code)
-                .and_then(|(_, v)| text_of(v, "name"))
-                .unwrap_or(name);
-            (code, name)
+        .filter_map(|(code, name)| {
+            let state = state_of(&states, &code).ok()?;
+            let name = text_of(state, "name").unwrap_or(name);
+            Some((code, name))
         })
         .collect())
 }
@@ -238,8 +250,8 @@ fn load_ministries(conn: &mut DbConnection, since: NaiveDateTime) -> Result<Vec<
 type ThemeList = (Vec<(String, String, String)>, HashMap<i64, String>);
 
 /// Reads the themes as they were, and their codes by id.
-fn load_themes(conn: &mut DbConnection, since: NaiveDateTime) -> Result<ThemeList> {
-    let images = before_images(conn, "theme", &["theme.update"], since)?;
+fn load_themes(conn: &mut DbConnection, before: NaiveDateTime) -> Result<ThemeList> {
+    let states = described(conn, "theme", before)?;
     let theme_rows: Vec<(i64, String, String, String)> = themes::table
         .order(themes::id.asc())
         .select((
@@ -255,13 +267,13 @@ fn load_themes(conn: &mut DbConnection, since: NaiveDateTime) -> Result<ThemeLis
         .collect();
     let theme_list = theme_rows
         .into_iter()
-        .map(|(_, code, name, description)| {
-            let image = images.get(&code).map(|(_, v)| v).unwrap_or(&Value::Null);
-            (
+        .filter_map(|(_, code, name, description)| {
+            let state = state_of(&states, &code).ok()?;
+            Some((
                 code,
-                text_of(image, "name_nl").unwrap_or(name),
-                text_of(image, "description").unwrap_or(description),
-            )
+                text_of(state, "name_nl").unwrap_or(name),
+                text_of(state, "description").unwrap_or(description),
+            ))
         })
         .collect();
     Ok((theme_list, theme_codes))
@@ -270,7 +282,7 @@ fn load_themes(conn: &mut DbConnection, since: NaiveDateTime) -> Result<ThemeLis
 /// The programmes as they were, by code: (title, description, theme code, lead ministry code).
 fn load_programmes(
     conn: &mut DbConnection,
-    since: NaiveDateTime,
+    before: NaiveDateTime,
     theme_codes: &HashMap<i64, String>,
 ) -> Result<BTreeMap<String, (String, String, String, String)>> {
     let ministry_codes: HashMap<i64, String> = ministries::table
@@ -278,7 +290,7 @@ fn load_programmes(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let images = before_images(conn, "programme", &["programme.update"], since)?;
+    let states = described(conn, "programme", before)?;
     let programme_rows: Vec<(String, String, String, i64, i64)> = programmes::table
         .select((
             programmes::code,
@@ -290,144 +302,41 @@ fn load_programmes(
         .load(conn)?;
     Ok(programme_rows
         .into_iter()
-        .map(|(code, title, description, theme_id, lead_id)| {
-            let image = images.get(&code).map(|(_, v)| v).unwrap_or(&Value::Null);
-            let theme_id = image
-                .get("theme_id")
-                .and_then(Value::as_i64)
-                .unwrap_or(theme_id);
-            (
+        .filter_map(|(code, title, description, theme_id, lead_id)| {
+            let state = state_of(&states, &code).ok()?;
+            let theme_id = id_of(state, "theme_id").unwrap_or(theme_id);
+            let lead_id = id_of(state, "lead_ministry_id").unwrap_or(lead_id);
+            Some((
                 code,
                 (
-                    text_of(image, "title").unwrap_or(title),
-                    text_of(image, "description").unwrap_or(description),
+                    text_of(state, "title").unwrap_or(title),
+                    text_of(state, "description").unwrap_or(description),
                     theme_codes.get(&theme_id).cloned().unwrap_or_default(),
                     ministry_codes.get(&lead_id).cloned().unwrap_or_default(),
                 ),
-            )
+            ))
         })
         .collect())
 }
 
-/// The period as it was, from its row and the audit log.
-fn period_as_of(conn: &mut DbConnection, code: &str, since: NaiveDateTime) -> Result<PeriodInfo> {
+/// The period as it was, from its row and its versions.
+fn period_as_of(conn: &mut DbConnection, code: &str, before: NaiveDateTime) -> Result<PeriodInfo> {
     let row: ReportPeriod = report_periods::table
         .filter(report_periods::code.eq(code))
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| crate::service::reference::unknown_period(code))?;
-    let images = before_images(conn, "period", &["period.update"], since)?;
-    let image = images.get(code).map(|(_, v)| v).unwrap_or(&Value::Null);
+    let states = versions::states(conn, "period", Some(&[code.to_string()]), before)?;
+    // A period is reported on even before its row was recorded: its own code says which.
+    let state = state_of(&states, code).ok().flatten();
     Ok(PeriodInfo {
         code: row.code,
-        name: text_of(image, "name").unwrap_or(row.name),
-        starts_on: date_of(image, "starts_on").unwrap_or(row.starts_on),
-        cut_off: date_of(image, "cut_off").flatten().unwrap_or(row.cut_off),
-        due_date: date_of(image, "due_date").unwrap_or(row.due_date),
+        name: text_of(state, "name").unwrap_or(row.name),
+        starts_on: date_of(state, "starts_on").unwrap_or(row.starts_on),
+        cut_off: date_of(state, "cut_off").flatten().unwrap_or(row.cut_off),
+        due_date: date_of(state, "due_date").unwrap_or(row.due_date),
     })
-}
-
-/// Puts back what the actions said at the moment: title, description, responsible, theme,
-/// programme, target groups and budget.
-fn restore_actions(conn: &mut DbConnection, facts: &mut Facts, since: NaiveDateTime) -> Result<()> {
-    let images = before_images(conn, "action", &["action.update", "action.replan"], since)?;
-    let updates = before_images(conn, "action", &["action.update"], since)?;
-    for action in &mut facts.actions {
-        let key = action.id.to_string();
-        if let Some((_, image)) = updates.get(&key) {
-            if let Some(title) = text_of(image, "title") {
-                action.title = title;
-            }
-            if let Some(description) = text_of(image, "description") {
-                action.description = description;
-            }
-            if let Some(responsible) = text_of(image, "responsible") {
-                action.responsible = responsible;
-            }
-            if let Some(theme) = text_of(image, "theme") {
-                action.theme = theme;
-            }
-            if let Some(programme) = image.get("programme") {
-                action.programme = programme.as_str().map(str::to_string);
-            }
-            if let Some(groups) = image.get("target_groups").and_then(Value::as_array) {
-                action.target_groups = groups
-                    .iter()
-                    .filter_map(|g| g.as_str().map(str::to_string))
-                    .collect();
-            }
-        }
-        // The budget changes by editing (before image) or by re-planning (the plan then in force).
-        match images.get(&key) {
-            Some((operation, image)) if operation == "action.update" => {
-                action.budget_cents = image.get("budget_cents").and_then(Value::as_i64);
-            }
-            Some(_) => {
-                action.budget_cents = action
-                    .current_plan
-                    .as_ref()
-                    .and_then(|p| p.budget_cents)
-                    .or(action.budget_cents);
-            }
-            None => {}
-        }
-        if let Some(f) = facts.facts.get_mut(&action.id) {
-            f.budget_cents = action.budget_cents;
-        }
-    }
-    Ok(())
-}
-
-/// Milestones and indicators as they were described at the moment.
-fn restore_milestones_and_indicators(
-    conn: &mut DbConnection,
-    milestones: &mut HashMap<i64, Vec<MilestoneJson>>,
-    indicators_by_action: &mut HashMap<i64, Vec<IndicatorJson>>,
-    since: NaiveDateTime,
-) -> Result<()> {
-    let images = before_images(conn, "milestone", &["milestone.update"], since)?;
-    for milestone in milestones.values_mut().flatten() {
-        if let Some((_, image)) = images.get(&milestone.id.to_string()) {
-            if let Some(title) = text_of(image, "title") {
-                milestone.title = title;
-            }
-            if let Some(description) = text_of(image, "description") {
-                milestone.description = description;
-            }
-        }
-    }
-    let images = before_images(conn, "indicator", &["indicator.update"], since)?;
-    for indicator in indicators_by_action.values_mut().flatten() {
-        if let Some((_, image)) = images.get(&indicator.id.to_string()) {
-            if let Some(name) = text_of(image, "name") {
-                indicator.name = name;
-            }
-            if let Some(unit) = text_of(image, "unit") {
-                indicator.unit = unit;
-            }
-            if let Some(direction) = text_of(image, "direction") {
-                indicator.direction = direction;
-            }
-            if let Some(v) = image.get("baseline_value").and_then(Value::as_f64) {
-                indicator.baseline_value = v;
-            }
-            if let Some(v) = image.get("target_value").and_then(Value::as_f64) {
-                indicator.target_value = v;
-            }
-            if let Some(date) = date_of(image, "target_date") {
-                indicator.target_date = date;
-            }
-            indicator.progress_percent = indicator.latest.as_ref().and_then(|l| {
-                indicator_service::progress_percent(
-                    indicator.baseline_value,
-                    indicator.target_value,
-                    l.value,
-                )
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The state a report shows: as recorded before its moment, described as it was then.
@@ -457,15 +366,13 @@ impl State {
         )?;
         // The period as it was decides what counts as due.
         facts.cut_off = period.cut_off;
-        restore_actions(conn, &mut facts, as_of.before)?;
         let names = Names::load(conn, as_of.before)?;
         facts.actions.sort_by(|a, b| {
             (names.area(&a.area), &a.title, a.id).cmp(&(names.area(&b.area), &b.title, b.id))
         });
         let ids: Vec<i64> = facts.actions.iter().map(|a| a.id).collect();
-        let mut milestones = std::mem::take(&mut facts.milestones);
-        let mut indicators = indicator_service::for_actions(conn, &ids, Some(as_of))?;
-        restore_milestones_and_indicators(conn, &mut milestones, &mut indicators, as_of.before)?;
+        let milestones = std::mem::take(&mut facts.milestones);
+        let indicators = indicator_service::for_actions(conn, &ids, Some(as_of))?;
         facts.milestones = milestones;
         let indicator_ids: Vec<i64> = indicators.values().flatten().map(|i| i.id).collect();
         let values = indicator_service::values_for(conn, &indicator_ids, Some(as_of))?;
@@ -1411,9 +1318,15 @@ fn deviation_row(
     if slip_days == 0 && !late_against_original && !late_against_current {
         return None;
     }
-    let replans = plans
-        .iter()
-        .filter(|p| p.action_id == action.id && p.seq > 1)
+    // The re-plannings that moved a date; a new budget alone is not a deviation.
+    let own: Vec<&Baseline> = plans.iter().filter(|p| p.action_id == action.id).collect();
+    let replans = own
+        .windows(2)
+        .filter(|pair| {
+            (pair[0].planned_start, pair[0].planned_end)
+                != (pair[1].planned_start, pair[1].planned_end)
+        })
+        .map(|pair| pair[1])
         .map(|p| Replan {
             seq: p.seq,
             on: dates::amsterdam_date(p.recorded_at),
@@ -1489,7 +1402,14 @@ fn annex(ctx: &Context<'_>, history: &History) -> Result<Annex> {
     annex.milestones.sort_by_key(|m| (m.action_id, m.due, m.id));
     annex.indicators.sort_by_key(|i| (i.action_id, i.id));
     annex.updates = annex_updates(ctx, &history.updates)?;
-    annex.plans = history.plans.iter().map(annex_plan).collect();
+    // A plan the migration to versioned history made from an edit of an action's own budget
+    // was not a plan when reports before it were made: its budget counts, its line does not.
+    annex.plans = history
+        .plans
+        .iter()
+        .filter(|p| p.reason != crate::db::versions::BUDGET_EDIT_REASON)
+        .map(annex_plan)
+        .collect();
     Ok(annex)
 }
 

@@ -117,6 +117,12 @@ pub fn snapshot(model: &ReportModel) -> Result<(String, String)> {
     Ok((json, hash))
 }
 
+/// The version of the renderers: raised whenever a format draws the same model differently, so
+/// `report --verify` draws a stored report again only with the renderers that drew it. Stored
+/// with each report (`reports.renderer_version`); reports made before it was stored were drawn
+/// by version 1.
+pub const RENDERER_VERSION: i32 = 1;
+
 pub fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }

@@ -14,6 +14,7 @@ use crate::db::models::{
     Action, Baseline, NewAction, NewBaseline, NewProgressUpdate, ProgressUpdate,
 };
 use crate::db::schema::{action_target_groups, actions, baselines, progress_updates};
+use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
 use crate::domain::rollup::StatusCounts;
@@ -184,7 +185,7 @@ struct ResolvedFilter {
 
 fn parse_as_of(value: Option<&str>, errors: &mut Vec<FieldError>) -> Option<AsOf> {
     value.and_then(|v| match AsOf::parse(v) {
-        Ok(as_of) => Some(as_of),
+        Ok(as_of) => Some(as_of.not_after(db::now())),
         Err(message) => {
             errors.push(FieldError::new("as_of", message));
             None
@@ -374,13 +375,24 @@ type ActionPredicate =
 
 /// The SQL part of the filter (everything but an as-of status), as one condition; `None`
 /// when it lets every action through.
-fn predicate(filter: &ResolvedFilter, with_status: bool) -> Option<ActionPredicate> {
+/// The filter in SQL. `now`: the rows say what the actions are now, so every part applies;
+/// otherwise only what never changes (area, ministry) and existence do, and [`matches_then`]
+/// applies the rest to the actions as they were.
+fn predicate(filter: &ResolvedFilter, now: bool) -> Option<ActionPredicate> {
     let mut parts: Vec<ActionPredicate> = Vec::new();
     if let Some(ids) = &filter.areas {
         parts.push(Box::new(actions::area_id.eq_any(ids.clone())));
     }
     if let Some(ids) = &filter.ministries {
         parts.push(Box::new(actions::ministry_id.eq_any(ids.clone())));
+    }
+    if let Some(as_of) = filter.as_of {
+        parts.push(Box::new(actions::created_at.lt(as_of.before)));
+    }
+    if !now {
+        return parts
+            .into_iter()
+            .reduce(|all, next| Box::new(all.and(next)));
     }
     if let Some(ids) = &filter.themes {
         parts.push(Box::new(actions::theme_id.eq_any(ids.clone())));
@@ -409,12 +421,9 @@ fn predicate(filter: &ResolvedFilter, with_status: bool) -> Option<ActionPredica
                 .or(lower(actions::responsible).like(pattern).escape('\\')),
         ));
     }
-    if with_status && let Some(statuses) = &filter.statuses {
+    if let Some(statuses) = &filter.statuses {
         let codes: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
         parts.push(Box::new(actions::status.eq_any(codes)));
-    }
-    if let Some(as_of) = filter.as_of {
-        parts.push(Box::new(actions::created_at.lt(as_of.before)));
     }
     parts
         .into_iter()
@@ -422,9 +431,9 @@ fn predicate(filter: &ResolvedFilter, with_status: bool) -> Option<ActionPredica
 }
 
 /// The actions matching the SQL part of the filter.
-fn filtered(filter: &ResolvedFilter, with_status: bool) -> BoxedActions<'static> {
+fn filtered(filter: &ResolvedFilter, now: bool) -> BoxedActions<'static> {
     let query = actions::table.into_boxed();
-    match predicate(filter, with_status) {
+    match predicate(filter, now) {
         Some(condition) => query.filter(condition),
         None => query,
     }
@@ -563,8 +572,30 @@ pub fn to_json(
         Some(as_of) => history_of(conn, &ids, as_of)?,
         None => HashMap::new(),
     };
+    let described = match as_of {
+        Some(as_of) => {
+            let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            versions::states(conn, "action", Some(&keys), as_of.before)?
+        }
+        None => HashMap::new(),
+    };
     rows.into_iter()
-        .map(|action| {
+        .filter_map(|action| {
+            let then = match as_of {
+                None => Then::AsCreated,
+                Some(as_of) if !as_of.includes(action.created_at) => return None,
+                Some(_) => described
+                    .get(&action.id.to_string())
+                    .cloned()
+                    .unwrap_or(Then::AsCreated),
+            };
+            match then {
+                Then::Absent => None,
+                Then::AsCreated => Some((action, None)),
+                Then::State(state) => Some((action, Some(state))),
+            }
+        })
+        .map(|(action, then)| {
             let plans = plans.remove(&action.id).unwrap_or_default();
             let original = plans.first().map(PlanJson::from);
             let current = plans.last().map(PlanJson::from);
@@ -585,7 +616,7 @@ pub fn to_json(
                 .unwrap_or((action.planned_start, action.planned_end));
             let mut target_groups = groups.remove(&action.id).unwrap_or_default();
             target_groups.sort();
-            Ok(ActionJson {
+            let mut json = ActionJson {
                 id: action.id,
                 area: codes.area(action.area_id).to_string(),
                 municipality: codes
@@ -599,7 +630,10 @@ pub fn to_json(
                 title: action.title,
                 description: action.description,
                 responsible: action.responsible,
-                budget_cents: action.budget_cents,
+                // One budget: the plan's in force (the row keeps a copy of it, for sorting).
+                budget_cents: current
+                    .as_ref()
+                    .map_or(action.budget_cents, |p| p.budget_cents),
                 planned_start,
                 planned_end,
                 status,
@@ -611,9 +645,44 @@ pub fn to_json(
                 updated_at: action.updated_at,
                 version: action.version,
                 as_of: as_of.map(|a| a.before - chrono::Duration::microseconds(1)),
-            })
+            };
+            if let Some(state) = then {
+                describe_as_then(&mut json, &state);
+            }
+            Ok(json)
         })
         .collect()
+}
+
+/// An action described as it was: its versioned fields (see `db::versions::TRACKED`).
+fn describe_as_then(action: &mut ActionJson, state: &serde_json::Map<String, serde_json::Value>) {
+    let text = |field: &str| versions::text(state, field);
+    if let Some(title) = text("title") {
+        action.title = title;
+    }
+    if let Some(description) = text("description") {
+        action.description = description;
+    }
+    if let Some(responsible) = text("responsible") {
+        action.responsible = responsible;
+    }
+    if let Some(theme) = text("theme") {
+        action.theme = theme;
+    }
+    if let Some(programme) = state.get("programme") {
+        action.programme = programme.as_str().map(str::to_string);
+    }
+    if let Some(groups) = state
+        .get("target_groups")
+        .and_then(serde_json::Value::as_array)
+    {
+        let mut groups: Vec<String> = groups
+            .iter()
+            .filter_map(|g| g.as_str().map(str::to_string))
+            .collect();
+        groups.sort();
+        action.target_groups = groups;
+    }
 }
 
 fn compare(a: &ActionJson, b: &ActionJson, key: SortKey) -> std::cmp::Ordering {
@@ -665,6 +734,43 @@ pub fn list(
     }
 }
 
+/// Whether an action as it was matches the parts of the filter that can change: its status,
+/// theme, programme, target groups and texts.
+fn matches_then(filter: &ResolvedFilter, codes: &Codes, action: &ActionJson) -> bool {
+    let named = |ids: &Option<Vec<i64>>, name: &dyn Fn(i64) -> String, value: Option<&str>| {
+        ids.as_ref()
+            .is_none_or(|ids| value.is_some_and(|v| ids.iter().any(|id| name(*id) == v)))
+    };
+    let q = filter.q.as_ref().is_none_or(|q| {
+        let q = q.to_lowercase();
+        [&action.title, &action.description, &action.responsible]
+            .iter()
+            .any(|text| text.to_lowercase().contains(&q))
+    });
+    let groups = filter.target_groups.as_ref().is_none_or(|ids| {
+        ids.iter().any(|id| {
+            let code = codes.target_group(*id);
+            action.target_groups.iter().any(|g| g == code)
+        })
+    });
+    filter
+        .statuses
+        .as_ref()
+        .is_none_or(|s| s.contains(&action.status))
+        && named(
+            &filter.themes,
+            &|id| codes.theme(id).to_string(),
+            Some(&action.theme),
+        )
+        && named(
+            &filter.programmes,
+            &|id| codes.programme(id).to_string(),
+            action.programme.as_deref(),
+        )
+        && groups
+        && q
+}
+
 /// Every action that matched at a moment, sorted: the status then is known only after
 /// replaying history, so filtering by status, sorting and paging happen here.
 fn replayed(
@@ -677,9 +783,7 @@ fn replayed(
         .select(Action::as_select())
         .load(conn)?;
     let mut items = to_json(conn, codes, rows, Some(as_of))?;
-    if let Some(statuses) = &resolved.statuses {
-        items.retain(|a| statuses.contains(&a.status));
-    }
+    items.retain(|a| matches_then(resolved, codes, a));
     items.sort_by(|a, b| compare(a, b, resolved.sort));
     if resolved.descending {
         items.reverse();
@@ -813,7 +917,12 @@ pub fn get(conn: &mut DbConnection, id: ActionId, as_of: Option<AsOf>) -> Result
     }
     to_json(conn, &codes, vec![row], as_of)?
         .pop()
-        .ok_or_else(|| Error::not_found(Label::Action, id))
+        .ok_or_else(|| {
+            Error::NotFound(Msg::NotFoundThen {
+                kind: Label::Action,
+                id: id.to_string(),
+            })
+        })
 }
 
 /// A new action and its original plan.
@@ -1026,7 +1135,10 @@ pub struct ActionChange {
     pub title: Option<String>,
     pub description: Option<String>,
     pub responsible: Option<String>,
+    /// A new budget: the plan in force is continued with it, as a new plan (`reason` required).
     pub budget_cents: Option<i64>,
+    /// Why: required with a new budget, and kept with the new plan.
+    pub reason: Option<String>,
     pub theme: Option<String>,
     /// Programme code, or an empty string for none.
     pub programme: Option<String>,
@@ -1058,6 +1170,9 @@ fn check_change_texts(change: &ActionChange, errors: &mut Vec<FieldError>) {
         validate::text("responsible", responsible, 0, 200, errors);
     }
     validate::not_negative("budget_cents", change.budget_cents, errors);
+    if let Some(reason) = &change.reason {
+        validate::text("reason", reason, 0, MAX_NOTE, errors);
+    }
 }
 
 /// A change may not touch what has a way of its own (the plan: a re-plan; the status: a
@@ -1135,6 +1250,7 @@ pub fn update(
         entity: "action",
         id: &id.to_string(),
         expected: expected_version,
+        reason: "",
     };
     change::versioned(
         conn,
@@ -1144,6 +1260,33 @@ pub fn update(
         |_, before| authorize(before.owner(&codes)),
         |conn, _| {
             let row = load_row(conn, id)?;
+            let now = db::now();
+            let mut budget = row.budget_cents;
+            if let Some(new_budget) = change.budget_cents {
+                let plan = plan_in_force(conn, id)?;
+                let in_force = plan.as_ref().and_then(|p| p.budget_cents);
+                if in_force != Some(new_budget) {
+                    let reason = change.reason.as_deref().map(str::trim).unwrap_or("");
+                    if reason.is_empty() {
+                        check(vec![FieldError::new("reason", Msg::ReasonRequired)])?;
+                    }
+                    let plan = plan.ok_or_else(|| Error::internal("an action without a plan"))?;
+                    add_plan(
+                        conn,
+                        actor,
+                        id,
+                        NewPlan {
+                            planned_start: plan.planned_start,
+                            planned_end: plan.planned_end,
+                            budget_cents: Some(new_budget),
+                            target_note: &plan.target_note,
+                            reason,
+                        },
+                        now,
+                    )?;
+                    budget = Some(new_budget);
+                }
+            }
             let updated = diesel::update(
                 actions::table
                     .filter(actions::id.eq(id))
@@ -1157,10 +1300,10 @@ pub fn update(
                     .as_deref()
                     .map(str::trim)
                     .unwrap_or(&row.responsible)),
-                actions::budget_cents.eq(change.budget_cents.or(row.budget_cents)),
+                actions::budget_cents.eq(budget),
                 actions::theme_id.eq(theme_id.unwrap_or(row.theme_id)),
                 actions::programme_id.eq(programme_id.unwrap_or(row.programme_id)),
-                actions::updated_at.eq(db::now()),
+                actions::updated_at.eq(now),
                 actions::version.eq(expected_version + 1),
             ))
             .execute(conn)?;
@@ -1483,6 +1626,54 @@ pub fn plans(conn: &mut DbConnection, id: ActionId, as_of: Option<AsOf>) -> Resu
         .collect())
 }
 
+/// A plan to add to an action's plans.
+struct NewPlan<'a> {
+    planned_start: NaiveDate,
+    planned_end: NaiveDate,
+    budget_cents: Option<i64>,
+    target_note: &'a str,
+    reason: &'a str,
+}
+
+/// Adds a plan after the action's latest; the plan in force from `now`.
+fn add_plan(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action_id: i64,
+    plan: NewPlan<'_>,
+    now: NaiveDateTime,
+) -> Result<Baseline> {
+    let last: i32 = baselines::table
+        .filter(baselines::action_id.eq(action_id))
+        .select(diesel::dsl::max(baselines::seq))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0);
+    Ok(diesel::insert_into(baselines::table)
+        .values(NewBaseline {
+            action_id,
+            seq: last + 1,
+            planned_start: plan.planned_start,
+            planned_end: plan.planned_end,
+            budget_cents: plan.budget_cents,
+            target_note: plan.target_note,
+            reason: plan.reason,
+            recorded_at: now,
+            recorded_by: actor.user_id,
+        })
+        .returning(baselines::all_columns)
+        .get_result(conn)?)
+}
+
+/// The plan in force now: the latest.
+fn plan_in_force(conn: &mut DbConnection, action_id: i64) -> Result<Option<Baseline>> {
+    Ok(baselines::table
+        .filter(baselines::action_id.eq(action_id))
+        .order(baselines::seq.desc())
+        .select(Baseline::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn replan(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -1509,26 +1700,20 @@ pub fn replan(
         if row.version != expected_version {
             return Err(Error::PreconditionFailed);
         }
-        let last: i32 = baselines::table
-            .filter(baselines::action_id.eq(id))
-            .select(diesel::dsl::max(baselines::seq))
-            .first::<Option<i32>>(conn)?
-            .unwrap_or(0);
         let now = db::now();
-        let baseline: Baseline = diesel::insert_into(baselines::table)
-            .values(NewBaseline {
-                action_id: id,
-                seq: last + 1,
+        let baseline = add_plan(
+            conn,
+            actor,
+            id,
+            NewPlan {
                 planned_start: input.planned_start,
                 planned_end: input.planned_end,
                 budget_cents: input.budget_cents.or(row.budget_cents),
                 target_note: &input.target_note,
                 reason: input.reason.trim(),
-                recorded_at: now,
-                recorded_by: actor.user_id,
-            })
-            .returning(baselines::all_columns)
-            .get_result(conn)?;
+            },
+            now,
+        )?;
         let changed = diesel::update(
             actions::table
                 .filter(actions::id.eq(id))

@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use crate::db::models::NewAuditEntry;
 use crate::db::schema::audit_log;
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, versions};
 
 pub use crate::auth::Actor;
 
-/// Records one write; call inside the write's own transaction.
+/// Records one write; call inside the write's own transaction. The images also feed the
+/// versioned history (`db::versions::capture`) of the entity types it tracks.
 pub fn record<B: Serialize, A: Serialize>(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -19,22 +20,74 @@ pub fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> QueryResult<()> {
-    let before = before.and_then(|b| serde_json::to_string(b).ok());
-    let after = after.and_then(|a| serde_json::to_string(a).ok());
-    diesel::insert_into(audit_log::table)
-        .values(NewAuditEntry {
-            recorded_at: db::now(),
-            user_id: actor.user_id,
-            actor: &actor.name,
+    record_because(
+        conn,
+        actor,
+        Entry {
             operation,
             entity_type,
             entity_id,
-            before_json: before.as_deref(),
-            after_json: after.as_deref(),
+            reason: "",
+        },
+        before,
+        after,
+    )
+}
+
+/// What one audit row names: the operation, the entity and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub operation: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<&'a str>,
+    /// Why the change was made, kept with the version it makes (a target's, for example).
+    pub reason: &'a str,
+}
+
+/// [`record`] with a reason.
+pub fn record_because<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry: Entry<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> QueryResult<()> {
+    let before = before.and_then(|b| serde_json::to_value(b).ok());
+    let after = after.and_then(|a| serde_json::to_value(a).ok());
+    let before_text = before.as_ref().map(ToString::to_string);
+    let after_text = after.as_ref().map(ToString::to_string);
+    let recorded_at = db::now();
+    let id: i64 = diesel::insert_into(audit_log::table)
+        .values(NewAuditEntry {
+            recorded_at,
+            user_id: actor.user_id,
+            actor: &actor.name,
+            operation: entry.operation,
+            entity_type: entry.entity_type,
+            entity_id: entry.entity_id,
+            before_json: before_text.as_deref(),
+            after_json: after_text.as_deref(),
             request_id: actor.request_id.as_deref(),
         })
-        .execute(conn)
-        .map(|_| ())
+        .returning(audit_log::id)
+        .get_result(conn)?;
+    if let Some(key) = entry.entity_id {
+        versions::capture(
+            conn,
+            &versions::Write {
+                entity_type: entry.entity_type,
+                entity_key: key,
+                operation: entry.operation,
+                before: before.as_ref(),
+                after: after.as_ref(),
+                recorded_at,
+                recorded_by: actor.user_id,
+                reason: entry.reason,
+                audit_id: Some(id),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// One audit row as the API shows it.

@@ -1,8 +1,8 @@
 //! The one way to change a versioned row: load it, let the caller's check see its owner,
 //! refuse a change made from another version (If-Match, 412), apply the change with the
 //! version raised, and record the state before and after in the audit log — all in one
-//! transaction. Later work that must see every change (history, the audit chain, the outbox)
-//! hooks in here.
+//! transaction. The audit row feeds the versioned history (`db::versions`); later work that must
+//! see every change (the audit chain, the outbox) hooks in here.
 
 use serde::Serialize;
 
@@ -50,6 +50,8 @@ pub struct Change<'a> {
     pub id: &'a str,
     /// The version the change was made from.
     pub expected: i64,
+    /// Why, when the change needs a reason; kept with the version it makes.
+    pub reason: &'a str,
 }
 
 /// Runs `change` on the row `load` finds: `authorize` sees it first (the policy's object
@@ -71,12 +73,15 @@ pub fn versioned<R: Versioned>(
             return Err(Error::PreconditionFailed);
         }
         let after = apply(conn, &before)?.ok_or(Error::PreconditionFailed)?;
-        audit::record(
+        audit::record_because(
             conn,
             actor,
-            change.operation,
-            change.entity,
-            Some(change.id),
+            audit::Entry {
+                operation: change.operation,
+                entity_type: change.entity,
+                entity_id: Some(change.id),
+                reason: change.reason,
+            },
             Some(&before),
             Some(&after),
         )?;

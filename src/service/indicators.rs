@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::models::{Indicator, IndicatorValue, NewIndicator, NewIndicatorValue};
 use crate::db::schema::{indicator_values, indicators, users};
+use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::{ActionId, IndicatorId, dates};
@@ -98,6 +99,29 @@ fn value_json((v, by): (IndicatorValue, Option<String>)) -> ValueJson {
     }
 }
 
+/// An indicator described as it was: its versioned fields (see `db::versions::TRACKED`).
+fn describe_as_then(indicator: &mut Indicator, state: &serde_json::Map<String, serde_json::Value>) {
+    let number = |field: &str| state.get(field).and_then(serde_json::Value::as_f64);
+    if let Some(name) = versions::text(state, "name") {
+        indicator.name = name;
+    }
+    if let Some(unit) = versions::text(state, "unit") {
+        indicator.unit = unit;
+    }
+    if let Some(direction) = versions::text(state, "direction") {
+        indicator.direction = direction;
+    }
+    if let Some(value) = number("baseline_value") {
+        indicator.baseline_value = value;
+    }
+    if let Some(value) = number("target_value") {
+        indicator.target_value = value;
+    }
+    if let Some(date) = versions::date(state, "target_date") {
+        indicator.target_date = date;
+    }
+}
+
 fn to_json(
     conn: &mut DbConnection,
     rows: Vec<Indicator>,
@@ -111,9 +135,24 @@ fn to_json(
     for (value, by) in values_of(conn, &ids, as_of)? {
         latest_of.insert(value.indicator_id, (value, by));
     }
+    let described = match as_of {
+        Some(as_of) => {
+            let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            versions::states(conn, "indicator", Some(&keys), as_of.before)?
+        }
+        None => Default::default(),
+    };
     Ok(rows
         .into_iter()
         .filter(|i| as_of.is_none_or(|a| a.includes(i.created_at)))
+        .filter_map(|mut i| {
+            match described.get(&i.id.to_string()) {
+                Some(Then::Absent) => return None,
+                Some(Then::State(state)) => describe_as_then(&mut i, state),
+                Some(Then::AsCreated) | None => {}
+            }
+            Some(i)
+        })
         .map(|i| {
             let latest = latest_of.remove(&i.id).map(value_json);
             IndicatorJson {
@@ -192,6 +231,9 @@ pub struct IndicatorInput {
     pub baseline_value: Option<f64>,
     pub target_value: Option<f64>,
     pub target_date: Option<NaiveDate>,
+    /// Why: required when a change moves the target value or the target date; shown in the
+    /// indicator's history.
+    pub reason: Option<String>,
 }
 
 fn check_input(input: &IndicatorInput, creating: bool, errors: &mut Vec<FieldError>) {
@@ -277,12 +319,24 @@ pub fn update(
     authorize(actions::owner(conn, &codes, ActionId::from(row.action_id))?)?;
     let mut errors = Vec::new();
     check_input(input, false, &mut errors);
+    let reason = input.reason.as_deref().map(str::trim).unwrap_or("");
+    validate::text("reason", reason, 0, MAX_NOTE, &mut errors);
+    let moves_target = input
+        .target_value
+        .is_some_and(|v| v.to_bits() != row.target_value.to_bits())
+        || input
+            .target_date
+            .is_some_and(|d| Some(d) != row.target_date);
+    if moves_target && reason.is_empty() {
+        errors.push(FieldError::new("reason", Msg::ReasonRequired));
+    }
     check(errors)?;
     let change = Change {
         operation: "indicator.update",
         entity: "indicator",
         id: &id.to_string(),
         expected: expected_version,
+        reason,
     };
     let after = change::versioned(
         conn,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::models::{Milestone, MilestoneEvent, NewMilestone, NewMilestoneEvent};
 use crate::db::schema::{milestone_events, milestones, report_periods, users};
+use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::{ActionId, MilestoneId, dates};
@@ -116,10 +117,35 @@ fn to_json(
             }
         }
     }
+    let described = match as_of {
+        Some(as_of) => {
+            let keys: Vec<String> = rows.iter().map(|m| m.id.to_string()).collect();
+            versions::states(conn, "milestone", Some(&keys), as_of.before)?
+        }
+        None => Default::default(),
+    };
     let today = today_at(as_of);
     Ok(rows
         .into_iter()
         .filter(|m| as_of.is_none_or(|a| a.includes(m.created_at)))
+        .filter_map(|mut m| {
+            match described.get(&m.id.to_string()) {
+                Some(Then::Absent) => return None,
+                Some(Then::State(state)) => {
+                    if let Some(title) = versions::text(state, "title") {
+                        m.title = title;
+                    }
+                    if let Some(description) = versions::text(state, "description") {
+                        m.description = description;
+                    }
+                    if let Some(period) = state.get("report_period_id") {
+                        m.report_period_id = period.as_i64();
+                    }
+                }
+                Some(Then::AsCreated) | None => {}
+            }
+            Some(m)
+        })
         .map(|m| {
             let (due_date, done_on) = match as_of {
                 Some(_) => state
@@ -504,6 +530,7 @@ pub fn change(
         entity: "milestone",
         id: &id.to_string(),
         expected: expected_version,
+        reason: "",
     };
     let after = versioned(
         conn,

@@ -9,6 +9,7 @@ pub mod change;
 pub mod charts;
 pub mod codes;
 pub mod consultations;
+pub mod history;
 pub mod indicators;
 pub mod milestones;
 pub mod notes;

@@ -200,6 +200,7 @@ pub fn update(
         entity: "programme",
         id: code,
         expected: expected_version,
+        reason: "",
     };
     let after = change::versioned(
         conn,

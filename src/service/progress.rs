@@ -179,7 +179,7 @@ pub fn load_facts(
 ) -> Result<Facts> {
     let mut errors = Vec::new();
     let as_of = match as_of.map(AsOf::parse) {
-        Some(Ok(as_of)) => Some(as_of),
+        Some(Ok(as_of)) => Some(as_of.not_after(db::now())),
         Some(Err(message)) => {
             errors.push(FieldError::new("as_of", message));
             None

@@ -14,7 +14,7 @@ use crate::domain::{ReportId, ReportState, SignoffState};
 use crate::error::{Error, Result};
 use crate::i18n::{Label, Msg};
 use crate::reports::build::{self, Moment};
-use crate::reports::model::{ReportModel, SnapshotMinistries};
+use crate::reports::model::{MODEL_VERSION, ReportModel, SnapshotMinistries};
 use crate::reports::{self as documents, Format};
 use crate::service::audit::{self, Actor};
 use crate::service::signoffs;
@@ -65,19 +65,71 @@ pub struct ReportJson {
     pub files: Vec<FileJson>,
 }
 
-/// What `verify` found: does the report built again from history match the stored one?
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+/// What `verify` found, in three checks that each stand on their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
-    #[schema(value_type = i64)]
     pub report_id: ReportId,
-    pub snapshot_matches: bool,
-    /// (format, the stored bytes equal the rebuilt ones)
-    pub files: Vec<(Format, bool)>,
+    /// 1. Each stored file's bytes against the SHA-256 stored when it was made: (format, equal).
+    pub stored_files: Vec<(Format, bool)>,
+    /// 2. The snapshot built again from history against the stored one.
+    pub snapshot: SnapshotCheck,
+    /// 3. The files drawn again from the stored snapshot's model by this binary's renderers.
+    pub redrawn: RedrawCheck,
+}
+
+/// Check 2: the content, independent of the renderers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotCheck {
+    /// The same content hash and the same snapshot, byte for byte.
+    Same { hash: String },
+    /// History now gives another snapshot than the stored one.
+    Differs { stored: String, rebuilt: String },
+    /// The stored snapshot has another schema than this binary builds: not comparable.
+    OtherSchema { stored: u32, current: u32 },
+}
+
+/// Check 3: the drawing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedrawCheck {
+    /// (format, the stored bytes equal the ones drawn again)
+    Drawn(Vec<(Format, bool)>),
+    /// Drawn by another renderer than this binary's: not drawn again.
+    OtherRenderer { stored: i32, current: i32 },
+    /// The snapshot did not match, so there is nothing to draw from that is the stored content.
+    Skipped,
 }
 
 impl Verification {
+    /// Check 1 passed: no stored file was altered.
+    pub fn files_intact(&self) -> bool {
+        self.stored_files.iter().all(|(_, same)| *same)
+    }
+
+    /// Check 2 passed.
+    pub fn snapshot_same(&self) -> bool {
+        matches!(self.snapshot, SnapshotCheck::Same { .. })
+    }
+
+    /// Check 3 passed (drawn again, every file equal).
+    pub fn redrawn_same(&self) -> bool {
+        matches!(&self.redrawn, RedrawCheck::Drawn(files) if files.iter().all(|(_, same)| *same))
+    }
+
+    /// Nothing differs: no file altered, the snapshot the same, and every file drawn again the
+    /// same where the renderer allows drawing again.
+    pub fn nothing_differs(&self) -> bool {
+        self.files_intact()
+            && self.snapshot_same()
+            && match &self.redrawn {
+                RedrawCheck::Drawn(files) => files.iter().all(|(_, same)| *same),
+                RedrawCheck::OtherRenderer { .. } => true,
+                RedrawCheck::Skipped => false,
+            }
+    }
+
+    /// All three checks passed in full.
     pub fn identical(&self) -> bool {
-        self.snapshot_matches && self.files.iter().all(|(_, same)| *same)
+        self.files_intact() && self.snapshot_same() && self.redrawn_same()
     }
 }
 
@@ -263,6 +315,7 @@ pub fn generate(
                 totals_json: &totals,
                 generated_at: now,
                 generated_by: actor.user_id,
+                renderer_version: documents::RENDERER_VERSION,
             })
             // (not every column: the snapshot of a large programme is hundreds of megabytes)
             .returning(reports::id)
@@ -522,14 +575,52 @@ pub fn publish(
     })
 }
 
-/// Builds a stored report again from history, at its own moment, and compares the snapshot and
-/// every file byte for byte.
+/// Checks a stored report in three steps: (1) its files' bytes against their stored SHA-256;
+/// (2) its snapshot built again from history, at its own moment, against the stored one; (3) its
+/// files drawn again, only when the stored renderer version is this binary's.
 pub fn verify(conn: &mut DbConnection, id: ReportId) -> Result<Verification> {
     let report = load(conn, id.get(), true)?;
+    let renderer: i32 = reports::table
+        .find(report.id)
+        .select(reports::renderer_version)
+        .first(conn)?;
     let code: String = report_periods::table
         .find(report.report_period_id)
         .select(report_periods::code)
         .first(conn)?;
+    // 1. The stored bytes, one file at a time.
+    let formats: Vec<(String, String)> = report_files::table
+        .filter(report_files::report_id.eq(report.id))
+        .select((report_files::format, report_files::sha256))
+        .load(conn)?;
+    let mut stored_files = Vec::new();
+    let mut formats_sorted = Vec::new();
+    for (format, sha) in formats {
+        let parsed: Format = format.parse().map_err(Error::internal)?;
+        let bytes = file_bytes(conn, report.id, &format)?;
+        stored_files.push((parsed, documents::sha256(&bytes) == sha));
+        formats_sorted.push((parsed, sha));
+    }
+    stored_files.sort();
+    formats_sorted.sort();
+    // 2. The content, from history.
+    let stored_snapshot = snapshot_of(conn, report.id)?;
+    let stored_schema = serde_json::from_str::<serde_json::Value>(&stored_snapshot)
+        .ok()
+        .and_then(|v| v.get("model_version").and_then(serde_json::Value::as_u64))
+        .and_then(|v| u32::try_from(v).ok())
+        .unwrap_or(0);
+    if stored_schema != MODEL_VERSION {
+        return Ok(Verification {
+            report_id: id,
+            stored_files,
+            snapshot: SnapshotCheck::OtherSchema {
+                stored: stored_schema,
+                current: MODEL_VERSION,
+            },
+            redrawn: RedrawCheck::Skipped,
+        });
+    }
     let model = build::build(
         conn,
         &code,
@@ -538,29 +629,48 @@ pub fn verify(conn: &mut DbConnection, id: ReportId) -> Result<Verification> {
             known_at: report.generated_at,
         },
     )?;
-    // The snapshots are compared first and dropped before the formats are drawn.
-    let snapshot_matches = {
-        let (snapshot, hash) = documents::snapshot(&model)?;
-        hash == report.content_hash && snapshot == snapshot_of(conn, report.id)?
+    let (snapshot, hash) = documents::snapshot(&model)?;
+    let snapshot = if hash == report.content_hash && snapshot == stored_snapshot {
+        SnapshotCheck::Same { hash }
+    } else {
+        SnapshotCheck::Differs {
+            stored: report.content_hash.clone(),
+            rebuilt: hash,
+        }
     };
-    let stored: Vec<(String, String)> = report_files::table
-        .filter(report_files::report_id.eq(report.id))
-        .select((report_files::format, report_files::sha256))
-        .load(conn)?;
-    let mut files = Vec::new();
-    for (format, sha) in stored {
-        let format: Format = format.parse().map_err(Error::internal)?;
-        files.push((
-            format,
-            documents::sha256(&documents::render(&model, format)?) == sha,
-        ));
-    }
-    files.sort();
+    // 3. The drawing, by the same renderer only.
+    let redrawn = if renderer != documents::RENDERER_VERSION {
+        RedrawCheck::OtherRenderer {
+            stored: renderer,
+            current: documents::RENDERER_VERSION,
+        }
+    } else if !matches!(snapshot, SnapshotCheck::Same { .. }) {
+        RedrawCheck::Skipped
+    } else {
+        let mut files = Vec::new();
+        for (format, sha) in formats_sorted {
+            files.push((
+                format,
+                documents::sha256(&documents::render(&model, format)?) == sha,
+            ));
+        }
+        RedrawCheck::Drawn(files)
+    };
     Ok(Verification {
         report_id: id,
-        snapshot_matches,
-        files,
+        stored_files,
+        snapshot,
+        redrawn,
     })
+}
+
+/// The stored bytes of one file of a report.
+fn file_bytes(conn: &mut DbConnection, report_id: i64, format: &str) -> Result<Vec<u8>> {
+    Ok(report_files::table
+        .filter(report_files::report_id.eq(report_id))
+        .filter(report_files::format.eq(format))
+        .select(report_files::content)
+        .first(conn)?)
 }
 
 /// The periods whose cut-off has passed (Europe/Amsterdam end of day) and that have no report

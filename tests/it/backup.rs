@@ -181,3 +181,71 @@ both_backends!(
         );
     }
 );
+
+/// A backup made by the release before versioned history (schema at migration 13; how it was
+/// made: `tests/fixtures/README.md`), with a report published before ordinary edits that the
+/// release itself then said "differs": put in place and migrated, as `serve` does on start, the
+/// report verifies in all three checks, and `as_of` gives the state the report shows.
+#[test]
+fn a_backup_of_the_release_before_versioned_history_migrates_and_verifies() {
+    use std::io::Read;
+    use versnelling::domain::asof::AsOf;
+    use versnelling::domain::{ActionId, ReportId};
+    use versnelling::service::{actions, reports};
+
+    let database = crate::support::TestDatabase::create(crate::support::Backend::Sqlite).unwrap();
+    let mut gz = flate2::read::GzDecoder::new(
+        &include_bytes!("../fixtures/backup-migration-13.sqlite.gz")[..],
+    );
+    let mut bytes = Vec::new();
+    gz.read_to_end(&mut bytes).unwrap();
+
+    // The old backup is refused by a restore into the current schema, and changes nothing there.
+    let mut current = database.connect();
+    db::run_migrations(&mut current).unwrap();
+    let old = database.data_dir.join("backup-13.db");
+    std::fs::write(&old, &bytes).unwrap();
+    let url = database.settings().database_url().unwrap();
+    let refused = backup::restore(&mut current, &url, &old).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("schema version 20261203000013"),
+        "says why: {refused}"
+    );
+    drop(current);
+
+    // Put in place and started by this release: migrated, versions rebuilt from the audit log.
+    let target = crate::support::TestDatabase::create(crate::support::Backend::Sqlite).unwrap();
+    std::fs::create_dir_all(&target.data_dir).unwrap();
+    std::fs::write(target.url.strip_prefix("sqlite://").unwrap(), &bytes).unwrap();
+    let mut conn = target.connect();
+    assert_eq!(db::run_migrations(&mut conn).unwrap(), 1);
+    let verified = reports::verify(&mut conn, ReportId::from(1)).unwrap();
+    assert!(verified.identical(), "{verified:?}");
+
+    // Action 2 was renamed and its own budget edited before the cut-off, re-planned after it:
+    // one budget at every moment, the plan's.
+    let cut_off = Some(AsOf::parse("2021-03-31").unwrap());
+    let then = actions::get(&mut conn, ActionId::from(2), cut_off).unwrap();
+    assert_eq!(then.title, "Actie 2, hernoemd voor de cut-off");
+    assert_eq!(then.budget_cents, Some(250_000_000));
+    assert_eq!(then.theme, "employment");
+    let now = actions::get(&mut conn, ActionId::from(2), None).unwrap();
+    assert_eq!(now.budget_cents, Some(260_000_000));
+    assert_eq!(now.theme, "youth");
+    let plans = actions::plans(&mut conn, ActionId::from(2), None).unwrap();
+    assert_eq!(
+        plans.iter().map(|p| p.budget_cents).collect::<Vec<_>>(),
+        [Some(200_000_000), Some(250_000_000), Some(260_000_000)],
+        "the budget edit became the second plan, between the original and the re-plan"
+    );
+    // Action 1 renamed after the publication: as of the cut-off its old title.
+    let first = actions::get(&mut conn, ActionId::from(1), cut_off).unwrap();
+    assert_eq!(first.title, "Actie 1 voor de test");
+    assert_eq!(first.budget_cents, Some(100_000_000));
+    // Migrating again changes nothing.
+    assert_eq!(db::run_migrations(&mut conn).unwrap(), 0);
+    let verified = reports::verify(&mut conn, ReportId::from(1)).unwrap();
+    assert!(verified.identical(), "{verified:?}");
+}

@@ -21,6 +21,7 @@ mod cli;
 mod consultations;
 mod crash;
 mod demo;
+mod history;
 mod instances;
 mod openapi;
 mod policy;

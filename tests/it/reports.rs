@@ -253,33 +253,11 @@ app_test!(
 
 /// Every column that says when something was recorded, in the tables history is read from.
 /// Reports and sign-offs keep their own (real) times.
-const RECORDED: &[(&str, &[&str])] = &[
-    ("actions", &["created_at", "updated_at", "last_update_at"]),
-    ("baselines", &["recorded_at"]),
-    ("progress_updates", &["recorded_at"]),
-    ("milestones", &["created_at", "updated_at"]),
-    ("milestone_events", &["recorded_at"]),
-    ("indicators", &["created_at", "updated_at"]),
-    ("indicator_values", &["recorded_at"]),
-    ("local_notes", &["recorded_at"]),
-    ("audit_log", &["recorded_at"]),
-];
-
 /// Moves everything recorded since the last call to `at` (UTC, `2024-09-15 10:00:00`): the
 /// test writes through the API now and then says when it happened, so the history reads as
 /// it would have been recorded over two years.
 fn happened_at(app: &TestApp, at: &str) {
-    use diesel::RunQueryDsl;
-    let mut conn = app.connect();
-    for (table, columns) in RECORDED {
-        for column in *columns {
-            diesel::sql_query(format!(
-                "UPDATE {table} SET {column} = '{at}' WHERE {column} > '{at}'"
-            ))
-            .execute(&mut conn)
-            .unwrap();
-        }
-    }
+    crate::support::happened_at(&mut app.connect(), at);
 }
 
 struct History {
@@ -812,7 +790,7 @@ app_test!(
         let id = versnelling::domain::ReportId::from(published["id"].as_i64().unwrap());
         let verified = versnelling::service::reports::verify(&mut conn, id).unwrap();
         assert!(verified.identical(), "{verified:?}");
-        assert_eq!(verified.files.len(), 5);
+        assert_eq!(verified.stored_files.len(), 5);
         let stored = files(&app, &admin, &published).await;
         assert_eq!(stored, p1_files);
 

@@ -182,6 +182,35 @@ macro_rules! both_backends {
     };
 }
 
+/// The tables and columns that say when something was recorded.
+const RECORDED: &[(&str, &[&str])] = &[
+    ("actions", &["created_at", "updated_at", "last_update_at"]),
+    ("baselines", &["recorded_at"]),
+    ("progress_updates", &["recorded_at"]),
+    ("milestones", &["created_at", "updated_at"]),
+    ("milestone_events", &["recorded_at"]),
+    ("indicators", &["created_at", "updated_at"]),
+    ("indicator_values", &["recorded_at"]),
+    ("local_notes", &["recorded_at"]),
+    ("audit_log", &["recorded_at"]),
+    ("versions", &["recorded_at"]),
+];
+
+/// Moves everything recorded after `at` (UTC, `2024-09-15 10:00:00`) to `at`: a test writes
+/// now and then says when it happened, so history reads as if recorded over months.
+pub fn happened_at(conn: &mut DbConnection, at: &str) {
+    use diesel::RunQueryDsl;
+    for (table, columns) in RECORDED {
+        for column in *columns {
+            diesel::sql_query(format!(
+                "UPDATE {table} SET {column} = '{at}' WHERE {column} > '{at}'"
+            ))
+            .execute(&mut *conn)
+            .expect("move the recorded times");
+        }
+    }
+}
+
 /// Says why a test skips when a tool it needs is missing; with `CI=true` (where `.ci/run`
 /// installs every tool) it fails instead.
 pub fn skip_unless_ci(message: &str) {

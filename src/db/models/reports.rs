@@ -61,4 +61,6 @@ pub struct NewReport<'a> {
     pub totals_json: &'a str,
     pub generated_at: NaiveDateTime,
     pub generated_by: Option<i64>,
+    /// The renderers that drew its files (`reports::RENDERER_VERSION`).
+    pub renderer_version: i32,
 }

@@ -150,6 +150,7 @@ pub fn update_area(
         entity: "area",
         id: code,
         expected,
+        reason: "",
     };
     change::versioned(
         conn,
@@ -300,6 +301,7 @@ pub fn update_ministry(
         entity: "ministry",
         id: code,
         expected,
+        reason: "",
     };
     change::versioned(
         conn,
@@ -408,6 +410,7 @@ pub fn update_theme(
         entity: "theme",
         id: code,
         expected,
+        reason: "",
     };
     change::versioned(
         conn,
@@ -544,6 +547,7 @@ pub fn update_period(
         entity: "period",
         id: code,
         expected,
+        reason: "",
     };
     change::versioned(
         conn,
