@@ -3,6 +3,8 @@
 //! who may write it. A form made from an older version is refused with a clear message, never
 //! saved over someone else's change.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -10,14 +12,20 @@ use askama::Template;
 use crate::api::respond::checker;
 use crate::auth::AuthUser;
 use crate::auth::policy::{self, Operation};
+use crate::db::DbConnection;
+use crate::domain::asof::AsOf;
 use crate::domain::{ActionId, IndicatorId, MilestoneId, dates};
 use crate::error::Error;
 use crate::service::actions::{self, ProgressInput};
 use crate::service::codes::Codes;
+use crate::service::history;
 use crate::service::indicators;
 use crate::service::milestones::{self, Change, CompleteInput};
+use crate::service::programmes;
 use crate::service::reference::Names;
 use crate::state::AppState;
+use crate::web::as_of::AsOfView;
+use crate::web::field_history::{self, FieldChangeRow, Words};
 use crate::web::form::{FormFields, Problems};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
@@ -51,6 +59,7 @@ pub struct PlanRow {
 #[template(path = "action.html")]
 struct ActionPage {
     l: Layout,
+    as_of: AsOfView,
     action: ActionView,
     deviation: String,
     plans: Vec<PlanRow>,
@@ -63,6 +72,7 @@ struct ActionPage {
     updates: Vec<UpdateRow>,
     milestones: Vec<MilestoneRow>,
     indicators: Vec<IndicatorRow>,
+    field_changes: Vec<FieldChangeRow>,
     today: String,
 }
 
@@ -72,6 +82,53 @@ pub struct ProgressForm {
     pub status: String,
     pub percent: String,
     pub note: String,
+}
+
+/// Everything the action page shows, read in one go (as of the moment, when there is one).
+struct Loaded {
+    action: actions::ActionJson,
+    plans: Vec<actions::PlanJson>,
+    history: Vec<actions::ProgressJson>,
+    milestone_list: Vec<milestones::MilestoneJson>,
+    indicator_list: Vec<(indicators::IndicatorJson, Vec<indicators::ValueJson>)>,
+    changes: Vec<history::FieldChange>,
+    /// The titles of the programmes the field history names, by code.
+    programme_titles: BTreeMap<String, String>,
+    names: Names,
+    codes: Codes,
+}
+
+fn load(conn: &mut DbConnection, id: ActionId, moment: Option<AsOf>) -> Result<Loaded, Error> {
+    // 404 when the action did not exist yet at the moment.
+    let action = actions::get(conn, id, moment)?;
+    let mut indicator_list = Vec::new();
+    for indicator in indicators::list(conn, id, moment)? {
+        let values = indicators::values(conn, IndicatorId::from(indicator.id), moment)?;
+        indicator_list.push((indicator, values));
+    }
+    let changes = history::action_fields(conn, id)?;
+    let mut programme_titles = BTreeMap::new();
+    for code in field_history::programme_codes(&changes) {
+        match programmes::get(conn, &code) {
+            Ok(programme) => {
+                programme_titles.insert(code, programme.title);
+            }
+            // A programme since removed keeps its code.
+            Err(Error::NotFound(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(Loaded {
+        action,
+        plans: actions::plans(conn, id, moment)?,
+        history: actions::history(conn, id, moment)?,
+        milestone_list: milestones::list(conn, id, moment)?,
+        indicator_list,
+        changes,
+        programme_titles,
+        names: Names::load(conn)?,
+        codes: Codes::load(conn)?,
+    })
 }
 
 #[expect(
@@ -89,32 +146,26 @@ async fn page(
 ) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let t = lang.texts();
-    let (action, plans, history, milestone_list, indicator_list, names, codes) = state
-        .read(move |conn| {
-            let action = actions::get(conn, id, None)?;
-            let plans = actions::plans(conn, id, None)?;
-            let history = actions::history(conn, id, None)?;
-            let milestone_list = milestones::list(conn, id, None)?;
-            let mut indicator_list = Vec::new();
-            for indicator in indicators::list(conn, id, None)? {
-                let values = indicators::values(conn, IndicatorId::from(indicator.id), None)?;
-                indicator_list.push((indicator, values));
-            }
-            Ok((
-                action,
-                plans,
-                history,
-                milestone_list,
-                indicator_list,
-                Names::load(conn)?,
-                Codes::load(conn)?,
-            ))
-        })
-        .await?;
-    let can_write =
-        policy::authorize_object(user, Operation::WriteAction, action.owner(&codes)).is_ok();
+    let as_of = AsOfView::read(ctx, format!("/acties/{id}"))?;
+    let moment = as_of.moment;
+    let Loaded {
+        action,
+        plans,
+        history,
+        milestone_list,
+        indicator_list,
+        changes,
+        programme_titles,
+        names,
+        codes,
+    } = state.read(move |conn| load(conn, id, moment)).await?;
+    // The forms act on now: none on a page of the past.
+    let can_write = moment.is_none()
+        && policy::authorize_object(user, Operation::WriteAction, action.owner(&codes)).is_ok();
     let english = lang == Lang::En;
-    let today = dates::amsterdam_date(crate::db::now());
+    let today = dates::amsterdam_date(moment.map_or_else(crate::db::now, |m| {
+        m.before - chrono::Duration::microseconds(1)
+    }));
     let original_end = action
         .original_plan
         .as_ref()
@@ -151,6 +202,16 @@ async fn page(
     };
     let page = ActionPage {
         l: Layout::new(ctx, action.title.clone()),
+        field_changes: field_history::rows(
+            lang,
+            &Words {
+                names: &names,
+                programmes: programme_titles,
+            },
+            &changes,
+            moment,
+        ),
+        as_of,
         deviation,
         plans: plans
             .iter()
@@ -195,10 +256,11 @@ async fn page(
         today: today.format("%Y-%m-%d").to_string(),
         action: view,
     };
-    render(status, &page)
+    render(page.as_of.status(status), &page)
 }
 
-/// GET /acties/{id} — one action. Any logged-in user; the forms for those who may write it.
+/// GET /acties/{id} — one action, now or as of a day (`?as_of=`). Any logged-in user; the forms
+/// (now only) for those who may write it.
 pub async fn show(
     state: web::Data<AppState>,
     ctx: WebContext,

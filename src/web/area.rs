@@ -1,6 +1,7 @@
 //! The page of one area, for its mayor and officials: actions by theme, late and upcoming
 //! milestones, indicators, the status per ministry with its numbers, and recent history.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
@@ -13,6 +14,7 @@ use crate::service::notes;
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
 use crate::state::AppState;
+use crate::web::as_of::{self, AsOfView};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -38,6 +40,7 @@ pub struct NoteRow {
 #[template(path = "area.html")]
 struct AreaPage {
     l: Layout,
+    as_of: AsOfView,
     code: String,
     municipality: String,
     province: String,
@@ -50,7 +53,7 @@ struct AreaPage {
     notes: Vec<NoteRow>,
 }
 
-/// GET /gebieden/{code} — one area. Any logged-in user.
+/// GET /gebieden/{code} — one area, now or as of a day (`?as_of=`). Any logged-in user.
 #[expect(
     clippy::too_many_lines,
     reason = "assembles the area page view part by part; to be split when the page is rebuilt from shared layout pieces"
@@ -63,6 +66,8 @@ pub async fn show(
     let lang = ctx.lang;
     let code = code.into_inner();
     let area = code.clone();
+    let as_of = AsOfView::read(&ctx, format!("/gebieden/{code}"))?;
+    let (param, moment) = (as_of.param.clone(), as_of.moment);
     let (facts, names, recent, notes, indicators) = state
         .read(move |conn| {
             let names = Names::load(conn)?;
@@ -73,14 +78,15 @@ pub async fn show(
                 area: Some(area.clone()),
                 ..Default::default()
             };
-            let facts = progress::load_facts(conn, &filter, None, None)?;
-            let recent = actions::recent_updates(conn, Some(&area), None, RECENT)?;
-            let notes = notes::list(conn, &area, None)?;
+            let facts = progress::load_facts(conn, &filter, None, param.as_deref())?;
+            let recent = actions::recent_updates(conn, Some(&area), None, moment, RECENT)?;
+            let notes = notes::list(conn, &area, moment)?;
             let ids: Vec<i64> = facts.actions.iter().map(|a| a.id).collect();
-            let indicators = indicators::for_actions(conn, &ids, None)?;
+            let indicators = indicators::for_actions(conn, &ids, moment)?;
             Ok((facts, names, recent, notes, indicators))
         })
         .await?;
+    let recent = as_of::updates_then(recent, moment, &facts.actions, RECENT as usize);
     let (name, municipality, province) = names.areas.get(&code).cloned().unwrap_or_default();
     let english = lang == Lang::En;
     let title_of = |id: i64| {
@@ -151,6 +157,7 @@ pub async fn show(
     notes.sort_by_key(|n| std::cmp::Reverse(n.recorded_at));
     let page = AreaPage {
         l: Layout::new(&ctx, name),
+        as_of,
         code,
         municipality,
         province,
@@ -173,5 +180,5 @@ pub async fn show(
             })
             .collect(),
     };
-    crate::web::ok(&page)
+    crate::web::render(page.as_of.status(StatusCode::OK), &page)
 }

@@ -165,6 +165,32 @@ texts! {
     values_caption: "Metingen van", "Measurements of";
     measured_on: "Datum", "Date";
     value: "Waarde", "Value";
+    // as of ("stand per")
+    as_of_label: "Stand per", "As of";
+    as_of_show: "Toon", "Show";
+    as_of_today: "Vandaag", "Today";
+    as_of_hint: "De stand aan het einde van die dag.", "The state at the end of that day.";
+    as_of_seen: "U ziet de stand van", "You are looking at the state as of";
+    as_of_end_of_day: "(einde van de dag)", "(end of the day)";
+    as_of_forms: "Formulieren om te wijzigen staan alleen bij de stand van vandaag.", "Forms to make changes are only shown with today's state.";
+    // field history
+    field_history: "Geschiedenis van de velden", "Field history";
+    field_history_caption: "Elke wijziging van de velden van deze actie, de nieuwste eerst", "Every change of this action's fields, newest first";
+    no_field_changes: "Nog geen wijzigingen.", "No changes yet.";
+    changed_at: "Wanneer", "When";
+    field: "Veld", "Field";
+    changed_from: "Van", "From";
+    changed_to: "Naar", "To";
+    changed_by: "Door", "By";
+    field_title: "Titel", "Title";
+    field_description: "Omschrijving", "Description";
+    field_responsible: "Verantwoordelijke", "Responsible";
+    field_theme: "Thema", "Theme";
+    field_programme: "Programma", "Programme";
+    field_target_groups: "Doelgroepen", "Target groups";
+    field_budget: "Begroting", "Budget";
+    field_planned_start: "Geplande start", "Planned start";
+    field_planned_end: "Gepland einde", "Planned end";
     // consultations
     consultations_title: "Raadplegingen", "Consultations";
     no_consultations: "Er zijn geen raadplegingen.", "There are no consultations.";

@@ -18,6 +18,7 @@ use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::{self, Names};
 use crate::service::signoffs;
 use crate::state::AppState;
+use crate::web::as_of::AsOfView;
 use crate::web::form::Problems;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -27,6 +28,7 @@ use crate::web::view::{ActionRow, MilestoneRow, RollupRow};
 #[template(path = "ministry.html")]
 struct MinistryPage {
     l: Layout,
+    as_of: AsOfView,
     code: String,
     by_area: Vec<RollupRow>,
     actions: Vec<ActionRow>,
@@ -50,8 +52,8 @@ pub struct SignoffView {
     pub can_approve: bool,
 }
 
-/// GET /ministeries/{code} — one ministry. Any logged-in user; the forms for those who may
-/// write its actions or sign off its periods.
+/// GET /ministeries/{code} — one ministry, now or as of a day (`?as_of=`). Any logged-in user;
+/// the forms (now only) for those who may write its actions or sign off its periods.
 pub async fn show(
     state: web::Data<AppState>,
     ctx: WebContext,
@@ -69,7 +71,9 @@ pub async fn show(
     .await
 }
 
-/// The ministry page, with the problems of a refused sign-off when there are any.
+/// The ministry page, with the problems of a refused sign-off when there are any. As of a day
+/// in the past it shows the actions and milestones then, without forms or sign-offs (those
+/// are about now).
 #[expect(
     clippy::too_many_lines,
     reason = "assembles the ministry page view part by part; to be split when the page is rebuilt from shared layout pieces"
@@ -84,6 +88,9 @@ pub async fn page(
 ) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
     let ministry = code.clone();
+    let as_of = AsOfView::read(ctx, format!("/ministeries/{code}"))?;
+    let param = as_of.param.clone();
+    let past = as_of.is_past();
     let (facts, names, codes, readiness) = state
         .read(move |conn| {
             let names = Names::load(conn)?;
@@ -94,10 +101,12 @@ pub async fn page(
                 ministry: Some(ministry.clone()),
                 ..Default::default()
             };
-            let facts = progress::load_facts(conn, &filter, None, None)?;
+            let facts = progress::load_facts(conn, &filter, None, param.as_deref())?;
             let mut readiness = Vec::new();
-            for period in reference::periods(conn)? {
-                readiness.push(signoffs::readiness(conn, &period.code)?);
+            if !past {
+                for period in reference::periods(conn)? {
+                    readiness.push(signoffs::readiness(conn, &period.code)?);
+                }
             }
             Ok((facts, names, Codes::load(conn)?, readiness))
         })
@@ -131,7 +140,8 @@ pub async fn page(
             })
         })
         .collect();
-    let may_write = |owner| policy::authorize_object(user, Operation::WriteAction, owner).is_ok();
+    let may_write =
+        |owner| !past && policy::authorize_object(user, Operation::WriteAction, owner).is_ok();
 
     let (by_area, _) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
     let mut by_area = RollupRow::for_groups(
@@ -174,6 +184,7 @@ pub async fn page(
     let title = format!("{} ({code})", names.ministry(&code));
     let page = MinistryPage {
         l: Layout::new(ctx, title),
+        as_of,
         signoffs,
         code,
         by_area,
@@ -183,5 +194,5 @@ pub async fn page(
         today: today.format("%Y-%m-%d").to_string(),
         problems,
     };
-    crate::web::render(status, &page)
+    crate::web::render(page.as_of.status(status), &page)
 }

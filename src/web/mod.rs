@@ -11,8 +11,10 @@
 pub mod action;
 pub mod admin;
 pub mod area;
+pub mod as_of;
 pub mod assets;
 pub mod consultation;
+pub mod field_history;
 pub mod form;
 pub mod i18n;
 pub mod layout;

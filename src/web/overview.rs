@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -12,6 +13,7 @@ use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
 use crate::state::AppState;
+use crate::web::as_of::{self, AsOfView};
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -59,6 +61,7 @@ pub struct MatrixRow {
 #[template(path = "overview.html")]
 struct OverviewPage {
     l: Layout,
+    as_of: AsOfView,
     totals: Totals,
     areas: Vec<RollupRow>,
     themes: Vec<String>,
@@ -67,7 +70,6 @@ struct OverviewPage {
     updates: Vec<UpdateRow>,
 }
 
-/// GET / — the national overview. Any logged-in user.
 /// The area × theme matrix: per cell the worst stoplicht and the number of actions, areas by
 /// name.
 fn matrix(lang: Lang, actions: &[ActionJson], names: &Names) -> Vec<MatrixRow> {
@@ -103,16 +105,21 @@ fn matrix(lang: Lang, actions: &[ActionJson], names: &Names) -> Vec<MatrixRow> {
     matrix
 }
 
+/// GET / — the national overview, now or as of a day (`?as_of=`). Any logged-in user.
 pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpResponse, Error> {
     let lang = ctx.lang;
+    let as_of = AsOfView::read(&ctx, "/")?;
+    let (param, moment) = (as_of.param.clone(), as_of.moment);
     let (facts, names, recent) = state
         .read(move |conn| {
-            let facts = progress::load_facts(conn, &ActionFilter::default(), None, None)?;
+            let facts =
+                progress::load_facts(conn, &ActionFilter::default(), None, param.as_deref())?;
             let names = Names::load(conn)?;
-            let recent = actions::recent_updates(conn, None, None, RECENT)?;
+            let recent = actions::recent_updates(conn, None, None, moment, RECENT)?;
             Ok((facts, names, recent))
         })
         .await?;
+    let recent = as_of::updates_then(recent, moment, &facts.actions, RECENT as usize);
     let (by_area, total) = facts.rollup(GroupBy::Area, DEFAULT_STALE_WEEKS);
     let (by_ministry, _) = facts.rollup(GroupBy::Ministry, DEFAULT_STALE_WEEKS);
     let english = lang == Lang::En;
@@ -147,6 +154,7 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
 
     let page = OverviewPage {
         l: Layout::new(&ctx, lang.texts().overview_title),
+        as_of,
         totals: Totals::new(lang, &total),
         areas: area_rows,
         themes: names
@@ -161,5 +169,5 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
             .map(|r| UpdateRow::recent(lang, &names, r))
             .collect(),
     };
-    crate::web::ok(&page)
+    crate::web::render(page.as_of.status(StatusCode::OK), &page)
 }

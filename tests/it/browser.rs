@@ -559,6 +559,27 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
     );
     assert!(history.contains("oranje · 45%"), "{history}");
     let action_path = format!("/acties/{}", s.action);
+    // The "stand per" control: a past moment (notice, no forms) and a refused date.
+    check_page(
+        &driver,
+        base,
+        "overview-as-of",
+        "/?as_of=2021-03-31",
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
+    check_page(
+        &driver,
+        base,
+        "action-as-of-refused",
+        &format!("{action_path}?as_of=2021-02-30"),
+        axe_source,
+        shots,
+        &mut failures,
+    )
+    .await;
     check_page(
         &driver,
         base,

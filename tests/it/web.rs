@@ -626,3 +626,313 @@ app_test!(
         );
     }
 );
+
+/// "Stand per": an action of BZK in rotterdam-zuid made on 1 March 2021 with a progress update
+/// of 15 March 2021 (moved back in the database, as a history that old cannot be written now),
+/// then renamed today through the service by `user` (id, name). Its id.
+async fn action_renamed_after_march_2021(
+    app: &TestApp,
+    admin: &str,
+    user: (i64, &str),
+    new_title: &str,
+) -> i64 {
+    use diesel::prelude::*;
+    use versnelling::db::schema::{actions, baselines, progress_updates, versions};
+    use versnelling::domain::ActionId;
+    use versnelling::service::actions::ActionChange;
+
+    let (id, _) = action_of(app, admin, "BZK", "rotterdam-zuid").await;
+    let update = serde_json::json!({"status": "on_track", "percent_complete": 10, "note": "Gestart in maart"});
+    let response = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/actions/{id}/updates"),
+            Some(admin),
+            Some(update),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let at = |text: &str| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+    let (created, updated) = (at("2021-03-01 09:00:00"), at("2021-03-15 10:00:00"));
+    let mut conn = app.connect();
+    diesel::update(actions::table.find(id))
+        .set((
+            actions::created_at.eq(created),
+            actions::last_update_at.eq(Some(updated)),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(baselines::table.filter(baselines::action_id.eq(id)))
+        .set(baselines::recorded_at.eq(created))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(
+        versions::table
+            .filter(versions::entity_type.eq("action"))
+            .filter(versions::entity_key.eq(id.to_string())),
+    )
+    .set(versions::recorded_at.eq(created))
+    .execute(&mut conn)
+    .unwrap();
+    diesel::update(progress_updates::table.filter(progress_updates::action_id.eq(id)))
+        .set(progress_updates::recorded_at.eq(updated))
+        .execute(&mut conn)
+        .unwrap();
+
+    let action_id = ActionId::from(id);
+    let version = versnelling::service::actions::get(&mut conn, action_id, None)
+        .unwrap()
+        .version;
+    let actor = versnelling::auth::Actor {
+        user_id: Some(user.0),
+        name: user.1.to_string(),
+        request_id: None,
+    };
+    let change = ActionChange {
+        title: Some(new_title.to_string()),
+        ..Default::default()
+    };
+    versnelling::service::actions::update(&mut conn, &actor, action_id, version, &change, &|_| {
+        Ok(())
+    })
+    .unwrap();
+    id
+}
+
+/// The text of an `<h1>`.
+fn heading(html: &str) -> &str {
+    html.split("<h1>")
+        .nth(1)
+        .and_then(|rest| rest.split("</h1>").next())
+        .unwrap_or_default()
+}
+
+app_test!(
+    async fn pages_as_of_a_day_before_a_rename_show_the_old_title_and_no_forms(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (user_id, username, session) = app.web_user("ministry", Some("BZK")).await;
+        let old = "Schuldhulp BZK in rotterdam-zuid";
+        let new = "Schuldhulp Zuid, vernieuwd";
+        let id = action_renamed_after_march_2021(&app, &admin, (user_id, &username), new).await;
+
+        // Now: the new title, and the forms.
+        let response = app.page(Some(&session), &format!("/acties/{id}")).await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert_eq!(heading(&html), new);
+        assert!(html.contains(&format!("action=\"/acties/{id}/voortgang\"")));
+        assert!(!html.contains("class=\"notice as-of-notice\""));
+        let overview = app.page(Some(&session), "/").await;
+        assert_eq!(overview.status(), 200);
+        let html = overview.text().await.unwrap();
+        assert!(html.contains(new), "{html}");
+        assert!(!html.contains(old));
+
+        // As of 31 March 2021: the old title, the notice, no forms, charts of that day.
+        let response = app
+            .page(Some(&session), &format!("/acties/{id}?as_of=2021-03-31"))
+            .await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert_eq!(heading(&html), old);
+        assert!(!html.contains(new), "{html}");
+        assert!(html.contains(
+            "U ziet de stand van 31 maart 2021 (einde van de dag). Formulieren om te wijzigen \
+             staan alleen bij de stand van vandaag."
+        ));
+        assert!(html.contains("name=\"as_of\" type=\"date\" value=\"2021-03-31\""));
+        assert!(html.contains(&format!("<a href=\"/acties/{id}\">Vandaag</a>")));
+        assert!(
+            !html.contains("/voortgang\""),
+            "a form on a page of the past"
+        );
+        assert!(!html.contains("method=\"post\" action=\"/mijlpalen"));
+        let overview = app.page(Some(&session), "/?as_of=2021-03-31").await;
+        assert_eq!(overview.status(), 200);
+        let html = overview.text().await.unwrap();
+        assert!(html.contains(old), "{html}");
+        assert!(!html.contains(new));
+        assert!(html.contains("Gestart in maart"));
+        assert!(html.contains("src=\"/grafieken/map.svg?as_of=2021-03-31\""));
+        let chart = app
+            .page(Some(&session), "/grafieken/map.svg?as_of=2021-03-31")
+            .await;
+        assert_eq!(chart.status(), 200);
+        let ministry = app
+            .page(Some(&session), "/ministeries/BZK?as_of=2021-03-31")
+            .await;
+        assert_eq!(ministry.status(), 200);
+        let html = ministry.text().await.unwrap();
+        assert!(html.contains(old));
+        assert!(!html.contains("/voortgang\""));
+        assert!(!html.contains("/afronding\""));
+        assert!(
+            html.contains("src=\"/grafieken/areas-status.svg?ministry=BZK&#38;as_of=2021-03-31\"")
+        );
+
+        // Before the action existed it is not found; a later day is now.
+        let before = app
+            .page(Some(&session), &format!("/acties/{id}?as_of=2021-02-15"))
+            .await;
+        assert_eq!(before.status(), 404);
+        assert!(before.text().await.unwrap().contains("Niet gevonden"));
+        let later = app
+            .page(Some(&session), &format!("/acties/{id}?as_of=2999-01-01"))
+            .await;
+        assert_eq!(later.status(), 200);
+        let html = later.text().await.unwrap();
+        assert_eq!(heading(&html), new);
+        assert!(html.contains("/voortgang\""));
+    }
+);
+
+app_test!(
+    async fn a_bad_as_of_date_is_refused_beside_the_field_in_dutch(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (id, _) = action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        let (_, _, session) = app.web_user("viewer", None).await;
+        for path in [
+            "/?as_of=2021-02-30".to_string(),
+            "/gebieden/rotterdam-zuid?as_of=2021-02-30".into(),
+            "/ministeries/BZK?as_of=2021-02-30".into(),
+            format!("/acties/{id}?as_of=2021-02-30"),
+        ] {
+            let response = app.page(Some(&session), &path).await;
+            assert_eq!(response.status(), 422, "{path}");
+            let html = response.text().await.unwrap();
+            assert!(
+                html.contains("aria-invalid=\"true\" aria-describedby=\"as-of-error\""),
+                "{path}: {html}"
+            );
+            assert!(
+                html.contains(
+                    "<p class=\"field-error\" id=\"as-of-error\">vul een datum (2021-03-31) of \
+                     een datum met tijd (2021-03-31T18:00:00Z) in</p>"
+                ),
+                "{path}: {html}"
+            );
+            assert!(!html.contains("as-of-notice"), "{path}");
+            assert_no_english_messages(&html);
+        }
+        // The same in English on an English page.
+        let english = app
+            .client
+            .get(app.url("/?as_of=2021-02-30"))
+            .header("Cookie", &session.cookie)
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(english.status(), 422);
+        let html = english.text().await.unwrap();
+        assert!(
+            html.contains("<label for=\"as-of\">As of</label>"),
+            "{html}"
+        );
+        assert!(!html.contains("vul een datum"), "{html}");
+    }
+);
+
+app_test!(
+    async fn the_action_page_shows_the_rename_in_its_field_history(app: TestApp) {
+        let admin = app.admin_token().await;
+        let (user_id, username, session) = app.web_user("ministry", Some("BZK")).await;
+        let old = "Schuldhulp BZK in rotterdam-zuid";
+        let new = "Schuldhulp Zuid, vernieuwd";
+        let id = action_renamed_after_march_2021(&app, &admin, (user_id, &username), new).await;
+
+        let response = app.page(Some(&session), &format!("/acties/{id}")).await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<h2 id=\"fields-h\">Geschiedenis van de velden</h2>"));
+        let (head, rows) = field_history(&html);
+        assert_eq!(head, ["Wanneer", "Veld", "Van", "Naar", "Reden", "Door"]);
+        let titles: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Titel").collect();
+        // Newest first: the rename, then the title the action was made with (1 March 2021,
+        // 09:00 UTC: 10:00 in Amsterdam).
+        assert_eq!(titles.len(), 2, "{rows:?}");
+        assert_eq!(
+            titles[0][1..],
+            [
+                "Titel".to_string(),
+                old.into(),
+                new.into(),
+                "—".into(),
+                username.clone()
+            ]
+        );
+        assert_eq!(
+            titles[1][..4],
+            [
+                "1 maart 2021, 10:00".to_string(),
+                "Titel".into(),
+                "—".into(),
+                old.into()
+            ]
+        );
+
+        // As of a day before the rename only what was recorded then.
+        let then = app
+            .page(Some(&session), &format!("/acties/{id}?as_of=2021-03-31"))
+            .await;
+        assert_eq!(then.status(), 200);
+        let (_, rows) = field_history(&then.text().await.unwrap());
+        let titles: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "Titel").collect();
+        assert_eq!(titles.len(), 1, "{rows:?}");
+        assert_eq!(titles[0][3], old);
+        assert!(
+            rows.iter().all(|r| r[0] == "1 maart 2021, 10:00"),
+            "{rows:?}"
+        );
+    }
+);
+
+/// The field history table of an action page: its column headers and the text of each row's
+/// cells.
+fn field_history(html: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let section = html
+        .split("<section aria-labelledby=\"fields-h\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the field history section");
+    // The text of each cell of a row, tags (`<time>`) left out.
+    let cells = |row: &str| -> Vec<String> {
+        row.replace("</th>", "</td>")
+            .split("</td>")
+            .filter(|cell| cell.contains("<td") || cell.contains("<th"))
+            .map(|cell| {
+                let mut text = String::new();
+                let mut in_tag = false;
+                for c in cell.chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        c if !in_tag => text.push(c),
+                        _ => {}
+                    }
+                }
+                text.trim().to_string()
+            })
+            .collect()
+    };
+    let head = section
+        .split("<thead")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split("</thead>").next())
+        .map(cells)
+        .unwrap_or_default();
+    let rows = section
+        .split("<tbody")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split("</tbody>").next())
+        .unwrap_or_default()
+        .split("</tr>")
+        .map(cells)
+        .filter(|row| !row.is_empty())
+        .collect();
+    (head, rows)
+}
