@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::api::extract::{Json, Query, if_match};
 use crate::api::guard::request_id;
 use crate::api::respond::tagged;
+use crate::api::tracking::AsOfQuery;
 use crate::auth::AuthUser;
 use crate::error::{Error, FieldError};
 use crate::i18n::Msg;
+use crate::service::actions;
 use crate::service::reference::{
     self as service, AreaJson, Areas, Aspects, Listed, Managed, Ministries, MinistryJson,
     Municipalities, MunicipalityJson, NamedJson, PeriodJson, Periods, TargetGroups, Themes,
@@ -66,13 +68,51 @@ pub struct List<T> {
     pub offset: i64,
 }
 
-/// A page of a kind of reference data.
+/// `limit`, `offset` and `as_of` of a list of reference data.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    /// A date (the end of that day, Europe/Amsterdam) or a date-time: the rows as they were
+    /// then (names, dates), without those that did not exist yet. A future moment means now.
+    pub as_of: Option<String>,
+}
+
+/// A page of a kind of reference data, now or as of a moment.
 pub async fn list<K: Listed>(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    query: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
-    let (items, total) = state.read(move |conn| K::list(conn, limit, offset)).await?;
+    let ReferenceQuery {
+        limit,
+        offset,
+        as_of,
+    } = query.0;
+    let (limit, offset) = Page { limit, offset }.bounds()?;
+    let Some(as_of) = actions::as_of_param(as_of.as_deref())? else {
+        let (items, total) = state.read(move |conn| K::list(conn, limit, offset)).await?;
+        return Ok(HttpResponse::Ok().json(List {
+            items,
+            total,
+            limit,
+            offset,
+        }));
+    };
+    let (items, total) = state
+        .read(move |conn| {
+            let (all, _) = K::list(conn, i64::MAX, 0)?;
+            let then = service::as_of_json(conn, K::ENTITY, all, as_of)?;
+            let total = i64::try_from(then.len()).unwrap_or(i64::MAX);
+            let page: Vec<serde_json::Value> = then
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(0))
+                .collect();
+            Ok((page, total))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(List {
         items,
         total,
@@ -81,13 +121,31 @@ pub async fn list<K: Listed>(
     }))
 }
 
-/// One row of a kind of reference data by its code, with its ETag.
+/// One row of a kind of reference data by its code, with its ETag; as of a moment when asked.
 pub async fn get<K: Managed>(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let (json, version) = state.read(move |conn| K::get(conn, &code)).await?;
+    let Some(as_of) = actions::as_of_param(query.0.as_of.as_deref())? else {
+        let (json, version) = state.read(move |conn| K::get(conn, &code)).await?;
+        return Ok(tagged(StatusCode::OK, version, json));
+    };
+    let (json, version) = state
+        .read(move |conn| {
+            let (json, version) = K::get(conn, &code)?;
+            let then = service::as_of_json(conn, K::ENTITY, vec![json], as_of)?
+                .pop()
+                .ok_or_else(|| {
+                    Error::NotFound(Msg::NotFoundThen {
+                        kind: K::LABEL,
+                        id: code.clone(),
+                    })
+                })?;
+            Ok((then, version))
+        })
+        .await?;
     Ok(tagged(StatusCode::OK, version, json))
 }
 
@@ -127,12 +185,12 @@ pub async fn update<K: Managed>(
     get,
     path = "/api/v1/areas",
     tag = "areas",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "The areas by name", body = List<AreaJson>)),
 )]
 pub async fn list_areas(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Areas>(state, page).await
 }
@@ -142,14 +200,15 @@ pub async fn list_areas(
     get,
     path = "/api/v1/areas/{code}",
     tag = "areas",
-    params(("code" = String, Path, description = "Area code, e.g. `rotterdam-zuid`")),
-    responses((status = 200, description = "The area", body = AreaJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such area")),
+    params(("code" = String, Path, description = "Area code, e.g. `rotterdam-zuid`"), AsOfQuery),
+    responses((status = 200, description = "The area, now or as of a moment", body = AreaJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such area")),
 )]
 pub async fn get_area(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
-    get::<Areas>(state, code).await
+    get::<Areas>(state, code, query).await
 }
 
 /// GET /api/v1/municipalities — municipalities with the codes of their areas. Any user.
@@ -157,12 +216,12 @@ pub async fn get_area(
     get,
     path = "/api/v1/municipalities",
     tag = "municipalities",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "Municipalities by name, with their area codes", body = List<MunicipalityJson>)),
 )]
 pub async fn list_municipalities(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Municipalities>(state, page).await
 }
@@ -172,12 +231,12 @@ pub async fn list_municipalities(
     get,
     path = "/api/v1/ministries",
     tag = "ministries",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "The ministries", body = List<MinistryJson>)),
 )]
 pub async fn list_ministries(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Ministries>(state, page).await
 }
@@ -187,12 +246,12 @@ pub async fn list_ministries(
     get,
     path = "/api/v1/themes",
     tag = "themes",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "The themes", body = List<NamedJson>)),
 )]
 pub async fn list_themes(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Themes>(state, page).await
 }
@@ -202,12 +261,12 @@ pub async fn list_themes(
     get,
     path = "/api/v1/target-groups",
     tag = "target-groups",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "The target groups", body = List<NamedJson>)),
 )]
 pub async fn list_target_groups(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<TargetGroups>(state, page).await
 }
@@ -217,12 +276,12 @@ pub async fn list_target_groups(
     get,
     path = "/api/v1/aspects",
     tag = "aspects",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "The aspects", body = List<NamedJson>)),
 )]
 pub async fn list_aspects(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Aspects>(state, page).await
 }
@@ -232,12 +291,12 @@ pub async fn list_aspects(
     get,
     path = "/api/v1/periods",
     tag = "periods",
-    params(Page),
+    params(ReferenceQuery),
     responses((status = 200, description = "Report periods by cut-off", body = List<PeriodJson>)),
 )]
 pub async fn list_periods(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    page: Query<ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
     list::<Periods>(state, page).await
 }
@@ -301,14 +360,15 @@ pub async fn create_municipality(
     get,
     path = "/api/v1/ministries/{code}",
     tag = "ministries",
-    params(("code" = String, Path, description = "Ministry code, e.g. `BZK`")),
-    responses((status = 200, description = "The ministry", body = MinistryJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such ministry")),
+    params(("code" = String, Path, description = "Ministry code, e.g. `BZK`"), AsOfQuery),
+    responses((status = 200, description = "The ministry, now or as of a moment", body = MinistryJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such ministry")),
 )]
 pub async fn get_ministry(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
-    get::<Ministries>(state, code).await
+    get::<Ministries>(state, code, query).await
 }
 
 /// POST /api/v1/ministries — add a ministry. Admins.
@@ -350,14 +410,15 @@ pub async fn update_ministry(
     get,
     path = "/api/v1/themes/{code}",
     tag = "themes",
-    params(("code" = String, Path, description = "Theme code, e.g. `housing`")),
-    responses((status = 200, description = "The theme", body = NamedJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such theme")),
+    params(("code" = String, Path, description = "Theme code, e.g. `housing`"), AsOfQuery),
+    responses((status = 200, description = "The theme, now or as of a moment", body = NamedJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such theme")),
 )]
 pub async fn get_theme(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
-    get::<Themes>(state, code).await
+    get::<Themes>(state, code, query).await
 }
 
 /// POST /api/v1/themes — add a theme ("aanvullende maatregelen"). Admins.
@@ -399,14 +460,15 @@ pub async fn update_theme(
     get,
     path = "/api/v1/periods/{code}",
     tag = "periods",
-    params(("code" = String, Path, description = "Period code, e.g. `voorjaar-2021`")),
-    responses((status = 200, description = "The period", body = PeriodJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such period")),
+    params(("code" = String, Path, description = "Period code, e.g. `voorjaar-2021`"), AsOfQuery),
+    responses((status = 200, description = "The period, now or as of a moment", body = PeriodJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such period")),
 )]
 pub async fn get_period(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
-    get::<Periods>(state, code).await
+    get::<Periods>(state, code, query).await
 }
 
 /// POST /api/v1/periods — add a report period. Admins.

@@ -64,16 +64,36 @@ pub async fn list_programmes(
     get,
     path = "/api/v1/programmes/{code}",
     tag = "programmes",
-    params(("code" = String, Path, description = "Programme code")),
-    responses((status = 200, description = "The programme", body = crate::service::programmes::ProgrammeJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such programme")),
+    params(("code" = String, Path, description = "Programme code"), AsOfQuery),
+    responses((status = 200, description = "The programme, now or as of a moment (its title and description then)", body = crate::service::programmes::ProgrammeJson, headers(("ETag" = String, description = "The version of the resource, for `If-Match`"))), (status = 404, description = "No such programme")),
 )]
 pub async fn get_programme(
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: Query<AsOfQuery>,
 ) -> Result<HttpResponse, Error> {
     let code = code.into_inner();
-    let programme = state.read(move |conn| programmes::get(conn, &code)).await?;
-    Ok(tagged(StatusCode::OK, programme.version, &programme))
+    let Some(as_of) = actions::as_of_param(query.0.as_of.as_deref())? else {
+        let programme = state.read(move |conn| programmes::get(conn, &code)).await?;
+        return Ok(tagged(StatusCode::OK, programme.version, &programme));
+    };
+    let (programme, version) = state
+        .read(move |conn| {
+            let now = programmes::get(conn, &code)?;
+            let version = now.version;
+            let then =
+                crate::service::reference::as_of_json(conn, Some("programme"), vec![now], as_of)?
+                    .pop()
+                    .ok_or_else(|| {
+                        Error::NotFound(crate::i18n::Msg::NotFoundThen {
+                            kind: crate::i18n::Label::Programme,
+                            id: code.clone(),
+                        })
+                    })?;
+            Ok((then, version))
+        })
+        .await?;
+    Ok(tagged(StatusCode::OK, version, &programme))
 }
 
 /// POST /api/v1/programmes — a new programme. Admins; ministries for programmes they lead.

@@ -572,29 +572,8 @@ pub fn to_json(
         Some(as_of) => history_of(conn, &ids, as_of)?,
         None => HashMap::new(),
     };
-    let described = match as_of {
-        Some(as_of) => {
-            let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            versions::states(conn, "action", Some(&keys), as_of.before)?
-        }
-        None => HashMap::new(),
-    };
-    rows.into_iter()
-        .filter_map(|action| {
-            let then = match as_of {
-                None => Then::AsCreated,
-                Some(as_of) if !as_of.includes(action.created_at) => return None,
-                Some(_) => described
-                    .get(&action.id.to_string())
-                    .cloned()
-                    .unwrap_or(Then::AsCreated),
-            };
-            match then {
-                Then::Absent => None,
-                Then::AsCreated => Some((action, None)),
-                Then::State(state) => Some((action, Some(state))),
-            }
-        })
+    described_then(conn, rows, as_of)?
+        .into_iter()
         .map(|(action, then)| {
             let plans = plans.remove(&action.id).unwrap_or_default();
             let original = plans.first().map(PlanJson::from);
@@ -652,6 +631,32 @@ pub fn to_json(
             Ok(json)
         })
         .collect()
+}
+
+/// The versioned fields of an action at a moment.
+type Described = serde_json::Map<String, serde_json::Value>;
+
+/// The actions that existed at `as_of`, each with its versioned fields then when they differ
+/// from its row (all of them, with `None`, without a moment).
+fn described_then(
+    conn: &mut DbConnection,
+    rows: Vec<Action>,
+    as_of: Option<AsOf>,
+) -> Result<Vec<(Action, Option<Described>)>> {
+    let Some(as_of) = as_of else {
+        return Ok(rows.into_iter().map(|row| (row, None)).collect());
+    };
+    let keys: Vec<String> = rows.iter().map(|a| a.id.to_string()).collect();
+    let mut described = versions::states(conn, "action", Some(&keys), as_of.before)?;
+    Ok(rows
+        .into_iter()
+        .filter(|action| as_of.includes(action.created_at))
+        .filter_map(|action| match described.remove(&action.id.to_string()) {
+            Some(Then::Absent) => None,
+            Some(Then::State(state)) => Some((action, Some(state))),
+            Some(Then::AsCreated) | None => Some((action, None)),
+        })
+        .collect())
 }
 
 /// An action described as it was: its versioned fields (see `db::versions::TRACKED`).
@@ -1204,17 +1209,12 @@ fn refuse_fixed_fields(id: i64, change: &ActionChange, errors: &mut Vec<FieldErr
     }
 }
 
-/// Changes an action at `expected_version` (412 when it moved on).
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: ActionId,
-    expected_version: i64,
-    change: &ActionChange,
-    authorize: Authorize,
-) -> Result<ActionJson> {
-    let id = id.get();
-    let codes = Codes::load(conn)?;
+/// The ids a change's codes stand for — theme, programme (`Some(None)`: none), target groups —
+/// once the change passed every check.
+type ChangedIds = (Option<i64>, Option<Option<i64>>, Option<Vec<i64>>);
+
+/// Checks a change and resolves its codes, naming every field at fault.
+fn check_change(codes: &Codes, id: i64, change: &ActionChange) -> Result<ChangedIds> {
     let mut errors = Vec::new();
     refuse_fixed_fields(id, change, &mut errors);
     check_change_texts(change, &mut errors);
@@ -1237,8 +1237,23 @@ pub fn update(
     let groups = change
         .target_groups
         .as_ref()
-        .map(|g| target_group_ids(&codes, g, &mut errors));
+        .map(|g| target_group_ids(codes, g, &mut errors));
     check(errors)?;
+    Ok((theme_id, programme_id, groups))
+}
+
+/// Changes an action at `expected_version` (412 when it moved on).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ActionId,
+    expected_version: i64,
+    change: &ActionChange,
+    authorize: Authorize,
+) -> Result<ActionJson> {
+    let id = id.get();
+    let codes = Codes::load(conn)?;
+    let (theme_id, programme_id, groups) = check_change(&codes, id, change)?;
     let load = |conn: &mut DbConnection| {
         let row = load_row(conn, id)?;
         to_json(conn, &codes, vec![row], None)?
@@ -1261,32 +1276,10 @@ pub fn update(
         |conn, _| {
             let row = load_row(conn, id)?;
             let now = db::now();
-            let mut budget = row.budget_cents;
-            if let Some(new_budget) = change.budget_cents {
-                let plan = plan_in_force(conn, id)?;
-                let in_force = plan.as_ref().and_then(|p| p.budget_cents);
-                if in_force != Some(new_budget) {
-                    let reason = change.reason.as_deref().map(str::trim).unwrap_or("");
-                    if reason.is_empty() {
-                        check(vec![FieldError::new("reason", Msg::ReasonRequired)])?;
-                    }
-                    let plan = plan.ok_or_else(|| Error::internal("an action without a plan"))?;
-                    add_plan(
-                        conn,
-                        actor,
-                        id,
-                        NewPlan {
-                            planned_start: plan.planned_start,
-                            planned_end: plan.planned_end,
-                            budget_cents: Some(new_budget),
-                            target_note: &plan.target_note,
-                            reason,
-                        },
-                        now,
-                    )?;
-                    budget = Some(new_budget);
-                }
-            }
+            let budget = match change.budget_cents {
+                Some(budget) => continue_plan_with_budget(conn, actor, id, budget, change, now)?,
+                None => row.budget_cents,
+            };
             let updated = diesel::update(
                 actions::table
                     .filter(actions::id.eq(id))
@@ -1664,6 +1657,41 @@ fn add_plan(
         .get_result(conn)?)
 }
 
+/// A new budget: the plan in force continued with it, with the change's reason (required), unless
+/// it already has that budget. Returns the budget.
+fn continue_plan_with_budget(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    budget: i64,
+    change: &ActionChange,
+    now: NaiveDateTime,
+) -> Result<Option<i64>> {
+    let plan =
+        plan_in_force(conn, id)?.ok_or_else(|| Error::internal("an action without a plan"))?;
+    if plan.budget_cents == Some(budget) {
+        return Ok(Some(budget));
+    }
+    let reason = change.reason.as_deref().map(str::trim).unwrap_or("");
+    if reason.is_empty() {
+        check(vec![FieldError::new("reason", Msg::ReasonRequired)])?;
+    }
+    add_plan(
+        conn,
+        actor,
+        id,
+        NewPlan {
+            planned_start: plan.planned_start,
+            planned_end: plan.planned_end,
+            budget_cents: Some(budget),
+            target_note: &plan.target_note,
+            reason,
+        },
+        now,
+    )?;
+    Ok(Some(budget))
+}
+
 /// The plan in force now: the latest.
 fn plan_in_force(conn: &mut DbConnection, action_id: i64) -> Result<Option<Baseline>> {
     Ok(baselines::table
@@ -1759,11 +1787,12 @@ pub struct RecentUpdate {
 }
 
 /// The latest progress updates over every action, or those of one area or one ministry (by
-/// code), newest first: what changed.
+/// code), newest first: what changed; with `as_of`, those recorded before it.
 pub fn recent_updates(
     conn: &mut DbConnection,
     area: Option<&str>,
     ministry: Option<&str>,
+    as_of: Option<AsOf>,
     limit: i64,
 ) -> Result<Vec<RecentUpdate>> {
     use crate::db::schema::{areas, ministries, users};
@@ -1780,6 +1809,9 @@ pub fn recent_updates(
     }
     if let Some(ministry) = ministry {
         query = query.filter(ministries::code.eq(ministry.to_string()));
+    }
+    if let Some(as_of) = as_of {
+        query = query.filter(progress_updates::recorded_at.lt(as_of.before));
     }
     Ok(query
         .order((

@@ -26,9 +26,9 @@ pub struct FieldChange {
     #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     /// The value before; null for the first.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub from: Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub to: Value,
     /// Why (a plan's reason; empty where none was asked).
     pub reason: String,
@@ -64,59 +64,84 @@ pub fn action_fields(conn: &mut DbConnection, id: ActionId) -> Result<Vec<FieldC
     who.dedup();
     let names = usernames(conn, &who)?;
     let by = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
-
-    let mut changes = Vec::new();
-    let fields = versions::fields_of("action").unwrap_or(&[]);
-    // Without versions the action is as it was created.
-    let mut previous: Option<serde_json::Map<String, Value>> = None;
-    if rows.is_empty() {
+    let mut changes = if rows.is_empty() {
+        // Without versions the action is as it was created.
         let state = serde_json::to_value(&current).map_err(crate::error::Error::internal)?;
-        for field in fields {
-            changes.push(FieldChange {
-                field: (*field).to_string(),
-                recorded_at: current.created_at,
-                from: Value::Null,
-                to: state.get(*field).cloned().unwrap_or(Value::Null),
-                reason: String::new(),
-                by: None,
-            });
-        }
-    }
-    for row in &rows {
-        let state = row.state().unwrap_or_default();
+        let state = state.as_object().cloned().unwrap_or_default();
+        described(&[(current.created_at, state, String::new(), None)])
+    } else {
+        described(
+            &rows
+                .iter()
+                .map(|row| {
+                    let state = row.state().unwrap_or_default();
+                    (
+                        row.recorded_at,
+                        state,
+                        row.reason.clone(),
+                        by(row.recorded_by),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    changes.extend(planned(&plans, &by));
+    changes.sort_by_key(|c| c.recorded_at);
+    Ok(changes)
+}
+
+/// A state of the versioned fields: when, the fields, why, by whom.
+type Described = (
+    NaiveDateTime,
+    serde_json::Map<String, Value>,
+    String,
+    Option<String>,
+);
+
+/// The changes of the versioned fields from one state to the next.
+fn described(states: &[Described]) -> Vec<FieldChange> {
+    let fields = versions::fields_of("action").unwrap_or(&[]);
+    let mut changes = Vec::new();
+    let mut previous: Option<&serde_json::Map<String, Value>> = None;
+    for (at, state, reason, by) in states {
         for field in fields {
             let before = previous
-                .as_ref()
                 .and_then(|p| p.get(*field).cloned())
                 .unwrap_or(Value::Null);
             let after = state.get(*field).cloned().unwrap_or(Value::Null);
             if previous.is_none() || before != after {
                 changes.push(FieldChange {
                     field: (*field).to_string(),
-                    recorded_at: row.recorded_at,
+                    recorded_at: *at,
                     from: before,
                     to: after,
-                    reason: row.reason.clone(),
-                    by: by(row.recorded_by),
+                    reason: reason.clone(),
+                    by: by.clone(),
                 });
             }
         }
         previous = Some(state);
     }
+    changes
+}
+
+/// The changes of the budget and the dates from one plan to the next.
+fn planned(plans: &[Baseline], by: &dyn Fn(Option<i64>) -> Option<String>) -> Vec<FieldChange> {
+    let values = |p: Option<&Baseline>| -> [(&'static str, Value); 3] {
+        let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
+        [
+            (
+                "budget_cents",
+                p.and_then(|p| p.budget_cents)
+                    .map_or(Value::Null, Value::from),
+            ),
+            ("planned_start", date(p.map(|p| p.planned_start))),
+            ("planned_end", date(p.map(|p| p.planned_end))),
+        ]
+    };
+    let mut changes = Vec::new();
     let mut last: Option<&Baseline> = None;
-    for plan in &plans {
-        let values = |p: Option<&Baseline>| -> [(&'static str, Value); 3] {
-            let date = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::from(d.to_string()));
-            [
-                (
-                    "budget_cents",
-                    p.and_then(|p| p.budget_cents)
-                        .map_or(Value::Null, Value::from),
-                ),
-                ("planned_start", date(p.map(|p| p.planned_start))),
-                ("planned_end", date(p.map(|p| p.planned_end))),
-            ]
-        };
+    for plan in plans {
         for ((field, before), (_, after)) in values(last).into_iter().zip(values(Some(plan))) {
             if last.is_none() || before != after {
                 changes.push(FieldChange {
@@ -131,6 +156,5 @@ pub fn action_fields(conn: &mut DbConnection, id: ActionId) -> Result<Vec<FieldC
         }
         last = Some(plan);
     }
-    changes.sort_by_key(|c| c.recorded_at);
-    Ok(changes)
+    changes
 }

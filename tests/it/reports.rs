@@ -771,7 +771,10 @@ app_test!(
                 Method::PATCH,
                 &format!("/api/v1/actions/{a3}"),
                 Some(&admin),
-                Some(json!({"title": "Taalles later hernoemd", "budget_cents": 999})),
+                Some(
+                    json!({"title": "Taalles later hernoemd", "budget_cents": 999,
+                            "reason": "Bezuiniging"}),
+                ),
                 Some(&tag),
             )
             .await;
@@ -1306,7 +1309,14 @@ fn the_report_command_writes_the_files_verifies_and_publishes_once() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("identical when built again"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for check in [
+        "1. stored files: ok (5 files",
+        "2. snapshot from history: ok",
+        "3. files drawn again: ok (5 files, byte for byte)",
+    ] {
+        assert!(stdout.contains(check), "{check}: {stdout}");
+    }
 
     let output = run(&[
         "report",

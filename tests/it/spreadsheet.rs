@@ -821,7 +821,7 @@ app_test!(
         let response = app
             .send(
                 reqwest::Method::GET,
-                "/api/v1/actions/export?format=json&as_of=2030-01-01",
+                "/api/v1/actions/export?format=json&as_of=2021-03-31",
                 Some(&token),
                 None,
                 None,
@@ -830,7 +830,7 @@ app_test!(
         assert_eq!(response.status(), 200);
         assert_eq!(
             response.headers()["content-disposition"].to_str().unwrap(),
-            "attachment; filename=\"acties-2030-01-01.json\""
+            "attachment; filename=\"acties-2021-03-31.json\""
         );
 
         for path in [

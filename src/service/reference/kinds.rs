@@ -14,20 +14,27 @@ use crate::db::models::{Area, Aspect, Ministry, Municipality, ReportPeriod, Targ
 use crate::db::schema::{
     areas, aspects, ministries, municipalities, report_periods, target_groups, themes,
 };
+use crate::db::versions::{self, Then};
+use crate::domain::asof::AsOf;
 use crate::error::{Error, Result};
 use crate::i18n::Label;
 use crate::service::audit::Actor;
 use crate::service::change::Versioned;
+use serde_json::Value;
 
 /// A kind of reference data that can be listed, a page at a time.
 pub trait Listed {
     type Json: Serialize + Send + 'static;
+    /// The entity type of its versions (`db::versions::TRACKED`), when its rows have them.
+    const ENTITY: Option<&'static str>;
     /// One page, in the kind's order, with the total.
     fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<Self::Json>, i64)>;
 }
 
 /// A kind of reference data the programme office manages by code, with versions.
 pub trait Managed: Listed {
+    /// What the kind is called in messages.
+    const LABEL: Label;
     type New: DeserializeOwned + Send + 'static;
     type Change: DeserializeOwned + Send + 'static;
     /// One row by code, with its version.
@@ -153,6 +160,7 @@ fn period_json(p: ReportPeriod) -> PeriodJson {
 }
 
 impl Listed for Areas {
+    const ENTITY: Option<&'static str> = Some("area");
     type Json = AreaJson;
     fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<AreaJson>, i64)> {
         let total = areas::table.count().get_result(conn)?;
@@ -169,6 +177,7 @@ impl Listed for Areas {
 }
 
 impl Managed for Areas {
+    const LABEL: Label = Label::Area;
     type New = super::NewAreaInput;
     type Change = super::AreaChange;
 
@@ -208,6 +217,7 @@ impl Managed for Areas {
 }
 
 impl Listed for Municipalities {
+    const ENTITY: Option<&'static str> = Some("municipality");
     type Json = MunicipalityJson;
     fn list(
         conn: &mut DbConnection,
@@ -279,6 +289,7 @@ fn by_code<R: Versioned, J>(
 }
 
 impl Listed for TargetGroups {
+    const ENTITY: Option<&'static str> = None;
     type Json = NamedJson;
     fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<NamedJson>, i64)> {
         let total = target_groups::table.count().get_result(conn)?;
@@ -302,6 +313,7 @@ impl Listed for TargetGroups {
 }
 
 impl Listed for Aspects {
+    const ENTITY: Option<&'static str> = None;
     type Json = NamedJson;
     fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<NamedJson>, i64)> {
         let total = aspects::table.count().get_result(conn)?;
@@ -327,9 +339,10 @@ impl Listed for Aspects {
 /// A kind whose rows are their own JSON, managed by code through the write functions of the
 /// module: listed in `order`, found by code, created and changed.
 macro_rules! managed_by_code {
-    ($kind:ty, $row:ty, $json:ty, $table:ident, $order:expr, $label:expr, $to_json:path,
-     $input:ty, $create:path, $update:path) => {
+    ($kind:ty, $entity:literal, $row:ty, $json:ty, $table:ident, $order:expr, $label:expr,
+     $to_json:path, $input:ty, $create:path, $update:path) => {
         impl Listed for $kind {
+            const ENTITY: Option<&'static str> = Some($entity);
             type Json = $json;
             fn list(conn: &mut DbConnection, limit: i64, offset: i64) -> Result<(Vec<$json>, i64)> {
                 let total = $table::table.count().get_result(conn)?;
@@ -344,6 +357,7 @@ macro_rules! managed_by_code {
         }
 
         impl Managed for $kind {
+            const LABEL: Label = $label;
             type New = $input;
             type Change = $input;
 
@@ -382,6 +396,7 @@ macro_rules! managed_by_code {
 
 managed_by_code!(
     Ministries,
+    "ministry",
     Ministry,
     MinistryJson,
     ministries,
@@ -395,6 +410,7 @@ managed_by_code!(
 
 managed_by_code!(
     Themes,
+    "theme",
     Theme,
     NamedJson,
     themes,
@@ -408,6 +424,7 @@ managed_by_code!(
 
 managed_by_code!(
     Periods,
+    "period",
     ReportPeriod,
     PeriodJson,
     report_periods,
@@ -418,3 +435,60 @@ managed_by_code!(
     super::create_period,
     super::update_period
 );
+
+/// Rows of reference data as they were before `as_of`: each one's versioned fields (see
+/// `db::versions::TRACKED`) put over the same fields of its JSON, an area's municipality named as
+/// it was too; rows that did not exist then are left out. Without versions a kind is as it is.
+pub fn as_of_json<T: Serialize>(
+    conn: &mut DbConnection,
+    entity: Option<&str>,
+    items: Vec<T>,
+    as_of: AsOf,
+) -> Result<Vec<Value>> {
+    let mut out = Vec::with_capacity(items.len());
+    let states = match entity {
+        Some(entity) => versions::states(conn, entity, None, as_of.before)?,
+        None => HashMap::new(),
+    };
+    let municipalities = if entity == Some("area") {
+        versions::states(conn, "municipality", None, as_of.before)?
+    } else {
+        HashMap::new()
+    };
+    for item in items {
+        let mut json = serde_json::to_value(&item).map_err(Error::internal)?;
+        let code = json
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        match states.get(&code) {
+            Some(Then::Absent) => continue,
+            Some(Then::State(state)) => overlay(&mut json, state),
+            Some(Then::AsCreated) | None => {}
+        }
+        if let Some(municipality) = json.get_mut("municipality") {
+            let code = municipality
+                .get("code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            if let Some(Then::State(state)) = municipalities.get(&code) {
+                overlay(municipality, state);
+            }
+        }
+        out.push(json);
+    }
+    Ok(out)
+}
+
+/// Puts the versioned fields over the fields of the same name.
+fn overlay(json: &mut Value, state: &serde_json::Map<String, Value>) {
+    if let Some(object) = json.as_object_mut() {
+        for (field, value) in state {
+            if let Some(slot) = object.get_mut(field) {
+                *slot = value.clone();
+            }
+        }
+    }
+}
