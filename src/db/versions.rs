@@ -139,12 +139,15 @@ fn latest(
         .optional()
 }
 
+/// Appends a version of the entity of `write`; `by_writer`: recorded by the writer (not for the
+/// state before an entity's first recorded change, whose author is unknown).
 fn insert(
     conn: &mut DbConnection,
     write: &Write<'_>,
     recorded_at: NaiveDateTime,
     state: Option<&Map<String, Value>>,
     reason: &str,
+    by_writer: bool,
 ) -> QueryResult<()> {
     let state = state.map(|s| Value::Object(s.clone()).to_string());
     diesel::insert_into(versions::table)
@@ -154,8 +157,8 @@ fn insert(
             versions::recorded_at.eq(recorded_at),
             versions::state_json.eq(state),
             versions::reason.eq(reason),
-            versions::recorded_by.eq(write.recorded_by),
-            versions::audit_id.eq(write.audit_id),
+            versions::recorded_by.eq(write.recorded_by.filter(|_| by_writer)),
+            versions::audit_id.eq(write.audit_id.filter(|_| by_writer)),
         ))
         .execute(conn)
         .map(|_| ())
@@ -193,7 +196,7 @@ pub fn capture(conn: &mut DbConnection, write: &Write<'_>) -> QueryResult<()> {
         } else {
             origin()
         };
-        insert(conn, write, since, Some(before), "")?;
+        insert(conn, write, since, Some(before), "", false)?;
     }
     let current = match &newest {
         Some(Some(text)) => serde_json::from_str::<Map<String, Value>>(text).ok(),
@@ -213,6 +216,7 @@ pub fn capture(conn: &mut DbConnection, write: &Write<'_>) -> QueryResult<()> {
         write.recorded_at,
         after.as_ref(),
         write.reason.trim(),
+        true,
     )
 }
 

@@ -60,7 +60,18 @@ pub fn rows(
         .map(|c| FieldChangeRow {
             when: lang.date_time(c.recorded_at),
             iso: format!("{}Z", c.recorded_at.format("%Y-%m-%dT%H:%M:%S")),
-            field: field_name(lang, &c.field),
+            field: match c.kind.as_str() {
+                "action" => field_name(lang, &c.field),
+                kind => {
+                    let t = lang.texts();
+                    let whose = if kind == "indicator" {
+                        t.field_indicator
+                    } else {
+                        t.field_milestone
+                    };
+                    format!("{whose} “{}”: {}", c.name, field_name(lang, &c.field))
+                }
+            },
             from: cell(&value_text(lang, words, &c.field, &c.from)),
             to: cell(&value_text(lang, words, &c.field, &c.to)),
             reason: if c.reason.trim().is_empty() {
@@ -86,6 +97,13 @@ fn field_name(lang: Lang, field: &str) -> String {
         "budget_cents" => t.field_budget,
         "planned_start" => t.field_planned_start,
         "planned_end" => t.field_planned_end,
+        "name" => t.field_name,
+        "unit" => t.field_unit,
+        "direction" => t.field_direction,
+        "baseline_value" => t.field_baseline_value,
+        "target_value" => t.field_target_value,
+        "target_date" => t.field_target_date,
+        "report_period" => t.field_report_period,
         other => other,
     }
     .to_string()
@@ -101,7 +119,16 @@ fn value_text(lang: Lang, words: &Words<'_>, field: &str, value: &Value) -> Stri
         ("budget_cents", Value::Number(n)) => n
             .as_i64()
             .map_or_else(|| n.to_string(), |cents| lang.euros_exact(cents)),
-        ("planned_start" | "planned_end", Value::String(s)) => s
+        ("direction", Value::String(s)) if s == "increase" => {
+            lang.texts().direction_increase.into()
+        }
+        ("direction", Value::String(s)) if s == "decrease" => {
+            lang.texts().direction_decrease.into()
+        }
+        ("baseline_value" | "target_value", Value::Number(n)) => {
+            n.as_f64().map_or_else(|| n.to_string(), |v| lang.number(v))
+        }
+        ("planned_start" | "planned_end" | "target_date", Value::String(s)) => s
             .parse::<chrono::NaiveDate>()
             .map_or_else(|_| s.clone(), |date| lang.date(date)),
         ("theme", Value::String(code)) => Names::pick(&names.themes, code, english),
@@ -166,6 +193,9 @@ mod tests {
             Lang::Nl.euros_exact(125_000_050)
         );
         assert_eq!(nl("programme", json!("wonen")), "Versnelling wonen");
+        assert_eq!(nl("direction", json!("decrease")), "lager is beter");
+        assert_eq!(nl("target_value", json!(1250.5)), Lang::Nl.number(1250.5));
+        assert_eq!(nl("target_date", json!("2022-06-30")), "30 juni 2022");
         assert_eq!(nl("programme", json!("weg")), "weg");
         assert_eq!(
             value_text(Lang::En, &words, "theme", &json!("debt")),

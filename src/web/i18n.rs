@@ -191,6 +191,17 @@ texts! {
     field_budget: "Begroting", "Budget";
     field_planned_start: "Geplande start", "Planned start";
     field_planned_end: "Gepland einde", "Planned end";
+    field_indicator: "Indicator", "Indicator";
+    field_milestone: "Mijlpaal", "Milestone";
+    field_name: "Naam", "Name";
+    field_unit: "Eenheid", "Unit";
+    field_direction: "Richting", "Direction";
+    field_baseline_value: "Nulmeting", "Baseline";
+    field_target_value: "Streefwaarde", "Target value";
+    field_target_date: "Streefdatum", "Target date";
+    field_report_period: "Rapportageperiode", "Report period";
+    direction_increase: "hoger is beter", "higher is better";
+    direction_decrease: "lager is beter", "lower is better";
     // consultations
     consultations_title: "Raadplegingen", "Consultations";
     no_consultations: "Er zijn geen raadplegingen.", "There are no consultations.";

@@ -778,6 +778,21 @@ both_backends!(
             .first(&mut conn)
             .unwrap();
         assert_eq!(reason, "Meer kamers beschikbaar");
+        // The action's field history shows it, with the indicator it belongs to.
+        let action = ActionId::from(world.actions[0].id);
+        let history = versnelling::service::history::action_fields(&mut conn, action).unwrap();
+        let target = history
+            .iter()
+            .rev()
+            .find(|c| c.kind == "indicator" && c.field == "target_value")
+            .unwrap();
+        assert_eq!(
+            (target.id, target.name.as_str()),
+            (world.indicator.id, "Kamers")
+        );
+        assert_eq!(target.from, serde_json::json!(40.0));
+        assert_eq!(target.to, serde_json::json!(60.0));
+        assert_eq!(target.reason, "Meer kamers beschikbaar");
     }
 );
 
