@@ -63,28 +63,7 @@ pub fn action_fields(conn: &mut DbConnection, id: ActionId) -> Result<Vec<FieldC
         .order((baselines::recorded_at.asc(), baselines::id.asc()))
         .select(Baseline::as_select())
         .load(conn)?;
-    let indicator_names: Vec<(i64, String)> = indicators::table
-        .filter(indicators::action_id.eq(id.get()))
-        .order(indicators::id.asc())
-        .select((indicators::id, indicators::name))
-        .load(conn)?;
-    let milestone_titles: Vec<(i64, String)> = milestones::table
-        .filter(milestones::action_id.eq(id.get()))
-        .order(milestones::id.asc())
-        .select((milestones::id, milestones::title))
-        .load(conn)?;
-    let subjects: Vec<Subject> = std::iter::once(("action", id.get(), current.title.clone()))
-        .chain(
-            indicator_names
-                .into_iter()
-                .map(|(i, n)| ("indicator", i, n)),
-        )
-        .chain(
-            milestone_titles
-                .into_iter()
-                .map(|(i, n)| ("milestone", i, n)),
-        )
-        .collect();
+    let subjects = subjects_of(conn, id, &current.title)?;
     let mut rows = Vec::new();
     for kind in ["action", "indicator", "milestone"] {
         let keys: Vec<String> = subjects
@@ -134,7 +113,39 @@ pub fn action_fields(conn: &mut DbConnection, id: ActionId) -> Result<Vec<FieldC
         }
     }
     changes.extend(planned(&subjects[0], &plans, &by));
-    // A milestone's period by its code, as everywhere else.
+    periods_by_code(conn, &mut changes)?;
+    changes.sort_by_key(|c| c.recorded_at);
+    Ok(changes)
+}
+
+/// The action, its indicators and its milestones, by their names now.
+fn subjects_of(conn: &mut DbConnection, id: ActionId, title: &str) -> Result<Vec<Subject>> {
+    let indicator_names: Vec<(i64, String)> = indicators::table
+        .filter(indicators::action_id.eq(id.get()))
+        .order(indicators::id.asc())
+        .select((indicators::id, indicators::name))
+        .load(conn)?;
+    let milestone_titles: Vec<(i64, String)> = milestones::table
+        .filter(milestones::action_id.eq(id.get()))
+        .order(milestones::id.asc())
+        .select((milestones::id, milestones::title))
+        .load(conn)?;
+    Ok(std::iter::once(("action", id.get(), title.to_string()))
+        .chain(
+            indicator_names
+                .into_iter()
+                .map(|(i, n)| ("indicator", i, n)),
+        )
+        .chain(
+            milestone_titles
+                .into_iter()
+                .map(|(i, n)| ("milestone", i, n)),
+        )
+        .collect())
+}
+
+/// A milestone's period by its code, as everywhere else.
+fn periods_by_code(conn: &mut DbConnection, changes: &mut [FieldChange]) -> Result<()> {
     let periods: HashMap<i64, String> = report_periods::table
         .select((report_periods::id, report_periods::code))
         .load::<(i64, String)>(conn)?
@@ -148,8 +159,7 @@ pub fn action_fields(conn: &mut DbConnection, id: ActionId) -> Result<Vec<FieldC
             }
         }
     }
-    changes.sort_by_key(|c| c.recorded_at);
-    Ok(changes)
+    Ok(())
 }
 
 /// Whose fields: (kind, id, title or name now).
