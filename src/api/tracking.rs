@@ -40,16 +40,34 @@ pub struct AsOfQuery {
     get,
     path = "/api/v1/programmes",
     tag = "programmes",
-    params(Page),
+    params(crate::api::reference::ReferenceQuery),
     responses((status = 200, description = "The programmes", body = List<crate::service::programmes::ProgrammeJson>)),
 )]
 pub async fn list_programmes(
     state: web::Data<AppState>,
-    page: Query<Page>,
+    query: Query<crate::api::reference::ReferenceQuery>,
 ) -> Result<HttpResponse, Error> {
-    let (limit, offset) = page.0.bounds()?;
+    let crate::api::reference::ReferenceQuery {
+        limit,
+        offset,
+        as_of,
+    } = query.0;
+    let (limit, offset) = Page { limit, offset }.bounds()?;
+    let as_of = actions::as_of_param(as_of.as_deref())?;
     let (items, total) = state
-        .read(move |conn| programmes::list(conn, limit, offset))
+        .read(move |conn| match as_of {
+            None => programmes::list(conn, limit, offset),
+            Some(as_of) => {
+                let all = programmes::as_of(conn, None, as_of)?;
+                let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+                let page = all
+                    .into_iter()
+                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                    .take(usize::try_from(limit).unwrap_or(0))
+                    .collect();
+                Ok((page, total))
+            }
+        })
         .await?;
     Ok(HttpResponse::Ok().json(List {
         items,
@@ -77,23 +95,20 @@ pub async fn get_programme(
         let programme = state.read(move |conn| programmes::get(conn, &code)).await?;
         return Ok(tagged(StatusCode::OK, programme.version, &programme));
     };
-    let (programme, version) = state
+    let programme = state
         .read(move |conn| {
-            let now = programmes::get(conn, &code)?;
-            let version = now.version;
-            let then =
-                crate::service::reference::as_of_json(conn, Some("programme"), vec![now], as_of)?
-                    .pop()
-                    .ok_or_else(|| {
-                        Error::NotFound(crate::i18n::Msg::NotFoundThen {
-                            kind: crate::i18n::Label::Programme,
-                            id: code.clone(),
-                        })
-                    })?;
-            Ok((then, version))
+            programmes::as_of(conn, Some(&code), as_of)?
+                .pop()
+                .ok_or_else(|| {
+                    Error::NotFound(crate::i18n::Msg::NotFoundThen {
+                        kind: crate::i18n::Label::Programme,
+                        id: code.clone(),
+                    })
+                })
         })
         .await?;
-    Ok(tagged(StatusCode::OK, version, &programme))
+    // A past state carries no ETag: a change is based on the version now.
+    Ok(HttpResponse::Ok().json(programme))
 }
 
 /// POST /api/v1/programmes — a new programme. Admins; ministries for programmes they lead.
@@ -202,6 +217,10 @@ pub async fn get_action(
     let action = state
         .read(move |conn| actions::get(conn, id, as_of))
         .await?;
+    // A past state carries no ETag: a change is based on the version now.
+    if as_of.is_some() {
+        return Ok(HttpResponse::Ok().json(action));
+    }
     Ok(tagged(StatusCode::OK, action.version, &action))
 }
 
@@ -463,6 +482,10 @@ pub async fn get_milestone(
     let milestone = state
         .read(move |conn| milestones::get(conn, id, as_of))
         .await?;
+    // A past state carries no ETag: a change is based on the version now.
+    if as_of.is_some() {
+        return Ok(HttpResponse::Ok().json(milestone));
+    }
     Ok(tagged(StatusCode::OK, milestone.version, &milestone))
 }
 
@@ -671,6 +694,10 @@ pub async fn get_indicator(
     let indicator = state
         .read(move |conn| indicators::get(conn, id, as_of))
         .await?;
+    // A past state carries no ETag: a change is based on the version now.
+    if as_of.is_some() {
+        return Ok(HttpResponse::Ok().json(indicator));
+    }
     Ok(tagged(StatusCode::OK, indicator.version, &indicator))
 }
 

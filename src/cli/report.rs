@@ -89,6 +89,12 @@ fn verify_report(conn: &mut DbConnection, report: &ReportJson) -> Result<(), Str
     for line in verification_lines(&outcome) {
         println!("{line}");
     }
+    if let reports::SnapshotCheck::OtherSchema { stored, .. } = outcome.snapshot {
+        return Err(format!(
+            "report {} cannot be checked against history by this binary: its snapshot has schema {stored}; use a release that builds that schema",
+            report.id
+        ));
+    }
     if !outcome.nothing_differs() {
         return Err(format!(
             "report {} does not verify: see the checks above",

@@ -98,6 +98,7 @@ diesel::table! {
         reason -> Text,
         recorded_at -> Timestamp,
         recorded_by -> Nullable<BigInt>,
+        from_budget_edit -> Bool,
     }
 }
 

@@ -306,6 +306,18 @@ pub fn then(versions: Option<&Vec<VersionRow>>, before: NaiveDateTime) -> Then {
     }
 }
 
+/// As [`then`], but an entity first recorded after `before` reads as it was first recorded; only
+/// a removal (a tombstone) leaves it out. Reports describe the programme's frame this way — areas,
+/// ministries, themes, programmes, periods — as they always named every one that exists.
+pub fn then_or_first(versions: Option<&Vec<VersionRow>>, before: NaiveDateTime) -> Then {
+    match (then(versions, before), versions.and_then(|v| v.first())) {
+        (Then::Absent, Some(first)) if first.recorded_at >= before => {
+            first.state().map_or(Then::Absent, Then::State)
+        }
+        (then, _) => then,
+    }
+}
+
 /// What the entities `keys` of a type were before `before`; a key without versions is
 /// [`Then::AsCreated`].
 pub fn states(
@@ -314,10 +326,30 @@ pub fn states(
     keys: Option<&[String]>,
     before: NaiveDateTime,
 ) -> QueryResult<HashMap<String, Then>> {
+    states_by(conn, entity_type, keys, before, then)
+}
+
+/// [`states`] by [`then_or_first`].
+pub fn states_or_first(
+    conn: &mut DbConnection,
+    entity_type: &str,
+    keys: Option<&[String]>,
+    before: NaiveDateTime,
+) -> QueryResult<HashMap<String, Then>> {
+    states_by(conn, entity_type, keys, before, then_or_first)
+}
+
+fn states_by(
+    conn: &mut DbConnection,
+    entity_type: &str,
+    keys: Option<&[String]>,
+    before: NaiveDateTime,
+    pick: fn(Option<&Vec<VersionRow>>, NaiveDateTime) -> Then,
+) -> QueryResult<HashMap<String, Then>> {
     let all = history(conn, entity_type, keys)?;
     let mut out: HashMap<String, Then> = all
         .iter()
-        .map(|(key, list)| (key.clone(), then(Some(list), before)))
+        .map(|(key, list)| (key.clone(), pick(Some(list), before)))
         .collect();
     if let Some(keys) = keys {
         for key in keys {
@@ -349,9 +381,11 @@ fn pending(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
 }
 
 /// Runs the data migrations a schema migration left to do (called by `run_migrations`, in its
-/// own transaction), and returns their names.
+/// own transaction, under a lock: instances started at once take turns and the later ones find
+/// the work done), and returns their names.
 pub fn complete_data_migrations(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     super::write_transaction(conn, |conn| {
+        super::lock_named(conn, "versnelling:data-migrations")?;
         let names = pending(conn)?;
         for name in &names {
             if name.as_str() == "versions" {
@@ -382,7 +416,6 @@ type AuditImage = (
 fn versions_from_audit(conn: &mut DbConnection) -> QueryResult<()> {
     let types: Vec<&str> = TRACKED.iter().map(|(kind, _)| *kind).collect();
     let mut last_id = 0_i64;
-    let mut replanned: Vec<i64> = Vec::new();
     loop {
         // A page at a time: an audit log can be long.
         let rows: Vec<AuditImage> = audit_log::table
@@ -422,24 +455,20 @@ fn versions_from_audit(conn: &mut DbConnection) -> QueryResult<()> {
             if operation == "action.update"
                 && let (Some(before), Some(after)) = (&before, &after)
                 && let Ok(action_id) = key.parse::<i64>()
-                && budget_to_plan(conn, action_id, before, after, &write)?
             {
-                replanned.push(action_id);
+                budget_to_plan(conn, action_id, before, after, &write)?;
             }
         }
-    }
-    replanned.sort_unstable();
-    replanned.dedup();
-    for action_id in replanned {
-        renumber_plans(conn, action_id)?;
     }
     Ok(())
 }
 
 /// Before versioned history an action had a budget of its own beside its plans' budgets, and an
 /// edit changed only its own. Such an edit becomes a plan recorded at the same moment: the plan
-/// then in force with the new budget, so the plan in force at any moment carries the budget the
-/// action had then. Returns whether it made one.
+/// then in force with the new budget (marked `from_budget_edit`, numbered after the action's
+/// last plan; plans are in force in the order they were recorded), so the plan in force at any
+/// moment carries the budget the action had then. Nothing when the plan then in force has that
+/// budget already (a second run makes no second plan). Returns whether it made one.
 fn budget_to_plan(
     conn: &mut DbConnection,
     action_id: i64,
@@ -451,7 +480,7 @@ fn budget_to_plan(
     if budget(before) == budget(after) || after.get("budget_cents").is_none() {
         return Ok(false);
     }
-    let in_force: Option<(NaiveDate, NaiveDate, String, i32)> = baselines::table
+    let in_force: Option<(NaiveDate, NaiveDate, String, Option<i64>)> = baselines::table
         .filter(baselines::action_id.eq(action_id))
         .filter(baselines::recorded_at.le(write.recorded_at))
         .order((baselines::recorded_at.desc(), baselines::id.desc()))
@@ -459,13 +488,16 @@ fn budget_to_plan(
             baselines::planned_start,
             baselines::planned_end,
             baselines::target_note,
-            baselines::seq,
+            baselines::budget_cents,
         ))
         .first(conn)
         .optional()?;
-    let Some((start, end, target_note, _)) = in_force else {
+    let Some((start, end, target_note, budget_then)) = in_force else {
         return Ok(false);
     };
+    if budget_then == budget(after) {
+        return Ok(false);
+    }
     let last: i32 = baselines::table
         .filter(baselines::action_id.eq(action_id))
         .select(diesel::dsl::max(baselines::seq))
@@ -482,6 +514,7 @@ fn budget_to_plan(
             baselines::reason.eq(BUDGET_EDIT_REASON),
             baselines::recorded_at.eq(write.recorded_at),
             baselines::recorded_by.eq(write.recorded_by),
+            baselines::from_budget_edit.eq(true),
         ))
         .execute(conn)?;
     Ok(true)
@@ -489,30 +522,6 @@ fn budget_to_plan(
 
 /// The reason of a plan made from an edit of an action's own budget.
 pub const BUDGET_EDIT_REASON: &str = "Begroting gewijzigd (vóór de versiegeschiedenis)";
-
-/// Numbers an action's plans again in the order they were recorded (a plan made from an old
-/// budget edit lies between earlier plans).
-fn renumber_plans(conn: &mut DbConnection, action_id: i64) -> QueryResult<()> {
-    let plans: Vec<(i64, i32)> = baselines::table
-        .filter(baselines::action_id.eq(action_id))
-        .order((baselines::recorded_at.asc(), baselines::id.asc()))
-        .select((baselines::id, baselines::seq))
-        .load(conn)?;
-    // Out of the way first: (action_id, seq) is unique at every step.
-    let offset = i32::try_from(plans.len()).unwrap_or(i32::MAX / 2) + 1_000;
-    for (id, seq) in &plans {
-        diesel::update(baselines::table.find(id))
-            .set(baselines::seq.eq(seq + offset))
-            .execute(conn)?;
-    }
-    for (n, (id, _)) in plans.iter().enumerate() {
-        let seq = i32::try_from(n + 1).unwrap_or(i32::MAX);
-        diesel::update(baselines::table.find(id))
-            .set(baselines::seq.eq(seq))
-            .execute(conn)?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {
@@ -565,5 +574,15 @@ mod tests {
         assert_eq!(text(&state, "name").as_deref(), Some("a"));
         assert_eq!(then(Some(&list), at("2021-04-01 00:00:00")), Then::Absent);
         assert_eq!(then(None, at("2021-04-01 00:00:00")), Then::AsCreated);
+        // Reports: before its first version an entity reads as first recorded; removed, it is
+        // gone.
+        let Then::State(first) = then_or_first(Some(&list), at("2020-12-31 00:00:00")) else {
+            panic!("the first state");
+        };
+        assert_eq!(text(&first, "name").as_deref(), Some("a"));
+        assert_eq!(
+            then_or_first(Some(&list), at("2021-04-01 00:00:00")),
+            Then::Absent
+        );
     }
 }

@@ -71,13 +71,14 @@ const AREA_CHART: (u32, u32) = (900, 450);
 /// area) is neither readable nor cheap to draw. The demo programme has at most 10 in an area.
 pub const INDICATOR_CHARTS_PER_AREA: usize = 12;
 
-/// What every entity of a type was before `before`, by key (see `db::versions`).
+/// What every entity of a type was before `before`, by key; one first recorded later as it was
+/// first recorded (see `db::versions::then_or_first`).
 fn described(
     conn: &mut DbConnection,
     kind: &str,
     before: NaiveDateTime,
 ) -> Result<HashMap<String, Then>> {
-    Ok(versions::states(conn, kind, None, before)?)
+    Ok(versions::states_or_first(conn, kind, None, before)?)
 }
 
 /// The versioned fields of `key` then; `None` for an entity unchanged since it was created
@@ -327,8 +328,7 @@ fn period_as_of(conn: &mut DbConnection, code: &str, before: NaiveDateTime) -> R
         .first(conn)
         .optional()?
         .ok_or_else(|| crate::service::reference::unknown_period(code))?;
-    let states = versions::states(conn, "period", Some(&[code.to_string()]), before)?;
-    // A period is reported on even before its row was recorded: its own code says which.
+    let states = versions::states_or_first(conn, "period", Some(&[code.to_string()]), before)?;
     let state = state_of(&states, code).ok().flatten();
     Ok(PeriodInfo {
         code: row.code,
@@ -921,7 +921,7 @@ impl History {
             );
         }
         updates.sort_by_key(|u| (u.1, u.2));
-        plans.sort_by_key(|p| (p.action_id, p.seq));
+        plans.sort_by_key(|p| (p.action_id, p.recorded_at, p.id));
         let notes: Vec<LocalNote> = local_notes::table
             .filter(local_notes::recorded_at.lt(as_of.before))
             .filter(local_notes::recorded_at.ge(ctx.from))
@@ -1318,15 +1318,12 @@ fn deviation_row(
     if slip_days == 0 && !late_against_original && !late_against_current {
         return None;
     }
-    // The re-plannings that moved a date; a new budget alone is not a deviation.
-    let own: Vec<&Baseline> = plans.iter().filter(|p| p.action_id == action.id).collect();
-    let replans = own
-        .windows(2)
-        .filter(|pair| {
-            (pair[0].planned_start, pair[0].planned_end)
-                != (pair[1].planned_start, pair[1].planned_end)
-        })
-        .map(|pair| pair[1])
+    // Every plan after the original, in the order recorded, but those the upgrade made from old
+    // budget edits (they were not plans when earlier reports were made).
+    let replans = plans
+        .iter()
+        .filter(|p| p.action_id == action.id && !p.from_budget_edit)
+        .skip(1)
         .map(|p| Replan {
             seq: p.seq,
             on: dates::amsterdam_date(p.recorded_at),
@@ -1407,7 +1404,7 @@ fn annex(ctx: &Context<'_>, history: &History) -> Result<Annex> {
     annex.plans = history
         .plans
         .iter()
-        .filter(|p| p.reason != crate::db::versions::BUDGET_EDIT_REASON)
+        .filter(|p| !p.from_budget_edit)
         .map(annex_plan)
         .collect();
     Ok(annex)

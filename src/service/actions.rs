@@ -502,7 +502,9 @@ fn target_groups_of(
     Ok(groups)
 }
 
-/// The plans of the actions `ids` recorded before `as_of`, in order: the original first.
+/// The plans of the actions `ids` recorded before `as_of`, in the order they were recorded
+/// (which is their `seq` order, but for plans made from old budget edits): the original first,
+/// the one in force last.
 fn plans_of(
     conn: &mut DbConnection,
     ids: &[i64],
@@ -517,7 +519,7 @@ fn plans_of(
             query = query.filter(baselines::recorded_at.lt(as_of.before));
         }
         query
-            .order((baselines::action_id, baselines::seq))
+            .order((baselines::action_id, baselines::recorded_at, baselines::id))
             .select(Baseline::as_select())
             .load(conn)
     })? {
@@ -1611,7 +1613,7 @@ pub fn plans(conn: &mut DbConnection, id: ActionId, as_of: Option<AsOf>) -> Resu
         query = query.filter(baselines::recorded_at.lt(as_of.before));
     }
     Ok(query
-        .order(baselines::seq.asc())
+        .order((baselines::recorded_at.asc(), baselines::id.asc()))
         .select(Baseline::as_select())
         .load(conn)?
         .iter()
@@ -1696,7 +1698,7 @@ fn continue_plan_with_budget(
 fn plan_in_force(conn: &mut DbConnection, action_id: i64) -> Result<Option<Baseline>> {
     Ok(baselines::table
         .filter(baselines::action_id.eq(action_id))
-        .order(baselines::seq.desc())
+        .order((baselines::recorded_at.desc(), baselines::id.desc()))
         .select(Baseline::as_select())
         .first(conn)
         .optional()?)

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::auth::policy::Owner;
 use crate::db::models::{NewProgramme, Programme};
 use crate::db::schema::{actions, programmes};
+use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
 use crate::domain::MinistryId;
+use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
@@ -74,6 +76,47 @@ pub fn get(conn: &mut DbConnection, code: &str) -> Result<ProgrammeJson> {
     let codes = Codes::load(conn)?;
     let row = load(conn, code)?;
     to_json(conn, &codes, row)
+}
+
+/// The programmes as they were before `as_of` (title, description, theme, lead ministry from
+/// their versions), by code, without those that did not exist yet; `code` picks one. The count
+/// of actions is today's.
+pub fn as_of(
+    conn: &mut DbConnection,
+    code: Option<&str>,
+    as_of: AsOf,
+) -> Result<Vec<ProgrammeJson>> {
+    let codes = Codes::load(conn)?;
+    let mut query = programmes::table.into_boxed();
+    if let Some(code) = code {
+        query = query.filter(programmes::code.eq(code.to_string()));
+    }
+    let rows: Vec<Programme> = query
+        .order(programmes::code.asc())
+        .select(Programme::as_select())
+        .load(conn)?;
+    let keys: Vec<String> = rows.iter().map(|p| p.code.clone()).collect();
+    let states = versions::states(conn, "programme", Some(&keys), as_of.before)?;
+    let mut out = Vec::new();
+    for mut row in rows {
+        match states.get(&row.code) {
+            Some(Then::Absent) => continue,
+            Some(Then::State(state)) => {
+                let id = |field: &str| state.get(field).and_then(serde_json::Value::as_i64);
+                row.title = versions::text(state, "title").unwrap_or(row.title);
+                row.description = versions::text(state, "description").unwrap_or(row.description);
+                row.theme_id = id("theme_id").unwrap_or(row.theme_id);
+                row.lead_ministry_id = id("lead_ministry_id").unwrap_or(row.lead_ministry_id);
+            }
+            Some(Then::AsCreated) | None => {
+                if !as_of.includes(row.created_at) {
+                    continue;
+                }
+            }
+        }
+        out.push(to_json(conn, &codes, row)?);
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

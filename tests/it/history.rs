@@ -876,7 +876,7 @@ app_test!(
             ),
             (
                 "/api/v1/programmes/werk-2021".into(),
-                json!({"title": "Werk (nieuw)"}),
+                json!({"title": "Werk (nieuw)", "theme": "youth"}),
             ),
         ] {
             let tag = app.etag(&admin, &path).await;
@@ -929,6 +929,26 @@ app_test!(
             let now = app.get_as(&admin, &path, 200).await;
             assert_eq!(now[field], new, "{path} now");
         }
+        let programme = app
+            .get_as(&admin, &format!("/api/v1/programmes/werk-2021?{then}"), 200)
+            .await;
+        assert_eq!(programme["theme"], "employment", "the theme then");
+        let programmes = app
+            .get_as(&admin, &format!("/api/v1/programmes?{then}"), 200)
+            .await;
+        assert_eq!(programmes["items"][0]["title"], "Werk 2021");
+        // A past state has no ETag: a change is based on the version now.
+        let past = app
+            .send(
+                Method::GET,
+                &format!("/api/v1/areas/rotterdam-zuid?{then}"),
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(past.status(), 200);
+        assert!(past.headers().get("etag").is_none());
         let areas = app
             .get_as(&admin, &format!("/api/v1/areas?{then}&limit=500"), 200)
             .await;
@@ -1028,5 +1048,153 @@ both_backends!(
             Some("Een ministerie")
         );
         assert_eq!(then("2021-03-01 00:00:00"), Then::Absent);
+    }
+);
+
+/// Signs off SZW for `period` and publishes a new draft of it.
+fn publish(conn: &mut DbConnection, period: &str) -> ReportId {
+    let actor = admin();
+    for state in ["submitted", "approved"] {
+        let input: signoffs::SignoffInput =
+            serde_json::from_value(serde_json::json!({"state": state, "note": "klaar"})).unwrap();
+        signoffs::sign_off(conn, &actor, Role::Admin, period, "SZW", &input, &allow).unwrap();
+    }
+    let draft = reports::generate(conn, &actor, period, db::now(), &mut |_, _, _| {}).unwrap();
+    reports::publish(conn, &actor, draft.id, draft.version, db::now())
+        .unwrap()
+        .id
+}
+
+both_backends!(
+    /// A period recorded after its own cut-off (made late by the programme office), published,
+    /// then renamed and given other dates: its report still verifies, by the period as it was
+    /// first recorded.
+    fn a_period_recorded_after_its_cut_off_verifies_after_a_rename(database: TestDatabase) {
+        let mut conn = database.connect();
+        published_programme(&mut conn);
+        let input = reference::PeriodInput {
+            code: Some("zomer-2021".into()),
+            name: Some("Zomer 2021".into()),
+            starts_on: Some(date("2021-04-01")),
+            cut_off: Some(date("2021-06-30")),
+            due_date: None,
+        };
+        let period = reference::create_period(&mut conn, &admin(), &input).unwrap();
+        let report = publish(&mut conn, "zomer-2021");
+        let change = reference::PeriodInput {
+            code: None,
+            name: Some("Zomer 2021 (hernoemd)".into()),
+            starts_on: None,
+            cut_off: None,
+            due_date: Some(date("2021-09-01")),
+        };
+        reference::update_period(&mut conn, &admin(), "zomer-2021", period.version, &change)
+            .unwrap();
+        let verified = reports::verify(&mut conn, report).unwrap();
+        assert!(verified.identical(), "{verified:?}");
+    }
+);
+
+both_backends!(
+    /// The upgrade's data migration turns an old edit of an action's own budget into a plan at
+    /// the moment of the edit, numbered after the existing plans (which keep their numbers, as
+    /// published reports show them), in force by the time it was recorded; a second run adds
+    /// nothing.
+    fn an_old_budget_edit_becomes_a_plan_without_renumbering_the_others(database: TestDatabase) {
+        use versnelling::db::schema::{baselines, data_migrations};
+        let mut conn = database.connect();
+        let (world, _) = published_programme(&mut conn);
+        let id = world.actions[0].id;
+        // A re-plan on 1 March, and (as the release before recorded it) an edit of the action's
+        // own budget on 15 February: an audit row and no plan.
+        let version = action_version(&mut conn, id);
+        let input = actions::ReplanInput {
+            planned_start: date("2021-01-01"),
+            planned_end: date("2022-06-30"),
+            budget_cents: None,
+            target_note: String::new(),
+            reason: "Later klaar".into(),
+        };
+        actions::replan(
+            &mut conn,
+            &admin(),
+            ActionId::from(id),
+            version,
+            &input,
+            &allow,
+        )
+        .unwrap();
+        happened_at(&mut conn, "2021-03-01 10:00:00");
+        let now = serde_json::to_value(actions::get(&mut conn, ActionId::from(id), None).unwrap())
+            .unwrap();
+        let image = |budget: i64| {
+            let mut json = now.clone();
+            json["budget_cents"] = serde_json::json!(budget);
+            json.to_string()
+        };
+        let (before, after) = (image(100_000_000), image(150_000_000));
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::recorded_at.eq(NaiveDateTime::parse_from_str(
+                    "2021-02-15 10:00:00",
+                    "%Y-%m-%d %H:%M:%S",
+                )
+                .unwrap()),
+                audit_log::actor.eq("oude release"),
+                audit_log::operation.eq("action.update"),
+                audit_log::entity_type.eq("action"),
+                audit_log::entity_id.eq(id.to_string()),
+                audit_log::before_json.eq(before),
+                audit_log::after_json.eq(after),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        let run_again = |conn: &mut DbConnection| {
+            diesel::update(data_migrations::table)
+                .set(data_migrations::done_at.eq(None::<NaiveDateTime>))
+                .execute(conn)
+                .unwrap();
+            db::run_migrations(conn).unwrap();
+        };
+        run_again(&mut conn);
+        let plans: Vec<(i32, Option<i64>, bool)> = baselines::table
+            .filter(baselines::action_id.eq(id))
+            .order((baselines::recorded_at.asc(), baselines::id.asc()))
+            .select((
+                baselines::seq,
+                baselines::budget_cents,
+                baselines::from_budget_edit,
+            ))
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(
+            plans,
+            [
+                (1, Some(100_000_000), false),
+                (3, Some(150_000_000), true),
+                // (made by this release, from the row's budget, which the simulated old edit
+                // did not touch)
+                (2, Some(100_000_000), false),
+            ]
+        );
+        let then = |moment: &str| {
+            actions::get(
+                &mut database.connect(),
+                ActionId::from(id),
+                Some(AsOf::parse(moment).unwrap()),
+            )
+            .unwrap()
+        };
+        assert_eq!(then("2021-02-20").budget_cents, Some(150_000_000));
+        assert_eq!(then("2021-02-20").planned_end, date("2021-12-31"));
+        assert_eq!(then("2021-03-02").planned_end, date("2022-06-30"));
+        assert_eq!(then("2021-02-10").budget_cents, Some(100_000_000));
+        run_again(&mut conn);
+        let count: i64 = baselines::table
+            .filter(baselines::action_id.eq(id))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(count, 3, "a second run makes no second plan");
     }
 );

@@ -1,4 +1,6 @@
--- The baselines the data migration made from budget edits stay (they are plans like any other).
+-- The plans made from budget edits go; the action rows kept their own budget all along.
+DELETE FROM baselines WHERE from_budget_edit;
+ALTER TABLE baselines DROP COLUMN from_budget_edit;
 ALTER TABLE reports DROP COLUMN renderer_version;
 DROP TABLE data_migrations;
 DROP TABLE versions;

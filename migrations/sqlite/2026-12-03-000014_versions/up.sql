@@ -32,6 +32,11 @@ CREATE TABLE data_migrations (
 );
 INSERT INTO data_migrations (name, done_at) VALUES ('versions', NULL);
 
+-- A plan the data migration made from an edit of an action's own budget (before this
+-- migration an action had a budget of its own beside its plans'). Reports made before it leave
+-- such plans out of their lists of plans; their budgets count.
+ALTER TABLE baselines ADD COLUMN from_budget_edit BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- The renderer that drew a report's files: `report --verify` draws them again only with the
 -- same one. Reports made before this column were drawn by renderer 1.
 ALTER TABLE reports ADD COLUMN renderer_version INTEGER NOT NULL DEFAULT 1;

@@ -121,6 +121,8 @@ pub struct Baseline {
     #[serde(serialize_with = "crate::json::utc")]
     pub recorded_at: NaiveDateTime,
     pub recorded_by: Option<i64>,
+    /// Made by the upgrade to versioned history from an edit of the action's own budget.
+    pub from_budget_edit: bool,
 }
 
 #[derive(Debug, Insertable)]
