@@ -80,6 +80,17 @@ pub struct ReferenceQuery {
     pub as_of: Option<String>,
 }
 
+/// One page of a whole list, with the list's length: for lists known only after a replay.
+pub fn page_of<T>(all: Vec<T>, limit: i64, offset: i64) -> (Vec<T>, i64) {
+    let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    let page = all
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    (page, total)
+}
+
 /// A page of a kind of reference data, now or as of a moment.
 pub async fn list<K: Listed>(
     state: web::Data<AppState>,
@@ -104,13 +115,7 @@ pub async fn list<K: Listed>(
         .read(move |conn| {
             let (all, _) = K::list(conn, i64::MAX, 0)?;
             let then = service::as_of_json(conn, K::ENTITY, all, as_of)?;
-            let total = i64::try_from(then.len()).unwrap_or(i64::MAX);
-            let page: Vec<serde_json::Value> = then
-                .into_iter()
-                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                .take(usize::try_from(limit).unwrap_or(0))
-                .collect();
-            Ok((page, total))
+            Ok(page_of(then, limit, offset))
         })
         .await?;
     Ok(HttpResponse::Ok().json(List {

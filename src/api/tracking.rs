@@ -57,16 +57,11 @@ pub async fn list_programmes(
     let (items, total) = state
         .read(move |conn| match as_of {
             None => programmes::list(conn, limit, offset),
-            Some(as_of) => {
-                let all = programmes::as_of(conn, None, as_of)?;
-                let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-                let page = all
-                    .into_iter()
-                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-                    .take(usize::try_from(limit).unwrap_or(0))
-                    .collect();
-                Ok((page, total))
-            }
+            Some(as_of) => Ok(crate::api::reference::page_of(
+                programmes::as_of(conn, None, as_of)?,
+                limit,
+                offset,
+            )),
         })
         .await?;
     Ok(HttpResponse::Ok().json(List {

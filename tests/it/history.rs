@@ -173,15 +173,7 @@ fn apply(conn: &mut DbConnection, world: &mut World, edit: &Edit) -> Result<()> 
                     state.responsible = text;
                 }
             }
-            let version = action_version(conn, state.id);
-            actions::update(
-                conn,
-                &actor,
-                ActionId::from(state.id),
-                version,
-                &change,
-                &allow,
-            )?;
+            change_action(conn, state.id, &change)?;
         }
         Edit::Theme(a, t) => {
             let state = &mut world.actions[a];
@@ -190,15 +182,7 @@ fn apply(conn: &mut DbConnection, world: &mut World, edit: &Edit) -> Result<()> 
                 theme: Some(THEMES[t].to_string()),
                 ..Default::default()
             };
-            let version = action_version(conn, state.id);
-            actions::update(
-                conn,
-                &actor,
-                ActionId::from(state.id),
-                version,
-                &change,
-                &allow,
-            )?;
+            change_action(conn, state.id, &change)?;
         }
         Edit::Groups(a, g) => {
             let state = &mut world.actions[a];
@@ -209,15 +193,7 @@ fn apply(conn: &mut DbConnection, world: &mut World, edit: &Edit) -> Result<()> 
                 target_groups: Some(groups),
                 ..Default::default()
             };
-            let version = action_version(conn, state.id);
-            actions::update(
-                conn,
-                &actor,
-                ActionId::from(state.id),
-                version,
-                &change,
-                &allow,
-            )?;
+            change_action(conn, state.id, &change)?;
         }
         Edit::Budget(a, n) => {
             let state = &mut world.actions[a];
@@ -228,15 +204,7 @@ fn apply(conn: &mut DbConnection, world: &mut World, edit: &Edit) -> Result<()> 
                 reason: Some("Nieuwe raming".into()),
                 ..Default::default()
             };
-            let version = action_version(conn, state.id);
-            actions::update(
-                conn,
-                &actor,
-                ActionId::from(state.id),
-                version,
-                &change,
-                &allow,
-            )?;
+            change_action(conn, state.id, &change)?;
         }
         Edit::Replan(a, days, budget) => {
             let state = &mut world.actions[a];
@@ -380,6 +348,13 @@ fn apply(conn: &mut DbConnection, world: &mut World, edit: &Edit) -> Result<()> 
             reference::update_theme(conn, &actor, "employment", version, &input)?;
         }
     }
+    Ok(())
+}
+
+/// An ordinary change of an action, at its current version.
+fn change_action(conn: &mut DbConnection, id: i64, change: &actions::ActionChange) -> Result<()> {
+    let version = action_version(conn, id);
+    actions::update(conn, &admin(), ActionId::from(id), version, change, &allow)?;
     Ok(())
 }
 
