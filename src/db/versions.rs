@@ -306,12 +306,18 @@ pub fn then(versions: Option<&Vec<VersionRow>>, before: NaiveDateTime) -> Then {
     }
 }
 
-/// As [`then`], but an entity first recorded after `before` reads as it was first recorded; only
-/// a removal (a tombstone) leaves it out. Reports describe the programme's frame this way — areas,
-/// ministries, themes, programmes, periods — as they always named every one that exists.
-pub fn then_or_first(versions: Option<&Vec<VersionRow>>, before: NaiveDateTime) -> Then {
+/// As [`then`], but an entity first recorded after `before` and before `known` reads as it was
+/// first recorded; a removal (a tombstone) or a first record at or after `known` leaves it out.
+/// Reports describe the programme's frame this way — areas, ministries, themes, programmes,
+/// periods — as they always named every one that existed when they were made (`known`), as it was
+/// at their moment.
+pub fn then_or_first(
+    versions: Option<&Vec<VersionRow>>,
+    before: NaiveDateTime,
+    known: NaiveDateTime,
+) -> Then {
     match (then(versions, before), versions.and_then(|v| v.first())) {
-        (Then::Absent, Some(first)) if first.recorded_at >= before => {
+        (Then::Absent, Some(first)) if first.recorded_at >= before && first.recorded_at < known => {
             first.state().map_or(Then::Absent, Then::State)
         }
         (then, _) => then,
@@ -326,7 +332,7 @@ pub fn states(
     keys: Option<&[String]>,
     before: NaiveDateTime,
 ) -> QueryResult<HashMap<String, Then>> {
-    states_by(conn, entity_type, keys, before, then)
+    states_by(conn, entity_type, keys, |list| then(list, before))
 }
 
 /// [`states`] by [`then_or_first`].
@@ -335,21 +341,23 @@ pub fn states_or_first(
     entity_type: &str,
     keys: Option<&[String]>,
     before: NaiveDateTime,
+    known: NaiveDateTime,
 ) -> QueryResult<HashMap<String, Then>> {
-    states_by(conn, entity_type, keys, before, then_or_first)
+    states_by(conn, entity_type, keys, |list| {
+        then_or_first(list, before, known)
+    })
 }
 
 fn states_by(
     conn: &mut DbConnection,
     entity_type: &str,
     keys: Option<&[String]>,
-    before: NaiveDateTime,
-    pick: fn(Option<&Vec<VersionRow>>, NaiveDateTime) -> Then,
+    pick: impl Fn(Option<&Vec<VersionRow>>) -> Then,
 ) -> QueryResult<HashMap<String, Then>> {
     let all = history(conn, entity_type, keys)?;
     let mut out: HashMap<String, Then> = all
         .iter()
-        .map(|(key, list)| (key.clone(), pick(Some(list), before)))
+        .map(|(key, list)| (key.clone(), pick(Some(list))))
         .collect();
     if let Some(keys) = keys {
         for key in keys {
@@ -576,12 +584,23 @@ mod tests {
         assert_eq!(then(None, at("2021-04-01 00:00:00")), Then::AsCreated);
         // Reports: before its first version an entity reads as first recorded; removed, it is
         // gone.
-        let Then::State(first) = then_or_first(Some(&list), at("2020-12-31 00:00:00")) else {
+        let known = at("2021-06-01 00:00:00");
+        let Then::State(first) = then_or_first(Some(&list), at("2020-12-31 00:00:00"), known)
+        else {
             panic!("the first state");
         };
         assert_eq!(text(&first, "name").as_deref(), Some("a"));
         assert_eq!(
-            then_or_first(Some(&list), at("2021-04-01 00:00:00")),
+            then_or_first(Some(&list), at("2021-04-01 00:00:00"), known),
+            Then::Absent
+        );
+        // Not yet recorded when the report was made: left out.
+        assert_eq!(
+            then_or_first(
+                Some(&list),
+                at("2020-12-31 00:00:00"),
+                at("2021-01-01 00:00:00")
+            ),
             Then::Absent
         );
     }

@@ -71,14 +71,24 @@ const AREA_CHART: (u32, u32) = (900, 450);
 /// area) is neither readable nor cheap to draw. The demo programme has at most 10 in an area.
 pub const INDICATOR_CHARTS_PER_AREA: usize = 12;
 
-/// What every entity of a type was before `before`, by key; one first recorded later as it was
+/// What every entity of a type was at the report's moment, by key; one first recorded later as it was
 /// first recorded (see `db::versions::then_or_first`).
-fn described(
-    conn: &mut DbConnection,
-    kind: &str,
+fn described(conn: &mut DbConnection, kind: &str, when: When) -> Result<HashMap<String, Then>> {
+    Ok(versions::states_or_first(
+        conn,
+        kind,
+        None,
+        when.before,
+        when.known,
+    )?)
+}
+
+/// The moment a report describes (`before`: recorded strictly before it) and when it was made
+/// (`known`): reference data recorded in between is named as first recorded.
+#[derive(Debug, Clone, Copy)]
+struct When {
     before: NaiveDateTime,
-) -> Result<HashMap<String, Then>> {
-    Ok(versions::states_or_first(conn, kind, None, before)?)
+    known: NaiveDateTime,
 }
 
 /// The versioned fields of `key` then; `None` for an entity unchanged since it was created
@@ -148,12 +158,12 @@ impl Names {
             .unwrap_or_else(|| code.to_string())
     }
 
-    /// Reads the names as they were before `before`.
-    fn load(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Self> {
-        let areas = load_areas(conn, before)?;
-        let ministries = load_ministries(conn, before)?;
-        let (themes, theme_codes) = load_themes(conn, before)?;
-        let programmes = load_programmes(conn, before, &theme_codes)?;
+    /// Reads the names as they were at the report's moment.
+    fn load(conn: &mut DbConnection, when: When) -> Result<Self> {
+        let areas = load_areas(conn, when)?;
+        let ministries = load_ministries(conn, when)?;
+        let (themes, theme_codes) = load_themes(conn, when)?;
+        let programmes = load_programmes(conn, when, &theme_codes)?;
         Ok(Self {
             areas,
             ministries,
@@ -164,10 +174,7 @@ impl Names {
 }
 
 /// The areas as they were, by code, with their municipality and province.
-fn load_areas(
-    conn: &mut DbConnection,
-    before: NaiveDateTime,
-) -> Result<BTreeMap<String, AreaName>> {
+fn load_areas(conn: &mut DbConnection, when: When) -> Result<BTreeMap<String, AreaName>> {
     let municipality_rows: Vec<(i64, String, String, String)> = municipalities::table
         .select((
             municipalities::id,
@@ -176,7 +183,7 @@ fn load_areas(
             municipalities::province,
         ))
         .load(conn)?;
-    let municipality_states = described(conn, "municipality", before)?;
+    let municipality_states = described(conn, "municipality", when)?;
     let municipality: HashMap<i64, (String, String)> = municipality_rows
         .into_iter()
         .map(|(id, code, name, province)| {
@@ -190,7 +197,7 @@ fn load_areas(
             )
         })
         .collect();
-    let states = described(conn, "area", before)?;
+    let states = described(conn, "area", when)?;
     let mut area_map = BTreeMap::new();
     let area_rows: Vec<(String, String, i64, f64, f64, NaiveDate)> = areas::table
         .select((
@@ -227,11 +234,8 @@ fn load_areas(
 }
 
 /// The ministries' codes and names as they were, in their table order.
-fn load_ministries(
-    conn: &mut DbConnection,
-    before: NaiveDateTime,
-) -> Result<Vec<(String, String)>> {
-    let states = described(conn, "ministry", before)?;
+fn load_ministries(conn: &mut DbConnection, when: When) -> Result<Vec<(String, String)>> {
+    let states = described(conn, "ministry", when)?;
     let ministry_rows: Vec<(String, String)> = ministries::table
         .order(ministries::id.asc())
         .select((ministries::code, ministries::name))
@@ -251,8 +255,8 @@ fn load_ministries(
 type ThemeList = (Vec<(String, String, String)>, HashMap<i64, String>);
 
 /// Reads the themes as they were, and their codes by id.
-fn load_themes(conn: &mut DbConnection, before: NaiveDateTime) -> Result<ThemeList> {
-    let states = described(conn, "theme", before)?;
+fn load_themes(conn: &mut DbConnection, when: When) -> Result<ThemeList> {
+    let states = described(conn, "theme", when)?;
     let theme_rows: Vec<(i64, String, String, String)> = themes::table
         .order(themes::id.asc())
         .select((
@@ -283,7 +287,7 @@ fn load_themes(conn: &mut DbConnection, before: NaiveDateTime) -> Result<ThemeLi
 /// The programmes as they were, by code: (title, description, theme code, lead ministry code).
 fn load_programmes(
     conn: &mut DbConnection,
-    before: NaiveDateTime,
+    when: When,
     theme_codes: &HashMap<i64, String>,
 ) -> Result<BTreeMap<String, (String, String, String, String)>> {
     let ministry_codes: HashMap<i64, String> = ministries::table
@@ -291,7 +295,7 @@ fn load_programmes(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let states = described(conn, "programme", before)?;
+    let states = described(conn, "programme", when)?;
     let programme_rows: Vec<(String, String, String, i64, i64)> = programmes::table
         .select((
             programmes::code,
@@ -321,14 +325,20 @@ fn load_programmes(
 }
 
 /// The period as it was, from its row and its versions.
-fn period_as_of(conn: &mut DbConnection, code: &str, before: NaiveDateTime) -> Result<PeriodInfo> {
+fn period_as_of(conn: &mut DbConnection, code: &str, when: When) -> Result<PeriodInfo> {
     let row: ReportPeriod = report_periods::table
         .filter(report_periods::code.eq(code))
         .select(ReportPeriod::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| crate::service::reference::unknown_period(code))?;
-    let states = versions::states_or_first(conn, "period", Some(&[code.to_string()]), before)?;
+    let states = versions::states_or_first(
+        conn,
+        "period",
+        Some(&[code.to_string()]),
+        when.before,
+        when.known,
+    )?;
     let state = state_of(&states, code).ok().flatten();
     Ok(PeriodInfo {
         code: row.code,
@@ -356,7 +366,11 @@ impl State {
     /// Reads the state of period `code` at `moment`.
     fn load(conn: &mut DbConnection, code: &str, moment: Moment) -> Result<Self> {
         let as_of = moment.as_of;
-        let period = period_as_of(conn, code, as_of.before)?;
+        let when = When {
+            before: as_of.before,
+            known: moment.known_at,
+        };
+        let period = period_as_of(conn, code, when)?;
         let as_of_text = format!("{}Z", moment.last_instant().format("%Y-%m-%dT%H:%M:%S%.6f"));
         let mut facts = progress::load_facts(
             conn,
@@ -366,7 +380,7 @@ impl State {
         )?;
         // The period as it was decides what counts as due.
         facts.cut_off = period.cut_off;
-        let names = Names::load(conn, as_of.before)?;
+        let names = Names::load(conn, when)?;
         facts.actions.sort_by(|a, b| {
             (names.area(&a.area), &a.title, a.id).cmp(&(names.area(&b.area), &b.title, b.id))
         });
@@ -885,7 +899,7 @@ type UpdateRow = (i64, NaiveDateTime, i64, String, i32, String);
 struct History {
     /// By recording time.
     updates: Vec<UpdateRow>,
-    /// By action, then version.
+    /// By action, in the order recorded.
     plans: Vec<Baseline>,
     /// By recording time.
     notes: Vec<LocalNote>,

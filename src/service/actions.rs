@@ -1638,11 +1638,20 @@ fn add_plan(
     plan: NewPlan<'_>,
     now: NaiveDateTime,
 ) -> Result<Baseline> {
-    let last: i32 = baselines::table
+    let (last, latest): (Option<i32>, Option<NaiveDateTime>) = baselines::table
         .filter(baselines::action_id.eq(action_id))
-        .select(diesel::dsl::max(baselines::seq))
-        .first::<Option<i32>>(conn)?
-        .unwrap_or(0);
+        .select((
+            diesel::dsl::max(baselines::seq),
+            diesel::dsl::max(baselines::recorded_at),
+        ))
+        .first(conn)?;
+    let last = last.unwrap_or(0);
+    // Plans are in force in the order recorded: a clock that stepped back (another instance's,
+    // an NTP correction) must not put the new plan before the one in force.
+    let now = match latest {
+        Some(latest) if latest >= now => latest + chrono::Duration::microseconds(1),
+        _ => now,
+    };
     Ok(diesel::insert_into(baselines::table)
         .values(NewBaseline {
             action_id,

@@ -213,13 +213,15 @@ async fn page(
         ),
         as_of,
         deviation,
+        // Numbered by position: plans are listed, and in force, in the order recorded.
         plans: plans
             .iter()
-            .map(|p| PlanRow {
-                label: if p.seq <= 1 {
+            .enumerate()
+            .map(|(n, p)| PlanRow {
+                label: if n == 0 {
                     t.original_plan.to_string()
                 } else {
-                    format!("{} {}", t.replan, p.seq - 1)
+                    format!("{} {n}", t.replan)
                 },
                 start: lang.date(p.planned_start),
                 end: lang.date(p.planned_end),

@@ -1173,3 +1173,23 @@ both_backends!(
         assert_eq!(count, 3, "a second run makes no second plan");
     }
 );
+
+both_backends!(
+    /// An area added after a report was made, with a focus date before its cut-off, does not
+    /// enter that report when it is verified: the report names what existed when it was made.
+    fn an_area_added_after_a_report_does_not_enter_it(database: TestDatabase) {
+        let mut conn = database.connect();
+        let (_, report) = published_programme(&mut conn);
+        let input = reference::NewAreaInput {
+            code: "rotterdam-noord".into(),
+            name: "Rotterdam-Noord".into(),
+            municipality: "rotterdam".into(),
+            latitude: 51.93,
+            longitude: 4.47,
+            focus_since: Some(date("2020-10-08")),
+        };
+        reference::create_area(&mut conn, &admin(), &input).unwrap();
+        let verified = reports::verify(&mut conn, report).unwrap();
+        assert!(verified.identical(), "{verified:?}");
+    }
+);
