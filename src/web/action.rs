@@ -126,7 +126,7 @@ fn load(conn: &mut DbConnection, id: ActionId, moment: Option<AsOf>) -> Result<L
         indicator_list,
         changes,
         programme_titles,
-        names: Names::load(conn)?,
+        names: Names::load(conn)?.at(conn, moment)?,
         codes: Codes::load(conn)?,
     })
 }

@@ -70,7 +70,7 @@ pub async fn show(
     let (param, moment) = (as_of.param.clone(), as_of.moment);
     let (facts, names, recent, notes, indicators) = state
         .read(move |conn| {
-            let names = Names::load(conn)?;
+            let names = Names::load(conn)?.at(conn, moment)?;
             if !names.areas.contains_key(&area) {
                 return Err(Error::not_found_code(Label::Area, &area));
             }

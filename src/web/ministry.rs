@@ -90,10 +90,11 @@ pub async fn page(
     let ministry = code.clone();
     let as_of = AsOfView::read(ctx, format!("/ministeries/{code}"))?;
     let param = as_of.param.clone();
+    let moment = as_of.moment;
     let past = as_of.is_past();
     let (facts, names, codes, readiness) = state
         .read(move |conn| {
-            let names = Names::load(conn)?;
+            let names = Names::load(conn)?.at(conn, moment)?;
             if !names.ministries.contains_key(&ministry) {
                 return Err(Error::not_found_code(Label::Ministry, &ministry));
             }

@@ -114,7 +114,7 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
         .read(move |conn| {
             let facts =
                 progress::load_facts(conn, &ActionFilter::default(), None, param.as_deref())?;
-            let names = Names::load(conn)?;
+            let names = Names::load(conn)?.at(conn, moment)?;
             let recent = actions::recent_updates(conn, None, None, moment, RECENT)?;
             Ok((facts, names, recent))
         })

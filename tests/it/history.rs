@@ -1193,3 +1193,32 @@ both_backends!(
         assert!(verified.identical(), "{verified:?}");
     }
 );
+
+app_test!(
+    /// The area page as of a day before the area was renamed says its old name; today its new.
+    async fn the_area_page_names_the_area_as_it_was(app: TestApp) {
+        use reqwest::Method;
+        let admin = app.admin_token().await;
+        let (_, _, session) = app.web_user("viewer", None).await;
+        let path = "/api/v1/areas/rotterdam-zuid";
+        let tag = app.etag(&admin, path).await;
+        let body = serde_json::json!({"name": "Rotterdam-Zuid (nieuw)"});
+        let response = app
+            .send(Method::PATCH, path, Some(&admin), Some(body), Some(&tag))
+            .await;
+        assert_eq!(response.status(), 200);
+        let yesterday = (chrono::Utc::now() - Duration::days(2)).format("%Y-%m-%d");
+        let then = app
+            .page(
+                Some(&session),
+                &format!("/gebieden/rotterdam-zuid?as_of={yesterday}"),
+            )
+            .await;
+        assert_eq!(then.status(), 200);
+        let html = then.text().await.unwrap();
+        assert!(html.contains("<h1>Rotterdam-Zuid</h1>"), "{html}");
+        let now = app.page(Some(&session), "/gebieden/rotterdam-zuid").await;
+        let html = now.text().await.unwrap();
+        assert!(html.contains("<h1>Rotterdam-Zuid (nieuw)</h1>"), "{html}");
+    }
+);

@@ -11,12 +11,15 @@ use serde::Deserialize;
 
 use crate::db::models::{Area, Ministry, ReportPeriod, Theme};
 use crate::db::schema::{areas, ministries, municipalities, report_periods, themes};
+use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
+use crate::domain::asof::AsOf;
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 use crate::service::change::{self, Change};
 use crate::service::validate;
+use std::collections::HashMap;
 
 /// The refusal of a period code that does not exist, in a question that names a period.
 pub fn unknown_period(code: &str) -> Error {
@@ -654,6 +657,59 @@ impl Names {
                 .select((aspects::code, aspects::name_nl, aspects::name_en))
                 .load(conn)?,
         })
+    }
+
+    /// The names as they were at `as_of` (None: as they are): areas, municipalities, provinces,
+    /// ministries and themes from their versions; a row without versions keeps its name.
+    pub fn at(mut self, conn: &mut DbConnection, as_of: Option<AsOf>) -> Result<Self> {
+        let Some(as_of) = as_of else {
+            return Ok(self);
+        };
+        let states = |conn: &mut DbConnection, kind| -> Result<HashMap<String, Then>> {
+            Ok(versions::states(conn, kind, None, as_of.before)?)
+        };
+        let named = |states: &HashMap<String, Then>, code: &str, field: &str| match states.get(code)
+        {
+            Some(Then::State(state)) => versions::text(state, field),
+            _ => None,
+        };
+        let municipality_states = states(conn, "municipality")?;
+        let old_municipality: HashMap<String, String> = self
+            .municipalities
+            .iter_mut()
+            .map(|(code, name)| {
+                let now = name.clone();
+                if let Some(then) = named(&municipality_states, code, "name") {
+                    *name = then;
+                }
+                (now, name.clone())
+            })
+            .collect();
+        let area_states = states(conn, "area")?;
+        for (code, (name, municipality, _)) in &mut self.areas {
+            if let Some(then) = named(&area_states, code, "name") {
+                *name = then;
+            }
+            if let Some(then) = old_municipality.get(municipality.as_str()) {
+                *municipality = then.clone();
+            }
+        }
+        let ministry_states = states(conn, "ministry")?;
+        for (code, name) in &mut self.ministries {
+            if let Some(then) = named(&ministry_states, code, "name") {
+                *name = then;
+            }
+        }
+        let theme_states = states(conn, "theme")?;
+        for (code, nl, en) in &mut self.themes {
+            if let Some(then) = named(&theme_states, code, "name_nl") {
+                *nl = then;
+            }
+            if let Some(then) = named(&theme_states, code, "name_en") {
+                *en = then;
+            }
+        }
+        Ok(self)
     }
 
     pub fn area(&self, code: &str) -> String {
