@@ -627,6 +627,28 @@ app_test!(
     }
 );
 
+/// The title of the action of [`renamed`] before and after its rename.
+const OLD_TITLE: &str = "Schuldhulp BZK in rotterdam-zuid";
+const NEW_TITLE: &str = "Schuldhulp Zuid, vernieuwd";
+
+/// A BZK user's session, and their action renamed after March 2021.
+struct Renamed {
+    id: i64,
+    session: WebSession,
+    username: String,
+}
+
+/// [`action_renamed_after_march_2021`] by a new BZK user, to [`NEW_TITLE`].
+async fn renamed(app: &TestApp, admin: &str) -> Renamed {
+    let (user_id, username, session) = app.web_user("ministry", Some("BZK")).await;
+    let id = action_renamed_after_march_2021(app, admin, (user_id, &username), NEW_TITLE).await;
+    Renamed {
+        id,
+        session,
+        username,
+    }
+}
+
 /// "Stand per": an action of BZK in rotterdam-zuid made on 1 March 2021 with a progress update
 /// of 15 March 2021 (moved back in the database, as a history that old cannot be written now),
 /// then renamed today through the service by `user` (id, name). Its id.
@@ -712,10 +734,8 @@ fn heading(html: &str) -> &str {
 app_test!(
     async fn pages_as_of_a_day_before_a_rename_show_the_old_title_and_no_forms(app: TestApp) {
         let admin = app.admin_token().await;
-        let (user_id, username, session) = app.web_user("ministry", Some("BZK")).await;
-        let old = "Schuldhulp BZK in rotterdam-zuid";
-        let new = "Schuldhulp Zuid, vernieuwd";
-        let id = action_renamed_after_march_2021(&app, &admin, (user_id, &username), new).await;
+        let Renamed { id, session, .. } = renamed(&app, &admin).await;
+        let (old, new) = (OLD_TITLE, NEW_TITLE);
 
         // Now: the new title, and the forms.
         let response = app.page(Some(&session), &format!("/acties/{id}")).await;
@@ -838,10 +858,12 @@ app_test!(
 app_test!(
     async fn the_action_page_shows_the_rename_in_its_field_history(app: TestApp) {
         let admin = app.admin_token().await;
-        let (user_id, username, session) = app.web_user("ministry", Some("BZK")).await;
-        let old = "Schuldhulp BZK in rotterdam-zuid";
-        let new = "Schuldhulp Zuid, vernieuwd";
-        let id = action_renamed_after_march_2021(&app, &admin, (user_id, &username), new).await;
+        let Renamed {
+            id,
+            session,
+            username,
+        } = renamed(&app, &admin).await;
+        let (old, new) = (OLD_TITLE, NEW_TITLE);
 
         let response = app.page(Some(&session), &format!("/acties/{id}")).await;
         assert_eq!(response.status(), 200);
