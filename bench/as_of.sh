@@ -8,23 +8,12 @@
 # Build the old binary from a worktree of the old commit (see bench/before_after.sh).
 # Needs wrk, taskset, curl and python3.
 set -euo pipefail
-: "${BEFORE:?set BEFORE to the old binary}" "${AFTER:?set AFTER to the new binary}"
-PW="zeventien-Lange-koffiebekers-op-het-stadhuis"
 PORT=18191
 ROUNDS=${ROUNDS:-3}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-declare -A BIN=([before]=$BEFORE [after]=$AFTER)
-
-wait_ready() { for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && return; sleep 0.2; done; return 1; }
-token() {
-  curl -s -H 'Content-Type: application/json' -d "{\"username\":\"abtest\",\"password\":\"$PW\"}" \
-    "http://127.0.0.1:$PORT/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
-}
+# shellcheck source=bench/two_binaries.sh
+source "$(dirname "$0")/two_binaries.sh"
 for name in before after; do
-  url="sqlite://$WORK/$name.db"
-  (cd "$WORK" && "${BIN[$name]}" --database-url "$url" seed --demo >/dev/null 2>&1)
-  echo "$PW" | (cd "$WORK" && "${BIN[$name]}" --database-url "$url" user add --username abtest --role admin --password-stdin >/dev/null)
+  prepare "$name" "sqlite://$WORK/$name.db"
 done
 
 # name → path; the list is the area page's read, the action its page's read.

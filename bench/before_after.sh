@@ -12,23 +12,10 @@
 # Needs valgrind, wrk, taskset, curl, python3 and PostgreSQL (BENCH_PG_ADMIN_URL, a role with
 # CREATEDB; default postgres://versnelling:versnelling@127.0.0.1:5432/postgres).
 set -euo pipefail
-: "${BEFORE:?set BEFORE to the old binary}" "${AFTER:?set AFTER to the new binary}"
 PG_ADMIN_URL=${BENCH_PG_ADMIN_URL:-postgres://versnelling:versnelling@127.0.0.1:5432/postgres}
-PW="zeventien-Lange-koffiebekers-op-het-stadhuis"
 PORT=18190
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-declare -A BIN=([before]=$BEFORE [after]=$AFTER)
-
-wait_ready() { for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && return; sleep 0.2; done; return 1; }
-token() {
-  curl -s -H 'Content-Type: application/json' -d "{\"username\":\"abtest\",\"password\":\"$PW\"}" \
-    "http://127.0.0.1:$PORT/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
-}
-prepare() { # name url
-  (cd "$WORK" && "${BIN[$1]}" --database-url "$2" seed --demo >/dev/null 2>&1)
-  echo "$PW" | (cd "$WORK" && "${BIN[$1]}" --database-url "$2" user add --username abtest --role admin --password-stdin >/dev/null)
-}
+# shellcheck source=bench/two_binaries.sh
+source "$(dirname "$0")/two_binaries.sh"
 LIST='/api/v1/actions?area=rotterdam-zuid&limit=100'
 ROLLUP='/api/v1/progress?area=rotterdam-zuid'
 
