@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use versnelling_charts::{ChartError, Format, Size, demo};
+use versnelling_charts::{ChartError, Format, Lang, Size, demo};
 
 type Renderer = Box<dyn Fn(Format, Size) -> Result<Vec<u8>, ChartError>>;
 
@@ -35,27 +35,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let charts: [(&str, Renderer); 6] = [
         (
             "areas_status",
-            Box::new(move |f, s| versnelling_charts::areas_status(&areas, f, s)),
+            Box::new(move |f, s| versnelling_charts::areas_status(&areas, f, s, Lang::Nl)),
         ),
         (
             "area_theme_matrix",
-            Box::new(move |f, s| versnelling_charts::area_theme_matrix(&matrix, f, s)),
+            Box::new(move |f, s| versnelling_charts::area_theme_matrix(&matrix, f, s, Lang::Nl)),
         ),
         (
             "milestones_burnup",
-            Box::new(move |f, s| versnelling_charts::milestones_burnup(&burnup, f, s)),
+            Box::new(move |f, s| versnelling_charts::milestones_burnup(&burnup, f, s, Lang::Nl)),
         ),
         (
             "ministry_status",
-            Box::new(move |f, s| versnelling_charts::ministry_status(&ministries, f, s)),
+            Box::new(move |f, s| versnelling_charts::ministry_status(&ministries, f, s, Lang::Nl)),
         ),
         (
             "indicator_trend",
-            Box::new(move |f, s| versnelling_charts::indicator_trend(&trend, f, s)),
+            Box::new(move |f, s| versnelling_charts::indicator_trend(&trend, f, s, Lang::Nl)),
         ),
         (
             "map",
-            Box::new(move |f, s| versnelling_charts::map(&map, f, s)),
+            Box::new(move |f, s| versnelling_charts::map(&map, f, s, Lang::Nl)),
         ),
     ];
     println!(

@@ -185,6 +185,10 @@ pub(crate) enum Align {
     Right,
 }
 
+/// The smallest text a chart draws, in pixels per em at the chart's own size. Pages show the
+/// narrow charts (300 px) at about 288 CSS pixels, so text never shows below 12 px there.
+pub const MIN_TEXT_PX: f64 = 13.0;
+
 /// Text appearance: size in pixels per em, weight and colour.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Font {
@@ -194,9 +198,11 @@ pub(crate) struct Font {
 }
 
 impl Font {
+    /// A font of `px` pixels, but never smaller than [`MIN_TEXT_PX`]: layouts make room for
+    /// text rather than shrink it (rounded to a tenth, so the SVG says 15.4, not 15.3846…).
     pub fn new(px: f64, color: RGBColor) -> Font {
         Font {
-            px,
+            px: (px.max(MIN_TEXT_PX) * 10.0).round() / 10.0,
             bold: false,
             color,
         }
@@ -211,7 +217,15 @@ impl Font {
     }
 
     pub fn with_px(self, px: f64) -> Font {
-        Font { px, ..self }
+        Font {
+            px: Font::new(px, self.color).px,
+            ..self
+        }
+    }
+
+    /// Width of `text` in pixels, the same for both formats.
+    pub fn text_width(self, text: &str) -> i32 {
+        glyphs::text_width(text, self.px, self.bold).ceil() as i32
     }
 
     /// Height of capital letters above the baseline (DejaVu Sans: 0.73 em).
@@ -402,12 +416,22 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         self.area
             .draw(&Circle::new(center, radius, fill.filled()))
             .map_err(drawing_error)?;
-        if let Some(outline) = outline {
-            self.area
-                .draw(&Circle::new(center, radius, outline.stroke_width(1)))
-                .map_err(drawing_error)?;
+        match outline {
+            Some(outline) => self.ring(center, radius, outline),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// A one-pixel circle line, nothing inside.
+    pub fn ring(&self, center: (i32, i32), radius: i32, color: RGBColor) -> Result<(), ChartError> {
+        let radius = radius.clamp(1, self.width.max(self.height));
+        self.area
+            .draw(&Circle::new(
+                self.clamp(center),
+                radius,
+                color.stroke_width(1),
+            ))
+            .map_err(drawing_error)
     }
 
     pub fn polygon(
@@ -453,7 +477,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Width of `text` in pixels, the same for both formats.
     pub fn text_width(&self, text: &str, font: Font) -> i32 {
-        glyphs::text_width(text, font.px, font.bold).ceil() as i32
+        font.text_width(text)
     }
 
     /// Draws one line of text with its baseline at `baseline`.

@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
+
 /// The status of a versnellingsactie (acceleration action) as Dutch progress reports read it:
 /// the stoplicht (traffic light) colours groen, oranje and rood, plus afgerond, niet gestart and
 /// gestopt.
@@ -35,40 +37,19 @@ impl Status {
         Status::Discontinued,
     ];
 
-    /// The short Dutch word shown in cells and legends ("groen", "afgerond", …).
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            Status::NotStarted => "niet gestart",
-            Status::OnTrack => "groen",
-            Status::AtRisk => "oranje",
-            Status::OffTrack => "rood",
-            Status::Completed => "afgerond",
-            Status::Discontinued => "gestopt",
-        }
+    /// The short word shown in cells ("groen", "afgerond", …).
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.words().status(self).label
     }
 
-    /// The one-letter code used where the word does not fit (G, O, R, A, N, X).
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::NotStarted => "N",
-            Status::OnTrack => "G",
-            Status::AtRisk => "O",
-            Status::OffTrack => "R",
-            Status::Completed => "A",
-            Status::Discontinued => "X",
-        }
+    /// The one-letter code used where the word does not fit (Dutch G, O, R, A, N, X).
+    pub fn code(self, lang: Lang) -> &'static str {
+        lang.words().status(self).code
     }
 
     /// The legend text: the word plus what it means in a progress report.
-    pub fn legend_nl(self) -> &'static str {
-        match self {
-            Status::NotStarted => "niet gestart",
-            Status::OnTrack => "groen: op schema",
-            Status::AtRisk => "oranje: knelpunten, maar haalbaar",
-            Status::OffTrack => "rood: wordt niet gehaald",
-            Status::Completed => "afgerond",
-            Status::Discontinued => "gestopt",
-        }
+    pub fn legend(self, lang: Lang) -> &'static str {
+        lang.words().status(self).legend
     }
 }
 
@@ -115,7 +96,7 @@ impl StatusCounts {
 /// this order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AreasStatus {
-    /// Chart title; `None` gives the Dutch default.
+    /// Chart title; `None` gives the default in the chart's language.
     pub title: Option<String>,
     /// The areas and their action counts.
     pub areas: Vec<AreaCounts>,
@@ -133,7 +114,7 @@ pub struct AreaCounts {
 /// Input of [`crate::ministry_status`]: one bar per ministry, left to right in this order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MinistryStatus {
-    /// Chart title; `None` gives the Dutch default.
+    /// Chart title; `None` gives the default in the chart's language.
     pub title: Option<String>,
     /// The ministries and their action counts.
     pub ministries: Vec<MinistryCounts>,
@@ -151,7 +132,7 @@ pub struct MinistryCounts {
 /// Input of [`crate::area_theme_matrix`]: areas as rows, themes as columns.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AreaThemeMatrix {
-    /// Chart title; `None` gives the Dutch default.
+    /// Chart title; `None` gives the default in the chart's language.
     pub title: Option<String>,
     /// Column headers, left to right.
     pub themes: Vec<String>,
@@ -164,8 +145,9 @@ pub struct AreaThemeMatrix {
 pub struct MatrixRow {
     /// The area's name.
     pub area: String,
-    /// One cell per theme, in the order of [`AreaThemeMatrix::themes`]; `None` means the area
-    /// has no action in that theme. A shorter row is padded with `None`; a longer one is an error.
+    /// One cell per theme, in the order of [`AreaThemeMatrix::themes`]: the worst status of the
+    /// area's actions in that theme (rood before oranje before groen; the chart says so); `None`
+    /// means the area has no action in that theme. A shorter row is padded with `None`; a longer one is an error.
     pub cells: Vec<Option<Status>>,
 }
 
@@ -173,7 +155,7 @@ pub struct MatrixRow {
 /// cut-off date (peildatum).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MilestonesBurnup {
-    /// Chart title; `None` gives the Dutch default.
+    /// Chart title; `None` gives the default in the chart's language.
     pub title: Option<String>,
     /// The report's cut-off date: done milestones count up to and including this day.
     pub cutoff: NaiveDate,
@@ -224,7 +206,7 @@ pub struct DatedValue {
 /// Input of [`crate::map`]: the areas as dots on a map of the Netherlands.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AreaMap {
-    /// Chart title; `None` gives the Dutch default.
+    /// Chart title; `None` gives the default in the chart's language.
     pub title: Option<String>,
     /// The areas, labelled in this order (earlier areas get the best label positions).
     pub areas: Vec<MapArea>,
@@ -239,6 +221,7 @@ pub struct MapArea {
     pub lat: f64,
     /// Longitude in degrees (WGS84).
     pub lon: f64,
-    /// The area's overall status; `None` when it has no actions yet.
+    /// The worst status of the area's actions (rood before oranje before groen; the map's
+    /// legend says so); `None` when it has no actions yet.
     pub status: Option<Status>,
 }

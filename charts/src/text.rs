@@ -1,38 +1,37 @@
-//! Dutch formatting of numbers and dates, and fitting text into a width.
+//! Numbers and dates written the way the chart's language writes them, and fitting text into a
+//! width.
 
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::DrawingBackend;
 
 use crate::canvas::{Canvas, Font};
+use crate::lang::{Lang, Noun};
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-];
-
-/// Abbreviated Dutch month name; `month` is 1-based.
-pub(crate) fn month_abbr(month: u32) -> &'static str {
+/// Abbreviated month name ("mrt", "Mar"); `month` is 1-based.
+pub(crate) fn month_abbr(month: u32, lang: Lang) -> &'static str {
     let index = month.clamp(1, 12) - 1;
-    MONTHS[index as usize]
+    lang.words().months[index as usize]
 }
 
-/// "1 mrt 2021".
-pub(crate) fn date_nl(date: NaiveDate) -> String {
+/// "1 mrt 2021", "1 Mar 2021".
+pub(crate) fn date(value: NaiveDate, lang: Lang) -> String {
     format!(
         "{} {} {}",
-        date.day(),
-        month_abbr(date.month()),
-        date.year()
+        value.day(),
+        month_abbr(value.month(), lang),
+        value.year()
     )
 }
 
 /// "1 gebied", "16 gebieden": a count with the noun in the right number.
-pub(crate) fn counted(count: usize, singular: &str, plural: &str) -> String {
-    let noun = if count == 1 { singular } else { plural };
-    format!("{} {noun}", number_nl(count as f64, 0))
+pub(crate) fn counted(count: usize, noun: Noun, lang: Lang) -> String {
+    let word = if count == 1 { noun.one } else { noun.many };
+    format!("{} {word}", number(count as f64, 0, lang))
 }
 
-/// A number the Dutch way: "1.234,5" (dot groups thousands, comma before decimals).
-pub(crate) fn number_nl(value: f64, decimals: usize) -> String {
+/// A number with grouped thousands: Dutch "1.234,5", English "1,234.5".
+pub(crate) fn number(value: f64, decimals: usize, lang: Lang) -> String {
+    let words = lang.words();
     let formatted = format!("{:.*}", decimals, value.abs());
     let (integer, fraction) = match formatted.split_once('.') {
         Some((integer, fraction)) => (integer, Some(fraction)),
@@ -41,7 +40,7 @@ pub(crate) fn number_nl(value: f64, decimals: usize) -> String {
     let mut grouped = String::new();
     for (index, digit) in integer.chars().enumerate() {
         if index > 0 && (integer.len() - index) % 3 == 0 {
-            grouped.push('.');
+            grouped.push(words.thousands_separator);
         }
         grouped.push(digit);
     }
@@ -52,17 +51,18 @@ pub(crate) fn number_nl(value: f64, decimals: usize) -> String {
     }
     result.push_str(&grouped);
     if let Some(fraction) = fraction {
-        result.push(',');
+        result.push(words.decimal_separator);
         result.push_str(fraction);
     }
     result
 }
 
-/// A number with its unit: "12,5 %" or "340 huishoudens".
-pub(crate) fn with_unit(value: f64, decimals: usize, unit: Option<&str>) -> String {
-    let number = number_nl(value, decimals);
-    match unit {
-        Some(unit) if !unit.trim().is_empty() => format!("{number} {}", unit.trim()),
+/// A number with its unit: "12,5 %" or "340 huishoudens" ("12.5%" in English).
+pub(crate) fn with_unit(value: f64, decimals: usize, unit: Option<&str>, lang: Lang) -> String {
+    let number = number(value, decimals, lang);
+    match unit.map(str::trim) {
+        Some("%") if !lang.words().space_before_percent => format!("{number}%"),
+        Some(unit) if !unit.is_empty() => format!("{number} {unit}"),
         _ => number,
     }
 }
@@ -110,7 +110,8 @@ pub(crate) fn ellipsize<DB: DrawingBackend>(
 }
 
 /// Greedy word wrap into at most `max_lines` lines of `max_width` pixels; the last line is
-/// ellipsized when text is left over, and so is a single word wider than a line.
+/// ellipsized when text is left over. A word wider than a line breaks after its hyphens
+/// ("Leeuwarden-" / "Oost"), or else is ellipsized.
 pub(crate) fn wrap<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     text: &str,
@@ -119,18 +120,18 @@ pub(crate) fn wrap<DB: DrawingBackend>(
     max_lines: usize,
 ) -> Vec<String> {
     let max_lines = max_lines.max(1);
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let pieces = pieces(canvas, text, font, max_width);
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let mut rest_index = words.len();
-    for (index, word) in words.iter().enumerate() {
-        let candidate = if current.is_empty() {
-            (*word).to_string()
-        } else {
-            format!("{current} {word}")
-        };
+    let mut rest_index = pieces.len();
+    for (index, (piece, separator)) in pieces.iter().enumerate() {
+        let candidate = format!("{current}{separator}{piece}");
         if current.is_empty() || canvas.text_width(&candidate, font) <= max_width {
-            current = candidate;
+            current = if current.is_empty() {
+                piece.to_string()
+            } else {
+                candidate
+            };
             continue;
         }
         lines.push(std::mem::take(&mut current));
@@ -138,17 +139,20 @@ pub(crate) fn wrap<DB: DrawingBackend>(
             rest_index = index;
             break;
         }
-        current = (*word).to_string();
+        current = piece.to_string();
     }
     if !current.is_empty() {
         lines.push(current);
     }
-    if rest_index < words.len()
+    if rest_index < pieces.len()
         && let Some(last) = lines.last_mut()
     {
         // The joined text is wider than the line (that is why it broke), so this adds "…".
-        let joined = format!("{last} {}", words[rest_index..].join(" "));
-        *last = ellipsize(canvas, &joined, font, max_width);
+        let rest: String = pieces[rest_index..]
+            .iter()
+            .map(|(piece, separator)| format!("{separator}{piece}"))
+            .collect();
+        *last = ellipsize(canvas, &format!("{last}{rest}"), font, max_width);
     }
     lines
         .into_iter()
@@ -156,39 +160,86 @@ pub(crate) fn wrap<DB: DrawingBackend>(
         .collect()
 }
 
+/// The pieces a line may break between, each with what joins it to the piece before: the
+/// words, and the parts of a word too wide for a line after each hyphen inside it.
+fn pieces<'t, DB: DrawingBackend>(
+    canvas: &Canvas<'_, DB>,
+    text: &'t str,
+    font: Font,
+    max_width: i32,
+) -> Vec<(&'t str, &'static str)> {
+    let mut pieces = Vec::new();
+    for word in text.split_whitespace() {
+        let mut separator = if pieces.is_empty() { "" } else { " " };
+        if canvas.text_width(word, font) <= max_width {
+            pieces.push((word, separator));
+            continue;
+        }
+        let mut rest = word;
+        // Break after a hyphen with a letter on both sides, never at the word's ends.
+        while let Some(at) = rest.char_indices().skip(1).find_map(|(index, character)| {
+            let after = index + character.len_utf8();
+            (character == '-' && after < rest.len()).then_some(after)
+        }) {
+            pieces.push((&rest[..at], separator));
+            separator = "";
+            rest = &rest[at..];
+        }
+        pieces.push((rest, separator));
+    }
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn numbers_use_a_decimal_comma_and_dots_between_thousands() {
-        assert_eq!(number_nl(1234.5, 1), "1.234,5");
-        assert_eq!(number_nl(1_234_567.0, 0), "1.234.567");
-        assert_eq!(number_nl(-0.25, 2), "-0,25");
-        assert_eq!(number_nl(-0.001, 1), "0,0");
-        assert_eq!(number_nl(12.0, 0), "12");
-        assert_eq!(number_nl(999.0, 0), "999");
+    fn dutch_numbers_use_a_decimal_comma_and_dots_between_thousands() {
+        assert_eq!(number(1234.5, 1, Lang::Nl), "1.234,5");
+        assert_eq!(number(1_234_567.0, 0, Lang::Nl), "1.234.567");
+        assert_eq!(number(-0.25, 2, Lang::Nl), "-0,25");
+        assert_eq!(number(-0.001, 1, Lang::Nl), "0,0");
+        assert_eq!(number(12.0, 0, Lang::Nl), "12");
+        assert_eq!(number(999.0, 0, Lang::Nl), "999");
+    }
+
+    #[test]
+    fn english_numbers_use_a_decimal_point_and_commas_between_thousands() {
+        assert_eq!(number(1234.5, 1, Lang::En), "1,234.5");
+        assert_eq!(number(-0.25, 2, Lang::En), "-0.25");
     }
 
     #[test]
     fn counted_nouns_agree_with_their_number() {
-        assert_eq!(counted(1, "gebied", "gebieden"), "1 gebied");
-        assert_eq!(counted(16, "gebied", "gebieden"), "16 gebieden");
-        assert_eq!(counted(0, "thema", "thema's"), "0 thema's");
+        let area = Lang::Nl.words().area;
+        assert_eq!(counted(1, area, Lang::Nl), "1 gebied");
+        assert_eq!(counted(16, area, Lang::Nl), "16 gebieden");
+        assert_eq!(counted(0, Lang::Nl.words().theme, Lang::Nl), "0 thema's");
+        assert_eq!(
+            counted(1200, Lang::En.words().area, Lang::En),
+            "1,200 areas"
+        );
     }
 
     #[test]
     fn units_follow_the_number_after_a_space() {
-        assert_eq!(with_unit(12.5, 1, Some("%")), "12,5 %");
-        assert_eq!(with_unit(12.5, 1, Some("  ")), "12,5");
-        assert_eq!(with_unit(3.0, 0, None), "3");
+        assert_eq!(with_unit(12.5, 1, Some("%"), Lang::Nl), "12,5 %");
+        assert_eq!(with_unit(12.5, 1, Some("  "), Lang::Nl), "12,5");
+        assert_eq!(with_unit(3.0, 0, None, Lang::Nl), "3");
+        assert_eq!(with_unit(12.5, 1, Some("%"), Lang::En), "12.5%");
+        assert_eq!(
+            with_unit(340.0, 0, Some("households"), Lang::En),
+            "340 households"
+        );
     }
 
     #[test]
-    fn dates_read_day_dutch_month_year() {
-        let date = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
-        assert_eq!(date_nl(date), "1 mrt 2021");
-        assert_eq!(month_abbr(10), "okt");
+    fn dates_read_day_month_year() {
+        let day = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
+        assert_eq!(date(day, Lang::Nl), "1 mrt 2021");
+        assert_eq!(date(day, Lang::En), "1 Mar 2021");
+        assert_eq!(month_abbr(10, Lang::Nl), "okt");
     }
 
     #[test]

@@ -9,42 +9,48 @@
 use chrono::NaiveDate;
 use versnelling_charts::{
     AreaCounts, AreaMap, AreaThemeMatrix, AreasStatus, ChartError, DatedValue, Format,
-    IndicatorTrend, MapArea, MatrixRow, Milestone, MilestonesBurnup, MinistryCounts,
-    MinistryStatus, NO_DATA_TEXT, Size, Status, StatusCounts, demo,
+    IndicatorTrend, Lang, MapArea, MatrixRow, Milestone, MilestonesBurnup, MinistryCounts,
+    MinistryStatus, Size, Status, StatusCounts, demo,
 };
 
-type Renderer = Box<dyn Fn(Format, Size) -> Result<Vec<u8>, ChartError> + Send + Sync>;
+type Renderer = Box<dyn Fn(Format, Size, Lang) -> Result<Vec<u8>, ChartError> + Send + Sync>;
+
+const NL: Lang = Lang::Nl;
 
 /// Every chart with the demo data, by name.
 fn demo_charts() -> Vec<(&'static str, Renderer)> {
     vec![
         (
             "areas_status",
-            Box::new(|f, s| versnelling_charts::areas_status(&demo::areas_status(), f, s)),
+            Box::new(|f, s, l| versnelling_charts::areas_status(&demo::areas_status(), f, s, l)),
         ),
         (
             "area_theme_matrix",
-            Box::new(|f, s| {
-                versnelling_charts::area_theme_matrix(&demo::area_theme_matrix(), f, s)
+            Box::new(|f, s, l| {
+                versnelling_charts::area_theme_matrix(&demo::area_theme_matrix(), f, s, l)
             }),
         ),
         (
             "milestones_burnup",
-            Box::new(|f, s| {
-                versnelling_charts::milestones_burnup(&demo::milestones_burnup(), f, s)
+            Box::new(|f, s, l| {
+                versnelling_charts::milestones_burnup(&demo::milestones_burnup(), f, s, l)
             }),
         ),
         (
             "ministry_status",
-            Box::new(|f, s| versnelling_charts::ministry_status(&demo::ministry_status(), f, s)),
+            Box::new(|f, s, l| {
+                versnelling_charts::ministry_status(&demo::ministry_status(), f, s, l)
+            }),
         ),
         (
             "indicator_trend",
-            Box::new(|f, s| versnelling_charts::indicator_trend(&demo::indicator_trend(), f, s)),
+            Box::new(|f, s, l| {
+                versnelling_charts::indicator_trend(&demo::indicator_trend(), f, s, l)
+            }),
         ),
         (
             "map",
-            Box::new(|f, s| versnelling_charts::map(&demo::map(), f, s)),
+            Box::new(|f, s, l| versnelling_charts::map(&demo::map(), f, s, l)),
         ),
     ]
 }
@@ -55,36 +61,40 @@ fn empty_charts() -> Vec<(&'static str, Renderer)> {
     vec![
         (
             "areas_status",
-            Box::new(|f, s| versnelling_charts::areas_status(&AreasStatus::default(), f, s)),
+            Box::new(|f, s, l| versnelling_charts::areas_status(&AreasStatus::default(), f, s, l)),
         ),
         (
             "area_theme_matrix",
-            Box::new(|f, s| {
-                versnelling_charts::area_theme_matrix(&AreaThemeMatrix::default(), f, s)
+            Box::new(|f, s, l| {
+                versnelling_charts::area_theme_matrix(&AreaThemeMatrix::default(), f, s, l)
             }),
         ),
         (
             "milestones_burnup",
-            Box::new(move |f, s| {
+            Box::new(move |f, s, l| {
                 let data = MilestonesBurnup {
                     title: None,
                     cutoff,
                     milestones: Vec::new(),
                 };
-                versnelling_charts::milestones_burnup(&data, f, s)
+                versnelling_charts::milestones_burnup(&data, f, s, l)
             }),
         ),
         (
             "ministry_status",
-            Box::new(|f, s| versnelling_charts::ministry_status(&MinistryStatus::default(), f, s)),
+            Box::new(|f, s, l| {
+                versnelling_charts::ministry_status(&MinistryStatus::default(), f, s, l)
+            }),
         ),
         (
             "indicator_trend",
-            Box::new(|f, s| versnelling_charts::indicator_trend(&IndicatorTrend::default(), f, s)),
+            Box::new(|f, s, l| {
+                versnelling_charts::indicator_trend(&IndicatorTrend::default(), f, s, l)
+            }),
         ),
         (
             "map",
-            Box::new(|f, s| versnelling_charts::map(&AreaMap::default(), f, s)),
+            Box::new(|f, s, l| versnelling_charts::map(&AreaMap::default(), f, s, l)),
         ),
     ]
 }
@@ -131,7 +141,7 @@ fn counts(on_track: u32, at_risk: u32, off_track: u32) -> StatusCounts {
 #[test]
 fn areas_status_svg_names_every_area_and_every_status_in_the_legend() {
     let svg = svg_of(
-        versnelling_charts::areas_status(&demo::areas_status(), Format::Svg, Size::DEFAULT)
+        versnelling_charts::areas_status(&demo::areas_status(), Format::Svg, Size::DEFAULT, NL)
             .expect("renders"),
     );
     let texts = svg_texts(&svg);
@@ -140,9 +150,9 @@ fn areas_status_svg_names_every_area_and_every_status_in_the_legend() {
     }
     for status in Status::DISPLAY_ORDER {
         assert!(
-            texts.iter().any(|text| text == status.legend_nl()),
+            texts.iter().any(|text| text == status.legend(NL)),
             "missing legend {}",
-            status.legend_nl()
+            status.legend(NL)
         );
     }
     assert!(
@@ -179,13 +189,14 @@ fn area_and_theme_names_with_diacritics_come_out_unchanged() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(texts.iter().any(|text| text == "Coördinatie"), "{texts:?}");
     assert!(texts.iter().any(|text| text == "Leeuwarden-Oost (Fryslân)"));
-    let png =
-        versnelling_charts::area_theme_matrix(&data, Format::Png, Size::DEFAULT).expect("renders");
+    let png = versnelling_charts::area_theme_matrix(&data, Format::Png, Size::DEFAULT, NL)
+        .expect("renders");
     assert_eq!(png_dimensions(&png), (1000, 650));
 }
 
@@ -193,7 +204,8 @@ fn area_and_theme_names_with_diacritics_come_out_unchanged() {
 fn area_theme_matrix_cells_carry_the_status_word_and_empty_cells_a_dash() {
     let data = demo::area_theme_matrix();
     let svg = svg_of(
-        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     for theme in demo::THEMES {
@@ -212,15 +224,15 @@ fn area_theme_matrix_cells_carry_the_status_word_and_empty_cells_a_dash() {
         let in_data = cells.iter().filter(|cell| **cell == Some(status)).count();
         let in_svg = texts
             .iter()
-            .filter(|text| *text == status.label_nl())
+            .filter(|text| *text == status.label(NL))
             .count();
         // Where the legend text is the bare word ("afgerond"), the legend adds one.
-        let in_legend = usize::from(status.legend_nl() == status.label_nl());
+        let in_legend = usize::from(status.legend(NL) == status.label(NL));
         assert_eq!(
             in_svg,
             in_data + in_legend,
             "cells labelled {}",
-            status.label_nl()
+            status.label(NL)
         );
     }
     let empty = cells.iter().filter(|cell| cell.is_none()).count();
@@ -242,8 +254,13 @@ fn narrow_matrix_cells_fall_back_to_the_status_letter() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::new(500, 300).expect("ok"))
-            .expect("renders"),
+        versnelling_charts::area_theme_matrix(
+            &data,
+            Format::Svg,
+            Size::new(500, 300).expect("ok"),
+            NL,
+        )
+        .expect("renders"),
     );
     let texts = svg_texts(&svg);
     // 12 cells plus the legend swatch.
@@ -284,7 +301,8 @@ fn milestones_burnup_svg_marks_the_cutoff_with_a_labelled_line() {
         ],
     };
     let svg = svg_of(
-        versnelling_charts::milestones_burnup(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::milestones_burnup(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     for expected in [
@@ -311,8 +329,13 @@ fn milestones_burnup_svg_marks_the_cutoff_with_a_labelled_line() {
 #[test]
 fn ministry_status_svg_names_every_ministry_under_its_bar() {
     let svg = svg_of(
-        versnelling_charts::ministry_status(&demo::ministry_status(), Format::Svg, Size::DEFAULT)
-            .expect("renders"),
+        versnelling_charts::ministry_status(
+            &demo::ministry_status(),
+            Format::Svg,
+            Size::DEFAULT,
+            NL,
+        )
+        .expect("renders"),
     );
     let texts = svg_texts(&svg);
     for ministry in demo::MINISTRIES {
@@ -322,7 +345,7 @@ fn ministry_status_svg_names_every_ministry_under_its_bar() {
         );
     }
     for status in Status::DISPLAY_ORDER {
-        assert!(texts.iter().any(|text| text == status.legend_nl()));
+        assert!(texts.iter().any(|text| text == status.legend(NL)));
     }
     assert!(count(&svg, "<rect") > demo::MINISTRIES.len());
 }
@@ -347,7 +370,8 @@ fn long_ministry_names_wrap_instead_of_overlapping() {
             .collect(),
     };
     let svg = svg_of(
-        versnelling_charts::ministry_status(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::ministry_status(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(
@@ -361,8 +385,13 @@ fn long_ministry_names_wrap_instead_of_overlapping() {
 #[test]
 fn indicator_trend_svg_labels_baseline_target_and_target_date() {
     let svg = svg_of(
-        versnelling_charts::indicator_trend(&demo::indicator_trend(), Format::Svg, Size::DEFAULT)
-            .expect("renders"),
+        versnelling_charts::indicator_trend(
+            &demo::indicator_trend(),
+            Format::Svg,
+            Size::DEFAULT,
+            NL,
+        )
+        .expect("renders"),
     );
     let texts = svg_texts(&svg);
     for expected in [
@@ -407,7 +436,8 @@ fn indicator_trend_without_baseline_or_target_still_has_a_legend() {
         target: None,
     };
     let svg = svg_of(
-        versnelling_charts::indicator_trend(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::indicator_trend(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(
@@ -425,8 +455,9 @@ fn indicator_trend_without_baseline_or_target_still_has_a_legend() {
 
 #[test]
 fn map_svg_shows_every_area_as_a_labelled_dot_on_an_outline() {
-    let svg =
-        svg_of(versnelling_charts::map(&demo::map(), Format::Svg, Size::DEFAULT).expect("renders"));
+    let svg = svg_of(
+        versnelling_charts::map(&demo::map(), Format::Svg, Size::DEFAULT, NL).expect("renders"),
+    );
     let texts = svg_texts(&svg);
     for (area, _, _) in demo::AREAS {
         assert!(texts.iter().any(|text| text == area), "missing {area}");
@@ -453,7 +484,8 @@ fn map_places_areas_by_latitude_and_longitude() {
             area("Den Haag Zuidwest", 52.045, 4.265),
         ],
     };
-    let svg = svg_of(versnelling_charts::map(&data, Format::Svg, Size::DEFAULT).expect("renders"));
+    let svg =
+        svg_of(versnelling_charts::map(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"));
     // The dots are the circles with a dark ring, drawn in input order after the legend's.
     let centres: Vec<(f64, f64)> = svg
         .split("<circle")
@@ -493,7 +525,8 @@ fn png_output_has_exactly_the_requested_width_and_height() {
         Size::new(777, 1234).expect("ok"),
     ] {
         for (name, render) in demo_charts() {
-            let png = render(Format::Png, size).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let png =
+                render(Format::Png, size, NL).unwrap_or_else(|error| panic!("{name}: {error}"));
             assert_eq!(png_dimensions(&png), (size.width, size.height), "{name}");
         }
     }
@@ -503,7 +536,8 @@ fn png_output_has_exactly_the_requested_width_and_height() {
 fn every_chart_renders_at_the_extreme_sizes_and_aspect_ratios() {
     let largest = Size::new(4000, 4000).expect("ok");
     for (name, render) in demo_charts() {
-        let svg = svg_of(render(Format::Svg, largest).unwrap_or_else(|e| panic!("{name}: {e}")));
+        let svg =
+            svg_of(render(Format::Svg, largest, NL).unwrap_or_else(|e| panic!("{name}: {e}")));
         assert!(
             svg.starts_with("<svg width=\"4000\" height=\"4000\""),
             "{name}"
@@ -512,7 +546,7 @@ fn every_chart_renders_at_the_extreme_sizes_and_aspect_ratios() {
         // layout code paths.
         for (width, height) in [(4000, 150), (200, 4000)] {
             let size = Size::new(width, height).expect("ok");
-            let png = render(Format::Png, size).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let png = render(Format::Png, size, NL).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(png_dimensions(&png), (width, height), "{name}");
         }
     }
@@ -522,8 +556,9 @@ fn every_chart_renders_at_the_extreme_sizes_and_aspect_ratios() {
 fn png_text_is_drawn_with_the_bundled_font_without_system_fonts() {
     // The crate is built without plotters' `ttf` feature, so there is no code path to
     // fontconfig or system fonts at all; this shows text still reaches the pixels.
-    let png = versnelling_charts::areas_status(&AreasStatus::default(), Format::Png, Size::DEFAULT)
-        .expect("renders");
+    let png =
+        versnelling_charts::areas_status(&AreasStatus::default(), Format::Png, Size::DEFAULT, NL)
+            .expect("renders");
     let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
         .expect("decodes")
         .to_rgb8();
@@ -547,8 +582,8 @@ fn png_text_is_drawn_with_the_bundled_font_without_system_fonts() {
 fn the_same_input_gives_identical_bytes() {
     for (name, render) in demo_charts() {
         for format in [Format::Svg, Format::Png] {
-            let first = render(format, Size::DEFAULT).expect("renders");
-            let second = render(format, Size::DEFAULT).expect("renders");
+            let first = render(format, Size::DEFAULT, NL).expect("renders");
+            let second = render(format, Size::DEFAULT, NL).expect("renders");
             assert!(first == second, "{name} {format:?} differs between runs");
         }
     }
@@ -557,11 +592,12 @@ fn the_same_input_gives_identical_bytes() {
 #[test]
 fn rendering_from_several_threads_gives_the_same_bytes() {
     let reference =
-        versnelling_charts::map(&demo::map(), Format::Png, Size::DEFAULT).expect("renders");
+        versnelling_charts::map(&demo::map(), Format::Png, Size::DEFAULT, NL).expect("renders");
     let handles: Vec<_> = (0..4)
         .map(|_| {
             std::thread::spawn(|| {
-                versnelling_charts::map(&demo::map(), Format::Png, Size::DEFAULT).expect("renders")
+                versnelling_charts::map(&demo::map(), Format::Png, Size::DEFAULT, NL)
+                    .expect("renders")
             })
         })
         .collect();
@@ -589,7 +625,7 @@ fn absurd_sizes_are_rejected_with_an_error() {
         for (name, render) in demo_charts().into_iter().chain(empty_charts()) {
             for format in [Format::Svg, Format::Png] {
                 assert_eq!(
-                    render(format, size),
+                    render(format, size, NL),
                     Err(ChartError::InvalidSize { width, height }),
                     "{name} {format:?} {width}×{height}"
                 );
@@ -607,12 +643,14 @@ fn absurd_sizes_are_rejected_with_an_error() {
 #[test]
 fn empty_data_renders_a_chart_that_says_there_is_no_data() {
     for (name, render) in empty_charts() {
-        let svg = svg_of(render(Format::Svg, Size::DEFAULT).expect("renders"));
+        let svg = svg_of(render(Format::Svg, Size::DEFAULT, NL).expect("renders"));
         assert!(
-            svg_texts(&svg).iter().any(|text| text == NO_DATA_TEXT),
+            svg_texts(&svg)
+                .iter()
+                .any(|text| text == NL.words().no_data),
             "{name}"
         );
-        let png = render(Format::Png, Size::DEFAULT).expect("renders");
+        let png = render(Format::Png, Size::DEFAULT, NL).expect("renders");
         assert_eq!(png_dimensions(&png), (1000, 650), "{name}");
     }
 }
@@ -627,9 +665,13 @@ fn areas_whose_counts_are_all_zero_count_as_no_data() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"),
     );
-    assert!(svg_texts(&svg).iter().any(|text| text == NO_DATA_TEXT));
+    assert!(
+        svg_texts(&svg)
+            .iter()
+            .any(|text| text == NL.words().no_data)
+    );
 }
 
 #[test]
@@ -642,7 +684,7 @@ fn a_matrix_row_with_more_cells_than_themes_is_invalid_data() {
             cells: vec![Some(Status::OnTrack), Some(Status::AtRisk)],
         }],
     };
-    let result = versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT);
+    let result = versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT, NL);
     assert!(
         matches!(result, Err(ChartError::InvalidData(_))),
         "{result:?}"
@@ -663,7 +705,8 @@ fn a_matrix_row_with_fewer_cells_than_themes_is_padded_with_empty_cells() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::area_theme_matrix(&data, Format::Svg, Size::DEFAULT, NL)
+            .expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(texts.iter().any(|text| text == "rood"));
@@ -678,7 +721,7 @@ fn a_matrix_row_with_fewer_cells_than_themes_is_padded_with_empty_cells() {
 fn non_finite_indicator_values_are_invalid_data() {
     let mut data = demo::indicator_trend();
     data.values[0].value = f64::NAN;
-    let result = versnelling_charts::indicator_trend(&data, Format::Png, Size::DEFAULT);
+    let result = versnelling_charts::indicator_trend(&data, Format::Png, Size::DEFAULT, NL);
     assert!(
         matches!(result, Err(ChartError::InvalidData(_))),
         "{result:?}"
@@ -688,7 +731,7 @@ fn non_finite_indicator_values_are_invalid_data() {
         date: date(2022, 1, 1),
         value: f64::INFINITY,
     });
-    let result = versnelling_charts::indicator_trend(&data, Format::Svg, Size::DEFAULT);
+    let result = versnelling_charts::indicator_trend(&data, Format::Svg, Size::DEFAULT, NL);
     assert!(
         matches!(result, Err(ChartError::InvalidData(_))),
         "{result:?}"
@@ -699,7 +742,7 @@ fn non_finite_indicator_values_are_invalid_data() {
 fn map_coordinates_off_the_globe_are_invalid_data() {
     let mut data = demo::map();
     data.areas[3].lat = 123.0;
-    let result = versnelling_charts::map(&data, Format::Svg, Size::DEFAULT);
+    let result = versnelling_charts::map(&data, Format::Svg, Size::DEFAULT, NL);
     assert!(
         matches!(result, Err(ChartError::InvalidData(_))),
         "{result:?}"
@@ -787,12 +830,14 @@ fn wild_but_valid_values_render_without_panicking_or_hanging() {
             .collect(),
     };
     for format in [Format::Svg, Format::Png] {
-        versnelling_charts::areas_status(&huge_counts, format, Size::DEFAULT).expect("renders");
-        versnelling_charts::area_theme_matrix(&many_rows, format, Size::DEFAULT).expect("renders");
-        versnelling_charts::indicator_trend(&trend, format, Size::DEFAULT).expect("renders");
-        versnelling_charts::indicator_trend(&single_day, format, Size::DEFAULT).expect("renders");
-        versnelling_charts::milestones_burnup(&burnup, format, Size::DEFAULT).expect("renders");
-        versnelling_charts::map(&corners, format, Size::DEFAULT).expect("renders");
+        versnelling_charts::areas_status(&huge_counts, format, Size::DEFAULT, NL).expect("renders");
+        versnelling_charts::area_theme_matrix(&many_rows, format, Size::DEFAULT, NL)
+            .expect("renders");
+        versnelling_charts::indicator_trend(&trend, format, Size::DEFAULT, NL).expect("renders");
+        versnelling_charts::indicator_trend(&single_day, format, Size::DEFAULT, NL)
+            .expect("renders");
+        versnelling_charts::milestones_burnup(&burnup, format, Size::DEFAULT, NL).expect("renders");
+        versnelling_charts::map(&corners, format, Size::DEFAULT, NL).expect("renders");
     }
 }
 
@@ -801,7 +846,7 @@ fn custom_titles_replace_the_dutch_defaults() {
     let mut data = demo::areas_status();
     data.title = Some("Voortgangsoverzicht voorjaar 2021".to_string());
     let svg = svg_of(
-        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(
@@ -812,7 +857,7 @@ fn custom_titles_replace_the_dutch_defaults() {
     assert!(
         !texts
             .iter()
-            .any(|text| text == versnelling_charts::AREAS_STATUS_TITLE)
+            .any(|text| text == NL.words().areas_status_title)
     );
 }
 
@@ -826,7 +871,7 @@ fn markup_in_names_is_escaped_in_svg() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"),
     );
     assert!(!svg.contains("<script>"));
     assert!(!svg.contains("<b>"));
@@ -835,7 +880,7 @@ fn markup_in_names_is_escaped_in_svg() {
 }
 
 #[test]
-fn very_long_names_are_shortened_with_an_ellipsis() {
+fn very_long_names_wrap_onto_two_lines_and_are_shortened_with_an_ellipsis() {
     let long = "Gebied met een uitzonderlijk lange naam die nooit in de kolom past ".repeat(3);
     let data = AreasStatus {
         title: None,
@@ -845,15 +890,17 @@ fn very_long_names_are_shortened_with_an_ellipsis() {
         }],
     };
     let svg = svg_of(
-        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT).expect("renders"),
+        versnelling_charts::areas_status(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"),
     );
     let texts = svg_texts(&svg);
     assert!(!texts.iter().any(|text| text == long.trim()));
-    assert!(
-        texts
-            .iter()
-            .any(|text| text.starts_with("Gebied met") && text.ends_with('…'))
-    );
+    let first = texts
+        .iter()
+        .position(|text| text.starts_with("Gebied met"))
+        .expect("the name's first line");
+    let second = &texts[first + 1];
+    assert!(second.ends_with('…'), "{second}");
+    assert!(long.contains(second.trim_end_matches('…')), "{second}");
 }
 
 #[test]
@@ -879,4 +926,372 @@ fn formats_parse_from_their_names_and_know_their_content_type() {
     assert!("gif".parse::<Format>().is_err());
     assert_eq!(Format::Svg.content_type(), "image/svg+xml");
     assert_eq!(Format::Png.content_type(), "image/png");
+}
+
+/// The heights the pages ask for with `width=300`, per chart (the demo data: 16 areas, five
+/// themes and ministries).
+const NARROW_HEIGHTS: [(&str, u32); 6] = [
+    ("areas_status", 840),
+    ("area_theme_matrix", 960),
+    ("milestones_burnup", 460),
+    ("ministry_status", 460),
+    ("indicator_trend", 460),
+    ("map", 960),
+];
+
+fn narrow_size(name: &str) -> Size {
+    let height = NARROW_HEIGHTS
+        .iter()
+        .find(|(chart, _)| *chart == name)
+        .map_or(600, |(_, height)| *height);
+    Size::new(300, height).expect("a valid narrow size")
+}
+
+/// Charts with data that stretch the layouts: long names, many themes, a lone area.
+fn edge_charts() -> Vec<(&'static str, Renderer)> {
+    let long_area =
+        "Gebied met een uitzonderlijk lange naam die nooit in de kolom past".to_string();
+    let long_ministries = MinistryStatus {
+        title: Some(
+            "Een titel die zo lang is dat hij op geen enkele regel past, hoe breed ook".into(),
+        ),
+        ministries: [
+            "Binnenlandse Zaken en Koninkrijksrelaties",
+            "Sociale Zaken en Werkgelegenheid",
+            "Onderwijs, Cultuur en Wetenschap",
+        ]
+        .iter()
+        .map(|name| MinistryCounts {
+            ministry: (*name).to_string(),
+            counts: counts(3, 1, 1),
+        })
+        .collect(),
+    };
+    let areas = AreasStatus {
+        title: None,
+        areas: vec![AreaCounts {
+            area: long_area.clone(),
+            counts: counts(2, 1, 1),
+        }],
+    };
+    let many_themes = AreaThemeMatrix {
+        title: None,
+        themes: (1..=12)
+            .map(|index| format!("Thema nummer {index}"))
+            .collect(),
+        rows: vec![MatrixRow {
+            area: long_area.clone(),
+            cells: vec![Some(Status::AtRisk); 12],
+        }],
+    };
+    let lone_area = AreaMap {
+        title: None,
+        areas: vec![MapArea {
+            name: long_area,
+            lat: 52.0,
+            lon: 5.0,
+            status: Some(Status::OffTrack),
+        }],
+    };
+    let bare_trend = IndicatorTrend {
+        title: None,
+        indicator: "Huishoudens met problematische schulden in het gebied".into(),
+        unit: Some("huishoudens".into()),
+        values: vec![DatedValue {
+            date: date(2021, 1, 1),
+            value: 1200.0,
+        }],
+        baseline: None,
+        target: None,
+    };
+    vec![
+        (
+            "ministry_status",
+            Box::new(move |f, s, l| versnelling_charts::ministry_status(&long_ministries, f, s, l)),
+        ),
+        (
+            "areas_status",
+            Box::new(move |f, s, l| versnelling_charts::areas_status(&areas, f, s, l)),
+        ),
+        (
+            "area_theme_matrix",
+            Box::new(move |f, s, l| versnelling_charts::area_theme_matrix(&many_themes, f, s, l)),
+        ),
+        (
+            "map",
+            Box::new(move |f, s, l| versnelling_charts::map(&lone_area, f, s, l)),
+        ),
+        (
+            "indicator_trend",
+            Box::new(move |f, s, l| versnelling_charts::indicator_trend(&bare_trend, f, s, l)),
+        ),
+    ]
+}
+
+/// One `<text>` element: its content and the box it covers, from its attributes and the
+/// bundled font's widths.
+#[derive(Debug)]
+struct TextBox {
+    text: String,
+    px: f64,
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every text of an SVG with its box. plotters writes `y` as the top of the em box
+/// (`dy="0.76em"` moves the baseline down).
+fn svg_text_boxes(svg: &str) -> Vec<TextBox> {
+    svg.split("<text")
+        .skip(1)
+        .map(|chunk| {
+            let (attributes, rest) = chunk.split_once('>').expect("a complete text element");
+            let attribute = |name: &str| -> Option<String> {
+                let value = attributes.split_once(&format!(" {name}=\""))?.1;
+                Some(value.split_once('"')?.0.to_string())
+            };
+            let number = |name: &str| -> f64 {
+                attribute(name)
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or_else(|| panic!("text without {name}: {attributes}"))
+            };
+            let text = unescape(rest.split_once("</text>").expect("closed").0.trim());
+            let px = number("font-size");
+            let bold = attribute("font-weight").is_some_and(|weight| weight == "bold");
+            let width = versnelling_charts::text_width(&text, px, bold);
+            let x = number("x");
+            let left = match attribute("text-anchor").as_deref() {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            let top = number("y");
+            TextBox {
+                text,
+                px,
+                left,
+                top,
+                right: left + width,
+                bottom: top + px,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn no_text_is_smaller_than_13_px_in_any_chart_at_any_size() {
+    let charts = demo_charts()
+        .into_iter()
+        .chain(empty_charts())
+        .chain(edge_charts());
+    for (name, render) in charts {
+        let sizes = [
+            Size::DEFAULT,
+            Size::new(800, 500).expect("ok"),
+            narrow_size(name),
+            Size::new(300, 400).expect("ok"),
+            Size::new(200, 150).expect("ok"),
+        ];
+        for size in sizes {
+            for lang in [Lang::Nl, Lang::En] {
+                let svg = svg_of(render(Format::Svg, size, lang).expect("renders"));
+                let boxes = svg_text_boxes(&svg);
+                assert!(!boxes.is_empty(), "{name} {size:?}");
+                for text in boxes {
+                    // 13 with room for the float noise of plotters' `size / 1.24`.
+                    assert!(
+                        text.px >= 13.0 - 1e-9,
+                        "{name} {size:?} {lang:?}: {:?} at {} px",
+                        text.text,
+                        text.px
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn at_the_page_sizes_no_text_overlaps_another_or_leaves_the_chart() {
+    for (name, render) in demo_charts().into_iter().chain(edge_charts()) {
+        for size in [
+            narrow_size(name),
+            Size::new(800, 500).expect("ok"),
+            Size::DEFAULT,
+        ] {
+            for lang in [Lang::Nl, Lang::En] {
+                let svg = svg_of(render(Format::Svg, size, lang).expect("renders"));
+                let boxes = svg_text_boxes(&svg);
+                let context = format!("{name} {}×{} {lang:?}", size.width, size.height);
+                for text in &boxes {
+                    assert!(
+                        text.left >= 0.0
+                            && text.top >= 0.0
+                            && text.right <= f64::from(size.width)
+                            && text.bottom <= f64::from(size.height),
+                        "{context}: {text:?} leaves the chart"
+                    );
+                }
+                for (index, first) in boxes.iter().enumerate() {
+                    for second in &boxes[index + 1..] {
+                        // A pixel of slack: glyph boxes touch where lines of text follow
+                        // each other.
+                        let apart = first.right <= second.left + 1.0
+                            || second.right <= first.left + 1.0
+                            || first.bottom <= second.top + 1.0
+                            || second.bottom <= first.top + 1.0;
+                        assert!(apart, "{context}: {first:?} overlaps {second:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn english_charts_draw_no_dutch_fixed_text() {
+    let dutch = Lang::Nl.words();
+    let english = Lang::En.words();
+    let dutch_texts = [
+        dutch.no_data,
+        dutch.areas_status_title,
+        dutch.actions_axis,
+        dutch.matrix_title,
+        dutch.no_action_in_theme,
+        dutch.burnup_axis,
+        dutch.planned_current,
+        dutch.achieved,
+        dutch.measured,
+        dutch.baseline,
+        dutch.map_title,
+        dutch.no_actions_yet,
+        "gebieden",
+        "peildatum",
+        "mrt",
+        "okt",
+    ];
+    for (name, render) in demo_charts().into_iter().chain(empty_charts()) {
+        let svg = svg_of(render(Format::Svg, Size::DEFAULT, Lang::En).expect("renders"));
+        let texts = svg_texts(&svg);
+        for word in dutch_texts {
+            assert!(
+                !texts.iter().any(|text| text.contains(word)),
+                "{name}: {word:?} in {texts:?}"
+            );
+        }
+        for status in Status::DISPLAY_ORDER {
+            let legend = english.status(status).legend;
+            let shown = texts.iter().any(|text| text == legend);
+            let has_legend = !matches!(name, "milestones_burnup" | "indicator_trend");
+            let has_data = texts.iter().all(|text| text != english.no_data);
+            assert_eq!(shown, has_legend && has_data, "{name}: {legend}");
+        }
+    }
+    let trend = svg_of(
+        versnelling_charts::indicator_trend(
+            &demo::indicator_trend(),
+            Format::Svg,
+            Size::DEFAULT,
+            Lang::En,
+        )
+        .expect("renders"),
+    );
+    let texts = svg_texts(&trend);
+    for expected in [
+        "baseline: 15.0%",
+        "target: 11.0%",
+        "target date 31 Dec 2022",
+        "12.2%",
+    ] {
+        assert!(
+            texts.iter().any(|text| text == expected),
+            "{expected}: {texts:?}"
+        );
+    }
+}
+
+#[test]
+fn rood_is_hatched_and_oranje_dotted_in_bars_cells_and_legends() {
+    let only = |counts: StatusCounts| AreasStatus {
+        title: None,
+        areas: vec![AreaCounts {
+            area: "Rotterdam-Zuid".to_string(),
+            counts,
+        }],
+    };
+    let render = |data: &AreasStatus| {
+        svg_of(
+            versnelling_charts::areas_status(data, Format::Svg, Size::DEFAULT, NL)
+                .expect("renders"),
+        )
+    };
+    let groen = render(&only(counts(5, 0, 0)));
+    let oranje = render(&only(counts(0, 5, 0)));
+    let rood = render(&only(counts(0, 0, 5)));
+    // The legend shows every pattern once; a rood bar adds its hatching, an oranje bar its
+    // white dots.
+    let hatch_lines = |svg: &str| {
+        count(
+            svg,
+            "<polyline fill=\"none\" opacity=\"1\" stroke=\"#000000\"",
+        )
+    };
+    let white_dots = |svg: &str| count(svg, "fill=\"#FFFFFF\" stroke=\"none\"/>");
+    assert!(
+        hatch_lines(&groen) > 0,
+        "the legend's rood swatch is hatched"
+    );
+    assert!(hatch_lines(&rood) > hatch_lines(&groen) + 10);
+    assert!(white_dots(&oranje) > white_dots(&groen) + 20);
+    assert!(rood.contains("#B0101C") && oranje.contains("#E47100") && groen.contains("#1E8436"));
+}
+
+#[test]
+fn a_narrow_map_numbers_its_dots_and_lists_every_area_with_its_status() {
+    let data = demo::map();
+    let svg = svg_of(
+        versnelling_charts::map(&data, Format::Svg, narrow_size("map"), NL).expect("renders"),
+    );
+    let texts = svg_texts(&svg);
+    for (index, area) in data.areas.iter().enumerate() {
+        let number = (index + 1).to_string();
+        // In its dot and in the list.
+        assert_eq!(
+            texts.iter().filter(|text| **text == number).count(),
+            2,
+            "{number}"
+        );
+        assert!(texts.contains(&area.name), "{}", area.name);
+    }
+    let wide =
+        svg_of(versnelling_charts::map(&data, Format::Svg, Size::DEFAULT, NL).expect("renders"));
+    assert!(
+        !svg_texts(&wide).iter().any(|text| text == "16"),
+        "names, no numbers"
+    );
+    assert!(
+        svg_texts(&wide).join(" ").contains(NL.words().map_note),
+        "the legend's note"
+    );
+}
+
+#[test]
+fn narrow_charts_are_the_same_bytes_every_time() {
+    for (name, render) in demo_charts() {
+        for format in [Format::Svg, Format::Png] {
+            let size = narrow_size(name);
+            let first = render(format, size, Lang::En).expect("renders");
+            let second = render(format, size, Lang::En).expect("renders");
+            assert!(first == second, "{name} {format:?} differs between runs");
+        }
+    }
 }

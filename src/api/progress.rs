@@ -56,9 +56,10 @@ fn fnv(parts: &[&[u8]]) -> u64 {
 
 /// GET /api/v1/charts/{name}.svg|.png — one of the charts (`areas-status`, `area-theme-matrix`,
 /// `milestones-burnup`, `ministry-status`, `indicator-trend` with `indicator`, `map`) with the
-/// action filters, `period`, `as_of`, `width`, `height`. Answers 304 while the data and the
-/// question are unchanged. SVG is sent gzip-compressed to a client that accepts it
-/// (`Accept-Encoding: gzip`). Any user.
+/// action filters, `period`, `as_of`, `width`, `height` and `lang` (`nl`, `en`); also the page
+/// route GET /grafieken/{file}, whose pages ask for their own language with `lang`. Answers 304
+/// while the data and the question (the language included) are unchanged. SVG is sent
+/// gzip-compressed to a client that accepts it (`Accept-Encoding: gzip`). Any user.
 #[utoipa::path(
     get,
     path = "/api/v1/charts/{file}",
@@ -75,7 +76,9 @@ pub async fn chart(
 ) -> Result<HttpResponse, Error> {
     let (name, format) = chart_file(&file.into_inner())?;
     let query = query.0;
-    charts::size(&query)?;
+    charts::options(&query)?;
+    // The whole query string, so that every parameter (size and language too) keys the cache
+    // and the ETag.
     let question = req.query_string().to_string();
     let if_none_match = req
         .headers()

@@ -438,7 +438,7 @@ pub fn chart_table(data: &ChartData) -> Table {
                     vec![
                         a.name.clone(),
                         a.status
-                            .map(|s| s.label_nl().to_string())
+                            .map(|s| s.label(versnelling_charts::Lang::Nl).to_string())
                             .unwrap_or_else(|| "geen acties".into()),
                     ]
                 })
@@ -451,7 +451,7 @@ pub fn chart_table(data: &ChartData) -> Table {
 fn chart_status_columns(first: &str) -> Vec<Column> {
     let mut columns = vec![col(first, 3.0)];
     for status in versnelling_charts::Status::DISPLAY_ORDER {
-        columns.push(num(status.label_nl(), 1.0));
+        columns.push(num(status.label(versnelling_charts::Lang::Nl), 1.0));
     }
     columns
 }
@@ -482,7 +482,7 @@ fn matrix_table(d: &versnelling_charts::AreaThemeMatrix) -> Table {
                         .get(i)
                         .copied()
                         .flatten()
-                        .map(|s| s.label_nl().to_string())
+                        .map(|s| s.label(versnelling_charts::Lang::Nl).to_string())
                         .unwrap_or_else(|| "–".into())
                 }));
                 row

@@ -259,6 +259,8 @@ fn figure(out: &mut String, chart: &Chart, numbers: &Table) -> Result<()> {
             width: chart.width,
             height: chart.height,
         },
+        // Reports are Dutch.
+        versnelling_charts::Lang::Nl,
     )?;
     let id = escape(&format!("fig-{}", chart.id));
     let _ = writeln!(

@@ -1056,6 +1056,8 @@ pub fn render_report(doc: &Doc, meta: &Meta) -> Result<Vec<u8>> {
                     width: chart.width,
                     height: chart.height,
                 },
+                // Reports are Dutch.
+                versnelling_charts::Lang::Nl,
             )?;
             charts.insert(chart.id.clone(), parse_png(&png)?);
         }
@@ -1391,6 +1393,7 @@ mod tests {
             &versnelling_charts::demo::map(),
             versnelling_charts::Format::Png,
             versnelling_charts::Size::DEFAULT,
+            versnelling_charts::Lang::Nl,
         )
         .unwrap();
         let image = parse_png(&data).unwrap();

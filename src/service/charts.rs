@@ -11,7 +11,7 @@ use crate::db::schema::{areas, indicators, themes};
 use crate::domain::ActionStatus;
 use crate::domain::rollup::StatusCounts;
 use crate::error::{Error, FieldError, Result};
-use crate::i18n::{Label, Msg};
+use crate::i18n::{Label, Lang, Msg};
 use crate::service::actions::{ActionFilter, MilestoneDates, StatusCells};
 use crate::service::progress::{self, Facts};
 use crate::service::validate;
@@ -43,6 +43,10 @@ pub struct ChartQuery {
     pub height: Option<u32>,
     /// The indicator of `indicator-trend`.
     pub indicator: Option<i64>,
+    /// The language of the chart's texts (titles, axes, legends, status words, dates and
+    /// numbers): `nl` (the default) or `en`. In English the themes have their English names;
+    /// areas, ministries and indicators keep the one name they have.
+    pub lang: Option<String>,
 }
 
 impl ChartQuery {
@@ -89,12 +93,33 @@ pub struct Rendered {
     pub content_type: &'static str,
 }
 
-/// Checks the size against the chart crate's limits, naming the parameter at fault.
-pub fn size(query: &ChartQuery) -> Result<charts::Size> {
+/// How a chart is to be drawn: its size and the language of its texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub size: charts::Size,
+    pub lang: Lang,
+}
+
+/// Checks the size against the chart crate's limits and the language, naming every parameter
+/// at fault.
+pub fn options(query: &ChartQuery) -> Result<RenderOptions> {
     let default = charts::Size::DEFAULT;
     let width = query.width.unwrap_or(default.width);
     let height = query.height.unwrap_or(default.height);
     let mut errors = Vec::new();
+    let lang = query
+        .lang
+        .as_deref()
+        .map_or(Some(Lang::Nl), Lang::from_code);
+    if lang.is_none() {
+        errors.push(FieldError::new(
+            "lang",
+            Msg::OneOf {
+                value: query.lang.clone().unwrap_or_default(),
+                valid: crate::domain::Choice::codes(&["nl", "en"]),
+            },
+        ));
+    }
     if !charts::Size::WIDTH_RANGE.contains(&width) {
         errors.push(FieldError::new("width", width_range()));
     }
@@ -109,7 +134,20 @@ pub fn size(query: &ChartQuery) -> Result<charts::Size> {
         ));
     }
     validate::check(errors)?;
-    charts::Size::new(width, height).map_err(|_| Error::validation("width", width_range()))
+    let size =
+        charts::Size::new(width, height).map_err(|_| Error::validation("width", width_range()))?;
+    Ok(RenderOptions {
+        size,
+        lang: lang.unwrap_or(Lang::Nl),
+    })
+}
+
+/// The chart crate's name for a language.
+fn chart_lang(lang: Lang) -> charts::Lang {
+    match lang {
+        Lang::Nl => charts::Lang::Nl,
+        Lang::En => charts::Lang::En,
+    }
 }
 
 fn width_range() -> Msg {
@@ -134,15 +172,21 @@ pub enum ChartData {
 }
 
 impl ChartData {
-    /// Draws the chart. CPU-bound: call it off the async workers.
-    pub fn render(&self, format: charts::Format, size: charts::Size) -> Result<Vec<u8>> {
+    /// Draws the chart with its fixed texts in `lang` (the names come from the data).
+    /// CPU-bound: call it off the async workers.
+    pub fn render(
+        &self,
+        format: charts::Format,
+        size: charts::Size,
+        lang: charts::Lang,
+    ) -> Result<Vec<u8>> {
         let drawn = match self {
-            Self::AreasStatus(data) => charts::areas_status(data, format, size),
-            Self::AreaThemeMatrix(data) => charts::area_theme_matrix(data, format, size),
-            Self::MilestonesBurnup(data) => charts::milestones_burnup(data, format, size),
-            Self::MinistryStatus(data) => charts::ministry_status(data, format, size),
-            Self::IndicatorTrend(data) => charts::indicator_trend(data, format, size),
-            Self::Map(data) => charts::map(data, format, size),
+            Self::AreasStatus(data) => charts::areas_status(data, format, size, lang),
+            Self::AreaThemeMatrix(data) => charts::area_theme_matrix(data, format, size, lang),
+            Self::MilestonesBurnup(data) => charts::milestones_burnup(data, format, size, lang),
+            Self::MinistryStatus(data) => charts::ministry_status(data, format, size, lang),
+            Self::IndicatorTrend(data) => charts::indicator_trend(data, format, size, lang),
+            Self::Map(data) => charts::map(data, format, size, lang),
         };
         drawn.map_err(|err| match err {
             charts::ChartError::InvalidSize { .. } => Error::validation("width", width_range()),
@@ -156,22 +200,23 @@ impl ChartData {
 pub struct ChartNames {
     /// (code, name, latitude, longitude), by name.
     pub areas: Vec<(String, String, f64, f64)>,
-    /// (code, Dutch name), in the order of the columns.
+    /// (code, name in the chart's language), in the order of the columns.
     pub themes: Vec<(String, String)>,
 }
 
 impl ChartNames {
-    /// The names as they are now.
-    pub fn load(conn: &mut DbConnection) -> Result<Self> {
+    /// The names as they are now, the themes' in `lang`.
+    pub fn load(conn: &mut DbConnection, lang: Lang) -> Result<Self> {
+        let themes = themes::table.order(themes::id.asc());
         Ok(Self {
             areas: areas::table
                 .order(areas::name.asc())
                 .select((areas::code, areas::name, areas::latitude, areas::longitude))
                 .load(conn)?,
-            themes: themes::table
-                .order(themes::id.asc())
-                .select((themes::code, themes::name_nl))
-                .load(conn)?,
+            themes: match lang {
+                Lang::Nl => themes.select((themes::code, themes::name_nl)).load(conn)?,
+                Lang::En => themes.select((themes::code, themes::name_en)).load(conn)?,
+            },
         })
     }
 
@@ -402,7 +447,7 @@ pub fn render(
     format: charts::Format,
     query: &ChartQuery,
 ) -> Result<Rendered> {
-    let size = size(query)?;
+    let RenderOptions { size, lang } = options(query)?;
     let filter = query.action_filter();
     let data = match name {
         "indicator-trend" => {
@@ -427,7 +472,7 @@ pub fn render(
             if !NAMES.contains(&name) {
                 return Err(Error::not_found_code(Label::Chart, name));
             }
-            let names = ChartNames::load(conn)?;
+            let names = ChartNames::load(conn, lang)?;
             let facts = if query.period.is_none() && query.as_of.is_none() {
                 ChartFacts::now(conn, &filter, name == "milestones-burnup")?
             } else {
@@ -442,7 +487,7 @@ pub fn render(
         }
     };
     Ok(Rendered {
-        bytes: data.render(format, size)?,
+        bytes: data.render(format, size, chart_lang(lang))?,
         content_type: format.content_type(),
     })
 }
@@ -455,6 +500,8 @@ pub fn render_all(
     query: &ChartQuery,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    // A wrong size or language fails before the facts are loaded.
+    options(query)?;
     let filter = query.action_filter();
     let facts = progress::load_facts(
         conn,

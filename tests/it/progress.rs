@@ -386,6 +386,7 @@ app_test!(
             ("/api/v1/charts/map.svg?width=99999", 422, Some("width")),
             ("/api/v1/charts/map.png?height=1", 422, Some("height")),
             ("/api/v1/charts/indicator-trend.svg", 422, Some("indicator")),
+            ("/api/v1/charts/map.svg?lang=fr", 422, Some("lang")),
         ] {
             let response = app.send(Method::GET, path, Some(&admin), None, None).await;
             assert_eq!(response.status(), status, "{path}");
@@ -394,6 +395,47 @@ app_test!(
                 assert_eq!(problem["errors"][0]["field"], field, "{path}");
             }
         }
+    }
+);
+
+app_test!(
+    async fn charts_speak_the_language_asked_for_with_its_theme_names_and_its_own_etag(
+        app: TestApp,
+    ) {
+        let (admin, _) = data_set(&app).await;
+        let get = |path: &'static str| app.client.get(app.url(path)).bearer_auth(&admin).send();
+        let dutch = get("/api/v1/charts/area-theme-matrix.svg").await.unwrap();
+        let dutch_tag = dutch.headers()["etag"].to_str().unwrap().to_string();
+        let dutch = dutch.text().await.unwrap();
+        assert!(dutch.contains("Stoplicht per gebied en thema"));
+        assert!(dutch.contains("Schuldenproblematiek"));
+        let english = get("/api/v1/charts/area-theme-matrix.svg?lang=en")
+            .await
+            .unwrap();
+        assert_eq!(english.status(), 200);
+        let english_tag = english.headers()["etag"].to_str().unwrap().to_string();
+        let english = english.text().await.unwrap();
+        assert!(
+            english.contains("Traffic light per area and theme"),
+            "fixed texts"
+        );
+        assert!(english.contains("Debt"), "the themes' English names");
+        assert!(!english.contains("Schuldenproblematiek"));
+        assert!(!english.contains("gebieden"));
+        // Another question, so another cached answer and another ETag.
+        assert_ne!(english_tag, dutch_tag);
+        let again = get("/api/v1/charts/area-theme-matrix.svg").await.unwrap();
+        assert_eq!(
+            again.text().await.unwrap(),
+            dutch,
+            "the Dutch chart is not replaced"
+        );
+
+        // The page route draws in the page's language the same way.
+        let (_, _, session) = app.web_user("viewer", None).await;
+        let page = app.page(Some(&session), "/grafieken/map.svg?lang=en").await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Urban renewal areas"));
     }
 );
 

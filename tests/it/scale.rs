@@ -314,7 +314,7 @@ both_backends!(
                 ..Default::default()
             },
         ];
-        let names = ChartNames::load(&mut conn).unwrap();
+        let names = ChartNames::load(&mut conn, versnelling::i18n::Lang::Nl).unwrap();
         for filter in filters {
             let full = progress::load_facts(&mut conn, &filter, None, None).unwrap();
             let lean = ChartFacts::now(&mut conn, &filter, true).unwrap();

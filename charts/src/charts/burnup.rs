@@ -4,20 +4,22 @@
 use chrono::NaiveDate;
 use plotters::prelude::DrawingBackend;
 
+use crate::axes::{
+    Scale, day_number, draw_date_axis, draw_line_label, draw_value_axis_left, nice_ticks,
+    x_tick_height,
+};
 use crate::canvas::{Align, Canvas, Draw, Rect};
 use crate::error::ChartError;
-use crate::frame::{
-    Fonts, LegendItem, Marker, Scale, date_ticks, day_number, draw_value_axis_left, draw_x_ticks,
-    fonts, frame, nice_ticks, no_data, x_tick_height,
-};
+use crate::frame::{Fonts, Frame, fonts, no_data};
+use crate::lang::{Lang, fill};
+use crate::legend::{LegendItem, Marker};
 use crate::model::MilestonesBurnup;
 use crate::palette::{BLUE, DARK_GREY, ORANGE, TEXT, WHITE};
-use crate::text::{counted, date_nl};
-
-pub(crate) const DEFAULT_TITLE: &str = "Mijlpalen: gepland en gerealiseerd";
+use crate::text::{counted, date, ellipsize, number};
 
 pub(crate) struct Burnup<'a> {
     pub data: &'a MilestonesBurnup,
+    pub lang: Lang,
 }
 
 /// A cumulative step line from `start` to `end` rising at each of the sorted `dates` (by the
@@ -43,23 +45,25 @@ fn steps(dates: &[NaiveDate], start: f64, end: f64) -> Vec<(f64, f64)> {
 
 impl Burnup<'_> {
     fn title(&self) -> &str {
-        self.data.title.as_deref().unwrap_or(DEFAULT_TITLE)
+        self.data
+            .title
+            .as_deref()
+            .unwrap_or(self.lang.words().burnup_title)
     }
 }
 
 impl Draw for Burnup<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
         if self.data.milestones.is_empty() {
-            return no_data(canvas, self.title());
+            return no_data(canvas, self.title(), self.lang);
         }
         let dates = self.dates();
         let subtitle = self.subtitle(&dates);
-        let plot = frame(
-            canvas,
-            self.title(),
-            Some(&subtitle),
-            &legend(dates.has_original),
-        )?;
+        let legend = legend(dates.has_original, self.lang);
+        let plot = Frame::new(self.title())
+            .subtitle(&subtitle)
+            .legend(&legend)
+            .draw(canvas)?;
         let axes = self.draw_axes(canvas, plot, &dates)?;
         draw_lines(canvas, &axes, &dates, self.data.cutoff)?;
         self.draw_cutoff(canvas, &axes)
@@ -99,21 +103,17 @@ impl Axes {
 }
 
 /// The legend: current plan, original plan where it differs, done, and the cut-off.
-fn legend(has_original: bool) -> Vec<LegendItem> {
-    let mut legend = vec![LegendItem::new(
-        Marker::Line,
-        BLUE,
-        "gepland (huidige planning)",
-    )];
+fn legend(has_original: bool, lang: Lang) -> Vec<LegendItem> {
+    let words = lang.words();
+    let mut legend = vec![LegendItem::new(Marker::Line(BLUE), words.planned_current)];
     if has_original {
         legend.push(LegendItem::new(
-            Marker::Dashed,
-            DARK_GREY,
-            "oorspronkelijk gepland",
+            Marker::Dashed(DARK_GREY),
+            words.planned_original,
         ));
     }
-    legend.push(LegendItem::new(Marker::LineWithDot, ORANGE, "gerealiseerd"));
-    legend.push(LegendItem::new(Marker::Dashed, TEXT, "peildatum"));
+    legend.push(LegendItem::new(Marker::LineWithDot(ORANGE), words.achieved));
+    legend.push(LegendItem::new(Marker::Dashed(TEXT), words.cutoff));
     legend
 }
 
@@ -159,18 +159,28 @@ impl Burnup<'_> {
             .filter(|date| **date <= cutoff)
             .count();
         let behind = due_by_cutoff.saturating_sub(dates.done.len());
-        let mut subtitle = format!(
-            "Peildatum {}: {} van {} gerealiseerd, {} gepland",
-            date_nl(cutoff),
-            dates.done.len(),
-            counted(dates.planned.len(), "mijlpaal", "mijlpalen"),
-            due_by_cutoff
+        let (lang, words) = (self.lang, self.lang.words());
+        let whole = |count: usize| number(count as f64, 0, lang);
+        let mut subtitle = fill(
+            words.burnup_summary,
+            &[
+                ("date", &date(cutoff, lang)),
+                ("done", &whole(dates.done.len())),
+                (
+                    "milestones",
+                    &counted(dates.planned.len(), words.milestone, lang),
+                ),
+                ("due", &whole(due_by_cutoff)),
+            ],
         );
         if behind > 0 {
-            subtitle.push_str(&format!(" ({behind} achter op planning)"));
+            subtitle.push_str(&fill(words.burnup_behind, &[("behind", &whole(behind))]));
         }
         if dates.has_original {
-            subtitle.push_str(&format!("; oorspronkelijk {originally_due} gepland"));
+            subtitle.push_str(&fill(
+                words.burnup_original,
+                &[("due", &whole(originally_due))],
+            ));
         }
         subtitle
     }
@@ -206,26 +216,25 @@ impl Burnup<'_> {
         let max_ticks = (f64::from(bottom - top) / (fonts.small.px * 3.0)).max(2.0) as usize;
         let ticks = nice_ticks(0.0, total, max_ticks.min(10), true);
         let y_end = ticks.last().copied().unwrap_or(total);
-        let label_width = canvas.text_width(&crate::text::number_nl(y_end, 0), fonts.small);
+        let label_width = canvas.text_width(&number(y_end, 0, self.lang), fonts.small);
         let chart = Rect::new(plot.x0 + label_width + 2 * gap, top, plot.x1, bottom);
         let x_scale = Scale::new((x_start, x_end), (chart.x0, chart.x1));
         let y_scale = Scale::new((0.0, y_end), (chart.y1, chart.y0));
 
         canvas.text(
-            "Aantal mijlpalen (cumulatief)",
+            &ellipsize(
+                canvas,
+                self.lang.words().burnup_axis,
+                fonts.small,
+                plot.width(),
+            ),
             plot.x0,
             plot.y0 + fonts.small.cap_height().round() as i32,
             fonts.small,
             Align::Left,
         )?;
-        draw_value_axis_left(canvas, chart, &y_scale, &ticks, None)?;
-        let label_width = canvas.text_width("sep 2021", fonts.small) + gap * 3;
-        let max_labels = (chart.width() / label_width.max(1)).max(2) as usize;
-        let x_ticks: Vec<(i32, String)> = date_ticks(x_start, x_end, max_labels)
-            .into_iter()
-            .map(|(day, label)| (x_scale.map(day), label))
-            .collect();
-        draw_x_ticks(canvas, chart, &x_ticks)?;
+        draw_value_axis_left(canvas, chart, &y_scale, &ticks, None, self.lang)?;
+        draw_date_axis(canvas, chart, &x_scale, (x_start, x_end), self.lang)?;
         Ok(Axes {
             fonts,
             gap,
@@ -253,15 +262,13 @@ impl Burnup<'_> {
             dash,
             dash,
         )?;
-        let label = format!("peildatum {}", date_nl(cutoff));
+        let label = fill(
+            self.lang.words().cutoff_label,
+            &[("date", &date(cutoff, self.lang))],
+        );
         let label_font = fonts.small.with_color(TEXT).bold();
-        let width = canvas.text_width(&label, label_font);
         let baseline = chart.y0 - gap - (fonts.small.px * 0.3).round() as i32;
-        if cutoff_x + gap + width <= chart.x1 {
-            canvas.text(&label, cutoff_x + gap, baseline, label_font, Align::Left)
-        } else {
-            canvas.text(&label, cutoff_x - gap, baseline, label_font, Align::Right)
-        }
+        draw_line_label(canvas, &label, label_font, (cutoff_x, baseline), gap)
     }
 }
 

@@ -1,5 +1,8 @@
 //! A dot map: each area at its latitude/longitude on a rough outline of the Netherlands, the dot
-//! filled with the area's status colour and carrying the status's letter, the name beside it.
+//! filled with the area's status colour and pattern and carrying the status's letter, the name
+//! beside it. The legend says that the status is the worst of the area's actions. Where the
+//! names cannot all be placed clear of each other (narrow charts), each dot gets a number
+//! instead and the names are listed under the map.
 //!
 //! Projection: equirectangular, with longitudes shrunk by cos(middle latitude) so that a
 //! kilometre east is as long as a kilometre north (at 52° N one degree of longitude is only
@@ -10,14 +13,17 @@ use plotters::prelude::DrawingBackend;
 use crate::canvas::{Align, Canvas, Draw, Font, Rect};
 use crate::charts::outline::{ISLANDS, MAINLAND, WATERS};
 use crate::error::ChartError;
-use crate::frame::{
-    Fonts, LegendItem, LegendPlacement, Marker, fonts, frame_with_legend_at, no_data,
-};
+use crate::frame::{Fonts, Frame, FrameLayout, LegendPlacement, fonts, no_data, padding};
+use crate::lang::Lang;
+use crate::legend::{Legend, LegendItem, Marker, code_dot_radius};
+use crate::marks::{status_dot, status_dot_label};
 use crate::model::{AreaMap, Status};
-use crate::palette::{COAST, EMPTY_CELL, LAND, MUTED_TEXT, TEXT, WATER, status_color, text_on};
+use crate::palette::{COAST, EMPTY_CELL, LAND, MUTED_TEXT, TEXT, WATER, text_on};
+use crate::place::first_clear;
 use crate::text::counted;
 
-pub(crate) const DEFAULT_TITLE: &str = "Stedelijke vernieuwingsgebieden: status";
+/// The mark of an area without actions.
+const NO_STATUS_MARK: &str = "–";
 
 /// The part of the globe always shown: the Netherlands with a little sea around it.
 const BASE_LAT: (f64, f64) = (50.70, 53.60);
@@ -25,6 +31,7 @@ const BASE_LON: (f64, f64) = (3.30, 7.30);
 
 pub(crate) struct Map<'a> {
     pub data: &'a AreaMap,
+    pub lang: Lang,
 }
 
 impl Map<'_> {
@@ -43,7 +50,10 @@ impl Map<'_> {
     }
 
     fn title(&self) -> &str {
-        self.data.title.as_deref().unwrap_or(DEFAULT_TITLE)
+        self.data
+            .title
+            .as_deref()
+            .unwrap_or(self.lang.words().map_title)
     }
 }
 
@@ -85,22 +95,20 @@ impl Projection {
     }
 }
 
-fn legend(with_unknown: bool) -> Vec<LegendItem> {
+fn legend(with_unknown: bool, lang: Lang) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = Status::DISPLAY_ORDER
         .iter()
         .map(|status| {
             LegendItem::new(
-                Marker::CodeDot(status.code()),
-                status_color(*status),
-                status.legend_nl(),
+                Marker::StatusDot(*status, status.code(lang)),
+                status.legend(lang),
             )
         })
         .collect();
     if with_unknown {
         items.push(LegendItem::new(
-            Marker::CodeDot("–"),
-            EMPTY_CELL,
-            "nog geen acties",
+            Marker::EmptyDot(NO_STATUS_MARK),
+            lang.words().no_actions_yet,
         ));
     }
     items
@@ -109,121 +117,188 @@ fn legend(with_unknown: bool) -> Vec<LegendItem> {
 impl Draw for Map<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
         if self.data.areas.is_empty() {
-            return no_data(canvas, self.title());
+            return no_data(canvas, self.title(), self.lang);
         }
-        let plot = self.frame(canvas)?;
-        let projection = self.projection(plot);
-        draw_land(canvas, &projection)?;
-        let spots = self.place(canvas, &projection, plot);
-        draw_leaders(canvas, &spots)?;
-        self.draw_dots(canvas, &spots)?;
-        self.draw_names(canvas, &spots)
+        let (lang, words) = (self.lang, self.lang.words());
+        let areas = &self.data.areas;
+        let legend = legend(areas.iter().any(|area| area.status.is_none()), lang);
+        let subtitle = counted(areas.len(), words.area, lang);
+        let frame = Frame::new(self.title())
+            .subtitle(&subtitle)
+            .legend(&legend)
+            .placement(self.legend_placement(canvas));
+
+        // Names beside the dots where they all fit clear of each other.
+        let named = frame.note(words.map_note).lay_out(canvas);
+        let spots = self.place(canvas, named.plot, Some(&named));
+        if spots.labels.iter().all(|label| label.clear) {
+            named.draw(canvas)?;
+            return self.draw_map(canvas, &spots);
+        }
+        // Else a number in each dot, and the numbered names with their status under the map.
+        let numbered = frame.note(words.map_numbers_note).lay_out(canvas);
+        let key = self.key();
+        let plot = numbered.plot;
+        let list = Legend::lay_out(canvas, &key, None, plot.width(), true);
+        let gap = fonts(canvas).label.px.round() as i32;
+        let map_area = Rect::new(
+            plot.x0,
+            plot.y0,
+            plot.x1,
+            plot.y1 - list.height(canvas) - gap,
+        );
+        let spots = self.place(canvas, map_area, None);
+        numbered.draw(canvas)?;
+        self.draw_map(canvas, &spots)?;
+        list.draw(
+            canvas,
+            Rect::new(plot.x0, map_area.y1 + gap, plot.x1, plot.y1),
+        )
     }
 }
 
-/// Where the areas go: their true locations, their dots (moved apart where they would
-/// overlap) and their names.
+/// Where the areas go: the projection, their true locations, their dots (moved apart where
+/// they would overlap), what each dot carries (the status letter, or a number) and the names
+/// beside them (none when the dots are numbered).
 struct Spots {
+    projection: Projection,
     locations: Vec<(i32, i32)>,
     dots: Vec<(i32, i32)>,
+    marks: Vec<String>,
     labels: Vec<Placement>,
     radius: i32,
     fonts: Fonts,
-    name_font: Font,
 }
 
 impl Map<'_> {
-    /// The title, subtitle and legend; the legend beside the map on a landscape canvas.
-    fn frame<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<Rect, ChartError> {
-        let areas = &self.data.areas;
-        let with_unknown = areas.iter().any(|area| area.status.is_none());
-        let subtitle = format!(
-            "{}; de letter in elke stip staat voor de status",
-            counted(areas.len(), "gebied", "gebieden")
-        );
-        // The country is taller than wide: on a landscape canvas the legend goes beside it.
-        let placement = if f64::from(canvas.width) > f64::from(canvas.height) * 1.25 {
+    /// The country is taller than wide: on a landscape canvas the legend goes beside it.
+    fn legend_placement<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> LegendPlacement {
+        if f64::from(canvas.width) > f64::from(canvas.height) * 1.25 {
             LegendPlacement::Right
         } else {
             LegendPlacement::Bottom
-        };
-        frame_with_legend_at(
-            canvas,
-            self.title(),
-            Some(&subtitle),
-            &legend(with_unknown),
-            placement,
-        )
+        }
     }
 
-    /// The projection that fits the Netherlands and every area into the plot.
-    fn projection(&self, plot: Rect) -> Projection {
+    /// The projection that fits the Netherlands and every area into `area`.
+    fn projection(&self, area: Rect) -> Projection {
         let (mut lat, mut lon) = (BASE_LAT, BASE_LON);
         for area in &self.data.areas {
             lat = (lat.0.min(area.lat - 0.1), lat.1.max(area.lat + 0.1));
             lon = (lon.0.min(area.lon - 0.1), lon.1.max(area.lon + 0.1));
         }
-        Projection::fit(lat, lon, plot)
+        Projection::fit(lat, lon, area)
     }
 
-    /// Places every area's dot and name, each name clear of the dots and names before it.
+    /// The numbered list of the areas with their status, for a map with numbered dots.
+    fn key(&self) -> Vec<LegendItem> {
+        self.data
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(index, area)| {
+                let code = area
+                    .status
+                    .map_or(NO_STATUS_MARK, |status| status.code(self.lang));
+                let marker = Marker::NumberedStatus((index + 1).to_string(), area.status, code);
+                LegendItem::new(marker, area.name.as_str())
+            })
+            .collect()
+    }
+
+    /// Places every area's dot in `area`; with a `frame` (whose legend they keep clear of) the
+    /// dots carry status letters and get their names beside them, else they carry numbers.
     fn place<DB: DrawingBackend>(
         &self,
         canvas: &Canvas<'_, DB>,
-        projection: &Projection,
-        plot: Rect,
+        area: Rect,
+        frame: Option<&FrameLayout<'_>>,
     ) -> Spots {
-        let areas = &self.data.areas;
         let fonts = fonts(canvas);
-        let radius = (fonts.label.px * 0.75).round() as i32;
+        let projection = self.projection(area);
+        let radius = code_dot_radius(&fonts);
+        let areas = &self.data.areas;
         let locations: Vec<(i32, i32)> = areas
             .iter()
             .map(|area| projection.project((area.lat, area.lon)))
             .collect();
         let dots = spread(&locations, radius + 1);
-        let name_font = fonts.label.with_px(fonts.label.px * 0.92);
-        let mut taken: Vec<Rect> = dots
-            .iter()
-            .map(|(x, y)| Rect::new(x - radius, y - radius, x + radius + 1, y + radius + 1))
-            .collect();
-        let bounds = Rect::new(0, plot.y0, canvas.width, plot.y1);
-        let mut labels = Vec::with_capacity(areas.len());
-        for (area, dot) in areas.iter().zip(&dots) {
-            let placement =
-                place_label(canvas, &area.name, name_font, *dot, radius, &taken, bounds);
-            taken.push(placement.area);
-            labels.push(placement);
-        }
+        let mut labels = Vec::new();
+        let marks = match frame {
+            Some(frame) => {
+                let mut taken: Vec<Rect> = dots
+                    .iter()
+                    .map(|(x, y)| Rect::new(x - radius, y - radius, x + radius + 1, y + radius + 1))
+                    .chain(frame.legend_area)
+                    .collect();
+                let pad = padding(canvas);
+                let bounds = Rect::new(pad, area.y0, canvas.width - pad, area.y1);
+                for (area, dot) in areas.iter().zip(&dots) {
+                    let placement = place_label(
+                        canvas,
+                        &area.name,
+                        fonts.label,
+                        *dot,
+                        radius,
+                        &taken,
+                        bounds,
+                    );
+                    taken.push(placement.area);
+                    labels.push(placement);
+                }
+                areas
+                    .iter()
+                    .map(|area| {
+                        area.status
+                            .map_or(NO_STATUS_MARK, |status| status.code(self.lang))
+                            .to_string()
+                    })
+                    .collect()
+            }
+            None => (1..=areas.len()).map(|number| number.to_string()).collect(),
+        };
         Spots {
+            projection,
             locations,
             dots,
+            marks,
             labels,
             radius,
             fonts,
-            name_font,
         }
     }
 
-    /// The dots, filled with the status colour and carrying the status letter.
+    /// The country, the leader lines, the dots and the names.
+    fn draw_map<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        spots: &Spots,
+    ) -> Result<(), ChartError> {
+        draw_land(canvas, &spots.projection)?;
+        draw_leaders(canvas, spots)?;
+        self.draw_dots(canvas, spots)?;
+        self.draw_names(canvas, spots)
+    }
+
+    /// The dots, filled and patterned by status, ringed, and carrying their letter or number.
     fn draw_dots<DB: DrawingBackend>(
         &self,
         canvas: &Canvas<'_, DB>,
         spots: &Spots,
     ) -> Result<(), ChartError> {
-        let radius = spots.radius;
-        for (area, dot) in self.data.areas.iter().zip(&spots.dots) {
-            let (fill, code) = match area.status {
-                Some(status) => (status_color(status), status.code()),
-                None => (EMPTY_CELL, "–"),
-            };
-            canvas.circle(*dot, radius, fill, Some(TEXT))?;
-            let code_font = spots
-                .fonts
-                .small
-                .with_px(f64::from(radius) * 1.2)
-                .bold()
-                .with_color(text_on(fill));
-            canvas.text_centered(code, dot.0, dot.1, code_font, Align::Center)?;
+        let (radius, font) = (spots.radius, spots.fonts.code);
+        for ((area, dot), mark) in self.data.areas.iter().zip(&spots.dots).zip(&spots.marks) {
+            match area.status {
+                Some(status) => {
+                    status_dot(canvas, *dot, radius, status, Some(TEXT))?;
+                    status_dot_label(canvas, status, mark, *dot, radius, font)?;
+                }
+                None => {
+                    canvas.circle(*dot, radius, EMPTY_CELL, Some(TEXT))?;
+                    let font = font.with_color(text_on(EMPTY_CELL));
+                    canvas.text_centered(mark, dot.0, dot.1, font, Align::Center)?;
+                }
+            }
         }
         Ok(())
     }
@@ -247,7 +322,7 @@ impl Map<'_> {
                 &area.name,
                 label.area.x0,
                 label.baseline,
-                spots.name_font,
+                spots.fonts.label,
                 Align::Left,
             )?;
         }
@@ -296,10 +371,12 @@ fn draw_leaders<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     spots: &Spots,
 ) -> Result<(), ChartError> {
-    for ((label, dot), location) in spots.labels.iter().zip(&spots.dots).zip(&spots.locations) {
+    for (label, dot) in spots.labels.iter().zip(&spots.dots) {
         if let Some(anchor) = label.leader {
             canvas.line(&[*dot, anchor], MUTED_TEXT, 1)?;
         }
+    }
+    for (dot, location) in spots.dots.iter().zip(&spots.locations) {
         if dot != location {
             canvas.line(&[*dot, *location], TEXT, 1)?;
             canvas.circle(*location, 2, TEXT, None)?;
@@ -355,10 +432,12 @@ struct Placement {
     area: Rect,
     baseline: i32,
     leader: Option<(i32, i32)>,
+    /// Clear of everything placed before; otherwise right of the dot, where it may overlap.
+    clear: bool,
 }
 
 /// Tries positions around the dot, nearest first, and takes the first whose box overlaps no
-/// other dot or name and stays inside `bounds`; falls back to the right of the dot.
+/// other dot, label or legend and stays inside `bounds`; falls back to the right of the dot.
 fn place_label<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     name: &str,
@@ -391,12 +470,9 @@ fn place_label<DB: DrawingBackend>(
             (box_at(x - width / 2, y + d), far),
         ]);
     }
-    let chosen = candidates
-        .iter()
-        .find(|(area, _)| bounds.contains(area) && !taken.iter().any(|other| other.overlaps(area)))
-        .copied()
-        .unwrap_or((box_at(x + gap, y - height / 2), false));
-    let (area, far) = chosen;
+    let boxes: Vec<Rect> = candidates.iter().map(|(area, _)| *area).collect();
+    let found = first_clear(&boxes, taken, bounds).and_then(|index| candidates.get(index).copied());
+    let (area, far) = found.unwrap_or((box_at(x + gap, y - height / 2), false));
     let baseline = area.y0 + pad + cap;
     let leader = far.then(|| {
         // Aim at the nearest point of the box.
@@ -406,5 +482,6 @@ fn place_label<DB: DrawingBackend>(
         area,
         baseline,
         leader,
+        clear: found.is_some(),
     }
 }

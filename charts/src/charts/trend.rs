@@ -4,20 +4,23 @@
 use chrono::NaiveDate;
 use plotters::prelude::DrawingBackend;
 
-use crate::canvas::{Align, Canvas, Draw, Rect};
-use crate::error::ChartError;
-use crate::frame::{
-    Fonts, LegendItem, Marker, Scale, date_ticks, day_number, draw_value_axis_left, draw_x_ticks,
-    fonts, frame, nice_ticks, no_data, tick_step, x_tick_height,
+use crate::axes::{
+    Scale, day_number, draw_date_axis, draw_line_label, draw_value_axis_left, nice_ticks,
+    tick_step, x_tick_height,
 };
+use crate::canvas::{Align, Canvas, Draw, Font, Rect};
+use crate::error::ChartError;
+use crate::frame::{Fonts, Frame, fonts, no_data};
+use crate::lang::{Lang, fill};
+use crate::legend::{LegendItem, Marker};
 use crate::model::{DatedValue, IndicatorTrend};
 use crate::palette::{BLUE, DARK_GREY, PURPLE, WHITE};
-use crate::text::{date_nl, decimals_for_step, ellipsize, with_unit};
-
-const FALLBACK_TITLE: &str = "Indicator";
+use crate::place::first_clear;
+use crate::text::{date, decimals_for_step, ellipsize, with_unit};
 
 pub(crate) struct Trend<'a> {
     pub data: &'a IndicatorTrend,
+    pub lang: Lang,
 }
 
 impl Trend<'_> {
@@ -41,7 +44,7 @@ impl Trend<'_> {
     fn title(&self) -> &str {
         match (&self.data.title, self.data.indicator.trim()) {
             (Some(title), _) => title,
-            (None, "") => FALLBACK_TITLE,
+            (None, "") => self.lang.words().indicator_fallback_title,
             (None, indicator) => indicator,
         }
     }
@@ -58,21 +61,25 @@ impl Trend<'_> {
 impl Draw for Trend<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<'_, DB>) -> Result<(), ChartError> {
         if self.data.values.is_empty() {
-            return no_data(canvas, self.title());
+            return no_data(canvas, self.title(), self.lang);
         }
         let mut values: Vec<DatedValue> = self.data.values.clone();
         values.sort_by_key(|value| value.date);
         let Some(extent) = self.extent(&values) else {
-            return no_data(canvas, self.title());
+            return no_data(canvas, self.title(), self.lang);
         };
         let decimals = self.value_decimals(&extent);
         let subtitle = self.subtitle(values.last().copied(), decimals);
-        let plot = frame(canvas, self.title(), Some(&subtitle), &self.legend())?;
+        let legend = self.legend();
+        let plot = Frame::new(self.title())
+            .subtitle(&subtitle)
+            .legend(&legend)
+            .draw(canvas)?;
         let axes = self.axes(canvas, plot, &extent, decimals);
         self.draw_axes(canvas, plot, &axes)?;
-        let baseline_label = self.draw_baseline(canvas, &axes)?;
-        self.draw_target(canvas, &axes, baseline_label)?;
-        self.draw_values(canvas, &axes, &values)
+        self.draw_reference_lines(canvas, &axes)?;
+        let points = self.draw_values(canvas, &axes, &values)?;
+        self.draw_labels(canvas, &axes, &values, &points)
     }
 }
 
@@ -101,10 +108,17 @@ struct Axes {
     ticks: Vec<f64>,
 }
 
+impl Axes {
+    /// The radius of a measured value's point.
+    fn point_radius(&self) -> i32 {
+        ((self.fonts.small.px * 0.38).round() as i32).max(2)
+    }
+}
+
 impl Trend<'_> {
     /// A value with the decimals the data need and the unit.
     fn show(&self, value: f64, decimals: usize) -> String {
-        with_unit(value, decimals, self.unit())
+        with_unit(value, decimals, self.unit(), self.lang)
     }
 
     /// The extent of the sorted values with the baseline and the target.
@@ -150,39 +164,40 @@ impl Trend<'_> {
 
     /// The subtitle: the latest measurement, the baseline and the target.
     fn subtitle(&self, latest: Option<DatedValue>, decimals: usize) -> String {
-        let mut subtitle = String::new();
-        if let Some(latest) = latest {
-            subtitle = format!(
-                "Laatste meting {}: {}",
-                date_nl(latest.date),
-                self.show(latest.value, decimals)
-            );
-        }
-        if let Some(baseline) = self.data.baseline {
-            subtitle.push_str(&format!(
-                "; nulmeting {}: {}",
-                date_nl(baseline.date),
-                self.show(baseline.value, decimals)
-            ));
-        }
-        if let Some(target) = self.data.target {
-            subtitle.push_str(&format!(
-                "; doel {} vóór {}",
-                self.show(target.value, decimals),
-                date_nl(target.date)
-            ));
-        }
-        subtitle
+        let words = self.lang.words();
+        let part = |template: &str, value: DatedValue| {
+            fill(
+                template,
+                &[
+                    ("date", &date(value.date, self.lang)),
+                    ("value", &self.show(value.value, decimals)),
+                ],
+            )
+        };
+        let parts: Vec<String> = [
+            latest.map(|latest| part(words.latest_summary, latest)),
+            self.data
+                .baseline
+                .map(|baseline| part(words.baseline_summary, baseline)),
+            self.data
+                .target
+                .map(|target| part(words.target_summary, target)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        parts.join("; ")
     }
 
     /// The legend: the measured line, and the baseline and target where there are any.
     fn legend(&self) -> Vec<LegendItem> {
-        let mut legend = vec![LegendItem::new(Marker::LineWithDot, BLUE, "gemeten waarde")];
+        let words = self.lang.words();
+        let mut legend = vec![LegendItem::new(Marker::LineWithDot(BLUE), words.measured)];
         if self.data.baseline.is_some() {
-            legend.push(LegendItem::new(Marker::Dashed, DARK_GREY, "nulmeting"));
+            legend.push(LegendItem::new(Marker::Dashed(DARK_GREY), words.baseline));
         }
         if self.data.target.is_some() {
-            legend.push(LegendItem::new(Marker::Dashed, PURPLE, "doel en doeldatum"));
+            legend.push(LegendItem::new(Marker::Dashed(PURPLE), words.target_legend));
         }
         legend
     }
@@ -235,7 +250,7 @@ impl Trend<'_> {
         plot: Rect,
         axes: &Axes,
     ) -> Result<(), ChartError> {
-        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
+        let (fonts, chart) = (axes.fonts, axes.chart);
         let unit = self.unit();
         let axis_title = match unit {
             Some(unit) => format!("{} ({unit})", self.data.indicator.trim()),
@@ -249,105 +264,42 @@ impl Trend<'_> {
             fonts.small,
             Align::Left,
         )?;
-        draw_value_axis_left(canvas, chart, &axes.y_scale, &axes.ticks, unit)?;
-        let date_label_width = canvas.text_width("sep 2021", fonts.small) + gap * 3;
-        let max_labels = (chart.width() / date_label_width.max(1)).max(2) as usize;
-        let x_ticks: Vec<(i32, String)> = date_ticks(axes.days.0, axes.days.1, max_labels)
-            .into_iter()
-            .map(|(day, label)| (axes.x_scale.map(day), label))
-            .collect();
-        draw_x_ticks(canvas, chart, &x_ticks)
+        draw_value_axis_left(canvas, chart, &axes.y_scale, &axes.ticks, unit, self.lang)?;
+        draw_date_axis(canvas, chart, &axes.x_scale, axes.days, self.lang)
     }
 
-    /// The baseline as a dashed line with its label; returns where the label went.
-    fn draw_baseline<DB: DrawingBackend>(
+    /// The baseline and the target as dashed lines across the plot, and the target date.
+    fn draw_reference_lines<DB: DrawingBackend>(
         &self,
         canvas: &Canvas<'_, DB>,
         axes: &Axes,
-    ) -> Result<Option<Rect>, ChartError> {
-        let Some(baseline) = self.data.baseline else {
-            return Ok(None);
-        };
-        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
-        let dash = (fonts.small.px * 0.7).round() as i32;
-        let y = axes.y_scale.map(baseline.value);
-        canvas.dashed_line(
-            &[(chart.x0, y), (chart.x1, y)],
-            DARK_GREY,
-            canvas.stroke(2.0),
-            dash,
-            dash / 2 + 1,
-        )?;
-        let label = format!("nulmeting: {}", self.show(baseline.value, axes.decimals));
-        let font = fonts.small.bold().with_color(DARK_GREY);
-        let x = chart.x0 + gap;
-        let text_baseline = y - gap;
-        canvas.text(&label, x, text_baseline, font, Align::Left)?;
-        Ok(Some(Rect::new(
-            x,
-            text_baseline - font.cap_height().round() as i32,
-            x + canvas.text_width(&label, font),
-            text_baseline,
-        )))
-    }
-
-    /// The target as a dashed line with its label (clear of the baseline's), and its date.
-    fn draw_target<DB: DrawingBackend>(
-        &self,
-        canvas: &Canvas<'_, DB>,
-        axes: &Axes,
-        baseline_label: Option<Rect>,
     ) -> Result<(), ChartError> {
-        let Some(target) = self.data.target else {
-            return Ok(());
-        };
-        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
-        let dash = (fonts.small.px * 0.7).round() as i32;
-        let y = axes.y_scale.map(target.value);
-        canvas.dashed_line(
-            &[(chart.x0, y), (chart.x1, y)],
-            PURPLE,
-            canvas.stroke(2.0),
-            dash,
-            dash / 2 + 1,
-        )?;
-        let label = format!("doel: {}", self.show(target.value, axes.decimals));
-        let font = fonts.small.bold().with_color(PURPLE_TEXT);
-        let width = canvas.text_width(&label, font);
-        // Right-aligned, but clear of the target-date line and its marker when that is near
-        // the right edge.
-        let target_x = axes.x_scale.map(day_number(target.date));
-        let marker_clearance = (fonts.small.px * 0.6).round() as i32 + gap;
-        let x = if target_x > chart.x1 - width - 2 * marker_clearance {
-            (target_x - marker_clearance).max(chart.x0 + width)
-        } else {
-            chart.x1 - gap
-        };
-        let above = y - gap;
-        let above_box = Rect::new(
-            x - width,
-            above - font.cap_height().round() as i32,
-            x,
-            above,
-        );
-        let collides = baseline_label.is_some_and(|other| other.overlaps(&above_box));
-        let text_baseline = if collides {
-            y + gap + font.cap_height().round() as i32
-        } else {
-            above
-        };
-        canvas.text(&label, x, text_baseline, font, Align::Right)?;
-        draw_target_date(canvas, axes, target.date, (target_x, y))
+        let (chart, dash) = (axes.chart, (axes.fonts.small.px * 0.7).round() as i32);
+        let lines = [(self.data.baseline, DARK_GREY), (self.data.target, PURPLE)];
+        for (reference, color) in lines {
+            if let Some(reference) = reference {
+                let y = axes.y_scale.map(reference.value);
+                let points = [(chart.x0, y), (chart.x1, y)];
+                canvas.dashed_line(&points, color, canvas.stroke(2.0), dash, dash / 2 + 1)?;
+            }
+        }
+        match self.data.target {
+            Some(target) => {
+                let x = axes.x_scale.map(day_number(target.date));
+                let y = axes.y_scale.map(target.value);
+                draw_target_date(canvas, axes, target.date, (x, y), self.lang)
+            }
+            None => Ok(()),
+        }
     }
 
-    /// The measured values as a line with points, the latest one labelled.
+    /// The measured values as a line with points; returns the points.
     fn draw_values<DB: DrawingBackend>(
         &self,
         canvas: &Canvas<'_, DB>,
         axes: &Axes,
         values: &[DatedValue],
-    ) -> Result<(), ChartError> {
-        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
+    ) -> Result<Vec<(i32, i32)>, ChartError> {
         let points: Vec<(i32, i32)> = values
             .iter()
             .map(|value| {
@@ -358,22 +310,120 @@ impl Trend<'_> {
             })
             .collect();
         canvas.line(&points, BLUE, canvas.stroke(2.5))?;
-        let radius = (fonts.small.px * 0.38).round() as i32;
         for point in &points {
-            canvas.circle(*point, radius.max(2), BLUE, Some(WHITE))?;
+            canvas.circle(*point, axes.point_radius(), BLUE, Some(WHITE))?;
         }
-        if let (Some(latest), Some(point)) = (values.last(), points.last()) {
-            let label = self.show(latest.value, axes.decimals);
-            let font = fonts.small.bold().with_color(BLUE);
-            let width = canvas.text_width(&label, font);
-            let y = point.1 - radius - gap;
-            if point.0 + width / 2 <= chart.x1 {
-                canvas.text(&label, point.0, y, font, Align::Center)?;
-            } else {
-                canvas.text(&label, point.0, y, font, Align::Right)?;
-            }
+        Ok(points)
+    }
+
+    /// The labels of the baseline, the target and the latest value, each where it covers no
+    /// point and no other label, on a white halo over the lines.
+    fn draw_labels<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        axes: &Axes,
+        values: &[DatedValue],
+        points: &[(i32, i32)],
+    ) -> Result<(), ChartError> {
+        let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
+        let radius = axes.point_radius();
+        let mut taken: Vec<Rect> = points
+            .iter()
+            .map(|(x, y)| Rect::new(x - radius, y - radius, x + radius + 1, y + radius + 1))
+            .collect();
+        let words = self.lang.words();
+        let references = [
+            (self.data.baseline, words.baseline_label, DARK_GREY),
+            (self.data.target, words.target_label, PURPLE_TEXT),
+        ];
+        for (reference, template, color) in references {
+            let Some(reference) = reference else {
+                continue;
+            };
+            let value = self.show(reference.value, axes.decimals);
+            let label = Label::new(
+                canvas,
+                fill(template, &[("value", &value)]),
+                fonts.small.bold().with_color(color),
+            );
+            let y = axes.y_scale.map(reference.value);
+            let (above, below) = (y - gap, y + gap + label.cap());
+            let (left, right) = (chart.x0 + gap, chart.x1 - gap - label.width);
+            let spots = [(left, above), (right, above), (left, below), (right, below)];
+            taken.push(label.draw_clear(canvas, &spots, &taken, chart)?);
         }
-        Ok(())
+        let (Some(latest), Some(point)) = (values.last(), points.last()) else {
+            return Ok(());
+        };
+        let label = Label::new(
+            canvas,
+            self.show(latest.value, axes.decimals),
+            fonts.small.bold().with_color(BLUE),
+        );
+        let centered = point.0 - label.width / 2;
+        let above = (centered, point.1 - radius - gap);
+        let below = (centered, point.1 + radius + gap + label.cap());
+        let right = (point.0 + radius + gap, point.1 + label.cap() / 2);
+        let left = (
+            point.0 - radius - gap - label.width,
+            point.1 + label.cap() / 2,
+        );
+        // Away from the line: below the last point when the line comes down to it.
+        let comes_down = points.len() > 1 && points[points.len() - 2].1 < point.1;
+        let spots = if comes_down {
+            [below, right, left, above]
+        } else {
+            [above, right, left, below]
+        };
+        label.draw_clear(canvas, &spots, &taken, chart).map(|_| ())
+    }
+}
+
+/// A one-line label to place: its text, font and width.
+struct Label {
+    text: String,
+    font: Font,
+    width: i32,
+}
+
+impl Label {
+    fn new<DB: DrawingBackend>(canvas: &Canvas<'_, DB>, text: String, font: Font) -> Label {
+        let width = canvas.text_width(&text, font);
+        Label { text, font, width }
+    }
+
+    fn cap(&self) -> i32 {
+        self.font.cap_height().round() as i32
+    }
+
+    /// The box the text covers with its left end and baseline at `spot`.
+    fn area(&self, (left, baseline): (i32, i32)) -> Rect {
+        let descent = (self.font.px * 0.25).round() as i32;
+        Rect::new(
+            left - 1,
+            baseline - self.cap() - 2,
+            left + self.width + 1,
+            baseline + descent,
+        )
+    }
+
+    /// Draws the label at the first of `spots` inside `bounds` and clear of `taken` (or the
+    /// first one, if none is), on a white halo; returns its box.
+    fn draw_clear<DB: DrawingBackend>(
+        &self,
+        canvas: &Canvas<'_, DB>,
+        spots: &[(i32, i32)],
+        taken: &[Rect],
+        bounds: Rect,
+    ) -> Result<Rect, ChartError> {
+        let boxes: Vec<Rect> = spots.iter().map(|spot| self.area(*spot)).collect();
+        let chosen = first_clear(&boxes, taken, bounds).unwrap_or(0);
+        let (Some(spot), Some(area)) = (spots.get(chosen), boxes.get(chosen)) else {
+            return Ok(Rect::new(0, 0, 0, 0));
+        };
+        canvas.rect(*area, WHITE)?;
+        canvas.text(&self.text, spot.0, spot.1, self.font, Align::Left)?;
+        Ok(*area)
     }
 }
 
@@ -382,8 +432,9 @@ impl Trend<'_> {
 fn draw_target_date<DB: DrawingBackend>(
     canvas: &Canvas<'_, DB>,
     axes: &Axes,
-    date: NaiveDate,
+    day: NaiveDate,
     (target_x, y): (i32, i32),
+    lang: Lang,
 ) -> Result<(), ChartError> {
     let (fonts, gap, chart) = (axes.fonts, axes.gap, axes.chart);
     let dot = (fonts.small.px * 0.35).round() as i32;
@@ -402,27 +453,19 @@ fn draw_target_date<DB: DrawingBackend>(
         (target_x - size, y),
     ];
     canvas.polygon(&diamond, PURPLE, Some((WHITE, 1)))?;
-    let date_label = format!("doeldatum {}", date_nl(date));
+    let date_label = fill(
+        lang.words().target_date_label,
+        &[("date", &date(day, lang))],
+    );
     let date_font = fonts.small.bold().with_color(PURPLE_TEXT);
-    let date_width = canvas.text_width(&date_label, date_font);
     let date_baseline = chart.y0 - gap - (fonts.small.px * 0.3).round() as i32;
-    if target_x + gap + date_width <= chart.x1 {
-        canvas.text(
-            &date_label,
-            target_x + gap,
-            date_baseline,
-            date_font,
-            Align::Left,
-        )
-    } else {
-        canvas.text(
-            &date_label,
-            target_x - gap,
-            date_baseline,
-            date_font,
-            Align::Right,
-        )
-    }
+    draw_line_label(
+        canvas,
+        &date_label,
+        date_font,
+        (target_x, date_baseline),
+        gap,
+    )
 }
 
 /// The target colour darkened for text, which needs more contrast on white than a line does.
