@@ -25,6 +25,7 @@ use crate::service::programmes;
 use crate::service::reference::Names;
 use crate::state::AppState;
 use crate::web::as_of::AsOfView;
+use crate::web::chart::ChartView;
 use crate::web::field_history::{self, FieldChangeRow, Words};
 use crate::web::form::{FormFields, Problems};
 use crate::web::i18n::Lang;
@@ -131,6 +132,34 @@ fn load(conn: &mut DbConnection, id: ActionId, moment: Option<AsOf>) -> Result<L
     })
 }
 
+/// The action's indicators with their measurements and trend chart.
+fn indicator_rows(
+    lang: Lang,
+    as_of: &AsOfView,
+    indicator_list: &[(indicators::IndicatorJson, Vec<indicators::ValueJson>)],
+    action_title: &str,
+) -> Vec<IndicatorRow> {
+    indicator_list
+        .iter()
+        .map(|(indicator, values)| {
+            let mut row = IndicatorRow::new(lang, indicator, action_title);
+            row.values = values
+                .iter()
+                .map(|v| (lang.date(v.measured_on), lang.number(v.value)))
+                .collect();
+            let id = indicator.id.to_string();
+            row.trend = Some(ChartView::new(
+                lang,
+                as_of,
+                "indicator-trend",
+                &[("indicator", &id)],
+                format!("{} {}", lang.texts().trend_alt, indicator.name),
+            ));
+            row
+        })
+        .collect()
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "assembles the action page view part by part; to be split when the page is rebuilt from shared layout pieces"
@@ -200,6 +229,7 @@ async fn page(
             .map_or_else(|| t.unknown.to_string(), |c| lang.euros(c)),
         description: action.description.clone(),
     };
+    let indicators = indicator_rows(lang, &as_of, &indicator_list, &action.title);
     let page = ActionPage {
         l: Layout::new(ctx, action.title.clone()),
         field_changes: field_history::rows(
@@ -244,17 +274,7 @@ async fn page(
             .iter()
             .map(|m| MilestoneRow::new(lang, m, &action.title, today, can_write))
             .collect(),
-        indicators: indicator_list
-            .iter()
-            .map(|(indicator, values)| {
-                let mut row = IndicatorRow::new(lang, indicator, &action.title);
-                row.values = values
-                    .iter()
-                    .map(|v| (lang.date(v.measured_on), lang.number(v.value)))
-                    .collect();
-                row
-            })
-            .collect(),
+        indicators,
         today: today.format("%Y-%m-%d").to_string(),
         action: view,
     };

@@ -15,6 +15,8 @@ use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
 use crate::state::AppState;
 use crate::web::as_of::{self, AsOfView};
+use crate::web::chart::ChartView;
+use crate::web::downloads::Downloads;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -41,9 +43,10 @@ pub struct NoteRow {
 struct AreaPage {
     l: Layout,
     as_of: AsOfView,
-    code: String,
     municipality: String,
     province: String,
+    chart: ChartView,
+    downloads: Downloads,
     by_ministry: Vec<RollupRow>,
     themes: Vec<ThemeGroup>,
     late: Vec<MilestoneRow>,
@@ -155,10 +158,18 @@ pub async fn show(
 
     let mut notes = notes;
     notes.sort_by_key(|n| std::cmp::Reverse(n.recorded_at));
+    let chart = ChartView::new(
+        lang,
+        &as_of,
+        "ministry-status",
+        &[("area", &code)],
+        lang.texts().ministry_chart_alt,
+    );
     let page = AreaPage {
         l: Layout::new(&ctx, name),
+        downloads: Downloads::new(lang, &as_of, &[("area", &code)]),
         as_of,
-        code,
+        chart,
         municipality,
         province,
         by_ministry,

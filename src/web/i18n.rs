@@ -43,6 +43,7 @@ texts! {
     skip_link: "Direct naar de inhoud", "Skip to content";
     other_language: "English", "Nederlands";
     nav_label: "Hoofdmenu", "Main menu";
+    menu: "Menu", "Menu";
     logout: "Uitloggen", "Log out";
     footer: "Versnellingsmonitor — voortgang van de versnellingsacties in de stedelijke vernieuwingsgebieden", "Versnellingsmonitor — progress of the acceleration actions in the urban renewal areas";
     nav_overview: "Overzicht", "Overview";
@@ -83,6 +84,9 @@ texts! {
     late_current: "Te laat t.o.v. huidig plan", "Late against the current plan";
     map_title: "Kaart van de gebieden", "Map of the areas";
     map_alt: "Kaart van Nederland met per gebied een stip in de kleur van het slechtste stoplicht; de cijfers staan in de tabel hierna.", "Map of the Netherlands with a dot per area in the colour of its worst traffic light; the numbers are in the table that follows.";
+    downloads_title: "Downloaden", "Download";
+    download_xlsx: "De acties als Excel-werkmap (.xlsx)", "The actions as an Excel workbook (.xlsx)";
+    download_csv: "De acties als CSV voor Excel (met puntkomma's)", "The actions as CSV (comma-separated)";
     chart_table_follows: "De cijfers van deze grafiek staan in de tabel.", "The numbers of this chart are in the table.";
     areas_table_caption: "Stoplichten per gebied", "Traffic lights per area";
     area: "Gebied", "Area";

@@ -150,7 +150,7 @@ pub async fn language(ctx: WebContext, fields: FormFields) -> Result<HttpRespons
                 "lang",
                 Msg::OneOf {
                     value: fields.text("lang"),
-                    valid: vec!["nl".into(), "en".into()],
+                    valid: crate::domain::Choice::codes(&["nl", "en"]),
                 },
             )
         })?;

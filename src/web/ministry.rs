@@ -19,6 +19,8 @@ use crate::service::reference::{self, Names};
 use crate::service::signoffs;
 use crate::state::AppState;
 use crate::web::as_of::AsOfView;
+use crate::web::chart::ChartView;
+use crate::web::downloads::Downloads;
 use crate::web::form::Problems;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -30,6 +32,8 @@ struct MinistryPage {
     l: Layout,
     as_of: AsOfView,
     code: String,
+    chart: ChartView,
+    downloads: Downloads,
     by_area: Vec<RollupRow>,
     actions: Vec<ActionRow>,
     can_write_any: bool,
@@ -183,9 +187,19 @@ pub async fn page(
     milestones.sort_by_key(|m| (m.due_date, m.id));
 
     let title = format!("{} ({code})", names.ministry(&code));
+    let chart = ChartView::of_rows(
+        lang,
+        &as_of,
+        "areas-status",
+        &[("ministry", &code)],
+        t.areas_chart_alt,
+        by_area.len(),
+    );
     let page = MinistryPage {
         l: Layout::new(ctx, title),
+        downloads: Downloads::new(lang, &as_of, &[("ministry", &code)]),
         as_of,
+        chart,
         signoffs,
         code,
         by_area,

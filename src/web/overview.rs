@@ -14,6 +14,8 @@ use crate::service::progress::{self, DEFAULT_STALE_WEEKS, GroupBy};
 use crate::service::reference::Names;
 use crate::state::AppState;
 use crate::web::as_of::{self, AsOfView};
+use crate::web::chart::ChartView;
+use crate::web::downloads::Downloads;
 use crate::web::i18n::Lang;
 use crate::web::layout::Layout;
 use crate::web::session::WebContext;
@@ -62,6 +64,8 @@ pub struct MatrixRow {
 struct OverviewPage {
     l: Layout,
     as_of: AsOfView,
+    map: ChartView,
+    downloads: Downloads,
     totals: Totals,
     areas: Vec<RollupRow>,
     themes: Vec<String>,
@@ -152,9 +156,12 @@ pub async fn show(state: web::Data<AppState>, ctx: WebContext) -> Result<HttpRes
         }),
     );
 
+    let map = ChartView::new(lang, &as_of, "map", &[], lang.texts().map_alt);
     let page = OverviewPage {
         l: Layout::new(&ctx, lang.texts().overview_title),
+        downloads: Downloads::new(lang, &as_of, &[]),
         as_of,
+        map,
         totals: Totals::new(lang, &total),
         areas: area_rows,
         themes: names

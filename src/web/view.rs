@@ -9,6 +9,7 @@ use crate::service::actions::{ActionJson, ProgressJson, RecentUpdate};
 use crate::service::indicators::IndicatorJson;
 use crate::service::milestones::MilestoneJson;
 use crate::service::reference::Names;
+use crate::web::chart::ChartView;
 use crate::web::i18n::Lang;
 
 /// A status with its word: templates show `<span class="status s-CODE">WORD</span>`.
@@ -241,6 +242,8 @@ pub struct IndicatorRow {
     pub progress: String,
     /// (date, value) of every measurement, oldest first (the chart's text alternative).
     pub values: Vec<(String, String)>,
+    /// Its trend chart, on the pages that show one.
+    pub trend: Option<ChartView>,
 }
 
 impl IndicatorRow {
@@ -260,6 +263,7 @@ impl IndicatorRow {
             target_date: indicator.target_date.map(|d| lang.date(d)),
             progress: lang.percent(indicator.progress_percent),
             values: Vec::new(),
+            trend: None,
         }
     }
 }

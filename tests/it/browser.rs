@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use base64::Engine;
 use reqwest::Method;
+use thirtyfour::common::command::{Command as WebDriverCommand, ExtensionCommand};
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
@@ -231,7 +235,6 @@ fn artifacts(backend: &str) -> PathBuf {
     dir
 }
 
-/// Opens a page, saves its screenshot and checks it with axe; problems go into `failures`.
 /// The text of the page's main content.
 async fn main_text(driver: &WebDriver) -> String {
     driver
@@ -243,6 +246,9 @@ async fn main_text(driver: &WebDriver) -> String {
         .unwrap()
 }
 
+/// Opens a page (or takes the one shown when `path` is empty), saves its screenshot, checks it
+/// with axe and that no table scrolls sideways, then checks it on a phone ([`check_narrow`]);
+/// problems go into `failures`.
 async fn check_page(
     driver: &WebDriver,
     base: &str,
@@ -260,6 +266,286 @@ async fn check_page(
     for violation in axe(driver, axe_source).await {
         failures.push(format!("{name} ({path}): {violation}"));
     }
+    // On a desktop every table shows whole: no column behind a scroll bar.
+    let scrolling: Vec<String> = driver
+        .execute(
+            "return Array.from(document.querySelectorAll('.table-region'))
+               .filter(region => region.scrollWidth > region.clientWidth + 1)
+               .map(region => region.getAttribute('aria-label'));",
+            vec![],
+        )
+        .await
+        .expect("find tables that scroll")
+        .convert()
+        .expect("a list of tables");
+    for table in scrolling {
+        failures.push(format!(
+            "{name} ({path}): the table \"{table}\" scrolls sideways on a desktop"
+        ));
+    }
+    check_narrow(driver, name, path, axe_source, shots, failures).await;
+}
+
+/// The narrowest screen WCAG 2.1 asks pages to reflow to without scrolling sideways (1.4.10:
+/// 320 CSS px), at a phone's height.
+const PHONE: (u32, u32) = (320, 640);
+
+/// The share of a phone's screen height the site header may take.
+const HEADER_SHARE: f64 = 0.15;
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute` (headless
+/// Chromium refuses windows narrower than about 500 px; the protocol's device metrics do not).
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: serde_json::Value,
+}
+
+impl ExtensionCommand for DevTools {
+    fn parameters_json(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({"cmd": self.method, "params": self.params}))
+    }
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn endpoint(&self) -> Arc<str> {
+        Arc::from("/goog/cdp/execute")
+    }
+}
+
+async fn devtools(
+    driver: &WebDriver,
+    method: &'static str,
+    params: serde_json::Value,
+) -> serde_json::Value {
+    driver
+        .handle()
+        .cmd(WebDriverCommand::ExtensionCommand(Box::new(DevTools {
+            method,
+            params,
+        })))
+        .await
+        .and_then(|response| response.value_json())
+        .unwrap_or_else(|err| panic!("{method}: {err}"))
+}
+
+/// Waits (up to 10 s) until every image of the page has loaded or failed: a `<picture>` picks
+/// its narrow chart when the screen becomes narrow.
+async fn wait_for_images(driver: &WebDriver) {
+    let started = Instant::now();
+    while !driver
+        .execute(
+            "return Array.from(document.images).every(i => i.complete);",
+            vec![],
+        )
+        .await
+        .is_ok_and(|r| r.json() == true)
+    {
+        if started.elapsed() > Duration::from_secs(10) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// What a page measures on a phone.
+#[derive(Debug, serde::Deserialize)]
+struct Fit {
+    /// The width of the document: wider than the window means it scrolls sideways.
+    scroll_width: f64,
+    /// The width the page's content gets: the window without a vertical scroll bar (a browser
+    /// zoomed to 400 % on a 1280 px screen has one; most phones lay theirs over the page).
+    client_width: f64,
+    inner_width: f64,
+    inner_height: f64,
+    header: f64,
+    /// The first elements that reach past the content's width, to name in a failure.
+    wide: Vec<String>,
+}
+
+async fn measure_fit(driver: &WebDriver) -> Fit {
+    driver
+        .execute(
+            r#"const header = document.querySelector('.site-header');
+               const room = document.documentElement.clientWidth;
+               const wide = Array.from(document.querySelectorAll('body *'))
+                 .filter(e => e.getBoundingClientRect().right > room + 0.5)
+                 .slice(0, 3)
+                 .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                   + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : ''));
+               return {
+                 scroll_width: document.documentElement.scrollWidth,
+                 client_width: room,
+                 inner_width: window.innerWidth,
+                 inner_height: window.innerHeight,
+                 header: header ? header.getBoundingClientRect().height : 0,
+                 wide: wide,
+               };"#,
+            vec![],
+        )
+        .await
+        .expect("measure the page")
+        .convert()
+        .expect("the page's measures")
+}
+
+/// Saves the whole page at `width`, not only the part in the window: the window is made as
+/// tall as the page for the picture (Chromium's "beyond the viewport" capture lays the page out
+/// without its scroll bar but cuts the picture to the width with one).
+async fn save_full_page(driver: &WebDriver, width: u32, file: &Path) {
+    let page_height = driver
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .expect("the page's height")
+        .json()
+        .as_u64()
+        .expect("a height");
+    // Chromium draws at most 16384 px in one picture.
+    let height = u32::try_from(page_height).unwrap_or(u32::MAX).min(16_000);
+    devtools(
+        driver,
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    wait_for_images(driver).await;
+    let shot = devtools(
+        driver,
+        "Page.captureScreenshot",
+        serde_json::json!({"format": "png"}),
+    )
+    .await;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shot["data"].as_str().expect("screenshot data"))
+        .expect("a base64 screenshot");
+    std::fs::write(file, png).expect("save the screenshot");
+}
+
+/// The page as a phone shows it ([`PHONE`]): it must not scroll sideways (its document no wider
+/// than the room the window gives its content, so also no wider than the window), and its header
+/// may take at most [`HEADER_SHARE`] of the screen's height. Saves `NAME-320.png` (the whole
+/// page) and runs axe again (the narrow layout has its menu button and stacked tables); then
+/// restores the desktop size. (Not "mobile" emulation: that zooms out to fit a page that is too
+/// wide, so the window would grow with it.)
+async fn check_narrow(
+    driver: &WebDriver,
+    name: &str,
+    path: &str,
+    axe_source: &str,
+    shots: &Path,
+    failures: &mut Vec<String>,
+) {
+    let (width, height) = PHONE;
+    devtools(
+        driver,
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    wait_for_images(driver).await;
+    let fit = measure_fit(driver).await;
+    eprintln!(
+        "{name} at {width}×{height}: document {} px wide, room {} px, window {} px; header {:.0} px of {} px",
+        fit.scroll_width, fit.client_width, fit.inner_width, fit.header, fit.inner_height
+    );
+    if fit.scroll_width > fit.client_width || fit.scroll_width > fit.inner_width {
+        failures.push(format!(
+            "{name} ({path}) at {width} px: the page is {} px wide in a window of {} px ({} px for the content); too wide: {}",
+            fit.scroll_width,
+            fit.inner_width,
+            fit.client_width,
+            fit.wide.join(", ")
+        ));
+    }
+    if fit.header > HEADER_SHARE * fit.inner_height {
+        failures.push(format!(
+            "{name} ({path}) at {width}×{height}: the header is {:.0} px high, more than {:.0} % of {} px",
+            fit.header,
+            HEADER_SHARE * 100.0,
+            fit.inner_height
+        ));
+    }
+    for violation in axe(driver, axe_source).await {
+        failures.push(format!("{name} ({path}) at {width} px: {violation}"));
+    }
+    save_full_page(driver, width, &shots.join(format!("{name}-{width}.png"))).await;
+    devtools(
+        driver,
+        "Emulation.clearDeviceMetricsOverride",
+        serde_json::json!({}),
+    )
+    .await;
+}
+
+/// On a phone the menu folds behind the "Menu" button, which the keyboard opens (Enter) and
+/// closes (Escape, back on the button) and which says whether it is open (`aria-expanded`); on a
+/// wide screen there is no button and the navigation shows.
+async fn check_menu(driver: &WebDriver) {
+    let (width, height) = PHONE;
+    devtools(
+        driver,
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    let button = driver.find(By::Css(".menu-button")).await.unwrap();
+    let link = driver.find(By::Css("#site-menu nav a")).await.unwrap();
+    let expanded = async || button.attr("aria-expanded").await.unwrap();
+    assert!(
+        button.is_displayed().await.unwrap(),
+        "no menu button on a phone"
+    );
+    assert_eq!(expanded().await.as_deref(), Some("false"));
+    assert!(
+        !link.is_displayed().await.unwrap(),
+        "the menu is open at first"
+    );
+    button.focus().await.unwrap();
+    driver
+        .action_chain()
+        .send_keys(Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    assert_eq!(expanded().await.as_deref(), Some("true"));
+    assert!(
+        link.is_displayed().await.unwrap(),
+        "Enter did not open the menu"
+    );
+    link.focus().await.unwrap();
+    driver
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    assert_eq!(expanded().await.as_deref(), Some("false"));
+    assert!(
+        !link.is_displayed().await.unwrap(),
+        "Escape did not close the menu"
+    );
+    let focused = driver.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("menu-button"),
+        "Escape did not return to the button"
+    );
+    devtools(
+        driver,
+        "Emulation.clearDeviceMetricsOverride",
+        serde_json::json!({}),
+    )
+    .await;
+    assert!(
+        !button.is_displayed().await.unwrap(),
+        "a menu button on a wide screen"
+    );
+    assert!(
+        link.is_displayed().await.unwrap(),
+        "no navigation on a wide screen"
+    );
 }
 
 struct Fixtures {
@@ -423,7 +709,8 @@ app_test!(
         assert_eq!(updates["total"], 1);
         assert!(
             failures.is_empty(),
-            "axe-core found serious or critical WCAG 2.1 AA violations:\n  {}",
+            "axe-core found serious or critical WCAG 2.1 AA violations, or a page does not fit \
+             its screen:\n  {}",
             failures.join("\n  ")
         );
     }
@@ -471,6 +758,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
 
     // A ministry user logs in, posts a progress update and sees it on the area page.
     log_in(&driver, base, "browser-bzk").await;
+    check_menu(&driver).await;
     check_page(
         &driver,
         base,
@@ -790,11 +1078,29 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
             .as_deref(),
         Some("en")
     );
+    // Every kind of page in English too, at both widths.
+    for (name, path) in [
+        ("overview-english", "/".to_string()),
+        ("area-english", "/gebieden/rotterdam-zuid".into()),
+        ("ministry-english", "/ministeries/SZW".into()),
+        ("action-english", action_path.clone()),
+        ("reports-english", "/rapportages".into()),
+        ("consultations-english", "/raadplegingen".into()),
+        ("consultation-english", consultation.clone()),
+        ("admin-users-english", "/beheer".into()),
+        (
+            "admin-user-english",
+            format!("/beheer/gebruikers/{}", s.viewer_id),
+        ),
+    ] {
+        check_page(&driver, base, name, &path, axe_source, shots, &mut failures).await;
+    }
+    log_out(&driver).await;
     check_page(
         &driver,
         base,
-        "overview-english",
-        "/",
+        "login-english",
+        "",
         axe_source,
         shots,
         &mut failures,

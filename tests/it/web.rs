@@ -85,6 +85,52 @@ app_test!(
 );
 
 app_test!(
+    async fn pages_offer_their_actions_as_a_workbook_and_a_csv_for_the_readers_excel(app: TestApp) {
+        let admin = app.admin_token().await;
+        action_of(&app, &admin, "BZK", "rotterdam-zuid").await;
+        action_of(&app, &admin, "SZW", "den-haag-zuidwest").await;
+        let (_, _, session) = app.web_user("viewer", None).await;
+        let html = app
+            .page(Some(&session), "/ministeries/BZK")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let link = "/export/acties?format=csv&#38;lang=nl&#38;ministry=BZK";
+        assert!(html.contains(link), "{html}");
+        let response = app.page(Some(&session), &link.replace("&#38;", "&")).await;
+        assert_eq!(response.status(), 200);
+        let body = response.bytes().await.unwrap();
+        let text = std::str::from_utf8(&body).unwrap();
+        assert!(
+            text.starts_with("\u{feff}ID;Titel;Omschrijving;Gebied;"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 2, "the ministry's one action: {text}");
+        assert!(text.contains(";Schuldenproblematiek;debt;"), "{text}");
+        // The area page offers its own actions; the English file is comma-separated.
+        let html = app
+            .page(Some(&session), "/gebieden/den-haag-zuidwest")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("/export/acties?format=xlsx&#38;lang=nl&#38;area=den-haag-zuidwest"));
+        let english = app
+            .page(Some(&session), "/export/acties?format=csv&lang=en")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(english.starts_with("\u{feff}ID,Title,"), "{english}");
+        // Without a session the file is not given.
+        let anonymous = app.page(None, "/export/acties?format=csv&lang=nl").await;
+        assert_ne!(anonymous.status(), 200);
+        assert!(!anonymous.text().await.unwrap().contains("Titel;"));
+    }
+);
+
+app_test!(
     async fn a_municipality_sees_no_form_for_a_ministrys_action_and_is_refused_when_posting(
         app: TestApp,
     ) {
@@ -597,14 +643,15 @@ app_test!(
         assert_eq!(problem["errors"][0]["code"], "between");
         assert_eq!(problem["errors"][0]["params"]["max"], 500);
         assert_eq!(problem["detail"], "limit: moet tussen 1 en 500 liggen");
-        let problem = in_dutch("/api/v1/actions?status=groen").await;
+        let problem = in_dutch("/api/v1/actions?status=paars").await;
         assert_eq!(problem["errors"][0]["code"], "one_of");
-        assert_eq!(problem["errors"][0]["params"]["value"], "groen");
+        assert_eq!(problem["errors"][0]["params"]["value"], "paars");
+        assert_eq!(problem["errors"][0]["params"]["valid"][1], "on_track");
         assert!(
             problem["errors"][0]["message"]
                 .as_str()
                 .unwrap()
-                .starts_with("`groen` is geen geldige waarde"),
+                .starts_with("`paars` is geen geldige waarde; kies uit: not_started (niet gestart), on_track (groen)"),
             "{problem}"
         );
         // Unauthenticated, in Dutch too: the guard answers in the caller's language.
