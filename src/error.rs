@@ -164,6 +164,18 @@ impl Error {
     }
 }
 
+/// The valid values of a closed set with their names, when `codes` are those of one.
+fn named_choices(codes: &[&str]) -> Vec<crate::domain::Choice> {
+    use crate::domain::{ActionStatus, Choice, Named, Role};
+    if codes == ActionStatus::CODES {
+        ActionStatus::choices()
+    } else if codes == Role::CODES {
+        Role::choices()
+    } else {
+        Choice::codes(codes)
+    }
+}
+
 /// What serde said of a field, as a message: a missing field is required, an unknown one is no
 /// field of the request, an unknown code lists the valid ones; anything else (a wrong type, a
 /// number out of range) keeps serde's words.
@@ -180,15 +192,10 @@ pub fn serde_msg(message: &str) -> Msg {
         if value.is_empty() {
             return Msg::Required;
         }
-        let valid = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect();
+        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         return Msg::OneOf {
             value: value.to_string(),
-            valid,
+            valid: named_choices(&valid),
         };
     }
     // What the parsers of numbers and dates say (std, chrono), for a field of that type.

@@ -5,7 +5,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::api::extract::Query;
+use crate::domain::{Choice, Lang};
 use crate::error::Error;
+use crate::i18n::Msg;
 use crate::service::actions::ActionFilter;
 use crate::service::spreadsheet::{self, ExportFormat};
 use crate::state::AppState;
@@ -18,6 +20,11 @@ pub struct ExportQuery {
     /// `csv`, `xlsx` or `json`.
     #[param(inline)]
     pub format: ExportFormat,
+    /// `nl` or `en`: a file for people in that language, with names beside the codes. A CSV in
+    /// Dutch is for Dutch Excel: `;` between cells, a byte order mark and decimal commas. Without
+    /// it a CSV is comma-separated (RFC 4180) with codes and English column names, and a
+    /// workbook is Dutch. JSON is the same in every language.
+    pub lang: Option<String>,
     /// Area codes, comma-separated.
     pub area: Option<String>,
     /// Municipality codes, comma-separated.
@@ -42,6 +49,24 @@ pub struct ExportQuery {
 }
 
 impl ExportQuery {
+    /// The language asked for, or a refusal naming the valid ones.
+    fn lang(&self) -> Result<Option<Lang>, Error> {
+        self.lang
+            .as_deref()
+            .map(|text| {
+                Lang::from_code(&text.trim().to_ascii_lowercase()).ok_or_else(|| {
+                    Error::validation(
+                        "lang",
+                        Msg::OneOf {
+                            value: text.to_string(),
+                            valid: Choice::codes(&["nl", "en"]),
+                        },
+                    )
+                })
+            })
+            .transpose()
+    }
+
     fn filter(self) -> ActionFilter {
         ActionFilter {
             area: self.area,
@@ -90,10 +115,11 @@ pub async fn export_actions(
     query: Query<ExportQuery>,
 ) -> Result<HttpResponse, Error> {
     let format = query.0.format;
+    let lang = query.0.lang()?;
     let filter = query.0.filter();
     let _slot = state.render_slot().await?;
     let export = state
-        .read(move |conn| spreadsheet::export_actions(conn, &filter, format))
+        .read(move |conn| spreadsheet::export_actions(conn, &filter, format, lang))
         .await?;
     let file_name = spreadsheet::file_name(format, export.as_of);
     Ok(HttpResponse::Ok()

@@ -238,7 +238,7 @@ mod tests {
             serde_msg("unknown variant `green`, expected one of `on_track`, `at_risk`"),
             Msg::OneOf {
                 value: "green".into(),
-                valid: vec!["on_track".into(), "at_risk".into()]
+                valid: crate::domain::Choice::codes(&["on_track", "at_risk"])
             }
         );
     }

@@ -197,6 +197,7 @@ route_table! {
     #[page] POST "/uitloggen" WriteOwnAccount => crate::web::login::logout;
     #[page] POST "/taal" Public => crate::web::login::language;
     #[page] GET "/grafieken/{file}" ReadTracking => progress::chart;
+    #[page] GET "/export/acties" ReadTracking => export::export_actions;
     #[page] GET "/gebieden/{code}" ReadTracking => crate::web::area::show;
     #[page] GET "/ministeries/{code}" ReadTracking => crate::web::ministry::show;
     #[page] GET "/acties/{id}" ReadTracking => crate::web::action::show;

@@ -117,6 +117,9 @@ pub enum Command {
         ministry: Option<String>,
         #[arg(long)]
         theme: Option<String>,
+        /// The language of the charts' texts; in English the themes have their English names.
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
     },
 }
 
@@ -173,6 +176,16 @@ pub enum ExportCommand {
         /// csv, xlsx or json.
         #[arg(long, value_parser = ["csv", "xlsx", "json"])]
         format: String,
+        /// nl or en: the language of the file's column names and names. A Dutch CSV is for
+        /// Dutch Excel (`;` between cells, a BOM, decimal commas). Default: the locale
+        /// (VERSNELLING_LANG, LC_ALL, LC_MESSAGES or LANG starting with `en` is English), else
+        /// Dutch.
+        #[arg(long, value_parser = ["nl", "en"], conflicts_with = "plain")]
+        lang: Option<String>,
+        /// A CSV for programs instead of people: commas, codes only and English column names,
+        /// as the API gives by default.
+        #[arg(long)]
+        plain: bool,
         /// The file to write; `-` writes to standard output.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

@@ -20,6 +20,7 @@ use std::io::Read;
 use crate::config::{Overrides, Settings};
 use crate::db::DbConnection;
 use crate::db::writer::{self, Writer};
+use crate::domain::Lang;
 use crate::service::audit::Actor;
 use crate::service::charts::ChartQuery;
 use crate::startup::{self, Application};
@@ -35,6 +36,17 @@ pub(crate) fn operator() -> Actor {
         .unwrap_or_else(|| "unknown".to_string());
     let name: String = name.chars().filter(|c| !c.is_control()).take(64).collect();
     Actor::system(&format!("cli:{name}"))
+}
+
+/// The language of the files the command line writes for people: `VERSNELLING_LANG`, else the
+/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`; `en_GB.UTF-8` is English), else Dutch, the
+/// programme's language.
+pub(crate) fn locale_lang() -> Lang {
+    ["VERSNELLING_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .and_then(|value| Lang::from_code(&value.get(..2)?.to_ascii_lowercase()))
+        .unwrap_or(Lang::Nl)
 }
 
 /// Runs the command of `cli` (`serve` when none is given).
@@ -76,6 +88,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             area,
             ministry,
             theme,
+            lang,
         } => {
             let query = ChartQuery {
                 period,
@@ -83,6 +96,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 area,
                 ministry,
                 theme,
+                lang: Some(lang),
                 ..Default::default()
             };
             charts::write(&settings, &out, &query)

@@ -10,6 +10,7 @@ use crate::auth::policy::{self, Operation, Owner};
 use crate::auth::{self, AuthUser, Credential};
 use crate::config::Settings;
 use crate::db::DbConnection;
+use crate::domain::Lang;
 use crate::service::actions::ActionFilter;
 use crate::service::audit::Actor;
 use crate::service::spreadsheet::{self, ExportFormat, ImportReport, RowProblem};
@@ -170,6 +171,8 @@ fn print_problems(problems: &[RowProblem]) {
 pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), String> {
     let ExportCommand::Actions {
         format,
+        lang,
+        plain,
         out,
         area,
         municipality,
@@ -181,6 +184,11 @@ pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), 
         as_of,
     } = command;
     let format = format.parse::<ExportFormat>()?;
+    let lang = match (plain, lang.as_deref().and_then(Lang::from_code)) {
+        (true, _) => None,
+        (false, Some(lang)) => Some(lang),
+        (false, None) => Some(super::locale_lang()),
+    };
     let filter = ActionFilter {
         area,
         municipality,
@@ -192,18 +200,18 @@ pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), 
         as_of,
         ..Default::default()
     };
-    export_actions(settings, format, &out, &filter)
+    export_actions(settings, (format, lang), &out, &filter)
 }
 
 /// `export actions`: the file is written whole or not at all.
 fn export_actions(
     settings: &Settings,
-    format: ExportFormat,
+    (format, lang): (ExportFormat, Option<Lang>),
     out: &Path,
     filter: &ActionFilter,
 ) -> Result<(), String> {
     let export = read(settings, |conn| {
-        spreadsheet::export_actions(conn, filter, format).map_err(describe)
+        spreadsheet::export_actions(conn, filter, format, lang).map_err(describe)
     })?;
     if out == Path::new("-") {
         std::io::stdout()

@@ -5,6 +5,7 @@ pub mod asof;
 pub mod dates;
 pub mod ids;
 pub mod lang;
+pub mod names;
 pub mod rollup;
 
 use std::fmt;
@@ -17,6 +18,7 @@ pub use ids::{
     SubmissionId, UserId,
 };
 pub use lang::Lang;
+pub use names::{Choice, Named};
 
 /// Defines a closed set of codes stored as text, with parsing, display and serde.
 macro_rules! code_enum {
@@ -27,6 +29,7 @@ macro_rules! code_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const CODES: &'static [&'static str] = &[$($code),+];
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
@@ -45,7 +48,8 @@ macro_rules! code_enum {
                     $($code => Ok($name::$variant),)+
                     _ => Err(UnknownCode {
                         value: value.to_string(),
-                        expected: &[$($code),+],
+                        expected: Self::CODES,
+                        choices: Vec::new(),
                     }),
                 }
             }
@@ -59,6 +63,8 @@ macro_rules! code_enum {
 pub struct UnknownCode {
     pub value: String,
     pub expected: &'static [&'static str],
+    /// The codes with their names, when the value was looked up by name.
+    pub choices: Vec<Choice>,
 }
 
 code_enum! {

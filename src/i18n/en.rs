@@ -38,6 +38,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "unknown value `{value}`, expected one of: {valid}",
     ),
     ("unknown", "unknown {kind} `{value}`"),
+    (
+        "unknown_choice",
+        "unknown {kind} `{value}`; choose from: {valid}",
+    ),
     ("choose", "choose a {kind}"),
     ("choose_at_least_one", "name at least one {kind}"),
     ("listed_twice", "`{value}` is listed twice"),

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use crate::domain::Role;
 use crate::domain::lang::Lang;
+use crate::domain::{Choice, Role};
 
 /// A value in a message.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +20,9 @@ pub enum Param {
     Label(Label),
     /// Several values, written as a comma-separated list.
     List(Vec<String>),
+    /// Valid values with their names in the reader's language (`off_track (rood)`); the API's
+    /// `params` give their codes.
+    Choices(Vec<Choice>),
 }
 
 impl From<String> for Param {
@@ -82,6 +85,15 @@ impl From<Vec<String>> for Param {
     }
 }
 
+impl From<Vec<Choice>> for Param {
+    fn from(value: Vec<Choice>) -> Self {
+        Self::Choices(value)
+    }
+}
+
+/// The most valid values a message lists; a longer list ends with how many more there are.
+const MAX_CHOICES_LISTED: usize = 40;
+
 impl Param {
     fn render(&self, lang: Lang) -> String {
         match self {
@@ -90,6 +102,17 @@ impl Param {
             Self::Date(date) => lang.date(*date),
             Self::Label(label) => label.text(lang).to_string(),
             Self::List(items) => items.join(", "),
+            Self::Choices(choices) => {
+                let mut listed: Vec<String> = choices
+                    .iter()
+                    .take(MAX_CHOICES_LISTED)
+                    .map(|c| c.text(lang))
+                    .collect();
+                if choices.len() > MAX_CHOICES_LISTED {
+                    listed.push(format!("… (+{})", choices.len() - MAX_CHOICES_LISTED));
+                }
+                listed.join(", ")
+            }
         }
     }
 
@@ -100,6 +123,12 @@ impl Param {
             Self::Date(date) => Value::String(date.format("%Y-%m-%d").to_string()),
             Self::Label(label) => Value::String(label.code().to_string()),
             Self::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+            Self::Choices(choices) => Value::Array(
+                choices
+                    .iter()
+                    .map(|c| Value::String(c.code.clone()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -270,9 +299,14 @@ impl Msg {
 
 impl From<crate::domain::UnknownCode> for Msg {
     fn from(err: crate::domain::UnknownCode) -> Self {
+        let valid = if err.choices.is_empty() {
+            Choice::codes(err.expected)
+        } else {
+            err.choices
+        };
         Msg::OneOf {
             value: err.value,
-            valid: err.expected.iter().map(|c| (*c).to_string()).collect(),
+            valid,
         }
     }
 }
@@ -305,9 +339,11 @@ messages! {
     YearFrom { from: i64 } = "year_from";
     NotInFuture = "not_in_future";
     /// A value that is not one of a closed set.
-    OneOf { value: String, valid: Vec<String> } = "one_of";
-    /// A code of reference data that does not exist (`unknown ministry `XYZ``).
+    OneOf { value: String, valid: Vec<Choice> } = "one_of";
+    /// A record that does not exist (`unknown report `42``).
     Unknown { kind: Label, value: String } = "unknown";
+    /// A code or name of reference data that does not exist, with the valid ones.
+    UnknownChoice { kind: Label, value: String, valid: Vec<Choice> } = "unknown_choice";
     Choose { kind: Label } = "choose";
     ChooseAtLeastOne { kind: Label } = "choose_at_least_one";
     ListedTwice { value: String } = "listed_twice";

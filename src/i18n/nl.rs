@@ -38,6 +38,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "`{value}` is geen geldige waarde; kies uit: {valid}",
     ),
     ("unknown", "{kind} `{value}` bestaat niet"),
+    (
+        "unknown_choice",
+        "{kind} `{value}` bestaat niet; kies uit: {valid}",
+    ),
     ("choose", "kies een {kind}"),
     ("choose_at_least_one", "kies minstens één {kind}"),
     ("listed_twice", "`{value}` staat er twee keer in"),

@@ -1,45 +1,51 @@
 //! The report as CSV: one row per action with its state on the peildatum, its deviation from
-//! both plans, its milestones and the toelichting of a non-green status. UTF-8, comma, ISO dates,
-//! numbers with a decimal point; text that a spreadsheet would read as a formula gets a `'`.
+//! both plans, its milestones and the toelichting of a non-green status. Written for Dutch
+//! Excel, as the report is Dutch (renderer version 2; version 1 wrote commas and decimal
+//! points): UTF-8 with a byte order mark, `;` between cells, a decimal comma, ISO dates, names
+//! beside their codes; text that a spreadsheet would read as a formula gets a `'`. Open data
+//! (for programs) stays comma-separated.
 
 use std::collections::HashMap;
 
 use super::model::ReportModel;
 use crate::domain::Lang;
+use crate::domain::dates::amsterdam;
 use crate::error::{Error, Result};
 use crate::service::spreadsheet::escape;
 
 pub const COLUMNS: &[&str] = &[
-    "nr",
-    "actie",
-    "gebied_code",
-    "gebied",
-    "gemeente",
-    "ministerie",
-    "thema",
-    "programma",
-    "doelgroepen",
-    "verantwoordelijke",
-    "stoplicht",
-    "stoplicht_nl",
-    "voortgang_procent",
-    "begroting_euro",
-    "start_oorspronkelijk",
-    "einde_oorspronkelijk",
-    "start",
-    "einde",
-    "verschoven_dagen",
-    "mijlpalen_tot_peildatum",
-    "mijlpalen_behaald",
-    "laatste_melding",
-    "toelichting",
+    "Nr",
+    "Actie",
+    "Gebied",
+    "Gebiedscode",
+    "Gemeente",
+    "Ministerie",
+    "Thema",
+    "Themacode",
+    "Programmacode",
+    "Doelgroepcodes",
+    "Verantwoordelijke",
+    "Stoplicht",
+    "Stoplichtcode",
+    "Gereed (%)",
+    "Begroting (€)",
+    "Oorspronkelijke start",
+    "Oorspronkelijk einde",
+    "Start",
+    "Einde",
+    "Verschoven (dagen)",
+    "Mijlpalen tot peildatum",
+    "Mijlpalen behaald",
+    "Laatste melding",
+    "Toelichting",
 ];
 
-/// `1250050` cents is `12500.50`.
+/// `1250050` cents is `12500,50`: a decimal comma and no thousands separator, which Dutch Excel
+/// reads as a number.
 fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
 }
 
 pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
@@ -58,23 +64,36 @@ pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
             }
         }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let theme_names: HashMap<&str, &str> = model
+        .themes
+        .iter()
+        .map(|t| (t.code.as_str(), t.name.as_str()))
+        .collect();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(COLUMNS).map_err(Error::internal)?;
     for a in &model.annex.actions {
         let (milestones_due, milestones_met) = due.get(&a.id).copied().unwrap_or_default();
         let record = [
             a.id.to_string(),
             escape(&a.title),
-            a.area.clone(),
             escape(&a.area_name),
+            a.area.clone(),
             escape(&a.municipality),
             a.ministry.clone(),
+            escape(
+                theme_names
+                    .get(a.theme.as_str())
+                    .copied()
+                    .unwrap_or(&a.theme),
+            ),
             a.theme.clone(),
             a.programme.clone().unwrap_or_default(),
-            a.target_groups.join(", "),
+            a.target_groups.join("; "),
             escape(&a.responsible),
-            a.status.as_str().to_string(),
             a.status.word(Lang::Nl).to_string(),
+            a.status.as_str().to_string(),
             a.percent_complete.to_string(),
             a.budget_cents.map(euros).unwrap_or_default(),
             a.original_start.to_string(),
@@ -85,7 +104,7 @@ pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
             milestones_due.to_string(),
             milestones_met.to_string(),
             a.last_update_at
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .map(|t| amsterdam(t).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
             explanations
                 .get(&a.id)

@@ -121,7 +121,11 @@ pub fn snapshot(model: &ReportModel) -> Result<(String, String)> {
 /// `report --verify` draws a stored report again only with the renderers that drew it. Stored
 /// with each report (`reports.renderer_version`); reports made before it was stored were drawn
 /// by version 1.
-pub const RENDERER_VERSION: i32 = 1;
+///
+/// - 2 (issue 21): the CSV for Dutch Excel (`;`, a byte order mark, decimal commas, column names
+///   in words, theme names beside codes); charts in stoplicht colours people recognise, marked
+///   for colour blindness too, with text of at least 13 px; the map says what a colour means.
+pub const RENDERER_VERSION: i32 = 2;
 
 pub fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

@@ -18,12 +18,12 @@ use crate::db::versions::{self, Then};
 use crate::db::{self, DbConnection};
 use crate::domain::asof::{AsOf, ProgressPoint, progress_at};
 use crate::domain::rollup::StatusCounts;
-use crate::domain::{self, ActionId, ActionStatus, MinistryId, MunicipalityId};
+use crate::domain::{self, ActionId, ActionStatus, MinistryId, MunicipalityId, Named};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
 use crate::service::change::{self, Change, Versioned};
-use crate::service::codes::{Codes, check, resolve, resolve_list};
+use crate::service::codes::{Codes, Kind, check, resolve, resolve_list};
 use crate::service::validate;
 
 /// Checks that the caller may change an object of this owner (the policy's object check).
@@ -217,13 +217,13 @@ fn resolve_areas(
     let mut areas = filter
         .area
         .as_deref()
-        .map(|v| resolve_list("area", Label::Area, v, |c| codes.area_id(c), errors));
+        .map(|v| resolve_list("area", Kind::Area, v, codes, errors));
     if let Some(municipality_codes) = &filter.municipality {
         let municipalities = resolve_list(
             "municipality",
-            Label::Municipality,
+            Kind::Municipality,
             municipality_codes,
-            |c| codes.municipality_id(c),
+            codes,
             errors,
         );
         let in_municipalities: Vec<i64> = codes
@@ -253,7 +253,7 @@ fn resolve_statuses(
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .filter_map(|s| match s.parse::<ActionStatus>() {
+            .filter_map(|s| match ActionStatus::from_name(s) {
                 Ok(status) => Some(status),
                 Err(err) => {
                     errors.push(FieldError::new("status", Msg::from(err)));
@@ -289,44 +289,21 @@ fn resolve_sort(value: Option<&str>, errors: &mut Vec<FieldError>) -> (SortKey, 
 
 fn resolve_filter(filter: &ActionFilter, codes: &Codes) -> Result<ResolvedFilter> {
     let mut errors = Vec::new();
-    let list = |field: &str,
-                value: &Option<String>,
-                kind: Label,
-                lookup: &dyn Fn(&str) -> Option<i64>,
-                errors: &mut Vec<FieldError>| {
+    let list = |field: &str, value: &Option<String>, kind: Kind, errors: &mut Vec<FieldError>| {
         value
             .as_deref()
-            .map(|v| resolve_list(field, kind, v, lookup, errors))
+            .map(|v| resolve_list(field, kind, v, codes, errors))
     };
     let areas = resolve_areas(filter, codes, &mut errors);
-    let ministries = list(
-        "ministry",
-        &filter.ministry,
-        Label::Ministry,
-        &|c| codes.ministry_id(c),
-        &mut errors,
-    );
-    let themes = list(
-        "theme",
-        &filter.theme,
-        Label::Theme,
-        &|c| codes.theme_id(c),
-        &mut errors,
-    );
+    let ministries = list("ministry", &filter.ministry, Kind::Ministry, &mut errors);
+    let themes = list("theme", &filter.theme, Kind::Theme, &mut errors);
     let target_groups = list(
         "target_group",
         &filter.target_group,
-        Label::TargetGroup,
-        &|c| codes.target_group_id(c),
+        Kind::TargetGroup,
         &mut errors,
     );
-    let programmes = list(
-        "programme",
-        &filter.programme,
-        Label::Programme,
-        &|c| codes.programme_id(c),
-        &mut errors,
-    );
+    let programmes = list("programme", &filter.programme, Kind::Programme, &mut errors);
     let statuses = resolve_statuses(filter.status.as_deref(), &mut errors);
     let q = filter
         .q
@@ -970,9 +947,9 @@ fn target_group_ids(codes: &Codes, groups: &[String], errors: &mut Vec<FieldErro
     for (i, code) in groups.iter().enumerate() {
         if let Some(id) = resolve(
             &format!("target_groups.{i}"),
-            Label::TargetGroup,
+            Kind::TargetGroup,
             code,
-            |c| codes.target_group_id(c),
+            codes,
             errors,
         ) && !ids.contains(&id)
         {
@@ -1013,36 +990,19 @@ fn check_new(codes: &Codes, input: &NewActionInput) -> Result<Resolved> {
     validate::text("title", &input.title, 1, MAX_TITLE, &mut errors);
     validate::text("description", &input.description, 0, MAX_NOTE, &mut errors);
     validate::text("responsible", &input.responsible, 0, 200, &mut errors);
-    let area_id = resolve(
-        "area",
-        Label::Area,
-        &input.area,
-        |c| codes.area_id(c),
-        &mut errors,
-    );
+    let area_id = resolve("area", Kind::Area, &input.area, codes, &mut errors);
     let ministry_id = resolve(
         "ministry",
-        Label::Ministry,
+        Kind::Ministry,
         &input.ministry,
-        |c| codes.ministry_id(c),
+        codes,
         &mut errors,
     );
-    let theme_id = resolve(
-        "theme",
-        Label::Theme,
-        &input.theme,
-        |c| codes.theme_id(c),
-        &mut errors,
-    );
-    let programme_id = input.programme.as_deref().and_then(|p| {
-        resolve(
-            "programme",
-            Label::Programme,
-            p,
-            |c| codes.programme_id(c),
-            &mut errors,
-        )
-    });
+    let theme_id = resolve("theme", Kind::Theme, &input.theme, codes, &mut errors);
+    let programme_id = input
+        .programme
+        .as_deref()
+        .and_then(|p| resolve("programme", Kind::Programme, p, codes, &mut errors));
     let groups = target_group_ids(codes, &input.target_groups, &mut errors);
     check_plan(
         input.planned_start,
@@ -1223,18 +1183,11 @@ fn check_change(codes: &Codes, id: i64, change: &ActionChange) -> Result<Changed
     let theme_id = change
         .theme
         .as_deref()
-        .and_then(|t| resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors));
+        .and_then(|t| resolve("theme", Kind::Theme, t, codes, &mut errors));
     let programme_id = match change.programme.as_deref() {
         None => None,
         Some("") => Some(None),
-        Some(p) => resolve(
-            "programme",
-            Label::Programme,
-            p,
-            |c| codes.programme_id(c),
-            &mut errors,
-        )
-        .map(Some),
+        Some(p) => resolve("programme", Kind::Programme, p, codes, &mut errors).map(Some),
     };
     let groups = change
         .target_groups

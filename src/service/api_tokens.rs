@@ -117,7 +117,7 @@ pub fn create(
             "access",
             Msg::OneOf {
                 value: input.access.clone(),
-                valid: vec!["read".into(), "read_write".into()],
+                valid: crate::domain::Choice::codes(&["read", "read_write"]),
             },
         ));
     }

@@ -7,8 +7,55 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{areas, ministries, municipalities, programmes, target_groups, themes};
+use crate::domain::Choice;
+use crate::domain::names::key;
 use crate::error::{FieldError, Result};
 use crate::i18n::{Label, Msg};
+
+/// A kind of reference data, as codes name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Area,
+    Municipality,
+    Ministry,
+    Theme,
+    Programme,
+    TargetGroup,
+}
+
+impl Kind {
+    pub fn label(self) -> Label {
+        match self {
+            Self::Area => Label::Area,
+            Self::Municipality => Label::Municipality,
+            Self::Ministry => Label::Ministry,
+            Self::Theme => Label::Theme,
+            Self::Programme => Label::Programme,
+            Self::TargetGroup => Label::TargetGroup,
+        }
+    }
+}
+
+/// One row of reference data as people may name it: its code, its names, and their [`key`]s.
+#[derive(Debug, Clone)]
+struct Known {
+    id: i64,
+    choice: Choice,
+    keys: Vec<String>,
+}
+
+impl Known {
+    fn new(id: i64, choice: Choice, also: &[&str]) -> Self {
+        let mut keys: Vec<String> = [&choice.code, &choice.nl, &choice.en]
+            .into_iter()
+            .map(|n| key(n))
+            .chain(also.iter().map(|n| key(n)))
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.dedup();
+        Self { id, choice, keys }
+    }
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct Codes {
@@ -19,12 +66,13 @@ pub struct Codes {
     pub themes: HashMap<i64, String>,
     pub programmes: HashMap<i64, String>,
     pub target_groups: HashMap<i64, String>,
+    /// Every row by kind, in code order, with the names it is known by.
+    known: HashMap<Kind, Vec<Known>>,
 }
 
-fn reverse(map: &HashMap<i64, String>, code: &str) -> Option<i64> {
-    map.iter()
-        .find(|(_, c)| c.as_str() == code)
-        .map(|(id, _)| *id)
+/// `Ministerie van Sociale Zaken en Werkgelegenheid` is also `Sociale Zaken en Werkgelegenheid`.
+fn ministry_short_name(name: &str) -> &str {
+    name.strip_prefix("Ministerie van ").unwrap_or(name)
 }
 
 impl Codes {
@@ -33,66 +81,198 @@ impl Codes {
     /// input without a database (the fuzz targets).
     pub fn reference() -> Self {
         use crate::seed::reference::{AREAS, MINISTRIES, MUNICIPALITIES, TARGET_GROUPS, THEMES};
-        let numbered = |codes: Vec<&str>| {
-            (1..)
-                .zip(codes)
-                .map(|(id, code)| (id, code.to_string()))
-                .collect::<HashMap<i64, String>>()
+        let numbered = |id: usize| i64::try_from(id + 1).unwrap_or(i64::MAX);
+        let municipality_id = |code: &str| {
+            MUNICIPALITIES
+                .iter()
+                .position(|m| m.code == code)
+                .map_or(0, numbered)
         };
-        let municipalities = numbered(MUNICIPALITIES.iter().map(|m| m.code).collect());
-        let areas = (1..)
-            .zip(AREAS)
-            .map(|(id, area)| {
-                let municipality = reverse(&municipalities, area.municipality).unwrap_or(0);
-                (id, (area.code.to_string(), municipality))
-            })
-            .collect();
-        Self {
-            areas,
-            municipalities,
-            ministries: numbered(MINISTRIES.iter().map(|(code, _)| *code).collect()),
-            themes: numbered(THEMES.iter().map(|(code, ..)| *code).collect()),
-            programmes: HashMap::new(),
-            target_groups: numbered(TARGET_GROUPS.iter().map(|(code, ..)| *code).collect()),
+        let mut codes = Self::default();
+        for (i, m) in MUNICIPALITIES.iter().enumerate() {
+            codes.add_municipality(numbered(i), m.code, m.name);
         }
+        for (i, a) in AREAS.iter().enumerate() {
+            codes.add_area(numbered(i), a.code, a.name, municipality_id(a.municipality));
+        }
+        for (i, (code, name)) in MINISTRIES.iter().enumerate() {
+            codes.add_ministry(numbered(i), code, name);
+        }
+        for (i, (code, nl, en, _)) in THEMES.iter().enumerate() {
+            codes.add_theme(numbered(i), code, nl, en);
+        }
+        for (i, (code, nl, en)) in TARGET_GROUPS.iter().enumerate() {
+            codes.add_target_group(numbered(i), code, nl, en);
+        }
+        codes.sort();
+        codes
     }
 
     pub fn load(conn: &mut DbConnection) -> Result<Self> {
-        let areas = areas::table
-            .select((areas::id, areas::code, areas::municipality_id))
-            .load::<(i64, String, i64)>(conn)?
-            .into_iter()
-            .map(|(id, code, municipality)| (id, (code, municipality)))
-            .collect();
-        let pairs = |rows: Vec<(i64, String)>| rows.into_iter().collect::<HashMap<_, _>>();
-        Ok(Self {
-            areas,
-            municipalities: pairs(
-                municipalities::table
-                    .select((municipalities::id, municipalities::code))
-                    .load(conn)?,
-            ),
-            ministries: pairs(
-                ministries::table
-                    .select((ministries::id, ministries::code))
-                    .load(conn)?,
-            ),
-            themes: pairs(
-                themes::table
-                    .select((themes::id, themes::code))
-                    .load(conn)?,
-            ),
-            programmes: pairs(
-                programmes::table
-                    .select((programmes::id, programmes::code))
-                    .load(conn)?,
-            ),
-            target_groups: pairs(
-                target_groups::table
-                    .select((target_groups::id, target_groups::code))
-                    .load(conn)?,
-            ),
-        })
+        let mut codes = Self::default();
+        for (id, code, name) in municipalities::table
+            .select((
+                municipalities::id,
+                municipalities::code,
+                municipalities::name,
+            ))
+            .load::<(i64, String, String)>(conn)?
+        {
+            codes.add_municipality(id, &code, &name);
+        }
+        for (id, code, name, municipality) in areas::table
+            .select((areas::id, areas::code, areas::name, areas::municipality_id))
+            .load::<(i64, String, String, i64)>(conn)?
+        {
+            codes.add_area(id, &code, &name, municipality);
+        }
+        for (id, code, name) in ministries::table
+            .select((ministries::id, ministries::code, ministries::name))
+            .load::<(i64, String, String)>(conn)?
+        {
+            codes.add_ministry(id, &code, &name);
+        }
+        for (id, code, nl, en) in themes::table
+            .select((themes::id, themes::code, themes::name_nl, themes::name_en))
+            .load::<(i64, String, String, String)>(conn)?
+        {
+            codes.add_theme(id, &code, &nl, &en);
+        }
+        for (id, code, title) in programmes::table
+            .select((programmes::id, programmes::code, programmes::title))
+            .load::<(i64, String, String)>(conn)?
+        {
+            codes.programmes.insert(id, code.clone());
+            codes.push(
+                Kind::Programme,
+                Known::new(id, Choice::new(code, &title, &title), &[]),
+            );
+        }
+        for (id, code, nl, en) in target_groups::table
+            .select((
+                target_groups::id,
+                target_groups::code,
+                target_groups::name_nl,
+                target_groups::name_en,
+            ))
+            .load::<(i64, String, String, String)>(conn)?
+        {
+            codes.add_target_group(id, &code, &nl, &en);
+        }
+        codes.sort();
+        Ok(codes)
+    }
+
+    fn push(&mut self, kind: Kind, known: Known) {
+        self.known.entry(kind).or_default().push(known);
+    }
+
+    fn add_municipality(&mut self, id: i64, code: &str, name: &str) {
+        self.municipalities.insert(id, code.to_string());
+        self.push(
+            Kind::Municipality,
+            Known::new(id, Choice::new(code, name, name), &[]),
+        );
+    }
+
+    fn add_area(&mut self, id: i64, code: &str, name: &str, municipality: i64) {
+        self.areas.insert(id, (code.to_string(), municipality));
+        self.push(
+            Kind::Area,
+            Known::new(id, Choice::new(code, name, name), &[]),
+        );
+    }
+
+    fn add_ministry(&mut self, id: i64, code: &str, name: &str) {
+        self.ministries.insert(id, code.to_string());
+        let short = ministry_short_name(name);
+        self.push(
+            Kind::Ministry,
+            Known::new(id, Choice::new(code, short, short), &[name]),
+        );
+    }
+
+    fn add_theme(&mut self, id: i64, code: &str, nl: &str, en: &str) {
+        self.themes.insert(id, code.to_string());
+        self.push(Kind::Theme, Known::new(id, Choice::new(code, nl, en), &[]));
+    }
+
+    fn add_target_group(&mut self, id: i64, code: &str, nl: &str, en: &str) {
+        self.target_groups.insert(id, code.to_string());
+        self.push(
+            Kind::TargetGroup,
+            Known::new(id, Choice::new(code, nl, en), &[]),
+        );
+    }
+
+    /// Lists in code order, so refusals list the choices the same way every time.
+    fn sort(&mut self) {
+        for list in self.known.values_mut() {
+            list.sort_by(|a, b| a.choice.code.cmp(&b.choice.code));
+        }
+    }
+
+    /// The row `text` names: its code exactly, else the first whose code or a name has the same
+    /// [`key`] (`szw`, `Sociale Zaken en Werkgelegenheid`, `Schuldenproblematiek`).
+    pub fn find(&self, kind: Kind, text: &str) -> Option<i64> {
+        let list = self.known.get(&kind)?;
+        let text = text.trim();
+        if let Some(known) = list.iter().find(|k| k.choice.code == text) {
+            return Some(known.id);
+        }
+        let wanted = key(text);
+        if wanted.is_empty() {
+            return None;
+        }
+        list.iter()
+            .find(|k| k.keys.first() == Some(&wanted))
+            .or_else(|| list.iter().find(|k| k.keys.contains(&wanted)))
+            .map(|k| k.id)
+    }
+
+    /// The code of the row `text` names, or `None`.
+    pub fn code_of(&self, kind: Kind, text: &str) -> Option<&str> {
+        let id = self.find(kind, text)?;
+        self.known
+            .get(&kind)?
+            .iter()
+            .find(|k| k.id == id)
+            .map(|k| k.choice.code.as_str())
+    }
+
+    /// The Dutch or English name of the row with `id`; its code when it has no name.
+    pub fn name(&self, kind: Kind, id: i64, lang: crate::domain::Lang) -> &str {
+        self.known
+            .get(&kind)
+            .and_then(|list| list.iter().find(|k| k.id == id))
+            .map(|k| match lang {
+                crate::domain::Lang::Nl => k.choice.nl.as_str(),
+                crate::domain::Lang::En => k.choice.en.as_str(),
+            })
+            .unwrap_or("")
+    }
+
+    /// The name of the row with `code` in `lang` (`debt` is `Schuldenproblematiek`), or the
+    /// code when it has none.
+    pub fn name_of(&self, kind: Kind, code: &str, lang: crate::domain::Lang) -> String {
+        self.known
+            .get(&kind)
+            .and_then(|list| list.iter().find(|k| k.choice.code == code))
+            .map(|k| match lang {
+                crate::domain::Lang::Nl => k.choice.nl.as_str(),
+                crate::domain::Lang::En => k.choice.en.as_str(),
+            })
+            .filter(|name| !name.is_empty())
+            .unwrap_or(code)
+            .to_string()
+    }
+
+    /// Every valid value of a kind, for a refusal.
+    pub fn choices(&self, kind: Kind) -> Vec<Choice> {
+        self.known
+            .get(&kind)
+            .map(|list| list.iter().map(|k| k.choice.clone()).collect())
+            .unwrap_or_default()
     }
 
     pub fn area(&self, id: i64) -> &str {
@@ -135,68 +315,120 @@ impl Codes {
     }
 
     pub fn area_id(&self, code: &str) -> Option<i64> {
-        self.areas
-            .iter()
-            .find(|(_, (c, _))| c == code)
-            .map(|(id, _)| *id)
+        self.find(Kind::Area, code)
     }
 
     pub fn municipality_id(&self, code: &str) -> Option<i64> {
-        reverse(&self.municipalities, code)
+        self.find(Kind::Municipality, code)
     }
 
     pub fn ministry_id(&self, code: &str) -> Option<i64> {
-        reverse(&self.ministries, code)
+        self.find(Kind::Ministry, code)
     }
 
     pub fn theme_id(&self, code: &str) -> Option<i64> {
-        reverse(&self.themes, code)
+        self.find(Kind::Theme, code)
     }
 
     pub fn programme_id(&self, code: &str) -> Option<i64> {
-        reverse(&self.programmes, code)
+        self.find(Kind::Programme, code)
     }
 
     pub fn target_group_id(&self, code: &str) -> Option<i64> {
-        reverse(&self.target_groups, code)
+        self.find(Kind::TargetGroup, code)
     }
 }
 
-/// Resolves a code with `lookup`, or records "unknown KIND `code`" against `field`.
+/// The row a code or name of `kind` stands for, or records "unknown KIND `text`; choose from
+/// …" against `field`.
 pub fn resolve(
     field: &str,
-    kind: Label,
-    code: &str,
-    lookup: impl Fn(&str) -> Option<i64>,
+    kind: Kind,
+    text: &str,
+    codes: &Codes,
     errors: &mut Vec<FieldError>,
 ) -> Option<i64> {
-    let found = lookup(code);
+    let found = codes.find(kind, text);
     if found.is_none() {
-        errors.push(FieldError::new(
-            field,
-            Msg::Unknown {
-                kind,
-                value: code.to_string(),
-            },
-        ));
+        errors.push(FieldError::new(field, unknown(codes, kind, text)));
     }
     found
 }
 
-/// Resolves a comma-separated list of codes (`?status=on_track,at_risk`).
+/// The refusal of a code or name of `kind` that does not exist, with the valid ones.
+pub fn unknown(codes: &Codes, kind: Kind, text: &str) -> Msg {
+    Msg::UnknownChoice {
+        kind: kind.label(),
+        value: text.to_string(),
+        valid: codes.choices(kind),
+    }
+}
+
+/// Resolves a comma-separated list of codes or names (`?ministry=szw,BZK`).
 pub fn resolve_list(
     field: &str,
-    kind: Label,
-    codes: &str,
-    lookup: impl Fn(&str) -> Option<i64>,
+    kind: Kind,
+    texts: &str,
+    codes: &Codes,
     errors: &mut Vec<FieldError>,
 ) -> Vec<i64> {
-    codes
+    texts
         .split(',')
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .filter_map(|code| resolve(field, kind, code, &lookup, errors))
+        .filter_map(|text| resolve(field, kind, text, codes, errors))
         .collect()
 }
 
 pub use crate::service::validate::check;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_data_is_found_by_code_and_by_name_in_either_language() {
+        let codes = Codes::reference();
+        let szw = codes.find(Kind::Ministry, "SZW").unwrap();
+        for text in [
+            "szw",
+            "Sociale Zaken en Werkgelegenheid",
+            "ministerie van sociale zaken en werkgelegenheid",
+        ] {
+            assert_eq!(codes.find(Kind::Ministry, text), Some(szw), "{text}");
+        }
+        let debt = codes.find(Kind::Theme, "debt").unwrap();
+        assert_eq!(codes.find(Kind::Theme, "Schuldenproblematiek"), Some(debt));
+        assert_eq!(codes.find(Kind::Theme, "DEBT"), Some(debt));
+        let area = codes.find(Kind::Area, "den-haag-zuidwest").unwrap();
+        assert_eq!(codes.find(Kind::Area, "Den Haag Zuidwest"), Some(area));
+        assert_eq!(
+            codes.code_of(Kind::Municipality, "den haag"),
+            Some("den-haag")
+        );
+        assert_eq!(codes.find(Kind::Theme, "schulden"), None);
+        assert_eq!(codes.find(Kind::Theme, " "), None);
+    }
+
+    #[test]
+    fn an_unknown_name_is_refused_with_every_valid_value_in_the_readers_language() {
+        let codes = Codes::reference();
+        let mut errors = Vec::new();
+        let found = resolve_list("theme", Kind::Theme, "wonen,debt", &codes, &mut errors);
+        assert_eq!(found.len(), 1);
+        let message = &errors[0].msg;
+        assert_eq!(
+            message.text(crate::domain::Lang::Nl),
+            "thema `wonen` bestaat niet; kies uit: debt (Schuldenproblematiek), \
+             education (Onderwijsachterstanden), employment (Voorkomen werkloosheid), \
+             housing (Huisvesting kwetsbare groepen), youth (Activiteitenaanbod jongeren)"
+        );
+        assert!(
+            message
+                .text(crate::domain::Lang::En)
+                .contains("debt, education (Education gaps)"),
+            "{}",
+            message.text(crate::domain::Lang::En)
+        );
+    }
+}

@@ -16,7 +16,7 @@ use crate::i18n::{Label, Msg};
 use crate::service::actions::{Authorize, MAX_NOTE, MAX_TITLE};
 use crate::service::audit::{self, Actor};
 use crate::service::change::{self, Change};
-use crate::service::codes::{Codes, check, resolve};
+use crate::service::codes::{Codes, Kind, check, resolve};
 use crate::service::validate;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -153,20 +153,14 @@ pub fn create(
     validate::slug("code", &code, 80, &mut errors);
     check_texts(input, true, &mut errors);
     let theme = match &input.theme {
-        Some(t) => resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors),
+        Some(t) => resolve("theme", Kind::Theme, t, &codes, &mut errors),
         None => {
             errors.push(FieldError::new("theme", Msg::Required));
             None
         }
     };
     let ministry = match &input.lead_ministry {
-        Some(m) => resolve(
-            "lead_ministry",
-            Label::Ministry,
-            m,
-            |c| codes.ministry_id(c),
-            &mut errors,
-        ),
+        Some(m) => resolve("lead_ministry", Kind::Ministry, m, &codes, &mut errors),
         None => {
             errors.push(FieldError::new("lead_ministry", Msg::Required));
             None
@@ -236,7 +230,7 @@ pub fn update(
     let theme = input
         .theme
         .as_deref()
-        .and_then(|t| resolve("theme", Label::Theme, t, |c| codes.theme_id(c), &mut errors));
+        .and_then(|t| resolve("theme", Kind::Theme, t, &codes, &mut errors));
     check(errors)?;
     let change = Change {
         operation: "programme.update",

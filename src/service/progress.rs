@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::ReportPeriod;
-use crate::db::schema::{progress_updates, report_periods};
+use crate::db::schema::progress_updates;
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
 use crate::domain::rollup::{
@@ -20,6 +20,7 @@ use crate::error::{FieldError, Result};
 use crate::i18n::Msg;
 use crate::service::actions::{self, ActionFilter, ActionJson};
 use crate::service::codes::{Codes, check};
+use crate::service::reference::find_period;
 use crate::service::{indicators, milestones, signoffs};
 
 /// Weeks without an update after which an action counts as stale, unless asked otherwise.
@@ -158,15 +159,6 @@ pub struct Facts {
     pub today: NaiveDate,
     pub cut_off: NaiveDate,
     pub period: Option<ReportPeriod>,
-}
-
-fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
-    report_periods::table
-        .filter(report_periods::code.eq(code))
-        .select(ReportPeriod::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| crate::service::reference::unknown_period(code))
 }
 
 /// Loads the actions that match with everything a roll-up needs, as of the moment asked for:

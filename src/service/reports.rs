@@ -17,6 +17,7 @@ use crate::reports::build::{self, Moment};
 use crate::reports::model::{MODEL_VERSION, ReportModel, SnapshotMinistries};
 use crate::reports::{self as documents, Format};
 use crate::service::audit::{self, Actor};
+use crate::service::reference::find_period;
 use crate::service::signoffs;
 
 /// `POST /api/v1/reports`: the period to report on.
@@ -131,15 +132,6 @@ impl Verification {
     pub fn identical(&self) -> bool {
         self.files_intact() && self.snapshot_same() && self.redrawn_same()
     }
-}
-
-fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
-    report_periods::table
-        .filter(report_periods::code.eq(code))
-        .select(ReportPeriod::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| crate::service::reference::unknown_period(code))
 }
 
 fn username(conn: &mut DbConnection, id: Option<i64>) -> Result<Option<String>> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::policy::Owner;
 use crate::db::models::{NewPeriodSignoff, PeriodSignoff, ReportPeriod};
-use crate::db::schema::{ministries, period_signoffs, report_periods, reports, users};
+use crate::db::schema::{ministries, period_signoffs, reports, users};
 use crate::db::{self, DbConnection};
 use crate::domain::{MinistryId, ReportState, Role, SignoffState};
 use crate::error::{Error, FieldError, Result};
@@ -63,11 +63,7 @@ pub struct SignoffOverview {
 }
 
 pub fn find_period(conn: &mut DbConnection, code: &str) -> Result<ReportPeriod> {
-    report_periods::table
-        .filter(report_periods::code.eq(code))
-        .select(ReportPeriod::as_select())
-        .first(conn)
-        .optional()?
+    crate::service::reference::period_by_name(conn, code)?
         .ok_or_else(|| Error::not_found_code(Label::Period, code))
 }
 

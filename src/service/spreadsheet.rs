@@ -5,29 +5,35 @@
 //! # The import file
 //!
 //! One header row, then one action per row (empty rows are skipped). Column names are matched
-//! case-insensitively, with spaces and hyphens read as underscores, in English or Dutch:
+//! in English or Dutch, regardless of case, spaces, hyphens, underscores and signs such as `(€)`
+//! (`Begroting (€)` is `begroting`):
 //!
 //! | column          | also                                    | value                                          |
 //! |-----------------|-----------------------------------------|------------------------------------------------|
 //! | `title`         | `titel`                                 | required                                       |
 //! | `description`   | `omschrijving`, `beschrijving`          |                                                |
 //! | `area`          | `gebied`                                | required; area code (`rotterdam-zuid`) or name |
-//! | `ministry`      | `ministerie`                            | required; `BZK`, `SZW`, `OCW`, `VWS`, `JenV`   |
-//! | `theme`         | `thema`                                 | required; theme code                           |
-//! | `programme`     | `programma`, `program`                  | programme code                                 |
-//! | `target_groups` | `doelgroepen`, `doelgroep`, `target_group` | codes separated by `,` or `;`               |
+//! | `ministry`      | `ministerie`                            | required; `BZK`, `SZW`, `OCW`, `VWS`, `JenV` or name |
+//! | `theme`         | `thema`                                 | required; theme code or Dutch or English name  |
+//! | `programme`     | `programma`, `program`                  | programme code or title                        |
+//! | `target_groups` | `doelgroepen`, `doelgroep`, `target_group` | codes or names separated by `,` or `;`      |
 //! | `responsible`   | `verantwoordelijke`                     |                                                |
-//! | `budget`        | `budget_euro`, `budget_eur`             | euros: `12500`, `12.500,50`, `12500.50`        |
+//! | `budget`        | `begroting`, `budget_euro`, `budget_eur` | euros: `12500`, `12.500,50`, `12500.50`       |
 //! | `budget_cents`  |                                         | whole cents (instead of `budget`)              |
-//! | `planned_start` | `start`, `startdatum`, `geplande_start` | required; `2021-03-31`, `31-03-2021` or a date cell |
-//! | `planned_end`   | `eind`, `einde`, `einddatum`, `geplande_eind`, `end` | required; as `planned_start`      |
+//! | `planned_start` | `geplande_start`, `start`, `startdatum` | required; `2021-03-31`, `31-03-2021` or a date cell |
+//! | `planned_end`   | `gepland_einde`, `eind`, `einde`, `einddatum`, `end` | required; as `planned_start`      |
 //!
-//! Codes match regardless of case, spaces and hyphens (`Den Haag Zuidwest` is `den-haag-zuidwest`).
-//! Any other column is an error for the whole file, so a misspelt column is never silently
-//! dropped. A CSV is UTF-8 (a BOM is allowed) with `,`, `;` or tab between cells, whichever the
-//! header line uses most. In a budget, a lone `.` or `,` followed by exactly three digits groups
-//! thousands (`12.500` is twelve thousand five hundred euros, as a Dutch reader means it); with
-//! one or two digits after it, it is the decimal separator. More than two decimals is an error.
+//! Codes and names match regardless of case, spaces and hyphens (`Den Haag Zuidwest` is
+//! `den-haag-zuidwest`, `Schuldenproblematiek` is `debt`); an unknown one is refused with the
+//! valid values. Beside `area`, `theme`, `programme` and `target_groups` a file may have their
+//! codes in a column of their own (`gebiedscode`/`area_code`, `themacode`, `programmacode`,
+//! `doelgroepcodes`), as the export for people writes them: then the codes count and the names
+//! are ignored. Any other column is an error for the whole file, so a misspelt column is never
+//! silently dropped. A CSV is UTF-8 (a BOM is allowed) with `,`, `;` or tab between cells,
+//! whichever the header line uses most. In a budget, a lone `.` or `,` followed by exactly three
+//! digits groups thousands (`12.500` is twelve thousand five hundred euros, as a Dutch reader
+//! means it); with one or two digits after it, it is the decimal separator. More than two
+//! decimals is an error.
 //!
 //! # Limits
 //!
@@ -44,15 +50,21 @@
 //!
 //! # Round trip
 //!
-//! An export uses the import's English names for the columns it shares with it, and adds
-//! export-only columns: `id`, `municipality`, `original_planned_end`, `status`,
-//! `percent_complete`, `last_update_at`, `version`. The importer knows these and ignores them
-//! (the report lists them): an import always creates new actions with baseline 1, not started;
-//! state changes go through progress updates. So an exported CSV or XLSX imports again as copies
-//! of the same actions. A CSV export prefixes text that starts with `=`, `+`, `-` or `@` with `'`,
-//! so a spreadsheet program does not run it as a formula; the importer removes that prefix again.
+//! The export comes in two kinds. The plain CSV (for programs, the API's default) uses the
+//! import's English column names and codes, commas and decimal points. The export for people
+//! (`people`: every workbook, and a CSV asked for in a language) names the columns and the
+//! areas, themes, programmes, target groups and statuses in the reader's language, with the
+//! codes in columns of their own; a Dutch CSV is for Dutch Excel (`;`, a BOM, decimal commas).
+//! Both add export-only columns (id, municipality, original end, status, percent complete, last
+//! update, version). The importer knows these and ignores them (the report lists them): an
+//! import always creates new actions with baseline 1, not started; state changes go through
+//! progress updates. So every export imports again as copies of the same actions, also after
+//! Dutch Excel saved it. A CSV export prefixes text that starts with `=`, `+`, `-` or `@` with
+//! `'`, so a spreadsheet program does not run it as a formula; the importer removes that prefix
+//! again.
 
 mod csv_reader;
+mod people;
 mod table;
 mod workbook_check;
 mod xlsx_reader;
@@ -61,17 +73,17 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
-use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
-use crate::domain::{ActionId, MAX_NOTE};
+use crate::domain::names::key;
+use crate::domain::{ActionId, Lang, MAX_NOTE};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::Msg;
 use crate::service::actions::{self, ActionFilter, ActionJson, Authorize, NewActionInput};
 use crate::service::audit::Actor;
-use crate::service::codes::Codes;
+use crate::service::codes::{Codes, Kind};
 use table::{Cell, Table, TableRow};
 
 // Import limits: whatever the file, reading it stays within these (issue 18). The README's
@@ -150,7 +162,8 @@ enum Field {
     PlannedEnd,
 }
 
-/// Each field with its accepted column names (normalised), the English one first.
+/// Each field with its accepted column names, the English one first. Names match by
+/// [`key`]: case, spaces, hyphens, underscores and signs such as `(€)` do not count.
 const IMPORT_COLUMNS: &[(Field, &[&str])] = &[
     (Field::Title, &["title", "titel"]),
     (
@@ -166,22 +179,38 @@ const IMPORT_COLUMNS: &[(Field, &[&str])] = &[
         &["target_groups", "doelgroepen", "doelgroep", "target_group"],
     ),
     (Field::Responsible, &["responsible", "verantwoordelijke"]),
-    (Field::Budget, &["budget", "budget_euro", "budget_eur"]),
+    (
+        Field::Budget,
+        &["budget", "begroting", "budget_euro", "budget_eur"],
+    ),
     (Field::BudgetCents, &["budget_cents"]),
     (
         Field::PlannedStart,
-        &["planned_start", "start", "startdatum", "geplande_start"],
+        &["planned_start", "geplande_start", "start", "startdatum"],
     ),
     (
         Field::PlannedEnd,
         &[
             "planned_end",
+            "gepland_einde",
+            "geplande_eind",
             "eind",
             "einde",
             "einddatum",
-            "geplande_eind",
             "end",
         ],
+    ),
+];
+
+/// Columns with the codes of a field whose own column may hold names (the export for people
+/// writes both). When a file has both, the codes count and the names are ignored.
+const CODE_COLUMNS: &[(Field, &[&str])] = &[
+    (Field::Area, &["area_code", "gebiedscode"]),
+    (Field::Theme, &["theme_code", "themacode"]),
+    (Field::Programme, &["programme_code", "programmacode"]),
+    (
+        Field::TargetGroups,
+        &["target_group_codes", "doelgroepcodes"],
     ),
 ];
 
@@ -194,23 +223,31 @@ const REQUIRED: &[Field] = &[
     Field::PlannedEnd,
 ];
 
-/// Columns an export adds; an import ignores them.
+/// Columns an export adds, in English and Dutch; an import ignores them.
 const EXPORT_ONLY_COLUMNS: &[&str] = &[
     "id",
     "municipality",
     "gemeente",
+    "municipality_code",
+    "gemeentecode",
     "original_planned_end",
+    "oorspronkelijk_einde",
     "oorspronkelijke_eind",
     "status",
+    "status_code",
+    "statuscode",
     "percent_complete",
+    "complete",
+    "gereed",
     "voortgang",
     "last_update_at",
+    "last_update",
     "laatste_update",
     "version",
     "versie",
 ];
 
-/// The columns of an export, in order.
+/// The columns of the plain export, in order.
 const EXPORT_COLUMNS: &[&str] = &[
     "id",
     "title",
@@ -255,19 +292,10 @@ impl Field {
     }
 }
 
-/// `Planned Start`, `planned-start` and ` PLANNED_START ` are all `planned_start`.
-fn normalise(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.trim().trim_start_matches('\u{feff}').trim().chars() {
-        if c.is_whitespace() || c == '-' {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
+/// Whether a column name is one of `accepted` (`Planned Start`, `planned-start` and
+/// ` PLANNED_START ` are all `planned_start`; `Begroting (€)` is `begroting`).
+fn is_one_of(name_key: &str, accepted: &[&str]) -> bool {
+    accepted.iter().any(|a| key(a) == name_key)
 }
 
 /// Excel's name of a column: A … Z, AA, AB, …
@@ -346,44 +374,63 @@ impl Layout {
     fn from_header(header: &[String]) -> Result<Self> {
         let mut columns = Vec::with_capacity(header.len());
         let mut names: HashMap<Field, String> = HashMap::new();
+        // The columns of codes found, by field: (position, name as written).
+        let mut code_columns: HashMap<Field, (usize, String)> = HashMap::new();
         let mut ignored = Vec::new();
         let mut unknown = Vec::new();
         let mut problems = Vec::new();
-        for raw in header {
+        let mut seen = |field: Field, shown: &str, taken: Option<&String>| {
+            if let Some(earlier) = taken {
+                problems.push(FieldError::new(
+                    "columns",
+                    Msg::ColumnTwice {
+                        earlier: earlier.clone(),
+                        shown: shown.to_string(),
+                        field: field.name().to_string(),
+                    },
+                ));
+            }
+        };
+        for (position, raw) in header.iter().enumerate() {
             let shown = raw.trim().trim_start_matches('\u{feff}').trim();
             if shown.is_empty() {
                 columns.push(Column::Unnamed);
                 continue;
             }
-            let key = normalise(shown);
-            let field = IMPORT_COLUMNS
-                .iter()
-                .find(|(_, accepted)| accepted.contains(&key.as_str()))
-                .map(|(field, _)| *field);
-            match field {
-                Some(field) => {
-                    if let Some(earlier) = names.get(&field) {
-                        problems.push(FieldError::new(
-                            "columns",
-                            Msg::ColumnTwice {
-                                earlier: earlier.clone(),
-                                shown: shown.to_string(),
-                                field: field.name().to_string(),
-                            },
-                        ));
-                    } else {
-                        names.insert(field, shown.to_string());
+            let name_key = key(shown);
+            let field_of = |table: &[(Field, &[&str])]| {
+                table
+                    .iter()
+                    .find(|(_, accepted)| is_one_of(&name_key, accepted))
+                    .map(|(field, _)| *field)
+            };
+            if let Some(field) = field_of(IMPORT_COLUMNS) {
+                seen(field, shown, names.get(&field));
+                names.entry(field).or_insert_with(|| shown.to_string());
+                columns.push(Column::Field(field));
+            } else if let Some(field) = field_of(CODE_COLUMNS) {
+                seen(field, shown, code_columns.get(&field).map(|(_, n)| n));
+                code_columns
+                    .entry(field)
+                    .or_insert_with(|| (position, shown.to_string()));
+                columns.push(Column::Field(field));
+            } else if is_one_of(&name_key, EXPORT_ONLY_COLUMNS) {
+                ignored.push(shown.to_string());
+                columns.push(Column::Ignored);
+            } else {
+                unknown.push(format!("`{shown}`"));
+                columns.push(Column::Unnamed);
+            }
+        }
+        // Codes beside names: the codes fill the field, the names are ignored.
+        for (field, (position, shown)) in code_columns {
+            if let Some(name_column) = names.insert(field, shown) {
+                for (index, column) in columns.iter_mut().enumerate() {
+                    if *column == Column::Field(field) && index != position {
+                        *column = Column::Ignored;
                     }
-                    columns.push(Column::Field(field));
                 }
-                None if EXPORT_ONLY_COLUMNS.contains(&key.as_str()) => {
-                    ignored.push(shown.to_string());
-                    columns.push(Column::Ignored);
-                }
-                None => {
-                    unknown.push(format!("`{shown}`"));
-                    columns.push(Column::Unnamed);
-                }
+                ignored.push(name_column);
             }
         }
         check_columns(&names, unknown, &mut problems);
@@ -747,35 +794,13 @@ fn cents_of(cell: &Cell) -> std::result::Result<Option<i64>, Msg> {
     }
 }
 
-/// Lower case, with every run of other characters than letters and digits one hyphen.
-fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
-
-/// The known code `value` means (`bzk` is `BZK`, `Den Haag Zuidwest` is `den-haag-zuidwest`),
-/// or `value` itself, which the action service then reports as unknown.
-fn canonical<'a>(value: &str, known: impl Iterator<Item = &'a str> + Clone) -> String {
-    let value = value.trim();
-    if let Some(code) = known.clone().find(|code| *code == value) {
-        return code.to_string();
-    }
-    let wanted = slug(value);
-    known
-        .into_iter()
-        .find(|code| slug(code) == wanted)
-        .map(str::to_string)
-        .unwrap_or_else(|| value.to_string())
+/// The code a cell's code or name stands for (`bzk` is `BZK`, `Den Haag Zuidwest` is
+/// `den-haag-zuidwest`, `Schuldenproblematiek` is `debt`), or the text itself, which the
+/// action service then refuses with the valid values.
+fn canonical(codes: &Codes, kind: Kind, value: &str) -> String {
+    codes
+        .code_of(kind, value)
+        .map_or_else(|| value.trim().to_string(), str::to_string)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -879,29 +904,30 @@ fn fill(
         Field::Description => input.description = text()?.unwrap_or_default(),
         Field::Responsible => input.responsible = text()?.unwrap_or_default(),
         Field::Area => {
-            let known = codes.areas.values().map(|(code, _)| code.as_str());
-            input.area = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+            input.area = text()?
+                .map(|v| canonical(codes, Kind::Area, &v))
+                .unwrap_or_default();
         }
         Field::Ministry => {
-            let known = codes.ministries.values().map(String::as_str);
-            input.ministry = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+            input.ministry = text()?
+                .map(|v| canonical(codes, Kind::Ministry, &v))
+                .unwrap_or_default();
         }
         Field::Theme => {
-            let known = codes.themes.values().map(String::as_str);
-            input.theme = text()?.map(|v| canonical(&v, known)).unwrap_or_default();
+            input.theme = text()?
+                .map(|v| canonical(codes, Kind::Theme, &v))
+                .unwrap_or_default();
         }
         Field::Programme => {
-            let known = codes.programmes.values().map(String::as_str);
-            input.programme = text()?.map(|v| canonical(&v, known));
+            input.programme = text()?.map(|v| canonical(codes, Kind::Programme, &v));
         }
         Field::TargetGroups => {
-            let known = codes.target_groups.values().map(String::as_str);
             input.target_groups = text()?
                 .map(|v| {
                     v.split([',', ';'])
                         .map(str::trim)
                         .filter(|code| !code.is_empty())
-                        .map(|code| canonical(code, known.clone()))
+                        .map(|code| canonical(codes, Kind::TargetGroup, code))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1159,17 +1185,28 @@ pub struct Export {
 
 /// Every action that matches `filter` (paging ignored), with its state now or as of
 /// `filter.as_of`, as a file. The same data gives the same bytes.
+///
+/// With a language the file is for people: names in that language beside the codes, and a CSV
+/// as a spreadsheet in that language reads it (Dutch: `;`, a BOM, decimal commas). Without
+/// one, a CSV is plain (commas, codes, English column names) and a workbook is Dutch.
 pub fn export_actions(
     conn: &mut DbConnection,
     filter: &ActionFilter,
     format: ExportFormat,
+    lang: Option<Lang>,
 ) -> Result<Export> {
     let as_of = actions::as_of_param(filter.as_of.as_deref())?;
     let items = actions::all(conn, filter)?;
-    let bytes = match format {
-        ExportFormat::Csv => write_csv(&items)?,
-        ExportFormat::Xlsx => write_xlsx(&items, document_time(&items, as_of))?,
-        ExportFormat::Json => write_json(&items)?,
+    let bytes = match (format, lang) {
+        (ExportFormat::Csv, None) => write_csv(&items)?,
+        (ExportFormat::Csv, Some(lang)) => people::csv(&items, &Codes::load(conn)?, lang)?,
+        (ExportFormat::Xlsx, lang) => people::xlsx(
+            &items,
+            &Codes::load(conn)?,
+            lang.unwrap_or(Lang::Nl),
+            document_time(&items, as_of),
+        )?,
+        (ExportFormat::Json, _) => write_json(&items)?,
     };
     Ok(Export {
         bytes,
@@ -1269,149 +1306,6 @@ fn write_json(items: &[ActionJson]) -> Result<Vec<u8>> {
     .map_err(Error::internal)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-fn xlsx_error(err: XlsxError) -> Error {
-    Error::internal(format!("cannot write the workbook: {err}"))
-}
-
-/// One sheet "Acties": typed cells, a bold frozen header with an autofilter, widths to fit.
-/// The number formats of the export's cells.
-struct CellFormats {
-    date: Format,
-    date_time: Format,
-    euros: Format,
-}
-
-/// One action as a row of the export, widening `widths` to its text.
-fn write_action_row(
-    sheet: &mut Worksheet,
-    row: u32,
-    a: &ActionJson,
-    formats: &CellFormats,
-    widths: &mut [usize],
-) -> Result<()> {
-    let texts = [
-        (1, a.title.as_str()),
-        (2, a.description.as_str()),
-        (3, a.area.as_str()),
-        (4, a.municipality.as_str()),
-        (5, a.ministry.as_str()),
-        (6, a.theme.as_str()),
-        (7, a.programme.as_deref().unwrap_or("")),
-        (9, a.responsible.as_str()),
-        (14, a.status.as_str()),
-    ];
-    let groups = a.target_groups.join(", ");
-    for (col, text) in texts.into_iter().chain([(8, groups.as_str())]) {
-        if !text.is_empty() {
-            sheet.write_string(row, col, text).map_err(xlsx_error)?;
-            let width = &mut widths[usize::from(col)];
-            *width = (*width).max(text.lines().map(|l| l.chars().count()).max().unwrap_or(0));
-        }
-    }
-    // Ids and versions are far below 2^53, so exact as numbers in a sheet.
-    let (id, version) = (a.id as f64, a.version as f64);
-    sheet.write_number(row, 0, id).map_err(xlsx_error)?;
-    sheet
-        .write_number(row, 15, f64::from(a.percent_complete))
-        .map_err(xlsx_error)?;
-    sheet.write_number(row, 17, version).map_err(xlsx_error)?;
-    if let Some(cents) = a.budget_cents {
-        // Euros as a number: the nearest double to the exact amount, which reads back as
-        // the same cents (see `float_euros_to_cents`).
-        let amount = cents as f64 / 100.0;
-        sheet
-            .write_number_with_format(row, 10, amount, &formats.euros)
-            .map_err(xlsx_error)?;
-    }
-    sheet
-        .write_date_with_format(row, 11, a.planned_start, &formats.date)
-        .map_err(xlsx_error)?;
-    sheet
-        .write_date_with_format(row, 12, a.planned_end, &formats.date)
-        .map_err(xlsx_error)?;
-    if let Some(plan) = &a.original_plan {
-        sheet
-            .write_date_with_format(row, 13, plan.planned_end, &formats.date)
-            .map_err(xlsx_error)?;
-    }
-    if let Some(at) = a.last_update_at {
-        sheet
-            .write_datetime_with_format(row, 16, at, &formats.date_time)
-            .map_err(xlsx_error)?;
-    }
-    Ok(())
-}
-
-/// Column widths to fit the text, fixed for numbers and dates.
-fn set_widths(sheet: &mut Worksheet, widths: &mut [usize]) -> Result<()> {
-    for (col, width) in widths.iter_mut().enumerate() {
-        let fixed = match col {
-            0 | 15 | 17 => Some(10),
-            10 => Some(14),
-            11..=13 => Some(12),
-            16 => Some(20),
-            _ => None,
-        };
-        let width = fixed
-            .unwrap_or((*width).clamp(8, 60))
-            .max(EXPORT_COLUMNS[col].len())
-            + 2;
-        let width = u32::try_from(width).unwrap_or(60);
-        sheet
-            .set_column_width(col_num(col)?, width)
-            .map_err(xlsx_error)?;
-    }
-    Ok(())
-}
-
-fn write_xlsx(items: &[ActionJson], created: NaiveDateTime) -> Result<Vec<u8>> {
-    const MAX_DATA_ROWS: usize = 1_048_575;
-    if items.len() > MAX_DATA_ROWS {
-        return Err(Error::BadRequest(Msg::TooManyForXlsx {
-            count: items.len(),
-        }));
-    }
-    let mut workbook = Workbook::new();
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title("Versnellingsacties")
-            .set_creation_datetime(&created),
-    );
-    let bold = Format::new().set_bold();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(SHEET_NAME).map_err(xlsx_error)?;
-    let mut widths: Vec<usize> = EXPORT_COLUMNS
-        .iter()
-        .map(|name| name.chars().count())
-        .collect();
-    for (col, name) in EXPORT_COLUMNS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col_num(col)?, *name, &bold)
-            .map_err(xlsx_error)?;
-    }
-    let formats = CellFormats {
-        date: Format::new().set_num_format("yyyy-mm-dd"),
-        date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
-        euros: Format::new().set_num_format("#,##0.00"),
-    };
-    for (index, a) in items.iter().enumerate() {
-        let row = u32::try_from(index + 1).map_err(Error::internal)?;
-        write_action_row(sheet, row, a, &formats, &mut widths)?;
-    }
-    set_widths(sheet, &mut widths)?;
-    let last_row = u32::try_from(items.len()).map_err(Error::internal)?;
-    let last_col = col_num(EXPORT_COLUMNS.len() - 1)?;
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-    sheet
-        .autofilter(0, 0, last_row, last_col)
-        .map_err(xlsx_error)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
-}
-
-fn col_num(col: usize) -> Result<u16> {
-    u16::try_from(col).map_err(Error::internal)
 }
 
 #[cfg(test)]
@@ -1519,14 +1413,48 @@ mod tests {
     }
 
     #[test]
-    fn codes_match_regardless_of_case_and_spacing() {
-        let known = ["den-haag-zuidwest", "JenV", "rotterdam-zuid"];
+    fn codes_match_regardless_of_case_and_spacing_and_names_count_as_codes() {
+        let codes = Codes::reference();
         assert_eq!(
-            canonical("Den Haag Zuidwest", known.iter().copied()),
+            canonical(&codes, Kind::Area, "Den Haag Zuidwest"),
             "den-haag-zuidwest"
         );
-        assert_eq!(canonical("jenv", known.iter().copied()), "JenV");
-        assert_eq!(canonical("atlantis", known.iter().copied()), "atlantis");
+        assert_eq!(canonical(&codes, Kind::Ministry, "jenv"), "JenV");
+        assert_eq!(
+            canonical(&codes, Kind::Theme, "Schuldenproblematiek"),
+            "debt"
+        );
+        assert_eq!(canonical(&codes, Kind::Area, " atlantis "), "atlantis");
+    }
+
+    #[test]
+    fn dutch_headers_of_the_report_and_the_export_are_columns() {
+        let header: Vec<String> = [
+            "Titel",
+            "Gebied",
+            "Gebiedscode",
+            "Ministerie",
+            "Thema",
+            "Themacode",
+            "Begroting (€)",
+            "Geplande start",
+            "Gepland einde",
+            "Status",
+            "Gereed (%)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let layout = Layout::from_header(&header).expect("every column known");
+        assert_eq!(layout.columns[1], Column::Ignored, "names beside codes");
+        assert_eq!(layout.columns[2], Column::Field(Field::Area));
+        assert_eq!(layout.columns[4], Column::Ignored);
+        assert_eq!(layout.columns[6], Column::Field(Field::Budget));
+        assert_eq!(layout.name(Field::Area), "Gebiedscode");
+        for name in ["Status", "Gereed (%)", "Gebied", "Thema"] {
+            assert!(layout.ignored.iter().any(|n| n == name), "{name} ignored");
+        }
+        assert_eq!(layout.ignored.len(), 4);
     }
 
     #[test]

@@ -7,10 +7,11 @@ use crate::auth::password;
 use crate::db::models::{NewUser, User};
 use crate::db::schema::{ministries, municipalities, users};
 use crate::db::{self, DbConnection};
-use crate::domain::{Role, UserId};
+use crate::domain::{Named, Role, UserId};
 use crate::error::{Error, FieldError, Result};
 use crate::i18n::{Label, Msg};
 use crate::service::audit::{self, Actor};
+use crate::service::codes::{self, Codes, Kind};
 use crate::service::validate;
 
 /// What is needed to create a user.
@@ -61,7 +62,7 @@ fn check_new_user(input: &NewUserInput) -> Result<Role> {
     if let Err(message) = validate_username(&input.username) {
         errors.push(FieldError::new("username", message));
     }
-    let role = match input.role.parse::<Role>() {
+    let role = match Role::from_name(&input.role) {
         Ok(role) => Some(role),
         Err(err) => {
             errors.push(FieldError::new("role", Msg::from(err)));
@@ -105,10 +106,6 @@ fn check_new_user(input: &NewUserInput) -> Result<Role> {
 }
 
 /// Creates a user; the password is hashed here (blocking, tens of milliseconds).
-#[expect(
-    clippy::too_many_lines,
-    reason = "scope lookup, insert and audit of one user; to be split with the invitations of the accounts issue"
-)]
 pub fn create_user(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -119,45 +116,11 @@ pub fn create_user(
 
     db::write_transaction(conn, |conn| {
         let ministry = match &input.ministry {
-            Some(code) => Some(
-                ministries::table
-                    .filter(ministries::code.eq(code))
-                    .select((ministries::id, ministries::code))
-                    .first::<(i64, String)>(conn)
-                    .optional()?
-                    .ok_or_else(|| {
-                        Error::validation(
-                            "ministry",
-                            Msg::Unknown {
-                                kind: Label::Ministry,
-                                value: code.clone(),
-                            },
-                        )
-                    })?,
-            ),
+            Some(text) => Some(scope_code(conn, Kind::Ministry, "ministry", text)?),
             None => None,
         };
         let municipality = match &input.municipality {
-            Some(name) => Some(
-                municipalities::table
-                    .filter(
-                        municipalities::code
-                            .eq(name)
-                            .or(municipalities::name.eq(name)),
-                    )
-                    .select((municipalities::id, municipalities::code))
-                    .first::<(i64, String)>(conn)
-                    .optional()?
-                    .ok_or_else(|| {
-                        Error::validation(
-                            "municipality",
-                            Msg::Unknown {
-                                kind: Label::Municipality,
-                                value: name.clone(),
-                            },
-                        )
-                    })?,
-            ),
+            Some(text) => Some(scope_code(conn, Kind::Municipality, "municipality", text)?),
             None => None,
         };
         let now = db::now();
@@ -306,42 +269,33 @@ pub struct UserChange {
     pub disabled: Option<bool>,
 }
 
-fn lookup_ministry(conn: &mut DbConnection, code: &str) -> Result<i64> {
-    ministries::table
-        .filter(ministries::code.eq(code))
-        .select(ministries::id)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| {
-            Error::validation(
-                "ministry",
-                Msg::Unknown {
-                    kind: Label::Ministry,
-                    value: code.to_string(),
-                },
-            )
-        })
+/// The id and code of the ministry or municipality `text` names (a code or a name, in any
+/// case), or a refusal of `field` that lists the valid ones.
+fn scope_code(
+    conn: &mut DbConnection,
+    kind: Kind,
+    field: &str,
+    text: &str,
+) -> Result<(i64, String)> {
+    let codes = Codes::load(conn)?;
+    match codes.find(kind, text) {
+        Some(id) => {
+            let code = match kind {
+                Kind::Ministry => codes.ministry(id),
+                _ => codes.municipality(id),
+            };
+            Ok((id, code.to_string()))
+        }
+        None => Err(Error::validation(field, codes::unknown(&codes, kind, text))),
+    }
 }
 
-fn lookup_municipality(conn: &mut DbConnection, name: &str) -> Result<i64> {
-    municipalities::table
-        .filter(
-            municipalities::code
-                .eq(name)
-                .or(municipalities::name.eq(name)),
-        )
-        .select(municipalities::id)
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| {
-            Error::validation(
-                "municipality",
-                Msg::Unknown {
-                    kind: Label::Municipality,
-                    value: name.to_string(),
-                },
-            )
-        })
+fn lookup_ministry(conn: &mut DbConnection, text: &str) -> Result<i64> {
+    scope_code(conn, Kind::Ministry, "ministry", text).map(|(id, _)| id)
+}
+
+fn lookup_municipality(conn: &mut DbConnection, text: &str) -> Result<i64> {
+    scope_code(conn, Kind::Municipality, "municipality", text).map(|(id, _)| id)
 }
 
 /// One scope (a ministry or a municipality) after a change: the one `given` when the role
@@ -472,10 +426,9 @@ pub fn update(
 ) -> Result<(UserSummary, i64)> {
     check_display_name(change)?;
     let new_role = match &change.role {
-        Some(role) => Some(
-            role.parse::<Role>()
-                .map_err(|e| Error::validation("role", Msg::from(e)))?,
-        ),
+        Some(role) => {
+            Some(Role::from_name(role).map_err(|e| Error::validation("role", Msg::from(e)))?)
+        }
         None => None,
     };
     db::write_transaction(conn, |conn| {

@@ -678,14 +678,19 @@ app_test!(
             md.contains("Begroot in de huidige planning: € 100.000 (1 actie met een begroting)"),
             "{md}"
         );
+        // The CSV is for Dutch Excel: a byte order mark, `;`, words, a decimal comma.
         let csv = text(&p1_files[3]);
+        assert!(
+            csv.starts_with("\u{feff}Nr;Actie;Gebied;Gebiedscode;"),
+            "{csv}"
+        );
         let a1_row = csv
             .lines()
-            .find(|l| l.starts_with(&format!("{a1},")))
+            .find(|l| l.starts_with(&format!("{a1};")))
             .unwrap();
-        assert!(a1_row.contains(",off_track,rood,25,100000.00,"), "{a1_row}");
+        assert!(a1_row.contains(";rood;off_track;25;100000,00;"), "{a1_row}");
         assert!(
-            a1_row.ends_with(",Wachtlijst schuldhulp loopt op"),
+            a1_row.ends_with(";Wachtlijst schuldhulp loopt op"),
             "{a1_row}"
         );
 

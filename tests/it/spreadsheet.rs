@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
 use versnelling::db::schema::{actions, audit_log, baselines};
 use versnelling::db::{self, DbConnection};
-use versnelling::domain::{ActionId, ActionStatus};
+use versnelling::domain::{ActionId, ActionStatus, Lang};
 use versnelling::error::Error;
 use versnelling::seed;
 use versnelling::service::actions::{
@@ -70,8 +70,13 @@ fn all_actions(conn: &mut DbConnection) -> Vec<ActionJson> {
     action_service::all(conn, &ActionFilter::default()).unwrap()
 }
 
+/// The plain export (a CSV for programs; a workbook is Dutch).
 fn export(conn: &mut DbConnection, format: ExportFormat) -> Vec<u8> {
-    spreadsheet::export_actions(conn, &ActionFilter::default(), format)
+    export_in(conn, format, None)
+}
+
+fn export_in(conn: &mut DbConnection, format: ExportFormat, lang: Option<Lang>) -> Vec<u8> {
+    spreadsheet::export_actions(conn, &ActionFilter::default(), format, lang)
         .unwrap()
         .bytes
 }
@@ -233,13 +238,20 @@ both_backends!(
         assert!(report.created.is_empty());
 
         // A cell over two lines is one row in a spreadsheet: the rows below keep their numbers.
-        assert_eq!(problem_at(&report, 3, "area"), "unknown area `atlantis`");
+        assert!(
+            problem_at(&report, 3, "area")
+                .starts_with("unknown area `atlantis`; choose from: amsterdam-nieuw-west, "),
+            "a refusal lists the valid values"
+        );
         assert!(problem_at(&report, 4, "planned_end").contains("before the planned start"));
         assert!(problem_at(&report, 5, "planned_start").contains("not a day in the calendar"));
         assert!(problem_at(&report, 6, "title").contains("is empty"));
         assert!(problem_at(&report, 7, "budget").contains("`veel` is not an amount"));
         assert!(problem_at(&report, 8, "area").contains("is empty"));
-        assert_eq!(problem_at(&report, 8, "ministry"), "unknown ministry `XYZ`");
+        assert!(
+            problem_at(&report, 8, "ministry")
+                .starts_with("unknown ministry `XYZ`; choose from: BZK (Binnenlandse Zaken")
+        );
         assert!(problem_at(&report, 8, "planned_start").contains("`morgen` is not a date"));
         assert!(problem_at(&report, 8, "budget").contains("must not be negative"));
         assert!(!report.problems.iter().any(|p| p.row == 2), "row 2 is good");
@@ -350,7 +362,11 @@ both_backends!(
 
         let report = try_import(&mut conn, BROKEN_CSV.as_bytes(), true).unwrap();
         assert_eq!(report.bad_rows(), 6);
-        assert_eq!(problem_at(&report, 3, "area"), "unknown area `atlantis`");
+        assert!(
+            problem_at(&report, 3, "area")
+                .starts_with("unknown area `atlantis`; choose from: amsterdam-nieuw-west, "),
+            "a refusal lists the valid values"
+        );
 
         assert_eq!(action_count(&mut conn), 0);
         assert_eq!(audit_count(&mut conn), audit_before);
@@ -380,7 +396,21 @@ fn tracked(conn: &mut DbConnection) -> Vec<ActionId> {
 }
 
 fn csv_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     csv::Reader::from_reader(bytes)
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The rows of a CSV for Dutch Excel (after its byte order mark).
+fn dutch_csv_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
+    let bytes = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("a byte order mark for Excel");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(bytes)
         .records()
         .map(Result::unwrap)
         .collect()
@@ -453,33 +483,64 @@ both_backends!(
             calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(workbook.sheet_names(), vec!["Acties".to_string()]);
         let range = workbook.worksheet_range("Acties").unwrap();
-        assert_eq!(range.get_size(), (3, 18));
-        assert_eq!(range[0][14], Data::String("status".into()));
+        assert_eq!(range.get_size(), (3, 23));
+        let column = |name: &str| {
+            (0..23)
+                .find(|c| range[0][*c] == Data::String(name.into()))
+                .unwrap_or_else(|| panic!("no column {name}: {:?}", &range[0]))
+        };
         let row = &range[1];
         assert_eq!(
-            row[0].as_f64(),
+            row[column("ID")].as_f64(),
             Some(ids[0].get() as f64),
             "ids are numbers"
         );
-        assert_eq!(row[1], Data::String("Doorbraakmethode opschalen".into()));
         assert_eq!(
-            row[10].as_f64(),
+            row[column("Titel")],
+            Data::String("Doorbraakmethode opschalen".into())
+        );
+        assert_eq!(row[column("Gebied")], Data::String("Rotterdam-Zuid".into()));
+        assert_eq!(
+            row[column("Gebiedscode")],
+            Data::String("rotterdam-zuid".into())
+        );
+        assert_eq!(
+            row[column("Thema")],
+            Data::String("Schuldenproblematiek".into()),
+            "people read the theme's name, not its code"
+        );
+        assert_eq!(row[column("Themacode")], Data::String("debt".into()));
+        assert_eq!(
+            row[column("Begroting (€)")].as_f64(),
             Some(12500.5),
             "the budget is a number in euros"
         );
         assert_eq!(
-            row[11].as_datetime().map(|d| d.date()),
+            row[column("Geplande start")]
+                .as_datetime()
+                .map(|d| d.date()),
             Some(date(2020, 11, 1)),
             "dates are date cells: {:?}",
-            row[11]
+            row[column("Geplande start")]
         );
         assert!(
-            row[16].is_datetime(),
+            row[column("Laatste update")].is_datetime(),
             "the last update is a date-time: {:?}",
-            row[16]
+            row[column("Laatste update")]
         );
-        assert_eq!(row[14], Data::String("on_track".into()));
-        assert_eq!(row[15].as_f64(), Some(40.0));
+        assert_eq!(row[column("Status")], Data::String("groen".into()));
+        assert_eq!(row[column("Statuscode")], Data::String("on_track".into()));
+        assert_eq!(row[column("Gereed (%)")].as_f64(), Some(40.0));
+
+        // In English: English names beside the same codes.
+        let bytes = export_in(&mut conn, ExportFormat::Xlsx, Some(Lang::En));
+        let mut workbook =
+            calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = workbook.worksheet_range("Actions").unwrap();
+        assert_eq!(range[0][7], Data::String("Theme".into()));
+        assert_eq!(range[1][7], Data::String("Debt".into()));
+        assert_eq!(range[1][8], Data::String("debt".into()));
+        assert_eq!(range[1][18], Data::String("green".into()));
 
         let bytes = export(&mut conn, ExportFormat::Json);
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -497,6 +558,7 @@ both_backends!(
                 ..Default::default()
             },
             ExportFormat::Csv,
+            None,
         )
         .unwrap();
         assert_eq!(filtered.actions, 1);
@@ -509,6 +571,7 @@ both_backends!(
                 ..Default::default()
             },
             ExportFormat::Json,
+            None,
         ) else {
             panic!("expected a validation error");
         };
@@ -544,13 +607,23 @@ both_backends!(
         let originals = all_actions(&mut conn);
         assert_eq!(originals.len(), 3);
 
-        let exports = [ExportFormat::Csv, ExportFormat::Xlsx].map(|f| (f, export(&mut conn, f)));
+        let exports = [
+            (ExportFormat::Csv, None),
+            (ExportFormat::Csv, Some(Lang::Nl)),
+            (ExportFormat::Csv, Some(Lang::En)),
+            (ExportFormat::Xlsx, Some(Lang::Nl)),
+            (ExportFormat::Xlsx, Some(Lang::En)),
+        ]
+        .map(|(f, lang)| ((f, lang), export_in(&mut conn, f, lang)));
         for (format, bytes) in exports {
             let before = action_count(&mut conn);
             let report = import(&mut conn, &bytes);
             assert_eq!(report.created.len(), 3, "{format:?}");
             assert!(
-                report.ignored_columns.contains(&"status".to_string()),
+                report
+                    .ignored_columns
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case("status")),
                 "{:?}",
                 report.ignored_columns
             );
@@ -574,6 +647,72 @@ both_backends!(
             csv.contains("'=1+1 jongeren"),
             "formula-like text is quoted: {csv}"
         );
+    }
+);
+
+/// What Dutch Excel writes when it saves a CSV it opened: dates as `d-m-jjjj`, amounts as
+/// numbers without trailing zeros (`12500,5`), `;` between cells, CRLF line ends.
+fn saved_by_dutch_excel(bytes: &[u8]) -> Vec<u8> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in reader.records() {
+        let cells: Vec<String> = record
+            .unwrap()
+            .iter()
+            .map(|cell| {
+                if let Ok(date) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+                    date.format("%-d-%-m-%Y").to_string()
+                } else if cell.contains(',')
+                    && cell.replace(',', "").bytes().all(|b| b.is_ascii_digit())
+                {
+                    cell.trim_end_matches('0').trim_end_matches(',').to_string()
+                } else {
+                    cell.to_string()
+                }
+            })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+both_backends!(
+    fn a_csv_for_dutch_excel_imports_back_unchanged_also_after_excel_saved_it(
+        database: TestDatabase,
+    ) {
+        let mut conn = migrated(&database);
+        tracked(&mut conn);
+        let originals = all_actions(&mut conn);
+        let bytes = export_in(&mut conn, ExportFormat::Csv, Some(Lang::Nl));
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert!(text.starts_with("\u{feff}ID;Titel;Omschrijving;Gebied;Gebiedscode;"));
+        let rows = dutch_csv_rows(&bytes);
+        assert_eq!(&rows[0][3], "Rotterdam-Zuid", "the area's name");
+        assert_eq!(&rows[0][7], "Schuldenproblematiek", "the theme's name");
+        assert_eq!(&rows[0][8], "debt", "and its code beside it");
+        assert_eq!(&rows[0][14], "12500,50", "a decimal comma");
+        assert_eq!(&rows[0][18], "groen");
+        let resaved = saved_by_dutch_excel(&bytes);
+        assert!(
+            std::str::from_utf8(&resaved)
+                .unwrap()
+                .contains(";12500,5;1-11-2020;")
+        );
+        for file in [bytes, resaved] {
+            let report = import(&mut conn, &file);
+            assert_eq!(report.created.len(), originals.len());
+            for (original, id) in originals.iter().zip(&report.created) {
+                let copy = action_service::get(&mut conn, *id, None).unwrap();
+                assert_eq!(imported_fields(&copy), imported_fields(original));
+            }
+        }
     }
 );
 
@@ -670,9 +809,54 @@ both_backends!(
             "{}",
             stdout(&output)
         );
-        let rows = csv_rows(&std::fs::read(dir.path().join("uit.csv")).unwrap());
+        // Without a language the command line writes for Dutch Excel.
+        let written = std::fs::read(dir.path().join("uit.csv")).unwrap();
+        assert!(written.starts_with("\u{feff}ID;Titel;".as_bytes()));
+        let rows = dutch_csv_rows(&written);
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][1], "Doorbraakmethode opschalen");
+        let output = run(&[
+            "export",
+            "actions",
+            "--format",
+            "csv",
+            "--plain",
+            "--out",
+            "-",
+            "--ministry",
+            "szw",
+        ]);
+        assert_success(&output);
+        let rows = csv_rows(&output.stdout);
+        assert_eq!(rows.len(), 1, "a ministry by its code in lower case");
+        assert_eq!(&rows[0][5], "SZW");
+        let output = run(&[
+            "export",
+            "actions",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+            "--out",
+            "-",
+            "--status",
+            "Niet gestart,rood",
+            "--theme",
+            "Schuldenproblematiek",
+        ]);
+        assert_success(&output);
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.starts_with("\u{feff}ID,Title,"), "{text}");
+        assert_eq!(csv_rows(text.as_bytes()).len(), 1, "{text}");
+        let output = run(&[
+            "export", "actions", "--format", "csv", "--out", "-", "--status", "paars",
+        ]);
+        assert!(!output.status.success());
+        let error = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            error.contains("paars") && error.contains("off_track (red)"),
+            "a refusal lists the valid values with their names: {error}"
+        );
 
         let output = run(&["export", "actions", "--format", "xlsx", "--out", "uit.xlsx"]);
         assert_success(&output);
@@ -833,7 +1017,23 @@ app_test!(
             "attachment; filename=\"acties-2021-03-31.json\""
         );
 
+        // For Dutch Excel, asked by language; the default stays plain, comma-separated.
+        let response = app
+            .send(
+                reqwest::Method::GET,
+                "/api/v1/actions/export?format=csv&lang=nl&ministry=szw",
+                Some(&token),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body = response.bytes().await.unwrap();
+        assert!(body.starts_with("\u{feff}ID;Titel;".as_bytes()));
+        assert_eq!(dutch_csv_rows(&body).len(), 1);
+
         for path in [
+            "/api/v1/actions/export?format=csv&lang=fr",
             "/api/v1/actions/export?format=pdf",
             "/api/v1/actions/export",
             "/api/v1/actions/export?format=csv&limit=5",

@@ -116,6 +116,17 @@ app_test!(
             .get_as(&viewer, "/api/v1/actions?ministry=SZW,OCW&theme=debt", 200)
             .await;
         assert_eq!(list["total"], 1);
+        // Codes in any case, and Dutch or English names, are the same question.
+        for query in [
+            "ministry=szw,ocw&theme=Schuldenproblematiek",
+            "ministry=Sociale%20Zaken%20en%20Werkgelegenheid&theme=DEBT&status=niet%20gestart",
+            "area=Rotterdam%20Zuid&theme=Huisvesting%20Kwetsbare%20Groepen&status=Not%20started,rood",
+        ] {
+            let list = app
+                .get_as(&viewer, &format!("/api/v1/actions?{query}"), 200)
+                .await;
+            assert_eq!(list["total"], 1, "{query}");
+        }
         let list = app
             .get_as(&viewer, "/api/v1/actions?q=housing%20FIRST", 200)
             .await;
@@ -134,7 +145,7 @@ app_test!(
         assert_eq!(list["total"], 0, "LIKE wildcards in q are literal");
         for (query, field) in [
             ("area=atlantis", "area"),
-            ("status=green", "status"),
+            ("status=paars", "status"),
             ("sort=colour", "sort"),
             ("as_of=gisteren", "as_of"),
             ("colour=red", "colour"),
@@ -150,6 +161,32 @@ app_test!(
                 .await;
             assert_eq!(fields(&problem(response, 422).await), [field], "{query}");
         }
+        // A refusal lists the valid values, with their names in the reader's language.
+        let response = app
+            .client
+            .get(app.url("/api/v1/actions?status=paars&theme=wonen"))
+            .bearer_auth(&viewer)
+            .header("Accept-Language", "nl")
+            .send()
+            .await
+            .unwrap();
+        let refused = problem(response, 422).await;
+        let messages = refused["errors"].to_string();
+        assert!(messages.contains("off_track (rood)"), "{messages}");
+        assert!(
+            messages.contains("thema `wonen` bestaat niet; kies uit: debt (Schuldenproblematiek)"),
+            "{messages}"
+        );
+        let theme = refused["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == "theme")
+            .unwrap();
+        assert_eq!(
+            theme["params"]["valid"][0], "debt",
+            "codes for programs: {refused}"
+        );
 
         let path = format!("/api/v1/actions/{}", action["id"]);
         let etag = etag_of(&app, &bzk, &path).await;

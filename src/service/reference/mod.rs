@@ -32,6 +32,55 @@ pub fn unknown_period(code: &str) -> Error {
     )
 }
 
+/// The report period `text` names: its code, or its code or name in any case and spacing
+/// (`Voorjaar 2021` is `voorjaar-2021`).
+pub fn period_by_name(
+    conn: &mut DbConnection,
+    text: &str,
+) -> Result<Option<crate::db::models::ReportPeriod>> {
+    use crate::db::models::ReportPeriod;
+    use crate::db::schema::report_periods;
+    use crate::domain::names::key;
+    let exact = report_periods::table
+        .filter(report_periods::code.eq(text.trim()))
+        .select(ReportPeriod::as_select())
+        .first(conn)
+        .optional()?;
+    if exact.is_some() {
+        return Ok(exact);
+    }
+    let wanted = key(text);
+    Ok(report_periods::table
+        .order(report_periods::cut_off.asc())
+        .select(ReportPeriod::as_select())
+        .load(conn)?
+        .into_iter()
+        .find(|p| !wanted.is_empty() && (key(&p.code) == wanted || key(&p.name) == wanted)))
+}
+
+/// The report period `text` names, or a refusal of the field `period` listing every period.
+pub fn find_period(conn: &mut DbConnection, text: &str) -> Result<crate::db::models::ReportPeriod> {
+    use crate::db::schema::report_periods;
+    if let Some(period) = period_by_name(conn, text)? {
+        return Ok(period);
+    }
+    let valid = report_periods::table
+        .order(report_periods::cut_off.asc())
+        .select((report_periods::code, report_periods::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(code, name)| crate::domain::Choice::new(code, name.clone(), name))
+        .collect();
+    Err(Error::validation(
+        "period",
+        Msg::UnknownChoice {
+            kind: Label::Period,
+            value: text.to_string(),
+            valid,
+        },
+    ))
+}
+
 fn conflict_on<'a>(
     field: &'static str,
     code: &'a str,
