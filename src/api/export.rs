@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::api::extract::Query;
-use crate::domain::{Choice, Lang};
+use crate::domain::Lang;
 use crate::error::Error;
 use crate::i18n::Msg;
 use crate::service::actions::ActionFilter;
@@ -35,7 +35,7 @@ pub struct ExportQuery {
     pub theme: Option<String>,
     /// Target group codes, comma-separated.
     pub target_group: Option<String>,
-    /// Statuses, comma-separated.
+    /// Statuses or their words (`rood`, `oranje`, `groen`, `red`, …), comma-separated.
     pub status: Option<String>,
     /// Programme codes, comma-separated.
     pub programme: Option<String>,
@@ -54,15 +54,8 @@ impl ExportQuery {
         self.lang
             .as_deref()
             .map(|text| {
-                Lang::from_code(&text.trim().to_ascii_lowercase()).ok_or_else(|| {
-                    Error::validation(
-                        "lang",
-                        Msg::OneOf {
-                            value: text.to_string(),
-                            valid: Choice::codes(&["nl", "en"]),
-                        },
-                    )
-                })
+                Lang::from_name(text)
+                    .map_err(|refused| Error::validation("lang", Msg::from(refused)))
             })
             .transpose()
     }

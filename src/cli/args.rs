@@ -118,7 +118,7 @@ pub enum Command {
         #[arg(long)]
         theme: Option<String>,
         /// The language of the charts' texts; in English the themes have their English names.
-        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"], ignore_case = true)]
         lang: String,
     },
 }
@@ -174,13 +174,13 @@ pub enum ExportCommand {
     /// Write the actions with their state (now or --as-of a date) to a file.
     Actions {
         /// csv, xlsx or json.
-        #[arg(long, value_parser = ["csv", "xlsx", "json"])]
+        #[arg(long, value_parser = ["csv", "xlsx", "json"], ignore_case = true)]
         format: String,
         /// nl or en: the language of the file's column names and names. A Dutch CSV is for
         /// Dutch Excel (`;` between cells, a BOM, decimal commas). Default: the locale
         /// (VERSNELLING_LANG, LC_ALL, LC_MESSAGES or LANG starting with `en` is English), else
         /// Dutch.
-        #[arg(long, value_parser = ["nl", "en"], conflicts_with = "plain")]
+        #[arg(long, value_parser = ["nl", "en"], ignore_case = true, conflicts_with = "plain")]
         lang: Option<String>,
         /// A CSV for programs instead of people: commas, codes only and English column names,
         /// as the API gives by default.
@@ -207,7 +207,7 @@ pub enum ExportCommand {
         /// Programme codes, comma-separated.
         #[arg(long)]
         programme: Option<String>,
-        /// Statuses, comma-separated: not_started, on_track, at_risk, off_track, completed, discontinued.
+        /// Statuses, comma-separated: not_started, on_track, at_risk, off_track, completed, discontinued, or their words (rood, oranje, groen, red, …).
         #[arg(long)]
         status: Option<String>,
         /// The state at the end of this date (Europe/Amsterdam) or at this date-time.

@@ -184,7 +184,7 @@ pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), 
         as_of,
     } = command;
     let format = format.parse::<ExportFormat>()?;
-    let lang = match (plain, lang.as_deref().and_then(Lang::from_code)) {
+    let lang = match (plain, lang.as_deref().and_then(|l| Lang::from_name(l).ok())) {
         (true, _) => None,
         (false, Some(lang)) => Some(lang),
         (false, None) => Some(super::locale_lang()),

@@ -34,6 +34,23 @@ impl Lang {
         }
     }
 
+    /// The language a person names (`nl`, `EN`, `Nederlands`, `English`), or a refusal that
+    /// lists both: for parameters and flags.
+    pub fn from_name(text: &str) -> Result<Self, super::UnknownCode> {
+        match super::names::key(text).as_str() {
+            "nl" | "nederlands" | "dutch" => Ok(Self::Nl),
+            "en" | "engels" | "english" => Ok(Self::En),
+            _ => Err(super::UnknownCode {
+                value: text.to_string(),
+                expected: &["nl", "en"],
+                choices: vec![
+                    super::Choice::new("nl", "Nederlands", "Dutch"),
+                    super::Choice::new("en", "Engels", "English"),
+                ],
+            }),
+        }
+    }
+
     /// The first of nl or en in an `Accept-Language` header, by preference.
     pub fn from_accept_language(header: &str) -> Option<Self> {
         let mut choices: Vec<(f32, usize, Self)> = header
@@ -151,6 +168,15 @@ impl Lang {
             Self::En => text,
         }
     }
+}
+
+/// Euro cents as euros with two decimals after `decimal` and no thousands separator, which a
+/// spreadsheet could take for a decimal one: `1250050` is `12500,50` for Dutch Excel and
+/// `12500.50` for a program.
+pub fn plain_euros(cents: i64, decimal: char) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}{decimal}{:02}", cents / 100, cents % 100)
 }
 
 const MONTHS_NL: &[&str] = &[

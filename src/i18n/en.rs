@@ -42,6 +42,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "unknown_choice",
         "unknown {kind} `{value}`; choose from: {valid}",
     ),
+    (
+        "name_and_code_differ",
+        "`{name}` is not what the code `{code}` in column {code_column} stands for; change one of them or empty one",
+    ),
     ("choose", "choose a {kind}"),
     ("choose_at_least_one", "name at least one {kind}"),
     ("listed_twice", "`{value}` is listed twice"),

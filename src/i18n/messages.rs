@@ -123,9 +123,11 @@ impl Param {
             Self::Date(date) => Value::String(date.format("%Y-%m-%d").to_string()),
             Self::Label(label) => Value::String(label.code().to_string()),
             Self::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+            // As many as the text lists: a refusal stays small whatever the data.
             Self::Choices(choices) => Value::Array(
                 choices
                     .iter()
+                    .take(MAX_CHOICES_LISTED)
                     .map(|c| Value::String(c.code.clone()))
                     .collect(),
             ),
@@ -347,6 +349,8 @@ messages! {
     Choose { kind: Label } = "choose";
     ChooseAtLeastOne { kind: Label } = "choose_at_least_one";
     ListedTwice { value: String } = "listed_twice";
+    /// A spreadsheet row whose name and code of the same thing differ.
+    NameAndCodeDiffer { name: String, code: String, code_column: String } = "name_and_code_differ";
     UnknownField = "unknown_field";
     /// What serde said of a value of the wrong type or form (English only: it comes from the
     /// parser).

@@ -42,6 +42,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "unknown_choice",
         "{kind} `{value}` bestaat niet; kies uit: {valid}",
     ),
+    (
+        "name_and_code_differ",
+        "`{name}` is niet wat de code `{code}` in kolom {code_column} noemt; pas een van beide aan of maak er een leeg",
+    ),
     ("choose", "kies een {kind}"),
     ("choose_at_least_one", "kies minstens één {kind}"),
     ("listed_twice", "`{value}` staat er twee keer in"),

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::model::ReportModel;
 use crate::domain::Lang;
 use crate::domain::dates::amsterdam;
+use crate::domain::lang::plain_euros;
 use crate::error::{Error, Result};
 use crate::service::spreadsheet::escape;
 
@@ -39,14 +40,6 @@ pub const COLUMNS: &[&str] = &[
     "Laatste melding",
     "Toelichting",
 ];
-
-/// `1250050` cents is `12500,50`: a decimal comma and no thousands separator, which Dutch Excel
-/// reads as a number.
-fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{},{:02}", cents / 100, cents % 100)
-}
 
 pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
     let explanations: HashMap<i64, String> = model
@@ -95,7 +88,9 @@ pub fn render(model: &ReportModel) -> Result<Vec<u8>> {
             a.status.word(Lang::Nl).to_string(),
             a.status.as_str().to_string(),
             a.percent_complete.to_string(),
-            a.budget_cents.map(euros).unwrap_or_default(),
+            a.budget_cents
+                .map(|cents| plain_euros(cents, ','))
+                .unwrap_or_default(),
             a.original_start.to_string(),
             a.original_end.to_string(),
             a.planned_start.to_string(),

@@ -136,17 +136,26 @@ fn owner_in(conn: &mut DbConnection, action: &Action) -> Result<Owner> {
     })
 }
 
-/// Filters, sort and paging of the action list. Lists of codes are comma-separated.
+/// Filters, sort and paging of the action list. Lists of codes are comma-separated; a code may
+/// be given as its Dutch or English name, in any case (`szw`, `rood`, `Schuldenproblematiek`);
+/// an unknown one is refused (422) with the valid values.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ActionFilter {
+    /// Area codes or names (`rotterdam-zuid`, `Den Haag Zuidwest`).
     pub area: Option<String>,
+    /// Municipality codes or names.
     pub municipality: Option<String>,
+    /// Ministry codes (`BZK`, `szw`) or names.
     pub ministry: Option<String>,
+    /// Theme codes or Dutch or English names (`debt`, `Schuldenproblematiek`).
     pub theme: Option<String>,
+    /// Target group codes or names.
     pub target_group: Option<String>,
+    /// Statuses (`off_track`) or their words (`rood`, `red`, `niet gestart`).
     pub status: Option<String>,
+    /// Programme codes or titles.
     pub programme: Option<String>,
     /// Free text, matched in title, description and responsible (case-insensitive).
     pub q: Option<String>,

@@ -107,19 +107,14 @@ pub fn options(query: &ChartQuery) -> Result<RenderOptions> {
     let width = query.width.unwrap_or(default.width);
     let height = query.height.unwrap_or(default.height);
     let mut errors = Vec::new();
-    let lang = query
-        .lang
-        .as_deref()
-        .map_or(Some(Lang::Nl), Lang::from_code);
-    if lang.is_none() {
-        errors.push(FieldError::new(
-            "lang",
-            Msg::OneOf {
-                value: query.lang.clone().unwrap_or_default(),
-                valid: crate::domain::Choice::codes(&["nl", "en"]),
-            },
-        ));
-    }
+    let lang = match query.lang.as_deref().map(Lang::from_name) {
+        None => Some(Lang::Nl),
+        Some(Ok(lang)) => Some(lang),
+        Some(Err(refused)) => {
+            errors.push(FieldError::new("lang", Msg::from(refused)));
+            None
+        }
+    };
     if !charts::Size::WIDTH_RANGE.contains(&width) {
         errors.push(FieldError::new("width", width_range()));
     }

@@ -224,10 +224,16 @@ impl Codes {
         if wanted.is_empty() {
             return None;
         }
-        list.iter()
-            .find(|k| k.keys.first() == Some(&wanted))
-            .or_else(|| list.iter().find(|k| k.keys.contains(&wanted)))
-            .map(|k| k.id)
+        // A code written another way first; then a name, when it names one row only (two
+        // programmes with the same title are refused rather than one of them guessed).
+        if let Some(known) = list.iter().find(|k| k.keys.first() == Some(&wanted)) {
+            return Some(known.id);
+        }
+        let mut named = list.iter().filter(|k| k.keys.contains(&wanted));
+        match (named.next(), named.next()) {
+            (Some(only), None) => Some(only.id),
+            _ => None,
+        }
     }
 
     /// The code of the row `text` names, or `None`.
@@ -350,13 +356,13 @@ pub fn resolve(
 ) -> Option<i64> {
     let found = codes.find(kind, text);
     if found.is_none() {
-        errors.push(FieldError::new(field, unknown(codes, kind, text)));
+        errors.push(FieldError::new(field, unknown_msg(codes, kind, text)));
     }
     found
 }
 
 /// The refusal of a code or name of `kind` that does not exist, with the valid ones.
-pub fn unknown(codes: &Codes, kind: Kind, text: &str) -> Msg {
+pub fn unknown_msg(codes: &Codes, kind: Kind, text: &str) -> Msg {
     Msg::UnknownChoice {
         kind: kind.label(),
         value: text.to_string(),
@@ -364,7 +370,12 @@ pub fn unknown(codes: &Codes, kind: Kind, text: &str) -> Msg {
     }
 }
 
-/// Resolves a comma-separated list of codes or names (`?ministry=szw,BZK`).
+/// The most unknown values one refusal repeats back.
+const MAX_UNKNOWN_LISTED: usize = 10;
+
+/// Resolves a comma-separated list of codes or names (`?ministry=szw,BZK`); a name with a comma
+/// in it (`Onderwijs, Cultuur en Wetenschap`) counts whole. Every unknown value of the list is
+/// named in one refusal, which lists the valid values once.
 pub fn resolve_list(
     field: &str,
     kind: Kind,
@@ -372,12 +383,35 @@ pub fn resolve_list(
     codes: &Codes,
     errors: &mut Vec<FieldError>,
 ) -> Vec<i64> {
-    texts
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .filter_map(|text| resolve(field, kind, text, codes, errors))
-        .collect()
+    // The whole value, when it is a name (not codes joined: `rotterdam,zuid` is two values).
+    if texts.contains(',')
+        && let Some(code) = codes.code_of(kind, texts)
+        && key(code) != key(texts)
+        && let Some(id) = codes.find(kind, texts)
+    {
+        return vec![id];
+    }
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for text in texts.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        match codes.find(kind, text) {
+            Some(id) => found.push(id),
+            None => unknown.push(text),
+        }
+    }
+    if !unknown.is_empty() {
+        let mut value = unknown
+            .iter()
+            .take(MAX_UNKNOWN_LISTED)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if unknown.len() > MAX_UNKNOWN_LISTED {
+            value.push_str(&format!(", … (+{})", unknown.len() - MAX_UNKNOWN_LISTED));
+        }
+        errors.push(FieldError::new(field, unknown_msg(codes, kind, &value)));
+    }
+    found
 }
 
 pub use crate::service::validate::check;
@@ -407,6 +441,32 @@ mod tests {
             Some("den-haag")
         );
         assert_eq!(codes.find(Kind::Theme, "schulden"), None);
+        let ocw = codes.find(Kind::Ministry, "OCW").unwrap();
+        let mut errors = Vec::new();
+        assert_eq!(
+            resolve_list(
+                "ministry",
+                Kind::Ministry,
+                "Onderwijs, Cultuur en Wetenschap",
+                &codes,
+                &mut errors
+            ),
+            [ocw],
+            "a name with a comma in it counts whole"
+        );
+        assert_eq!(
+            resolve_list("ministry", Kind::Ministry, "x,ocw,y", &codes, &mut errors),
+            [ocw]
+        );
+        assert_eq!(errors.len(), 1, "one refusal names every unknown value");
+        assert!(
+            errors[0]
+                .msg
+                .to_string()
+                .starts_with("unknown ministry `x, y`; choose from: BZK"),
+            "{}",
+            errors[0].msg
+        );
         assert_eq!(codes.find(Kind::Theme, " "), None);
     }
 

@@ -77,6 +77,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
 use crate::domain::asof::AsOf;
+use crate::domain::lang::plain_euros;
 use crate::domain::names::key;
 use crate::domain::{ActionId, Lang, MAX_NOTE};
 use crate::error::{Error, FieldError, Result};
@@ -314,6 +315,9 @@ fn column_letter(index: usize) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
     Field(Field),
+    /// The names of a field whose codes are in a column of their own: they count where a row's
+    /// code is empty.
+    NamesOf(Field),
     /// An export-only column.
     Ignored,
     /// No name in the header row: it must stay empty.
@@ -329,6 +333,9 @@ struct Layout {
     header: Vec<String>,
     /// Each field's column name as the file writes it (the report speaks the user's words).
     names: HashMap<Field, String>,
+    /// The columns of names of the fields that have a column of codes too, as the file names
+    /// them.
+    beside_codes: HashMap<Field, String>,
     /// Export-only columns, as the file names them.
     ignored: Vec<String>,
 }
@@ -377,6 +384,7 @@ impl Layout {
         // The columns of codes found, by field: (position, name as written).
         let mut code_columns: HashMap<Field, (usize, String)> = HashMap::new();
         let mut ignored = Vec::new();
+        let mut beside_codes = HashMap::new();
         let mut unknown = Vec::new();
         let mut problems = Vec::new();
         let mut seen = |field: Field, shown: &str, taken: Option<&String>| {
@@ -422,15 +430,17 @@ impl Layout {
                 columns.push(Column::Unnamed);
             }
         }
-        // Codes beside names: the codes fill the field, the names are ignored.
+        // Codes beside names: a row's code fills the field, its name where the code is empty.
+        let mut code_columns: Vec<_> = code_columns.into_iter().collect();
+        code_columns.sort_by_key(|(_, (position, _))| *position);
         for (field, (position, shown)) in code_columns {
             if let Some(name_column) = names.insert(field, shown) {
                 for (index, column) in columns.iter_mut().enumerate() {
                     if *column == Column::Field(field) && index != position {
-                        *column = Column::Ignored;
+                        *column = Column::NamesOf(field);
                     }
                 }
-                ignored.push(name_column);
+                beside_codes.insert(field, name_column);
             }
         }
         check_columns(&names, unknown, &mut problems);
@@ -442,6 +452,7 @@ impl Layout {
                     .map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string())
                     .collect(),
                 names,
+                beside_codes,
                 ignored,
             })
         } else {
@@ -940,6 +951,60 @@ fn fill(
     Ok(())
 }
 
+/// The value of a field that has a column of codes and one of names, as the input holds it.
+fn coded_value(input: &NewActionInput, field: Field) -> Vec<String> {
+    match field {
+        Field::Area => vec![input.area.clone()],
+        Field::Theme => vec![input.theme.clone()],
+        Field::Programme => input.programme.iter().cloned().collect(),
+        Field::TargetGroups => input.target_groups.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// A row's name of a field whose code column is empty fills the field; a name that says other
+/// than the row's code is a problem (the row was edited in one column and not the other).
+fn names_where_codes_are_empty(
+    draft: &mut Draft,
+    layout: &Layout,
+    codes: &Codes,
+    field: Field,
+    cell: &Cell,
+) {
+    if draft.reported.contains(&field.input_field()) {
+        return;
+    }
+    let by_code = coded_value(&draft.input, field);
+    let mut by_name = draft.input.clone();
+    let mut dates = Dates::default();
+    let column = layout
+        .beside_codes
+        .get(&field)
+        .cloned()
+        .unwrap_or_else(|| field.name().to_string());
+    let problem = match fill(&mut by_name, &mut dates, field, cell, codes) {
+        Err(message) => Some(message),
+        Ok(()) if by_code.iter().all(String::is_empty) => {
+            draft.input = by_name;
+            None
+        }
+        Ok(()) if coded_value(&by_name, field) == by_code => None,
+        Ok(()) => Some(Msg::NameAndCodeDiffer {
+            name: text_of(cell).ok().flatten().unwrap_or_default(),
+            code: by_code.join("; "),
+            code_column: layout.name(field),
+        }),
+    };
+    if let Some(message) = problem {
+        draft.problems.push(RowProblem {
+            row: draft.number,
+            column,
+            message,
+        });
+        draft.reported.push(field.input_field());
+    }
+}
+
 fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
     let mut draft = Draft {
         number: row.number,
@@ -960,6 +1025,7 @@ fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
         reported: Vec::new(),
     };
     let mut dates = Dates::default();
+    let mut names_beside_codes = Vec::new();
     for (index, cell) in row.cells.iter().enumerate() {
         match layout
             .columns
@@ -977,7 +1043,10 @@ fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
                     draft.reported.push(field.input_field());
                 }
             }
-            Column::Ignored => {}
+            Column::NamesOf(field) if *cell != Cell::Empty => {
+                names_beside_codes.push((field, cell))
+            }
+            Column::NamesOf(_) | Column::Ignored => {}
             Column::Unnamed if *cell == Cell::Empty => {}
             Column::Unnamed => draft.problems.push(RowProblem {
                 row: row.number,
@@ -985,6 +1054,9 @@ fn parse_row(row: &TableRow, layout: &Layout, codes: &Codes) -> Draft {
                 message: Msg::UnnamedColumn,
             }),
         }
+    }
+    for (field, cell) in names_beside_codes {
+        names_where_codes_are_empty(&mut draft, layout, codes, field, cell);
     }
     // A required cell that is empty (or missing at the end of a short CSV line).
     for field in REQUIRED {
@@ -1244,13 +1316,6 @@ fn document_time(items: &[ActionJson], as_of: Option<AsOf>) -> NaiveDateTime {
         .unwrap_or_else(|| stand_in_date().and_time(chrono::NaiveTime::MIN))
 }
 
-/// `1250050` cents is `12500.50`.
-fn cents_to_euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", cents / 100, cents % 100)
-}
-
 fn utc_text(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -1272,7 +1337,9 @@ fn write_csv(items: &[ActionJson]) -> Result<Vec<u8>> {
             a.programme.clone().unwrap_or_default(),
             a.target_groups.join(", "),
             escape(&a.responsible),
-            a.budget_cents.map(cents_to_euros).unwrap_or_default(),
+            a.budget_cents
+                .map(|cents| plain_euros(cents, '.'))
+                .unwrap_or_default(),
             a.planned_start.to_string(),
             a.planned_end.to_string(),
             a.original_plan
@@ -1428,6 +1495,25 @@ mod tests {
     }
 
     #[test]
+    fn a_name_counts_where_its_code_is_empty_and_a_name_that_differs_from_its_code_is_refused() {
+        let file = "Titel;Gebied;Gebiedscode;Ministerie;Thema;Themacode;Start;Eind\n\
+            Alleen namen;Den Haag Zuidwest;;SZW;Schuldenproblematiek;;2021-01-01;2021-12-31\n\
+            Beide gelijk;Rotterdam-Zuid;rotterdam-zuid;SZW;Schuldenproblematiek;debt;2021-01-01;2021-12-31\n\
+            Thema gewijzigd;Rotterdam-Zuid;rotterdam-zuid;SZW;Jongeren;debt;2021-01-01;2021-12-31\n";
+        let parsed = parse_file(file.as_bytes(), &Codes::reference()).expect("a readable file");
+        let drafts = &parsed.drafts;
+        assert_eq!(drafts[0].input.area, "den-haag-zuidwest");
+        assert_eq!(drafts[0].input.theme, "debt");
+        assert!(drafts[0].problems.is_empty(), "{:?}", drafts[0].problems);
+        assert_eq!(drafts[1].input.theme, "debt");
+        assert!(drafts[1].problems.is_empty(), "{:?}", drafts[1].problems);
+        let problems: Vec<_> = parsed.problems().collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].row, problems[0].column.as_str()), (4, "Thema"));
+        assert!(matches!(problems[0].message, Msg::NameAndCodeDiffer { .. }));
+    }
+
+    #[test]
     fn dutch_headers_of_the_report_and_the_export_are_columns() {
         let header: Vec<String> = [
             "Titel",
@@ -1446,15 +1532,12 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let layout = Layout::from_header(&header).expect("every column known");
-        assert_eq!(layout.columns[1], Column::Ignored, "names beside codes");
+        assert_eq!(layout.columns[1], Column::NamesOf(Field::Area));
         assert_eq!(layout.columns[2], Column::Field(Field::Area));
-        assert_eq!(layout.columns[4], Column::Ignored);
+        assert_eq!(layout.columns[4], Column::NamesOf(Field::Theme));
         assert_eq!(layout.columns[6], Column::Field(Field::Budget));
         assert_eq!(layout.name(Field::Area), "Gebiedscode");
-        for name in ["Status", "Gereed (%)", "Gebied", "Thema"] {
-            assert!(layout.ignored.iter().any(|n| n == name), "{name} ignored");
-        }
-        assert_eq!(layout.ignored.len(), 4);
+        assert_eq!(layout.ignored, ["Status", "Gereed (%)"]);
     }
 
     #[test]

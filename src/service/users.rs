@@ -286,7 +286,10 @@ fn scope_code(
             };
             Ok((id, code.to_string()))
         }
-        None => Err(Error::validation(field, codes::unknown(&codes, kind, text))),
+        None => Err(Error::validation(
+            field,
+            codes::unknown_msg(&codes, kind, text),
+        )),
     }
 }
 

@@ -1,5 +1,6 @@
-//! A chart on a page: the picture for wide screens, a narrow variant drawn for phones, both in
-//! the page's language, and the words that describe it (`templates/_chart.html`).
+//! A chart on a page: drawn at the width it is shown at — wide, medium (tablets, narrow windows)
+//! or narrow (phones) — so its text, at least 13 px in the drawing, is never shown smaller than
+//! 12 px; in the page's language, with the words that describe it (`templates/_chart.html`).
 
 use crate::web::as_of::AsOfView;
 use crate::web::i18n::Lang;
@@ -15,8 +16,14 @@ pub const NARROW_WIDTH: u32 = 300;
 /// The areas of the programme: the rows of a chart that does not say how many it has.
 const AREAS: usize = 16;
 
-/// The size a chart is shown at on wide screens (the drawing's own 1000 × 650, scaled).
+/// The size a chart is drawn and shown at on wide screens, where the column is at least
+/// 800 px wide (60rem and up, less the page's margins).
 const WIDE: (u32, u32) = (800, 520);
+
+/// The screens that get the medium variant, and its width: it fits the column between the
+/// narrow and the wide screens (40rem–60rem less the margins: 608–928 px).
+pub const MEDIUM_MEDIA: &str = "(max-width: 60rem)";
+pub const MEDIUM_WIDTH: u32 = 560;
 
 /// How tall a chart of `rows` areas is drawn at [`NARROW_WIDTH`]: a bar per area needs room
 /// (names on two lines, legends wrapped), and so does the map with its numbered list of the
@@ -33,12 +40,25 @@ fn narrow_height(name: &str, rows: usize) -> u32 {
     }
 }
 
+/// How tall a chart is drawn at [`MEDIUM_WIDTH`]: names fit on one line there.
+fn medium_height(name: &str) -> u32 {
+    match name {
+        "map" | "area-theme-matrix" | "areas-status" => WIDE.1,
+        _ => 400,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ChartView {
     /// The chart at its default size.
     pub src: String,
     pub width: u32,
     pub height: u32,
+    /// The chart drawn for a tablet or a narrow window.
+    pub medium_src: String,
+    pub medium_media: &'static str,
+    pub medium_width: u32,
+    pub medium_height: u32,
     /// The chart drawn for a phone.
     pub narrow_src: String,
     pub narrow_media: &'static str,
@@ -89,15 +109,23 @@ impl ChartView {
                 query => format!("/grafieken/{name}.svg?{query}"),
             }
         };
-        let src = url(&query);
+        let sized = |width: u32, height: u32| {
+            let mut query = query.clone();
+            query.push(("width", width.to_string()));
+            query.push(("height", height.to_string()));
+            url(&query)
+        };
         let narrow_height = narrow_height(name, rows);
-        query.push(("width", NARROW_WIDTH.to_string()));
-        query.push(("height", narrow_height.to_string()));
+        let medium_height = medium_height(name);
         Self {
-            src,
+            src: sized(WIDE.0, WIDE.1),
             width: WIDE.0,
             height: WIDE.1,
-            narrow_src: url(&query),
+            medium_src: sized(MEDIUM_WIDTH, medium_height),
+            medium_media: MEDIUM_MEDIA,
+            medium_width: MEDIUM_WIDTH,
+            medium_height,
+            narrow_src: sized(NARROW_WIDTH, narrow_height),
             narrow_media: NARROW_MEDIA,
             narrow_width: NARROW_WIDTH,
             narrow_height,
@@ -114,7 +142,8 @@ mod tests {
     fn a_chart_is_asked_for_in_the_pages_language_and_moment_with_a_narrow_variant() {
         let now = AsOfView::default();
         let chart = ChartView::new(Lang::Nl, &now, "map", &[], "Kaart");
-        assert_eq!(chart.src, "/grafieken/map.svg");
+        assert_eq!(chart.src, "/grafieken/map.svg?width=800&height=520");
+        assert_eq!(chart.medium_src, "/grafieken/map.svg?width=560&height=520");
         assert_eq!(chart.narrow_src, "/grafieken/map.svg?width=300&height=960");
         let then = AsOfView {
             param: Some("2021-03-31".into()),
@@ -129,7 +158,7 @@ mod tests {
         );
         assert_eq!(
             chart.src,
-            "/grafieken/areas-status.svg?ministry=BZK&as_of=2021-03-31&lang=en"
+            "/grafieken/areas-status.svg?ministry=BZK&as_of=2021-03-31&lang=en&width=800&height=520"
         );
         assert_eq!(
             chart.narrow_src,

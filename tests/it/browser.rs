@@ -283,7 +283,57 @@ async fn check_page(
             "{name} ({path}): the table \"{table}\" scrolls sideways on a desktop"
         ));
     }
+    wait_for_images(driver).await;
+    check_chart_text(driver, &format!("{name} ({path}) on a desktop"), failures).await;
+    check_medium(driver, name, path, failures).await;
     check_narrow(driver, name, path, axe_source, shots, failures).await;
+}
+
+/// Every chart is shown at no less than 12/13 of the width it is drawn at: its text, at least
+/// 13 px in the drawing (the chart crate's `MIN_TEXT_PX`), shows at 12 px or more.
+async fn check_chart_text(driver: &WebDriver, what: &str, failures: &mut Vec<String>) {
+    // After a resize the picture loads its other drawing: wait for it, up to a few seconds.
+    let started = Instant::now();
+    let shrunk = loop {
+        let shrunk: Vec<String> = driver
+            .execute(
+                "return Array.from(document.querySelectorAll('figure.chart img'))
+                   .filter(i => i.naturalWidth > 0
+                       && i.getBoundingClientRect().width < i.naturalWidth * 12 / 13 - 0.5)
+                   .map(i => i.currentSrc + ' drawn ' + i.naturalWidth + ' px, shown '
+                       + Math.round(i.getBoundingClientRect().width) + ' px');",
+                vec![],
+            )
+            .await
+            .expect("measure the charts")
+            .convert()
+            .expect("a list of charts");
+        if shrunk.is_empty() || started.elapsed() > Duration::from_secs(5) {
+            break shrunk;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for chart in shrunk {
+        failures.push(format!("{what}: chart text under 12 px: {chart}"));
+    }
+}
+
+/// A tablet or a narrow window (800 px): the charts are drawn for it too.
+async fn check_medium(driver: &WebDriver, name: &str, path: &str, failures: &mut Vec<String>) {
+    devtools(
+        driver,
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 800, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    wait_for_images(driver).await;
+    check_chart_text(driver, &format!("{name} ({path}) at 800 px"), failures).await;
+    devtools(
+        driver,
+        "Emulation.clearDeviceMetricsOverride",
+        serde_json::json!({}),
+    )
+    .await;
 }
 
 /// The narrowest screen WCAG 2.1 asks pages to reflow to without scrolling sideways (1.4.10:
@@ -445,6 +495,7 @@ async fn check_narrow(
     )
     .await;
     wait_for_images(driver).await;
+    check_chart_text(driver, &format!("{name} ({path}) at {width} px"), failures).await;
     let fit = measure_fit(driver).await;
     eprintln!(
         "{name} at {width}×{height}: document {} px wide, room {} px, window {} px; header {:.0} px of {} px",

@@ -822,7 +822,11 @@ app_test!(
         assert!(html.contains(old), "{html}");
         assert!(!html.contains(new));
         assert!(html.contains("Gestart in maart"));
-        assert!(html.contains("src=\"/grafieken/map.svg?as_of=2021-03-31\""));
+        assert!(
+            html.contains(
+                "src=\"/grafieken/map.svg?as_of=2021-03-31&#38;width=800&#38;height=520\""
+            )
+        );
         let chart = app
             .page(Some(&session), "/grafieken/map.svg?as_of=2021-03-31")
             .await;
@@ -836,7 +840,7 @@ app_test!(
         assert!(!html.contains("/voortgang\""));
         assert!(!html.contains("/afronding\""));
         assert!(
-            html.contains("src=\"/grafieken/areas-status.svg?ministry=BZK&#38;as_of=2021-03-31\"")
+            html.contains("src=\"/grafieken/areas-status.svg?ministry=BZK&#38;as_of=2021-03-31&#38;width=800&#38;height=520\"")
         );
 
         // Before the action existed it is not found; a later day is now.

@@ -59,17 +59,30 @@ impl RowNumbers {
     }
 }
 
-/// Reads a CSV (UTF-8, a BOM allowed) into a table: the first record with a value is the header.
-pub(super) fn read_csv(data: &[u8]) -> Result<Table> {
+/// The text of a CSV: UTF-8 (a BOM allowed), or else Windows-1252, the encoding Excel saves a
+/// "CSV (gescheiden door lijstscheidingsteken)" in on a Dutch or English Windows. A file with
+/// NUL bytes is no text at all.
+fn decode(data: &[u8]) -> Result<std::borrow::Cow<'_, str>> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let text = std::str::from_utf8(data).map_err(|err| {
-        let line = data[..err.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
-        file_error(Msg::FileNotUtf8 { line })
-    })?;
+    match std::str::from_utf8(data) {
+        Ok(text) => Ok(text.into()),
+        Err(_) if !data.contains(&0) => Ok(encoding_rs::WINDOWS_1252.decode(data).0),
+        Err(err) => {
+            let line = data[..err.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            Err(file_error(Msg::FileNotUtf8 { line }))
+        }
+    }
+}
+
+/// Reads a CSV (UTF-8 or Windows-1252) into a table: the first record with a value is the
+/// header.
+pub(super) fn read_csv(data: &[u8]) -> Result<Table> {
+    let text = decode(data)?;
+    let text = text.as_ref();
     let mut reader = ReaderBuilder::new()
         .delimiter(detect_delimiter(text))
         .build();

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use super::escape;
 use crate::domain::Lang;
 use crate::domain::dates::amsterdam;
+use crate::domain::lang::plain_euros;
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use crate::service::actions::ActionJson;
@@ -236,20 +237,12 @@ fn separators(lang: Lang) -> (u8, char) {
     }
 }
 
-/// `1250050` cents is `12500,50` in Dutch, `12500.50` in English: no thousands separator, which
-/// a spreadsheet could read as a decimal one.
-fn euros_text(cents: i64, decimal: char) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{}{decimal}{:02}", cents / 100, cents % 100)
-}
-
 fn csv_text(value: &Value, decimal: char) -> String {
     match value {
         Value::Empty => String::new(),
         Value::Text(text) => escape(text),
         Value::Whole(n) => n.to_string(),
-        Value::Euros(cents) => euros_text(*cents, decimal),
+        Value::Euros(cents) => plain_euros(*cents, decimal),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),
         Value::Moment(utc) => amsterdam(*utc).format("%Y-%m-%d %H:%M").to_string(),
     }
@@ -402,9 +395,9 @@ mod tests {
 
     #[test]
     fn amounts_have_the_readers_decimal_separator_and_no_grouping() {
-        assert_eq!(euros_text(1_250_050, ','), "12500,50");
-        assert_eq!(euros_text(-5, '.'), "-0.05");
-        assert_eq!(euros_text(100_000_000, ','), "1000000,00");
+        assert_eq!(plain_euros(1_250_050, ','), "12500,50");
+        assert_eq!(plain_euros(-5, '.'), "-0.05");
+        assert_eq!(plain_euros(100_000_000, ','), "1000000,00");
     }
 
     #[test]
@@ -413,7 +406,32 @@ mod tests {
             let header: Vec<String> = COLUMNS.iter().map(|c| c.name(lang).to_string()).collect();
             let layout = super::super::Layout::from_header(&header)
                 .unwrap_or_else(|e| panic!("{lang:?}: {e:?}"));
-            assert_eq!(layout.columns.len(), COLUMNS.len());
+            use super::super::{Column, Field};
+            let expected = [
+                (1, Column::Field(Field::Title)),
+                (2, Column::Field(Field::Description)),
+                (3, Column::NamesOf(Field::Area)),
+                (4, Column::Field(Field::Area)),
+                (6, Column::Field(Field::Ministry)),
+                (7, Column::NamesOf(Field::Theme)),
+                (8, Column::Field(Field::Theme)),
+                (9, Column::NamesOf(Field::Programme)),
+                (10, Column::Field(Field::Programme)),
+                (11, Column::NamesOf(Field::TargetGroups)),
+                (12, Column::Field(Field::TargetGroups)),
+                (13, Column::Field(Field::Responsible)),
+                (14, Column::Field(Field::Budget)),
+                (15, Column::Field(Field::PlannedStart)),
+                (16, Column::Field(Field::PlannedEnd)),
+            ];
+            for (index, column) in expected {
+                assert_eq!(layout.columns[index], column, "{lang:?}: {}", header[index]);
+            }
+            let ignored = [0, 5, 17, 18, 19, 20, 21, 22];
+            for index in ignored {
+                assert_eq!(layout.columns[index], Column::Ignored, "{}", header[index]);
+            }
+            assert_eq!(expected.len() + ignored.len(), COLUMNS.len());
         }
     }
 }
