@@ -184,6 +184,9 @@ pub(super) fn export(settings: &Settings, command: ExportCommand) -> Result<(), 
         as_of,
     } = command;
     let format = format.parse::<ExportFormat>()?;
+    if plain && format != ExportFormat::Csv {
+        return Err("--plain is for --format csv: a workbook is always for people".into());
+    }
     let lang = match (plain, lang.as_deref().and_then(|l| Lang::from_name(l).ok())) {
         (true, _) => None,
         (false, Some(lang)) => Some(lang),

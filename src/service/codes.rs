@@ -68,6 +68,8 @@ pub struct Codes {
     pub target_groups: HashMap<i64, String>,
     /// Every row by kind, in code order, with the names it is known by.
     known: HashMap<Kind, Vec<Known>>,
+    /// Where each code is in `known`, for lookups per cell of a large export.
+    by_code: HashMap<Kind, HashMap<String, usize>>,
 }
 
 /// `Ministerie van Sociale Zaken en Werkgelegenheid` is also `Sociale Zaken en Werkgelegenheid`.
@@ -207,19 +209,32 @@ impl Codes {
 
     /// Lists in code order, so refusals list the choices the same way every time.
     fn sort(&mut self) {
-        for list in self.known.values_mut() {
+        self.by_code.clear();
+        for (kind, list) in &mut self.known {
             list.sort_by(|a, b| a.choice.code.cmp(&b.choice.code));
+            let index = list
+                .iter()
+                .enumerate()
+                .map(|(index, known)| (known.choice.code.clone(), index))
+                .collect();
+            self.by_code.insert(*kind, index);
         }
+    }
+
+    /// The row with exactly this code.
+    fn by_code(&self, kind: Kind, code: &str) -> Option<&Known> {
+        let index = *self.by_code.get(&kind)?.get(code)?;
+        self.known.get(&kind)?.get(index)
     }
 
     /// The row `text` names: its code exactly, else the first whose code or a name has the same
     /// [`key`] (`szw`, `Sociale Zaken en Werkgelegenheid`, `Schuldenproblematiek`).
     pub fn find(&self, kind: Kind, text: &str) -> Option<i64> {
-        let list = self.known.get(&kind)?;
         let text = text.trim();
-        if let Some(known) = list.iter().find(|k| k.choice.code == text) {
+        if let Some(known) = self.by_code(kind, text) {
             return Some(known.id);
         }
+        let list = self.known.get(&kind)?;
         let wanted = key(text);
         if wanted.is_empty() {
             return None;
@@ -246,24 +261,10 @@ impl Codes {
             .map(|k| k.choice.code.as_str())
     }
 
-    /// The Dutch or English name of the row with `id`; its code when it has no name.
-    pub fn name(&self, kind: Kind, id: i64, lang: crate::domain::Lang) -> &str {
-        self.known
-            .get(&kind)
-            .and_then(|list| list.iter().find(|k| k.id == id))
-            .map(|k| match lang {
-                crate::domain::Lang::Nl => k.choice.nl.as_str(),
-                crate::domain::Lang::En => k.choice.en.as_str(),
-            })
-            .unwrap_or("")
-    }
-
     /// The name of the row with `code` in `lang` (`debt` is `Schuldenproblematiek`), or the
     /// code when it has none.
     pub fn name_of(&self, kind: Kind, code: &str, lang: crate::domain::Lang) -> String {
-        self.known
-            .get(&kind)
-            .and_then(|list| list.iter().find(|k| k.choice.code == code))
+        self.by_code(kind, code)
             .map(|k| match lang {
                 crate::domain::Lang::Nl => k.choice.nl.as_str(),
                 crate::domain::Lang::En => k.choice.en.as_str(),

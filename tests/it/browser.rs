@@ -129,6 +129,16 @@ async fn start_browser(chromedriver: &Chromedriver, profile: &Path) -> WebDriver
         .expect("a Chromium session")
 }
 
+/// Presses one key in the page, as a keyboard user does.
+async fn press(driver: &WebDriver, key: Key) {
+    driver
+        .action_chain()
+        .send_keys(key)
+        .perform()
+        .await
+        .unwrap();
+}
+
 /// Marks the page shown now, so [`wait_for_path`] can tell it from the page a click leads to
 /// (a form that redirects back to its own page has the same path before and after).
 async fn mark_page(driver: &WebDriver) {
@@ -554,24 +564,14 @@ async fn check_menu(driver: &WebDriver) {
         "the menu is open at first"
     );
     button.focus().await.unwrap();
-    driver
-        .action_chain()
-        .send_keys(Key::Enter)
-        .perform()
-        .await
-        .unwrap();
+    press(driver, Key::Enter).await;
     assert_eq!(expanded().await.as_deref(), Some("true"));
     assert!(
         link.is_displayed().await.unwrap(),
         "Enter did not open the menu"
     );
     link.focus().await.unwrap();
-    driver
-        .action_chain()
-        .send_keys(Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    press(driver, Key::Escape).await;
     assert_eq!(expanded().await.as_deref(), Some("false"));
     assert!(
         !link.is_displayed().await.unwrap(),
@@ -783,12 +783,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         &mut failures,
     )
     .await;
-    driver
-        .action_chain()
-        .send_keys(Key::Tab)
-        .perform()
-        .await
-        .unwrap();
+    press(&driver, Key::Tab).await;
     let focused = driver.active_element().await.unwrap();
     assert_eq!(
         focused.attr("class").await.unwrap().as_deref(),
@@ -798,12 +793,7 @@ async fn scenarios(driver: WebDriver, s: Setup) -> Vec<String> {
         focused.attr("href").await.unwrap().as_deref(),
         Some("#main")
     );
-    driver
-        .action_chain()
-        .send_keys(Key::Enter)
-        .perform()
-        .await
-        .unwrap();
+    press(&driver, Key::Enter).await;
     let focused = driver.active_element().await.unwrap();
     assert_eq!(focused.attr("id").await.unwrap().as_deref(), Some("main"));
 
